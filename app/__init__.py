@@ -1,0 +1,1 @@
+"""Composition root: reads configuration, opens the store, starts the GUI or the CLI."""

@@ -1,0 +1,40 @@
+"""Typed errors with the meaning of the platform's status codes.
+
+The CLI maps every ``DomainError`` to exit code 1 and prints ``str(error)`` as one line;
+the GUI shows the same text. Messages say what was wrong and, where it helps, what to do.
+"""
+
+
+class DomainError(Exception):
+    """A request the rules refuse (the platform would answer 4xx)."""
+
+    http_status = 400
+
+
+class ValidationError(DomainError):
+    """Input that is malformed or out of range (400)."""
+
+
+class NotFoundError(DomainError):
+    """An id, or a chapter at a time, that does not exist (404)."""
+
+    http_status = 404
+
+
+class OverlapError(ValidationError):
+    """A chapter time range that collides with another chapter of the same VOD (400)."""
+
+    def __init__(self, message: str, *, conflicting_id: str | None = None) -> None:
+        super().__init__(message)
+        self.conflicting_id = conflicting_id
+
+
+class InvalidTransitionError(ValidationError):
+    """A VOD status change the status machine does not allow (400)."""
+
+
+class StateError(DomainError):
+    """An action that is not possible in the current state, e.g. thumbnails of a VOD
+    that is not ready, cancelling a completed job, deleting the default thumbnail (400/409)."""
+
+    http_status = 409

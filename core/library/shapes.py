@@ -1,0 +1,68 @@
+"""JSON shapes that mirror the platform's responses (used by ``--json`` and the sync)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from core.domain.chapters import Chapter, ChapterSource
+from core.store.models import ChapterRow, Vod
+
+
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def chapter_from_row(row: ChapterRow) -> Chapter:
+    return Chapter(
+        id=row.id, title=row.title, start_time=row.start_time, end_time=row.end_time,
+        source=ChapterSource(row.source), description=row.description or "",
+        confidence_score=row.confidence_score, thumbnail_url=row.thumbnail_url, order=row.order,
+    )
+
+
+def chapter_json(chapter: Chapter, video_id: str) -> dict[str, Any]:
+    return {
+        "id": chapter.id,
+        "video_id": video_id,
+        "title": chapter.title,
+        "description": chapter.description,
+        "start_time": chapter.start_time,
+        "end_time": chapter.end_time,
+        "order": chapter.order,
+        "source": chapter.source.value,
+        "confidence_score": chapter.confidence_score,
+        "thumbnail_url": chapter.thumbnail_url,
+    }
+
+
+def vod_json(vod: Vod) -> dict[str, Any]:
+    """The platform's ``vod`` object, plus what the local cache knows about the file."""
+    return {
+        "id": vod.id,
+        "status": vod.status,
+        "title": vod.title,
+        "description": vod.description,
+        "cloudflare_video_id": vod.cloudflare_video_id,
+        "playback_url": vod.playback_url,
+        "created_at": iso(vod.created_at),
+        "updated_at": iso(vod.updated_at),
+        "visibility": vod.visibility,
+        "group_id": vod.group_id,
+        "content_warning": vod.content_warning,
+        "is_nsfw": vod.is_nsfw,
+        "remote_id": vod.remote_id,
+        "file_path": vod.file_path,
+        "duration": vod.duration,
+        "width": vod.width,
+        "height": vod.height,
+        "fps": vod.fps,
+        "video_codec": vod.video_codec,
+        "audio_codec": vod.audio_codec,
+        "size_bytes": vod.size_bytes,
+        "has_transcript": bool(vod.transcript),
+    }

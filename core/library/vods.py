@@ -1,0 +1,116 @@
+"""Importing, listing and changing the status of VODs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.domain.errors import NotFoundError, ValidationError
+from core.domain.status import VodStatus, check_transition
+from core.media.probe import MediaInfo, probe
+from core.store.db import Database
+from core.store.models import Vod
+from core.store.outbox import record_change
+
+TITLE_MAX_LENGTH = 300
+
+
+def find_vod(session: Session, vod_ref: str) -> Vod:
+    """The VOD whose id is ``vod_ref`` or starts with it (at least 4 characters, unique)."""
+    ref = (vod_ref or "").strip()
+    if not ref:
+        raise ValidationError("no VOD id given")
+    vod = session.get(Vod, ref)
+    if vod is not None:
+        return vod
+    if len(ref) >= 4:
+        matches = session.scalars(select(Vod).where(Vod.id.startswith(ref)).limit(2)).all()
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise ValidationError(f"VOD id prefix {ref!r} is ambiguous: give more characters")
+    raise NotFoundError(f"VOD {ref} not found")
+
+
+class VodLibrary:
+    def __init__(self, database: Database, prober: Callable[[str], MediaInfo] = probe) -> None:
+        self._database = database
+        self._probe = prober
+
+    def import_file(self, path: str | Path, *, title: str | None = None) -> Vod:
+        """Probe ``path`` and add it as a VOD; nothing is stored when the file is unusable.
+
+        The probe is this local pipeline's processing step, so a VOD that probes cleanly
+        goes ``processing → ready`` inside the import.
+        """
+        info = self._probe(str(path))
+        name = " ".join((title if title is not None else Path(info.path).stem).split())
+        if not name:
+            raise ValidationError("VOD title cannot be blank")
+        if len(name) > TITLE_MAX_LENGTH:
+            raise ValidationError(f"VOD title is {len(name)} characters; the limit is {TITLE_MAX_LENGTH}")
+        with self._database.session() as session:
+            vod = Vod(
+                file_path=info.path, title=name, description="", duration=info.duration,
+                width=info.width, height=info.height, fps=info.fps,
+                video_codec=info.video_codec, audio_codec=info.audio_codec,
+                container=info.container, bit_rate=info.bit_rate, size_bytes=info.size_bytes,
+                status=VodStatus.PROCESSING.value,
+            )
+            vod.status = check_transition(vod.status, VodStatus.READY).value
+            session.add(vod)
+            session.flush()
+            record_change(session, vod_id=vod.id, entity="vod", entity_id=vod.id, operation="create")
+            return vod
+
+    def list(self, *, include_deleted: bool = False) -> list[Vod]:
+        with self._database.session() as session:
+            query = select(Vod).order_by(Vod.created_at.desc())
+            if not include_deleted:
+                query = query.where(Vod.status != VodStatus.DELETED.value)
+            return list(session.scalars(query))
+
+    def get(self, vod_ref: str) -> Vod:
+        with self._database.session() as session:
+            return find_vod(session, vod_ref)
+
+    def chapter_counts(self) -> dict[str, int]:
+        from core.store.models import ChapterRow
+
+        with self._database.session() as session:
+            rows = session.execute(select(ChapterRow.vod_id, func.count()).group_by(ChapterRow.vod_id))
+            return {vod_id: count for vod_id, count in rows}
+
+    def set_status(self, vod_ref: str, status: str) -> Vod:
+        with self._database.session() as session:
+            vod = find_vod(session, vod_ref)
+            vod.status = check_transition(vod.status, status).value
+            record_change(session, vod_id=vod.id, entity="vod", entity_id=vod.id,
+                          operation="status", payload={"status": vod.status})
+            return vod
+
+    def update_details(self, vod_ref: str, **changes: object) -> Vod:
+        """Edit title, description, visibility, group, content warning or the NSFW flag."""
+        allowed = {"title", "description", "visibility", "group_id", "content_warning", "is_nsfw"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValidationError(f"cannot change {', '.join(sorted(unknown))} of a VOD")
+        if "title" in changes:
+            title = " ".join(str(changes["title"] or "").split())
+            if not title:
+                raise ValidationError("VOD title cannot be blank")
+            changes["title"] = title
+        if "visibility" in changes and changes["visibility"] not in ("public", "followers", "private"):
+            raise ValidationError(
+                f"unknown visibility {changes['visibility']!r}: use public, followers or private"
+            )
+        with self._database.session() as session:
+            vod = find_vod(session, vod_ref)
+            for key, value in changes.items():
+                setattr(vod, key, value)
+            record_change(session, vod_id=vod.id, entity="vod", entity_id=vod.id,
+                          operation="update", payload={k: v for k, v in changes.items()})
+            return vod

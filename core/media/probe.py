@@ -1,0 +1,158 @@
+"""What a media file holds, read with ffprobe."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import ffmpeg
+
+from .errors import FFmpegMissingError, MediaError
+
+PROBE_TIMEOUT_SECONDS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class MediaInfo:
+    path: str
+    duration: float
+    size_bytes: int
+    container: str | None
+    bit_rate: int | None
+    has_video: bool
+    has_audio: bool
+    width: int | None = None
+    height: int | None = None
+    fps: float | None = None
+    video_codec: str | None = None
+    audio_codec: str | None = None
+    pix_fmt: str | None = None
+    rotation: int = 0
+    variable_frame_rate: bool = False
+    video_bit_rate: int | None = None
+
+    @property
+    def display_size(self) -> tuple[int, int] | None:
+        """Width and height as shown, after the rotation a phone recording carries."""
+        if self.width is None or self.height is None:
+            return None
+        if self.rotation % 180:
+            return self.height, self.width
+        return self.width, self.height
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def probe(path: str | os.PathLike[str]) -> MediaInfo:
+    """Probe ``path``; ``MediaError`` with a plain reason when it is not usable media."""
+    file = Path(path).expanduser()
+    if not file.exists():
+        raise MediaError(f"file not found: {file}")
+    if file.is_dir():
+        raise MediaError(f"{file} is a folder, not a video file")
+    try:
+        size = file.stat().st_size
+    except OSError as error:
+        raise MediaError(f"cannot read {file}: {error.strerror}") from None
+    if size == 0:
+        raise MediaError(f"{file} is empty (0 bytes)")
+    if not os.access(file, os.R_OK):
+        raise MediaError(f"cannot read {file}: permission denied")
+    try:
+        data = ffmpeg.probe(str(file.resolve()), timeout=PROBE_TIMEOUT_SECONDS)
+    except FileNotFoundError:
+        raise FFmpegMissingError("ffprobe") from None
+    except ffmpeg.Error as error:
+        reason = _last_line(error.stderr) or "ffprobe could not read it"
+        raise MediaError(f"{file.name} is not a media file ffprobe can read: {reason}") from None
+    except Exception as error:  # subprocess.TimeoutExpired and friends
+        raise MediaError(f"probing {file.name} failed: {error}") from None
+    return _media_info(file, size, data)
+
+
+def _media_info(file: Path, size: int, data: dict[str, Any]) -> MediaInfo:
+    streams = data.get("streams") or []
+    fmt = data.get("format") or {}
+    video = next(
+        (s for s in streams if s.get("codec_type") == "video"
+         and not (s.get("disposition") or {}).get("attached_pic")),
+        None,
+    )
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    if video is None and audio is None:
+        raise MediaError(f"{file.name} has no audio or video stream")
+    duration = _number(fmt.get("duration"))
+    if duration is None:
+        durations = [_number(s.get("duration")) for s in (video, audio) if s]
+        duration = max((d for d in durations if d), default=None)
+    if duration is None or duration <= 0:
+        raise MediaError(
+            f"{file.name} has no readable duration (the file may be truncated or still recording)"
+        )
+    fps = None
+    vfr = False
+    if video is not None:
+        avg = _rate(video.get("avg_frame_rate"))
+        real = _rate(video.get("r_frame_rate"))
+        fps = avg or real
+        vfr = bool(avg and real and abs(avg - real) / real > 0.01)
+    return MediaInfo(
+        path=str(file.resolve()),
+        duration=duration,
+        size_bytes=size,
+        container=fmt.get("format_name"),
+        bit_rate=_int(fmt.get("bit_rate")),
+        has_video=video is not None,
+        has_audio=audio is not None,
+        width=_int(video.get("width")) if video else None,
+        height=_int(video.get("height")) if video else None,
+        fps=round(fps, 3) if fps else None,
+        video_codec=video.get("codec_name") if video else None,
+        audio_codec=audio.get("codec_name") if audio else None,
+        pix_fmt=video.get("pix_fmt") if video else None,
+        rotation=_rotation(video) if video else 0,
+        variable_frame_rate=vfr,
+        video_bit_rate=_int(video.get("bit_rate")) if video else None,
+    )
+
+
+def _rotation(stream: dict[str, Any]) -> int:
+    tags = stream.get("tags") or {}
+    if "rotate" in tags:
+        return int(_number(tags["rotate"]) or 0) % 360
+    for side in stream.get("side_data_list") or []:
+        if "rotation" in side:
+            return int(_number(side["rotation"]) or 0) % 360
+    return 0
+
+
+def _rate(value: Any) -> float | None:
+    try:
+        rate = float(Fraction(str(value)))
+    except (ValueError, ZeroDivisionError):
+        return None
+    return rate if rate > 0 and math.isfinite(rate) else None
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _int(value: Any) -> int | None:
+    number = _number(value)
+    return int(number) if number is not None else None
+
+
+def _last_line(stderr: bytes | None) -> str:
+    lines = [line.strip() for line in (stderr or b"").decode("utf-8", "replace").splitlines()]
+    lines = [line for line in lines if line]
+    return lines[-1] if lines else ""

@@ -1,0 +1,1 @@
+"""SQLite cache: SQLAlchemy 2.0 models, sessions, Alembic migrations and repositories."""

@@ -1,0 +1,230 @@
+"""SQLAlchemy models of the local cache.
+
+Times are UTC. Ids are UUID strings, except transcode job ids, which follow the platform's
+``transcode_<video_id>_<unix time>`` shape. Secrets never live here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Vod(Base):
+    __tablename__ = "vods"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    file_path: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    duration: Mapped[float] = mapped_column(Float)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    fps: Mapped[float | None] = mapped_column(Float)
+    video_codec: Mapped[str | None] = mapped_column(String(40))
+    audio_codec: Mapped[str | None] = mapped_column(String(40))
+    container: Mapped[str | None] = mapped_column(String(80))
+    bit_rate: Mapped[int | None] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="processing")
+    visibility: Mapped[str] = mapped_column(String(20), default="public")
+    group_id: Mapped[str | None] = mapped_column(String(36))
+    content_warning: Mapped[str | None] = mapped_column(Text)
+    is_nsfw: Mapped[bool] = mapped_column(Boolean, default=False)
+    transcript: Mapped[list[Any] | None] = mapped_column(JSON)
+    transcript_source: Mapped[str | None] = mapped_column(Text)
+    keyframes: Mapped[list[Any] | None] = mapped_column(JSON)
+    cloudflare_video_id: Mapped[str | None] = mapped_column(String(64))
+    remote_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    remote_post_id: Mapped[str | None] = mapped_column(String(64))
+    playback_url: Mapped[str | None] = mapped_column(Text)
+    remote_status: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    chapters: Mapped[list[ChapterRow]] = relationship(
+        back_populates="vod", cascade="all, delete-orphan", order_by="ChapterRow.start_time"
+    )
+    thumbnails: Mapped[list[ThumbnailRow]] = relationship(
+        back_populates="vod", cascade="all, delete-orphan", order_by="ThumbnailRow.created_at"
+    )
+
+
+class ChapterRow(Base):
+    __tablename__ = "chapters"
+    __table_args__ = (Index("ix_chapters_vod_start", "vod_id", "start_time"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    vod_id: Mapped[str] = mapped_column(ForeignKey("vods.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    start_time: Mapped[float] = mapped_column(Float)
+    end_time: Mapped[float] = mapped_column(Float)
+    order: Mapped[int] = mapped_column("order", Integer, default=0)
+    source: Mapped[str] = mapped_column(String(10), default="manual")
+    confidence_score: Mapped[float | None] = mapped_column(Float)
+    thumbnail_url: Mapped[str | None] = mapped_column(Text)
+    remote_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    vod: Mapped[Vod] = relationship(back_populates="chapters")
+
+
+class ThumbnailRow(Base):
+    __tablename__ = "thumbnails"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    vod_id: Mapped[str] = mapped_column(ForeignKey("vods.id", ondelete="CASCADE"), index=True)
+    timestamp: Mapped[float] = mapped_column(Float)
+    requested_timestamp: Mapped[float] = mapped_column(Float)
+    resolution: Mapped[str] = mapped_column(String(10))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    jpeg_path: Mapped[str] = mapped_column(Text)
+    webp_path: Mapped[str | None] = mapped_column(Text)
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    webp_size_bytes: Mapped[int | None] = mapped_column(Integer)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    batch_index: Mapped[int] = mapped_column(Integer, default=0)
+    remote_id: Mapped[str | None] = mapped_column(String(64))
+    remote_url: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    vod: Mapped[Vod] = relationship(back_populates="thumbnails")
+
+
+class TranscodeJobRow(Base):
+    __tablename__ = "transcode_jobs"
+    __table_args__ = (Index("ix_jobs_status_priority", "status", "priority", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    vod_id: Mapped[str] = mapped_column(ForeignKey("vods.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="transcode")
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    qualities_requested: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    completed_qualities: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    failed_qualities: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    skipped_qualities: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    current_quality: Mapped[str | None] = mapped_column(String(10))
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    estimated_seconds_remaining: Mapped[float | None] = mapped_column(Float)
+    output_dir: Mapped[str | None] = mapped_column(Text)
+    master_playlist: Mapped[str | None] = mapped_column(Text)
+    encoder: Mapped[str | None] = mapped_column(String(40))
+    notes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    error: Mapped[str | None] = mapped_column(Text)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    backend: Mapped[str] = mapped_column(String(20), default="local")
+    worker_id: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    outputs: Mapped[list[TranscodeOutputRow]] = relationship(
+        back_populates="job", cascade="all, delete-orphan", order_by="TranscodeOutputRow.id"
+    )
+
+
+class TranscodeOutputRow(Base):
+    __tablename__ = "transcode_outputs"
+    __table_args__ = (UniqueConstraint("job_id", "quality"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("transcode_jobs.id", ondelete="CASCADE"))
+    quality: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    path: Mapped[str | None] = mapped_column(Text)
+    bitrate: Mapped[str | None] = mapped_column(String(20))
+    resolution: Mapped[str | None] = mapped_column(String(20))
+    segment_count: Mapped[int] = mapped_column(Integer, default=0)
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    method: Mapped[str | None] = mapped_column(String(10))
+    error: Mapped[str | None] = mapped_column(Text)
+
+    job: Mapped[TranscodeJobRow] = relationship(back_populates="outputs")
+
+
+class OutboxEntry(Base):
+    """A local change waiting to be pushed to the platform, written in the same
+    transaction as the change itself."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    vod_id: Mapped[str] = mapped_column(String(36), index=True)
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[str] = mapped_column(String(120))
+    operation: Mapped[str] = mapped_column(String(20))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SyncLink(Base):
+    """Local id ↔ remote id, with the snapshot both sides agreed on at the last sync
+    (the base of the three-way merge)."""
+
+    __tablename__ = "sync_links"
+    __table_args__ = (UniqueConstraint("entity", "local_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(20))
+    local_id: Mapped[str] = mapped_column(String(120))
+    remote_id: Mapped[str | None] = mapped_column(String(120), index=True)
+    vod_id: Mapped[str] = mapped_column(String(36), index=True)
+    base_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    conflict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UploadSession(Base):
+    """A resumable tus upload: enough to continue from the server's offset after a crash."""
+
+    __tablename__ = "upload_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    vod_id: Mapped[str] = mapped_column(ForeignKey("vods.id", ondelete="CASCADE"), index=True)
+    file_path: Mapped[str] = mapped_column(Text)
+    file_size: Mapped[int] = mapped_column(Integer)
+    upload_url: Mapped[str | None] = mapped_column(Text)
+    media_id: Mapped[str | None] = mapped_column(String(64))
+    offset: Mapped[int] = mapped_column(Integer, default=0)
+    chunk_size: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Setting(Base):
+    """Non-secret preferences (secrets go to the OS keyring)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
