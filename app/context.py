@@ -37,6 +37,12 @@ class AppContext:
     def secrets(self) -> SecretStore:
         return SecretStore(self.database.data_dir)
 
+    @cached_property
+    def ai(self):
+        from core.ai import AiService
+
+        return AiService(self.database, self.chapters, self.settings, self.secrets)
+
     def close(self) -> None:
         if "database" in self.__dict__:
             self.database.close()
