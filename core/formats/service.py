@@ -1,0 +1,146 @@
+"""Chapter export, import and the YouTube check for a VOD in the library.
+
+Imports go through ``ChapterService.replace_all`` so the whole file is validated and stored in
+one transaction: it applies completely or not at all. Each result carries the chapters from
+before the change, so the GUI can undo an import (or a YouTube fix) in one step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.domain.chapters import Chapter
+from core.domain.errors import ValidationError
+from core.library.chapters import ChapterService
+from core.store.models import new_id
+
+from .entries import FormatError, resolve_entries
+from .importing import plan_import
+from .registry import (
+    EXPORT_FORMATS, IMPORT_FORMATS, check_format, detect_format, export_chapters, fallback_title,
+    parse_chapters,
+)
+from .youtube import YoutubeFix, YoutubeProblem, check_youtube, fix_for_youtube, youtube_stamps
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+class YoutubeRulesError(ValidationError):
+    """YouTube text was asked for, but YouTube would ignore these chapters."""
+
+    def __init__(self, problems: list[YoutubeProblem]) -> None:
+        super().__init__(
+            "YouTube would ignore these chapters: " + "; ".join(p.message for p in problems)
+            + " (export with the YouTube fix, or ignore the rules)"
+        )
+        self.problems = problems
+
+
+@dataclass(slots=True)
+class ExportResult:
+    format: str
+    text: str
+    chapters: list[Chapter]
+    problems: list[YoutubeProblem] = field(default_factory=list)  # YouTube rules still broken
+    changes: list[str] = field(default_factory=list)  # what the YouTube fix changed
+
+
+@dataclass(slots=True)
+class ImportResult:
+    format: str
+    added: list[Chapter]
+    chapters: list[Chapter]  # all chapters of the VOD after the import
+    previous: list[Chapter]  # all chapters before it: replace_all(previous) undoes the import
+
+
+@dataclass(slots=True)
+class YoutubeCheck:
+    problems: list[YoutubeProblem]
+    fix: YoutubeFix
+
+
+def read_text_file(path: str | Path) -> str:
+    file = Path(path).expanduser()
+    try:
+        size = file.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise ValidationError(f"{file} is {size} bytes; a chapter file is at most "
+                                  f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB")
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise ValidationError(f"file not found: {file}") from None
+    except IsADirectoryError:
+        raise ValidationError(f"{file} is a folder, not a chapter file") from None
+    except OSError as error:
+        raise ValidationError(f"cannot read {file}: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ValidationError(f"{file.name} line {line}: not UTF-8 text") from None
+
+
+class ChapterFormats:
+    def __init__(self, chapters: ChapterService) -> None:
+        self._chapters = chapters
+
+    # --- export --------------------------------------------------------------------------
+    def export(self, vod_ref: str, fmt: str, *, fix_youtube: bool = False,
+               ignore_youtube_rules: bool = False) -> ExportResult:
+        """The VOD's chapters as text. For ``youtube`` the rules are checked first: broken
+        rules refuse the export unless ``fix_youtube`` fixes them (the stored chapters are
+        not changed) or ``ignore_youtube_rules`` exports them anyway (``problems`` lists them)."""
+        fmt = check_format(fmt, EXPORT_FORMATS)
+        listing = self._chapters.list(vod_ref)
+        chapters, changes, problems = listing.chapters, [], []
+        if fmt == "youtube":
+            if fix_youtube:
+                fixed = fix_for_youtube(chapters, listing.duration)
+                chapters, changes, problems = fixed.chapters, fixed.changes, fixed.remaining
+            else:
+                problems = check_youtube(youtube_stamps(chapters), listing.duration)
+            if problems and not ignore_youtube_rules:
+                raise YoutubeRulesError(problems)
+        text = export_chapters(fmt, chapters, video_id=listing.vod_id)
+        return ExportResult(fmt, text, chapters, problems, changes)
+
+    def check_youtube(self, vod_ref: str) -> YoutubeCheck:
+        listing = self._chapters.list(vod_ref)
+        return YoutubeCheck(check_youtube(youtube_stamps(listing.chapters), listing.duration),
+                            fix_for_youtube(listing.chapters, listing.duration, id_factory=new_id))
+
+    def apply_youtube_fix(self, vod_ref: str) -> tuple[YoutubeFix, list[Chapter]]:
+        """Store the YouTube fix; returns it and the chapters from before (for undo)."""
+        listing = self._chapters.list(vod_ref)
+        fix = fix_for_youtube(listing.chapters, listing.duration, id_factory=new_id)
+        if fix.changes:
+            fix.chapters = self._chapters.replace_all(vod_ref, fix.chapters)
+        return fix, listing.chapters
+
+    # --- import --------------------------------------------------------------------------
+    def import_text(self, vod_ref: str, text: str, fmt: str = "auto", *,
+                    filename: str | None = None, replace: bool = False) -> ImportResult:
+        """Read chapters in ``fmt`` (or detect it) and add them to, or with ``replace`` put
+        them in place of, the VOD's chapters. Nothing changes when anything is refused."""
+        name = detect_format(text, filename) if fmt in ("auto", "", None) else \
+            check_format(fmt, IMPORT_FORMATS)
+        entries = parse_chapters(name, text)
+        listing = self._chapters.list(vod_ref)
+        imported = resolve_entries(entries, listing.duration, fallback_title=fallback_title(name))
+        combined, added = plan_import(listing.chapters, imported, listing.duration,
+                                      replace=replace, id_factory=new_id)
+        stored = self._chapters.replace_all(vod_ref, combined)
+        added_ids = {c.id for c in added}
+        return ImportResult(name, [c for c in stored if c.id in added_ids], stored, listing.chapters)
+
+    def import_file(self, vod_ref: str, path: str | Path, fmt: str = "auto", *,
+                    replace: bool = False) -> ImportResult:
+        try:
+            return self.import_text(vod_ref, read_text_file(path), fmt, filename=str(path),
+                                    replace=replace)
+        except FormatError as error:
+            named = FormatError(f"{Path(path).name} {error}" if error.line else
+                                f"{Path(path).name}: {error}")
+            named.line = error.line
+            raise named from None
