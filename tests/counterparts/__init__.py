@@ -1,0 +1,1 @@
+"""Local HTTP counterparts of the services the app talks to (tests only)."""
