@@ -15,3 +15,10 @@ class FFmpegMissingError(MediaError):
             f"{program} was not found on PATH: install FFmpeg "
             "(on Debian/Ubuntu: bash packaging/install-system-deps.sh)"
         )
+
+
+class MediaCancelled(MediaError):
+    """The user cancelled a media operation; whatever it had half-written was removed."""
+
+    def __init__(self, what: str = "the operation") -> None:
+        super().__init__(f"{what} was cancelled")

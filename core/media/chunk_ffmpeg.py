@@ -1,0 +1,79 @@
+"""Running one ffmpeg process for chunked work: progress, cancel, and dying with its parent.
+
+A farm worker can be killed at any moment (``kill -9``, power loss). ffmpeg is started
+with ``PR_SET_PDEATHSIG`` on Linux so that it never outlives the worker process that runs
+it: an orphaned encoder would keep burning CPU on a chunk another worker is redoing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import signal
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable
+
+from .errors import FFmpegMissingError, MediaError
+
+#: ``progress(seconds_done)``: seconds of output written so far.
+ProgressCallback = Callable[[float], None]
+#: ``should_cancel() -> bool``, polled on every progress report (about twice a second).
+CancelCheck = Callable[[], bool]
+
+_PR_SET_PDEATHSIG = 1
+
+
+class ChunkCancelled(MediaError):
+    """The chunk's ffmpeg run was stopped because the job was cancelled."""
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def run_ffmpeg(
+    arguments: list[str],
+    *,
+    label: str,
+    progress: ProgressCallback | None = None,
+    should_cancel: CancelCheck | None = None,
+) -> None:
+    """Run ``ffmpeg <arguments>`` with ``-progress pipe:1``; raise ``MediaError`` with the
+    last lines of ffmpeg's stderr if it fails, ``ChunkCancelled`` if cancelled."""
+    command = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+               "-progress", "pipe:1", "-stats_period", "0.5", *arguments]
+    try:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+    except FileNotFoundError:
+        raise FFmpegMissingError("ffmpeg") from None
+    stderr_tail: deque[str] = deque(maxlen=8)
+    reader = threading.Thread(target=lambda: stderr_tail.extend(process.stderr), daemon=True)
+    reader.start()
+    cancelled = False
+    try:
+        for line in process.stdout:
+            if should_cancel is not None and should_cancel():
+                cancelled = True
+                process.kill()
+                break
+            key, _, value = line.strip().partition("=")
+            if key == "out_time_us" and progress is not None and value.isdigit():
+                progress(int(value) / 1_000_000)
+    finally:
+        if process.poll() is None and (cancelled or sys.exc_info()[0] is not None):
+            process.kill()
+        code = process.wait()
+        reader.join(timeout=5)
+    if cancelled:
+        raise ChunkCancelled(f"{label}: cancelled")
+    if code != 0:
+        detail = " ".join(line.strip() for line in stderr_tail if line.strip())
+        raise MediaError(f"{label}: ffmpeg failed (exit {code}): {detail or 'no message'}")

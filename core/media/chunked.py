@@ -1,0 +1,207 @@
+"""Chunked parallel transcoding of a long VOD to the HLS ladder.
+
+The VOD is cut at boundaries that are multiples of the 2 s GOP and the 6 s segment
+(``chunk_plan``); the chunks encode in parallel — ffmpeg processes on the local cores
+(``LocalChunkExecutor``) or farm workers (``core.jobs.farm``) — and each rung's chunks are
+joined into one HLS playlist without re-encoding (``chunk_join``). The result has the same
+structure as the single-process ladder: continuous timestamps, every frame exactly once,
+keyframes every GOP at the same times in every rung, 6 s segments and a master playlist.
+
+Shared storage for the farm: the source and the output folder must be reachable by every
+worker under the SAME absolute path (an NFS/SMB mount at the same mount point on every
+machine). Chunks are written to ``<output folder>/.chunks`` on that share and joined there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from core.domain.errors import ValidationError
+from core.domain.media_specs import LADDER, parse_qualities
+
+from .chunk_encode import ChunkRequest, EncodeSettings, encode_audio, encode_chunk
+from .chunk_ffmpeg import CancelCheck
+from .chunk_join import join_rung
+from .chunk_master import VariantStats, variant_stats, write_master
+from .chunk_plan import auto_chunk_seconds, plan_chunks, round_to_boundary
+from .errors import MediaError
+from .probe import probe
+
+#: ``progress(fraction 0..1, text)``
+JobProgress = Callable[[float, str], None]
+WORK_FOLDER = ".chunks"
+#: Share of the progress bar given to joining (it only copies data).
+JOIN_SHARE = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkedPlan:
+    source: str
+    output_dir: str
+    work_dir: str
+    duration: float
+    has_audio: bool
+    qualities: tuple[str, ...]
+    skipped_qualities: tuple[str, ...]
+    chunks: tuple[ChunkRequest, ...]
+
+    @property
+    def chunk_seconds(self) -> float:
+        return self.chunks[1].start if len(self.chunks) > 1 else self.duration
+
+
+@dataclass(slots=True)
+class ChunkedResult:
+    master_playlist: Path
+    variants: dict[str, VariantStats]
+    skipped_qualities: tuple[str, ...]
+    chunk_count: int
+    encode_seconds: float
+    join_seconds: float
+    workers: dict[str, int] = field(default_factory=dict)  # chunks encoded per worker
+
+
+class ChunkExecutor(Protocol):
+    """Runs the audio encode and every chunk of a plan; each may run more than once
+    (a retry), which the chunk functions make harmless."""
+
+    def run(self, plan: ChunkedPlan, progress: JobProgress, should_cancel: CancelCheck
+            ) -> dict[str, int]:
+        """Block until all chunks and the audio exist; return chunks done per worker."""
+
+
+def plan_chunked(
+    source: str | os.PathLike[str],
+    output_dir: str | os.PathLike[str],
+    *,
+    qualities: list[str] | tuple[str, ...] | str | None = None,
+    parallelism: int = 2,
+    chunk_seconds: float | None = None,
+    preset: str = "veryfast",
+    threads_per_chunk: int = 0,
+) -> ChunkedPlan:
+    """Probe the source and cut it. Rungs taller than the source are skipped (never
+    upscaled), as in the single-process ladder."""
+    info = probe(source)
+    if not info.has_video or not info.height:
+        raise MediaError(f"{Path(source).name} has no video stream to transcode")
+    wanted = parse_qualities(list(qualities) if isinstance(qualities, tuple) else qualities)
+    kept = tuple(q for q in wanted if LADDER[q].height <= info.height)
+    skipped = tuple(q for q in wanted if q not in kept)
+    if not kept:
+        raise ValidationError(
+            f"the source is {info.height}p: every requested quality ({', '.join(wanted)}) "
+            "is larger, and VOD Studio never upscales"
+        )
+    seconds = (round_to_boundary(chunk_seconds) if chunk_seconds
+               else auto_chunk_seconds(info.duration, parallelism))
+    settings = EncodeSettings(preset=preset, fps=info.fps, threads=threads_per_chunk)
+    work_dir = Path(output_dir) / WORK_FOLDER
+    chunks = tuple(
+        ChunkRequest(source=info.path, work_dir=str(work_dir), index=span.index,
+                     start=span.start, end=span.end, qualities=kept, settings=settings)
+        for span in plan_chunks(info.duration, seconds)
+    )
+    return ChunkedPlan(info.path, str(output_dir), str(work_dir), info.duration,
+                       info.has_audio, kept, skipped, chunks)
+
+
+class ChunkProgress:
+    """Sums the seconds done of every chunk (thread-safe) into one fraction."""
+
+    def __init__(self, plan: ChunkedPlan, report: JobProgress, share: float) -> None:
+        self._plan, self._report, self._share = plan, report, share
+        self._done: dict[int, float] = {}
+        self._lock = threading.Lock()
+
+    def update(self, index: int, seconds: float) -> None:
+        with self._lock:
+            self._done[index] = seconds
+            total = min(sum(self._done.values()), self._plan.duration)
+            finished = sum(1 for c in self._plan.chunks if self._done.get(c.index, 0) > 0)
+        fraction = self._share * total / self._plan.duration
+        self._report(fraction, f"encoding chunks ({finished}/{len(self._plan.chunks)} started)")
+
+    def finish(self, chunk: ChunkRequest) -> None:
+        end = chunk.end if chunk.end is not None else self._plan.duration
+        self.update(chunk.index, end - chunk.start)
+
+
+class LocalChunkExecutor:
+    """Chunks as parallel ffmpeg processes on this machine."""
+
+    def __init__(self, processes: int = 2) -> None:
+        self.processes = max(1, processes)
+
+    def run(self, plan: ChunkedPlan, progress: JobProgress, should_cancel: CancelCheck
+            ) -> dict[str, int]:
+        tracker = ChunkProgress(plan, progress, 1.0)
+        stop = threading.Event()
+
+        def cancelled() -> bool:
+            return stop.is_set() or should_cancel()
+
+        with ThreadPoolExecutor(max_workers=self.processes, thread_name_prefix="chunk") as pool:
+            futures = []
+            if plan.has_audio:
+                futures.append(pool.submit(encode_audio, plan.source, plan.work_dir,
+                                           None, cancelled))
+            for chunk in plan.chunks:
+                futures.append(pool.submit(self._encode, chunk, tracker, cancelled))
+            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = [f for f in done if f.exception() is not None]
+            if failed:
+                stop.set()
+                for future in pending:
+                    future.cancel()
+                wait(pending)
+                raise failed[0].exception()
+        return {"local": len(plan.chunks)}
+
+    @staticmethod
+    def _encode(chunk: ChunkRequest, tracker: ChunkProgress, cancelled: CancelCheck) -> None:
+        if cancelled():
+            return
+        encode_chunk(chunk, lambda seconds: tracker.update(chunk.index, seconds), cancelled)
+        tracker.finish(chunk)
+
+
+def transcode_chunked(
+    plan: ChunkedPlan,
+    executor: ChunkExecutor,
+    progress: JobProgress | None = None,
+    should_cancel: CancelCheck | None = None,
+    *,
+    keep_chunks: bool = False,
+) -> ChunkedResult:
+    """Encode the plan's chunks with ``executor``, join every rung and write the master."""
+    report = progress or (lambda fraction, text: None)
+    cancel = should_cancel or (lambda: False)
+    started = time.monotonic()
+    workers = executor.run(
+        plan, lambda fraction, text: report(fraction * (1 - JOIN_SHARE), text), cancel)
+    encoded = time.monotonic()
+    if cancel():
+        raise MediaError("chunked transcode cancelled")
+    report(1 - JOIN_SHARE, "joining chunks")
+    with ThreadPoolExecutor(max_workers=len(plan.qualities), thread_name_prefix="join") as pool:
+        playlists = dict(zip(plan.qualities, pool.map(
+            lambda quality: join_rung(plan.work_dir, quality, len(plan.chunks), plan.output_dir,
+                                      with_audio=plan.has_audio, should_cancel=cancel),
+            plan.qualities)))
+    variants = {q: variant_stats(q, path) for q, path in playlists.items()}
+    master = write_master(plan.output_dir, list(variants.values()))
+    joined = time.monotonic()
+    if not keep_chunks:
+        shutil.rmtree(plan.work_dir, ignore_errors=True)
+    report(1.0, "done")
+    return ChunkedResult(master, variants, plan.skipped_qualities, len(plan.chunks),
+                         encoded - started, joined - encoded, workers)

@@ -1,0 +1,133 @@
+"""Grabbing still frames quickly and judging whether a frame is worth showing.
+
+Every grab seeks on the input side (``-ss`` before ``-i``): ffmpeg jumps to the keyframe
+before the time and decodes only that GOP, so a frame one hour in costs the same as one at
+the start.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from PIL import Image, ImageFilter, ImageStat
+
+from .errors import MediaError
+from .tools import run_capture, stderr_tail
+
+# Square pixels and the source's display orientation (ffmpeg autorotates by default).
+_SQUARE_PIXELS = "scale=trunc(iw*sar/2)*2:ih,setsar=1"
+ANALYSIS_WIDTH = 160
+FRAME_TIMEOUT_SECONDS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class FrameQuality:
+    """Why a frame would make a poor thumbnail: black, near-uniform or blurry."""
+
+    mean_luma: float
+    contrast: float
+    sharpness: float
+
+    @property
+    def is_black(self) -> bool:
+        return self.mean_luma < 24
+
+    @property
+    def is_uniform(self) -> bool:
+        return self.contrast < 10
+
+    @property
+    def is_blurry(self) -> bool:
+        return self.sharpness < 6
+
+    @property
+    def acceptable(self) -> bool:
+        return not (self.is_black or self.is_uniform or self.is_blurry)
+
+    @property
+    def score(self) -> float:
+        """Higher is better: detail and contrast, with dark frames pushed down."""
+        exposure = min(1.0, self.mean_luma / 60.0)
+        return exposure * (math.log1p(self.sharpness) * 2 + math.log1p(self.contrast))
+
+
+def judge(image: Image.Image) -> FrameQuality:
+    """Quality of ``image`` measured on a small grey copy (cheap for any source size)."""
+    grey = image.convert("L")
+    if grey.width > ANALYSIS_WIDTH:
+        grey = grey.resize((ANALYSIS_WIDTH, max(1, round(grey.height * ANALYSIS_WIDTH / grey.width))))
+    stats = ImageStat.Stat(grey)
+    edges = ImageStat.Stat(grey.filter(ImageFilter.FIND_EDGES).crop((1, 1, grey.width - 1, grey.height - 1)))
+    return FrameQuality(mean_luma=stats.mean[0], contrast=stats.stddev[0],
+                        sharpness=edges.stddev[0])
+
+
+def grab_frame(path: str, seconds: float, *, width: int | None = None) -> Image.Image | None:
+    """The frame shown at ``seconds`` as an RGB image, or ``None`` when there is no frame
+    at or after that time (past the last decodable frame)."""
+    frames = grab_frames(path, seconds, count=1, width=width)
+    return frames[0][1] if frames else None
+
+
+def grab_frames(path: str, start: float, *, count: int, every: float = 0.0,
+                width: int | None = None) -> list[tuple[float, Image.Image]]:
+    """Up to ``count`` frames from ``start`` on, ``every`` seconds apart (0: consecutive),
+    each with the time it was taken from."""
+    filters = [_SQUARE_PIXELS]
+    if every > 0:
+        filters.insert(0, f"fps=1/{every}:round=down")
+    if width:
+        filters.append(f"scale={width}:-2")
+    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error",
+            "-ss", f"{max(0.0, start):.3f}", "-i", path, "-map", "0:v:0",
+            "-vf", ",".join(filters), "-frames:v", str(count),
+            "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
+    result = run_capture(args, timeout=FRAME_TIMEOUT_SECONDS)
+    if result.returncode != 0:
+        raise MediaError(f"ffmpeg could not read a frame at {start:.2f} s: "
+                         f"{stderr_tail(result.stderr, 2) or 'unknown error'}")
+    return [(round(max(0.0, start) + index * every, 3), image)
+            for index, image in enumerate(_split_ppm(result.stdout))]
+
+
+_PPM_HEADER = re.compile(rb"P6\s+(\d+)\s+(\d+)\s+(\d+)\s")
+
+
+def _split_ppm(data: bytes) -> list[Image.Image]:
+    """The images of a stream of binary PPM frames (ffmpeg's image2pipe with the ppm codec)."""
+    images = []
+    offset = 0
+    while offset < len(data):
+        header = _PPM_HEADER.match(data, offset)
+        if header is None:
+            break
+        width, height = int(header.group(1)), int(header.group(2))
+        begin = header.end()
+        end = begin + width * height * 3
+        if end > len(data):
+            break
+        images.append(Image.frombuffer("RGB", (width, height), data[begin:end], "raw", "RGB", 0, 1))
+        offset = end
+    return images
+
+
+def last_frame_time(path: str, duration: float) -> float:
+    """The presentation time of the last video frame that decodes, found by reading only
+    the packets of the last few seconds (never the whole file)."""
+    for window in (5.0, 30.0, duration):
+        start = max(0.0, duration - window)
+        result = run_capture(["ffprobe", "-v", "error", "-select_streams", "v:0",
+                              "-read_intervals", f"{start:.3f}%", "-show_entries",
+                              "packet=pts_time,flags", "-of", "csv=p=0", path], timeout=60)
+        times = []
+        for line in result.stdout.decode("utf-8", "replace").splitlines():
+            first = line.split(",")[0]
+            try:
+                times.append(float(first))
+            except ValueError:
+                continue
+        if times:
+            return max(times)
+    raise MediaError(f"{path} has no decodable video frames")

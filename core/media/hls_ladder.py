@@ -1,0 +1,232 @@
+"""The HLS ladder in ONE ffmpeg process: decode once, ``split`` the picture, scale and encode
+each rung with the same fixed GOP (no scene-cut keyframes), cut ~6 s MPEG-TS segments into
+VOD playlists, report progress from ``-progress pipe:1``.
+
+Usable for a whole file or one chunk of it (``start``/``length``), so a farm backend can
+run it per chunk. Renditions are written under a hidden ``.partial-*`` folder and moved to
+``<output_dir>/<quality>/`` only once ffmpeg finished and the playlist is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from core.domain.media_specs import AUDIO_KBPS, GOP_SECONDS, SEGMENT_SECONDS
+
+from .encoders import SOFTWARE_ENCODER, device_args, encoder_options, upload_filter
+from .errors import FFmpegMissingError, MediaCancelled, MediaError
+from .hls_master import RenditionInfo, measure_rendition
+from .ladder_plan import RungPlan
+from .tools import ffmpeg_path, stderr_tail
+
+PLAYLIST_NAME = "playlist.m3u8"
+SEGMENT_PATTERN = "seg_%05d.ts"
+TERMINATE_GRACE_SECONDS = 5.0
+
+LadderProgress = Callable[[float, str], None]
+
+
+class CancelFlag(Protocol):
+    def is_set(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LadderSpec:
+    source: str
+    output_dir: str
+    rungs: tuple[RungPlan, ...]
+    duration: float
+    fps: float
+    has_audio: bool = True
+    encoder: str = SOFTWARE_ENCODER
+    variable_frame_rate: bool = False
+    start: float | None = None
+    length: float | None = None
+    preset: str | None = None
+
+
+@dataclass(slots=True)
+class LadderResult:
+    renditions: list[RenditionInfo] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    encoder: str = SOFTWARE_ENCODER
+    seconds: float = 0.0
+
+
+class FFmpegFailed(MediaError):
+    def __init__(self, message: str, tail: str) -> None:
+        super().__init__(message)
+        self.tail = tail
+
+
+def gop_frames(fps: float) -> int:
+    return max(1, round(fps * GOP_SECONDS))
+
+
+def build_command(spec: LadderSpec, work_dir: Path) -> list[str]:
+    """The ffmpeg argument list (no shell) for ``spec``, writing into ``work_dir/<quality>/``."""
+    encoded = [r for r in spec.rungs if r.method == "encode"]
+    args = ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+            "-progress", "pipe:1", "-stats_period", "0.5", *device_args(spec.encoder)]
+    if spec.start:
+        args += ["-ss", f"{spec.start:.3f}"]
+    if spec.length:
+        args += ["-t", f"{spec.length:.3f}"]
+    args += ["-i", spec.source]
+    if encoded:
+        labels = [f"[s{i}]" for i in range(len(encoded))]
+        chains = [f"[0:v:0]split={len(encoded)}{''.join(labels)}" if len(encoded) > 1
+                  else f"[0:v:0]null{labels[0]}"]
+        for index, rung in enumerate(encoded):
+            chains.append(f"{labels[index]}scale={rung.width}:{rung.height}:flags=bicubic,"
+                          f"setsar=1,format=yuv420p{upload_filter(spec.encoder)}[v{index}]")
+        args += ["-filter_complex", ";".join(chains)]
+    out_index = 0
+    stream_map = []
+    per_stream: list[str] = []
+    encoded_index = 0
+    for rung in spec.rungs:
+        if rung.method == "copy":
+            args += ["-map", "0:v:0"]
+            per_stream += [f"-c:v:{out_index}", "copy"]
+        else:
+            args += ["-map", f"[v{encoded_index}]"]
+            encoded_index += 1
+            kbps = rung.video_kbps
+            per_stream += [f"-c:v:{out_index}", spec.encoder, f"-b:v:{out_index}", f"{kbps}k",
+                           f"-maxrate:v:{out_index}", f"{round(kbps * 1.07)}k",
+                           f"-bufsize:v:{out_index}", f"{round(kbps * 1.5)}k"]
+        entry = f"v:{out_index}"
+        if spec.has_audio:
+            entry += f",a:{out_index}"
+        stream_map.append(f"{entry},name:{rung.quality}")
+        out_index += 1
+    if spec.has_audio:
+        for index, rung in enumerate(spec.rungs):
+            args += ["-map", "0:a:0"]
+            if rung.method == "copy":
+                per_stream += [f"-c:a:{index}", "copy"]
+            else:
+                per_stream += [f"-c:a:{index}", "aac", f"-b:a:{index}", f"{AUDIO_KBPS}k",
+                               f"-ac:a:{index}", "2", f"-ar:a:{index}", "48000"]
+    args += per_stream
+    if encoded:
+        args += encoder_options(spec.encoder, gop_frames(spec.fps))
+        args += ["-force_key_frames", f"expr:gte(t,n_forced*{GOP_SECONDS:g})"]
+        if spec.variable_frame_rate:
+            args += ["-fps_mode", "cfr", "-r", f"{spec.fps:.3f}"]
+    args += ["-f", "hls", "-hls_time", f"{SEGMENT_SECONDS:g}", "-hls_playlist_type", "vod",
+             "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts",
+             "-hls_segment_filename", str(work_dir / "%v" / SEGMENT_PATTERN),
+             "-var_stream_map", " ".join(stream_map), str(work_dir / "%v" / PLAYLIST_NAME)]
+    return args
+
+
+def run_ladder(spec: LadderSpec, *, progress: LadderProgress | None = None,
+               cancel: CancelFlag | None = None) -> LadderResult:
+    """Produce every rung of ``spec``; finished renditions end up in ``output_dir/<quality>``.
+
+    Raises ``MediaCancelled`` when ``cancel`` is set (ffmpeg is stopped, the partial output
+    removed) and ``FFmpegFailed`` with ffmpeg's last lines when it dies.
+    """
+    output = Path(spec.output_dir)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        work_dir = output / f".partial-{uuid.uuid4().hex[:8]}"
+        work_dir.mkdir()
+        for rung in spec.rungs:
+            (work_dir / rung.quality).mkdir()
+    except OSError as error:
+        raise MediaError(f"cannot write HLS output in {output}: {error.strerror or error}") from None
+    started = time.monotonic()
+    try:
+        _run_ffmpeg(build_command(spec, work_dir), spec, progress, cancel)
+        result = LadderResult(encoder=spec.encoder)
+        for rung in spec.rungs:
+            produced = work_dir / rung.quality
+            try:
+                info = measure_rendition(produced / PLAYLIST_NAME, rung)
+            except MediaError as error:
+                result.failed[rung.quality] = str(error)
+                continue
+            final = output / rung.quality
+            if final.exists():
+                shutil.rmtree(final)
+            os.replace(produced, final)
+            result.renditions.append(info.moved_to(final / PLAYLIST_NAME))
+        result.seconds = time.monotonic() - started
+        return result
+    except OSError as error:
+        raise MediaError(f"cannot write HLS output in {output}: {error.strerror or error}") from None
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def _run_ffmpeg(args: list[str], spec: LadderSpec, progress: LadderProgress | None,
+                cancel: CancelFlag | None) -> None:
+    command = [ffmpeg_path("ffmpeg"), *args[1:]]
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+    except FileNotFoundError:
+        raise FFmpegMissingError("ffmpeg") from None
+    stderr_lines: deque[str] = deque(maxlen=40)
+    total = spec.length or max(0.001, spec.duration - (spec.start or 0.0))
+    label = ",".join(r.quality for r in spec.rungs)
+
+    def read_stderr() -> None:
+        for raw in process.stderr:  # type: ignore[union-attr]
+            stderr_lines.append(raw.decode("utf-8", "replace").rstrip())
+
+    def read_progress() -> None:
+        out_us = 0
+        for raw in process.stdout:  # type: ignore[union-attr]
+            key, _, value = raw.decode("utf-8", "replace").strip().partition("=")
+            if key == "out_time_us" and value.strip().lstrip("-").isdigit():
+                out_us = max(0, int(value))
+            elif key == "progress" and progress is not None:
+                fraction = 1.0 if value == "end" else min(0.999, out_us / 1e6 / total)
+                progress(fraction, label)
+
+    readers = [threading.Thread(target=read_stderr, daemon=True),
+               threading.Thread(target=read_progress, daemon=True)]
+    for reader in readers:
+        reader.start()
+    cancelled = False
+    while True:
+        try:
+            process.wait(timeout=0.2)
+            break
+        except subprocess.TimeoutExpired:
+            if cancel is not None and cancel.is_set():
+                cancelled = True
+                _stop(process)
+                break
+    for reader in readers:
+        reader.join(timeout=5)
+    if cancelled:
+        raise MediaCancelled("the transcode")
+    if process.returncode != 0:
+        tail = stderr_tail("\n".join(stderr_lines))
+        code = process.returncode
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+        raise FFmpegFailed(f"ffmpeg {how}: {tail or 'no error output'}", tail)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=TERMINATE_GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -1,0 +1,141 @@
+"""Measuring finished renditions and writing the multivariant (master) playlist ourselves.
+
+FFmpeg 5.1's master lacks AVERAGE-BANDWIDTH, FRAME-RATE and EXT-X-INDEPENDENT-SEGMENTS and
+writes nominal bitrates; Apple's authoring spec wants measured ones, so the master is built
+here from the segments on disk: BANDWIDTH is the peak segment bitrate, AVERAGE-BANDWIDTH
+the total bits over the total duration.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import m3u8
+
+from .errors import MediaError
+from .ladder_plan import RungPlan
+from .tools import run_capture
+
+MASTER_NAME = "master.m3u8"
+# Segments shorter than this (the tail) are left out of the peak: a 0.3 s tail with a
+# keyframe would otherwise inflate BANDWIDTH far past what a player ever sees.
+PEAK_MIN_SEGMENT_SECONDS = 1.0
+_PROFILE_CODES = {"Constrained Baseline": "42E0", "Baseline": "4200", "Main": "4D40",
+                  "High": "6400", "High 10": "6E00"}
+
+
+@dataclass(frozen=True, slots=True)
+class RenditionInfo:
+    quality: str
+    playlist: str
+    width: int
+    height: int
+    frame_rate: float
+    codecs: str
+    segment_count: int
+    size_bytes: int
+    duration: float
+    average_bandwidth: int
+    peak_bandwidth: int
+    segment_durations: tuple[float, ...]
+    method: str = "encode"
+    nominal_bitrate: str = ""
+
+    @property
+    def resolution(self) -> str:
+        return f"{self.width}x{self.height}"
+
+    def moved_to(self, playlist: Path) -> RenditionInfo:
+        return replace(self, playlist=str(playlist))
+
+
+def measure_rendition(playlist_path: Path, rung: RungPlan) -> RenditionInfo:
+    """Measured facts of a finished rendition; ``MediaError`` when it is incomplete."""
+    if not playlist_path.is_file():
+        raise MediaError(f"{rung.quality}: ffmpeg wrote no playlist")
+    playlist = m3u8.load(str(playlist_path))
+    if not playlist.is_endlist or not playlist.segments:
+        raise MediaError(f"{rung.quality}: the playlist is incomplete (no segments or no end)")
+    folder = playlist_path.parent
+    sizes, durations = [], []
+    for segment in playlist.segments:
+        file = folder / segment.uri
+        if not file.is_file():
+            raise MediaError(f"{rung.quality}: segment {segment.uri} is missing")
+        sizes.append(file.stat().st_size)
+        durations.append(float(segment.duration))
+    total_seconds = sum(durations) or 1e-9
+    average = round(sum(sizes) * 8 / total_seconds)
+    rates = [s * 8 / d for s, d in zip(sizes, durations) if d >= PEAK_MIN_SEGMENT_SECONDS]
+    peak = round(max(rates)) if rates else average
+    width, height, frame_rate, codecs = _stream_facts(folder / playlist.segments[0].uri)
+    return RenditionInfo(
+        quality=rung.quality, playlist=str(playlist_path), width=width, height=height,
+        frame_rate=frame_rate, codecs=codecs, segment_count=len(sizes), size_bytes=sum(sizes),
+        duration=total_seconds, average_bandwidth=average, peak_bandwidth=max(peak, average),
+        segment_durations=tuple(durations), method=rung.method,
+        nominal_bitrate=rung.nominal_bitrate,
+    )
+
+
+def _stream_facts(segment: Path) -> tuple[int, int, float, str]:
+    result = run_capture(["ffprobe", "-v", "error", "-show_entries",
+                          "stream=codec_type,codec_name,profile,level,width,height,avg_frame_rate,"
+                          "r_frame_rate", "-of", "json", str(segment)], timeout=30)
+    if result.returncode != 0:
+        raise MediaError(f"ffprobe cannot read {segment.name}")
+    streams = json.loads(result.stdout or b"{}").get("streams", [])
+    video = next((s for s in streams if s.get("codec_type") == "video"), None)
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    if video is None:
+        raise MediaError(f"{segment.name} has no video")
+    codecs = [_avc_codec(video)]
+    if audio is not None:
+        codecs.append("mp4a.40.2" if audio.get("codec_name") == "aac" else audio.get("codec_name"))
+    rate = _rate(video.get("avg_frame_rate")) or _rate(video.get("r_frame_rate")) or 0.0
+    return int(video["width"]), int(video["height"]), rate, ",".join(codecs)
+
+
+def _avc_codec(video: dict) -> str:
+    profile = _PROFILE_CODES.get(str(video.get("profile")), "6400")
+    level = int(video.get("level") or 40)
+    return f"avc1.{profile}{level:02X}".lower()
+
+
+def _rate(value: object) -> float | None:
+    try:
+        num, den = (float(x) for x in str(value).split("/"))
+        return num / den if num > 0 and den > 0 else None
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def master_text(renditions: list[RenditionInfo], base: Path) -> str:
+    """The multivariant playlist for ``renditions`` (URIs relative to ``base``)."""
+    lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    for item in sorted(renditions, key=lambda r: r.peak_bandwidth):
+        uri = Path(os.path.relpath(item.playlist, base)).as_posix()
+        lines.append(
+            f"#EXT-X-STREAM-INF:BANDWIDTH={item.peak_bandwidth},"
+            f"AVERAGE-BANDWIDTH={item.average_bandwidth},CODECS=\"{item.codecs}\","
+            f"RESOLUTION={item.width}x{item.height},FRAME-RATE={item.frame_rate:.3f}")
+        lines.append(uri)
+    return "\n".join(lines) + "\n"
+
+
+def write_master(renditions: list[RenditionInfo], directory: Path) -> Path:
+    """Write ``master.m3u8`` atomically (temporary name, then rename)."""
+    if not renditions:
+        raise MediaError("no finished rendition to put in a master playlist")
+    target = directory / MASTER_NAME
+    partial = directory / f".{MASTER_NAME}.partial"
+    try:
+        partial.write_text(master_text(renditions, directory), encoding="utf-8")
+        os.replace(partial, target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise MediaError(f"cannot write {target}: {error.strerror or error}") from None
+    return target

@@ -1,0 +1,99 @@
+"""Choosing the frame for a thumbnail and writing it at exact sizes as JPEG and WebP."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from .errors import MediaError
+from .frames import grab_frame, grab_frames, judge
+
+SMART_WINDOW_SECONDS = 2.0
+SMART_STEP_SECONDS = 0.5
+JPEG_QUALITY = 85
+WEBP_QUALITY = 80
+WEBP_METHOD = 2  # 0 fastest … 6 smallest; 2 keeps a 1080p frame well under 100 ms
+
+
+@dataclass(frozen=True, slots=True)
+class PickedFrame:
+    requested: float
+    used: float
+    image: Image.Image
+    replaced_because: str | None
+
+
+def pick_frame(path: str, seconds: float, *, smart: bool, last_frame: float,
+               window: tuple[float, float] | None = None) -> PickedFrame:
+    """The frame at ``seconds``; with ``smart``, a better one nearby when it is black,
+    near-uniform or blurry. ``window`` bounds where a replacement may come from."""
+    at = min(max(0.0, seconds), last_frame)
+    image = grab_frame(path, at) or grab_frame(path, max(0.0, last_frame - 0.05))
+    if image is None:
+        raise MediaError(f"no decodable frame at {seconds:.2f} s")
+    if not smart:
+        return PickedFrame(seconds, at, image, None)
+    quality = judge(image)
+    if quality.acceptable:
+        return PickedFrame(seconds, at, image, None)
+    reason = "black" if quality.is_black else "uniform" if quality.is_uniform else "blurry"
+    low, high = window or (0.0, last_frame)
+    start = max(low, at - SMART_WINDOW_SECONDS)
+    end = min(high, last_frame, at + SMART_WINDOW_SECONDS)
+    if end - start < 2 * SMART_STEP_SECONDS and high - low > end - start:
+        # Squeezed against the end of the video: look further back instead.
+        start = max(low, end - 2 * SMART_WINDOW_SECONDS)
+    count = int((end - start) / SMART_STEP_SECONDS) + 1
+    candidates = grab_frames(path, start, count=count, every=SMART_STEP_SECONDS, width=160)
+    best_time, best_score = at, quality.score
+    for when, candidate in candidates:
+        score = judge(candidate).score
+        if score > best_score * 1.05:
+            best_time, best_score = when, score
+    if best_time == at:
+        return PickedFrame(seconds, at, image, None)
+    better = grab_frame(path, best_time)
+    if better is None:
+        return PickedFrame(seconds, at, image, None)
+    return PickedFrame(seconds, best_time, better, reason)
+
+
+def letterboxed(image: Image.Image, width: int, height: int) -> Image.Image:
+    """``image`` scaled to fit ``width``×``height`` exactly, aspect ratio kept, the rest black."""
+    scale = min(width / image.width, height / image.height)
+    fitted = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    if fitted == (width, height) and image.size == fitted:
+        return image
+    resized = image.resize(fitted, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if fitted == (width, height):
+        return resized
+    canvas = Image.new("RGB", (width, height), (0, 0, 0))
+    canvas.paste(resized, ((width - fitted[0]) // 2, (height - fitted[1]) // 2))
+    return canvas
+
+
+def write_stills(image: Image.Image, base: Path) -> tuple[Path, Path]:
+    """``base``.jpg and ``base``.webp, each written under a temporary name and renamed when
+    complete, so a crash never leaves a half-written image under the final name."""
+    jpeg, webp = base.with_suffix(".jpg"), base.with_suffix(".webp")
+    written: list[Path] = []
+    try:
+        for target, fmt, options in (
+            (jpeg, "JPEG", {"quality": JPEG_QUALITY, "optimize": False}),
+            (webp, "WEBP", {"quality": WEBP_QUALITY, "method": WEBP_METHOD}),
+        ):
+            partial = target.with_name(f".{target.name}.partial")
+            written.append(partial)
+            image.save(partial, fmt, **options)
+            os.replace(partial, target)
+            written.append(target)
+    except OSError as error:
+        for leftover in written:
+            leftover.unlink(missing_ok=True)
+        raise MediaError(
+            f"cannot write thumbnails in {base.parent}: {error.strerror or error}"
+        ) from None
+    return jpeg, webp
