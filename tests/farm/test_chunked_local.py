@@ -1,0 +1,80 @@
+"""Chunked parallel transcoding on local ffmpeg processes (no Redis needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.domain.errors import ValidationError
+from core.media.chunk_plan import auto_chunk_seconds, plan_chunks
+from core.media.chunked import LocalChunkExecutor, plan_chunked, transcode_chunked
+from core.media.errors import MediaError
+
+from .hls_checks import assert_joined_rung, assert_master
+
+
+def test_chunks_are_cut_on_gop_and_segment_multiples():
+    spans = plan_chunks(100.0, 24.0)
+    assert [(s.start, s.end) for s in spans] == [
+        (0.0, 24.0), (24.0, 48.0), (48.0, 72.0), (72.0, None)]
+    # a 4 s remainder (< one 6 s step) joins the previous chunk instead of being a sliver
+    assert [(s.start, s.end) for s in plan_chunks(52.0, 24.0)] == [(0.0, 24.0), (24.0, None)]
+    assert [(s.start, s.end) for s in plan_chunks(5.0, 24.0)] == [(0.0, None)]
+    with pytest.raises(ValidationError, match="multiple of 6"):
+        plan_chunks(100.0, 10.0)
+    assert auto_chunk_seconds(12 * 3600, 4) == 300.0
+    assert auto_chunk_seconds(180, 2) == 30.0
+    assert auto_chunk_seconds(1000, 2) % 6 == 0
+
+
+@pytest.mark.media
+def test_local_chunked_ladder_joins_without_gaps_or_duplicates(clip_factory, tmp_path):
+    source = clip_factory("chunk_src.mp4", seconds=42, size="640x360", rate=15)
+    output = tmp_path / "hls"
+    plan = plan_chunked(source, output, qualities="360p,720p", parallelism=2,
+                        chunk_seconds=12, preset="ultrafast")
+    assert [c.start for c in plan.chunks] == [0.0, 12.0, 24.0, 36.0]
+    assert plan.skipped_qualities == ("720p",)  # never upscaled from a 360p source
+    reports = []
+    result = transcode_chunked(plan, LocalChunkExecutor(2),
+                               progress=lambda fraction, text: reports.append(fraction))
+    assert result.chunk_count == 4 and result.encode_seconds > 0 and result.join_seconds > 0
+    assert reports[-1] == 1.0 and all(0.0 <= f <= 1.0 for f in reports)
+    assert_master(result.master_playlist, ["360p"])
+    assert_joined_rung(output / "360p" / "playlist.m3u8", source, fps=15, duration=42)
+    assert not (output / ".chunks").exists(), "chunk files are removed after the join"
+
+
+@pytest.mark.media
+def test_two_rungs_share_keyframes_and_segment_cuts(clip_factory, tmp_path):
+    source = clip_factory("chunk_src_720.mp4", seconds=14, size="1280x720", rate=10)
+    output = tmp_path / "hls"
+    plan = plan_chunked(source, output, qualities=None, parallelism=2, chunk_seconds=6,
+                        preset="ultrafast")
+    result = transcode_chunked(plan, LocalChunkExecutor(2))
+    assert list(result.variants) == ["360p", "720p"] and result.skipped_qualities == ("1080p",)
+    assert_master(result.master_playlist, ["360p", "720p"])
+    for quality in ("360p", "720p"):
+        assert_joined_rung(output / quality / "playlist.m3u8", source, fps=10, duration=14)
+    low, high = (result.variants[q] for q in ("360p", "720p"))
+    assert (low.width, low.height, high.width, high.height) == (640, 360, 1280, 720)
+    assert low.segment_count == high.segment_count == 3
+
+
+@pytest.mark.media
+def test_cancel_stops_ffmpeg_and_leaves_no_playlist(clip_factory, tmp_path):
+    source = clip_factory("chunk_src.mp4", seconds=42, size="640x360", rate=15)
+    output = tmp_path / "hls"
+    plan = plan_chunked(source, output, qualities="360p", parallelism=2, chunk_seconds=12,
+                        preset="ultrafast")
+    seen = []
+
+    def cancel_after_first_progress() -> bool:
+        return bool(seen)
+
+    with pytest.raises(MediaError, match="cancelled"):
+        transcode_chunked(plan, LocalChunkExecutor(2),
+                          progress=lambda fraction, text: seen.append(fraction),
+                          should_cancel=cancel_after_first_progress)
+    assert not (output / "master.m3u8").exists()
+    assert not (output / "360p").exists()
+    assert not list((output / ".chunks").rglob("*.part"))
