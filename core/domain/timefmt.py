@@ -43,6 +43,8 @@ def parse_time(text: str | float | int) -> float:
 
 
 def _parse_clock(raw: str) -> float:
+    if raw.startswith("-"):
+        raise ValidationError(f"time cannot be negative: {raw!r}")
     parts = raw.split(":")
     if len(parts) > 3 or any(p.strip() == "" for p in parts):
         raise ValidationError(f"not a clock time: {raw!r} (use H:MM:SS, M:SS or seconds)")
