@@ -43,6 +43,12 @@ class AppContext:
 
         return AiService(self.database, self.chapters, self.settings, self.secrets)
 
+    @cached_property
+    def formats(self):
+        from core.formats import ChapterFormats
+
+        return ChapterFormats(self.chapters)
+
     def close(self) -> None:
         if "database" in self.__dict__:
             self.database.close()

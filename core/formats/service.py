@@ -32,7 +32,7 @@ class YoutubeRulesError(ValidationError):
     def __init__(self, problems: list[YoutubeProblem]) -> None:
         super().__init__(
             "YouTube would ignore these chapters: " + "; ".join(p.message for p in problems)
-            + " (export with the YouTube fix, or ignore the rules)"
+            + " (fix them with --fix-youtube, or export anyway with --ignore-rules)"
         )
         self.problems = problems
 
