@@ -19,13 +19,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.domain.media_specs import AUDIO_KBPS, GOP_SECONDS, LADDER
+from core.domain.media_specs import AUDIO_KBPS, GOP_SECONDS
 
 from .chunk_ffmpeg import CancelCheck, ProgressCallback, run_ffmpeg
 from .chunk_plan import ChunkSpan
+from .encoders import SOFTWARE_ENCODER, device_args, encoder_options, upload_filter
+from .hls_ladder import gop_frames
+from .ladder_plan import RungPlan
 
-#: Peak rate and buffer relative to the rung's nominal bitrate (capped VBR, Apple's advice
-#: that the peak stays well under twice the average).
+#: Peak rate and buffer relative to the rung's bitrate: the single-process ladder's values.
 MAXRATE_FACTOR = 1.07
 BUFSIZE_FACTOR = 1.5
 
@@ -34,12 +36,11 @@ BUFSIZE_FACTOR = 1.5
 class EncodeSettings:
     """How video is encoded; the same for every chunk of a job so that joins are seamless."""
 
-    preset: str = "veryfast"
-    fps: float | None = None  # the source's frame rate; sets the GOP length in frames
+    preset: str | None = None  # None: the ladder's default preset
+    fps: float = 30.0  # the source's frame rate; sets the GOP length in frames
     threads: int = 0  # 0: ffmpeg decides; the local pool divides the cores between chunks
-
-    def gop_frames(self) -> int:
-        return max(1, round((self.fps or 30.0) * GOP_SECONDS))
+    encoder: str = SOFTWARE_ENCODER
+    variable_frame_rate: bool = False  # then frames are made constant-rate, as in the ladder
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,22 +52,26 @@ class ChunkRequest:
     index: int
     start: float
     end: float | None
-    qualities: tuple[str, ...]
+    rungs: tuple[RungPlan, ...]
     settings: EncodeSettings = field(default_factory=EncodeSettings)
 
     @property
     def span(self) -> ChunkSpan:
         return ChunkSpan(self.index, self.start, self.end)
 
+    @property
+    def qualities(self) -> tuple[str, ...]:
+        return tuple(r.quality for r in self.rungs)
+
     def to_payload(self) -> dict[str, Any]:
         data = asdict(self)
-        data["qualities"] = list(self.qualities)
+        data["rungs"] = [asdict(r) for r in self.rungs]
         return data
 
     @classmethod
     def from_payload(cls, data: dict[str, Any]) -> ChunkRequest:
         values = dict(data)
-        values["qualities"] = tuple(values["qualities"])
+        values["rungs"] = tuple(RungPlan(**r) for r in values["rungs"])
         values["settings"] = EncodeSettings(**values.get("settings") or {})
         return cls(**values)
 
@@ -87,20 +92,20 @@ def _time(seconds: float) -> str:
     return f"{seconds:.6f}"
 
 
-def video_rung_arguments(quality: str, settings: EncodeSettings) -> list[str]:
-    """x264 options of one rung: capped bitrate, and a keyframe exactly every GOP from the
-    chunk's start (scene-cut keyframes off, so every rung's keyframes line up)."""
-    rung = LADDER[quality]
-    gop = str(settings.gop_frames())
+def video_rung_arguments(rung: RungPlan, settings: EncodeSettings) -> list[str]:
+    """The single-process ladder's encoder options for one rung: capped bitrate, and a
+    keyframe exactly every GOP from the chunk's start (no scene-cut keyframes, so every
+    rung's keyframes line up)."""
+    kbps = rung.video_kbps
     arguments = [
-        "-c:v", "libx264", "-preset", settings.preset, "-pix_fmt", "yuv420p",
-        "-profile:v", "high",
-        "-b:v", f"{rung.video_kbps}k",
-        "-maxrate", f"{round(rung.video_kbps * MAXRATE_FACTOR)}k",
-        "-bufsize", f"{round(rung.video_kbps * BUFSIZE_FACTOR)}k",
-        "-g", gop, "-keyint_min", gop, "-sc_threshold", "0",
+        "-c:v", settings.encoder, "-b:v", f"{kbps}k",
+        "-maxrate", f"{round(kbps * MAXRATE_FACTOR)}k",
+        "-bufsize", f"{round(kbps * BUFSIZE_FACTOR)}k",
+        *encoder_options(settings.encoder, gop_frames(settings.fps), settings.preset),
         "-force_key_frames", f"expr:gte(t,n_forced*{GOP_SECONDS:g})",
     ]
+    if settings.variable_frame_rate:
+        arguments += ["-fps_mode", "cfr", "-r", f"{settings.fps:.3f}"]
     if settings.threads:
         arguments += ["-threads", str(settings.threads)]
     return arguments
@@ -117,25 +122,26 @@ def encode_chunk(
         return _chunk_result(request, reused=True)
     # Input seeking with accurate seek: frames with source time in [start, end) exactly,
     # so neighbouring chunks neither share nor miss a frame.
-    arguments = ["-ss", _time(request.start)]
+    arguments = [*device_args(request.settings.encoder), "-ss", _time(request.start)]
     if request.end is not None:
         arguments += ["-t", _time(request.end - request.start)]
     arguments += ["-i", request.source]
-    count = len(request.qualities)
+    count = len(request.rungs)
+    upload = upload_filter(request.settings.encoder)
     scales = ";".join(
-        f"[v{i}]scale=-2:{LADDER[q].height}:flags=bicubic,setsar=1[o{i}]"
-        for i, q in enumerate(request.qualities)
+        f"[v{i}]scale={r.width}:{r.height}:flags=bicubic,setsar=1,format=yuv420p{upload}[o{i}]"
+        for i, r in enumerate(request.rungs)
     )
     split = f"[0:v:0]split={count}" + "".join(f"[v{i}]" for i in range(count))
     arguments += ["-filter_complex", f"{split};{scales}"]
     parts: list[tuple[Path, Path]] = []
-    for i, quality in enumerate(request.qualities):
-        final = chunk_path(request.work_dir, quality, request.index)
+    for i, rung in enumerate(request.rungs):
+        final = chunk_path(request.work_dir, rung.quality, request.index)
         final.parent.mkdir(parents=True, exist_ok=True)
         part = final.with_name(f"{final.stem}.{os.getpid()}.part")
         parts.append((part, final))
         arguments += ["-map", f"[o{i}]", "-an", "-sn", "-dn", "-map_metadata", "-1",
-                      *video_rung_arguments(quality, request.settings),
+                      *video_rung_arguments(rung, request.settings),
                       "-f", "mp4", str(part)]
     try:
         run_ffmpeg(arguments, label=f"chunk {request.index}", progress=progress,
@@ -168,7 +174,8 @@ def encode_audio(
     part = final.with_name(f"audio.{os.getpid()}.part")
     try:
         run_ffmpeg(["-i", source, "-map", "0:a:0", "-vn", "-sn", "-dn", "-map_metadata", "-1",
-                    "-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k", "-ac", "2", "-f", "mp4", str(part)],
+                    "-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k", "-ac", "2", "-ar", "48000",
+                    "-f", "mp4", str(part)],
                    label="audio", progress=progress, should_cancel=should_cancel)
         os.replace(part, final)
     finally:

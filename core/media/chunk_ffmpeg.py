@@ -15,7 +15,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 
-from .errors import FFmpegMissingError, MediaError
+from .errors import FFmpegMissingError, MediaCancelled, MediaError
 
 #: ``progress(seconds_done)``: seconds of output written so far.
 ProgressCallback = Callable[[float], None]
@@ -25,7 +25,7 @@ CancelCheck = Callable[[], bool]
 _PR_SET_PDEATHSIG = 1
 
 
-class ChunkCancelled(MediaError):
+class ChunkCancelled(MediaCancelled):
     """The chunk's ffmpeg run was stopped because the job was cancelled."""
 
 
@@ -73,7 +73,7 @@ def run_ffmpeg(
         code = process.wait()
         reader.join(timeout=5)
     if cancelled:
-        raise ChunkCancelled(f"{label}: cancelled")
+        raise ChunkCancelled(label)
     if code != 0:
         detail = " ".join(line.strip() for line in stderr_tail if line.strip())
         raise MediaError(f"{label}: ffmpeg failed (exit {code}): {detail or 'no message'}")

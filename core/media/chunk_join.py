@@ -16,9 +16,7 @@ from core.domain.media_specs import SEGMENT_SECONDS
 
 from .chunk_encode import audio_path, chunk_path
 from .chunk_ffmpeg import CancelCheck, ProgressCallback, run_ffmpeg
-
-PLAYLIST_NAME = "playlist.m3u8"
-SEGMENT_PATTERN = "segment_%05d.ts"
+from .hls_ladder import PLAYLIST_NAME, SEGMENT_PATTERN
 
 
 def _concat_line(path: Path) -> str:
@@ -66,6 +64,7 @@ def join_rung(
         arguments += ["-map", "1:a:0"]
     arguments += [
         "-c", "copy", "-map_metadata", "-1",
+        # the same muxer options as the single-process ladder (core.media.hls_ladder)
         "-f", "hls", "-hls_time", f"{SEGMENT_SECONDS:g}", "-hls_playlist_type", "vod",
         "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts",
         "-hls_segment_filename", str(staging / SEGMENT_PATTERN), str(staging / PLAYLIST_NAME),

@@ -24,15 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from core.domain.errors import ValidationError
-from core.domain.media_specs import LADDER, parse_qualities
+from core.domain.media_specs import parse_qualities
 
 from .chunk_encode import ChunkRequest, EncodeSettings, encode_audio, encode_chunk
 from .chunk_ffmpeg import CancelCheck
 from .chunk_join import join_rung
-from .chunk_master import VariantStats, variant_stats, write_master
 from .chunk_plan import auto_chunk_seconds, plan_chunks, round_to_boundary
-from .errors import MediaError
+from .encoders import SOFTWARE_ENCODER
+from .errors import MediaCancelled, MediaError
+from .hls_master import RenditionInfo, measure_rendition, write_master
+from .ladder_plan import RungPlan, plan_ladder
 from .probe import probe
 
 #: ``progress(fraction 0..1, text)``
@@ -49,9 +50,18 @@ class ChunkedPlan:
     work_dir: str
     duration: float
     has_audio: bool
-    qualities: tuple[str, ...]
-    skipped_qualities: tuple[str, ...]
+    rungs: tuple[RungPlan, ...]
+    skipped: tuple[tuple[str, str], ...]  # (quality, why) as in the single-process ladder
+    notes: tuple[str, ...]
     chunks: tuple[ChunkRequest, ...]
+
+    @property
+    def qualities(self) -> tuple[str, ...]:
+        return tuple(r.quality for r in self.rungs)
+
+    @property
+    def skipped_qualities(self) -> tuple[str, ...]:
+        return tuple(q for q, _ in self.skipped)
 
     @property
     def chunk_seconds(self) -> float:
@@ -61,7 +71,7 @@ class ChunkedPlan:
 @dataclass(slots=True)
 class ChunkedResult:
     master_playlist: Path
-    variants: dict[str, VariantStats]
+    variants: dict[str, RenditionInfo]
     skipped_qualities: tuple[str, ...]
     chunk_count: int
     encode_seconds: float
@@ -85,33 +95,30 @@ def plan_chunked(
     qualities: list[str] | tuple[str, ...] | str | None = None,
     parallelism: int = 2,
     chunk_seconds: float | None = None,
-    preset: str = "veryfast",
+    preset: str | None = None,
     threads_per_chunk: int = 0,
+    encoder: str = SOFTWARE_ENCODER,
 ) -> ChunkedPlan:
-    """Probe the source and cut it. Rungs taller than the source are skipped (never
-    upscaled), as in the single-process ladder."""
+    """Probe the source and cut it. The rungs (sizes, bitrates, skipped rungs that would
+    upscale) come from the single-process ladder's ``plan_ladder``. Every rung is encoded:
+    a stream copy cannot start a chunk on an exact frame."""
     info = probe(source)
     if not info.has_video or not info.height:
-        raise MediaError(f"{Path(source).name} has no video stream to transcode")
+        raise MediaError(f"{Path(source).name} has no video stream: HLS transcoding needs video")
     wanted = parse_qualities(list(qualities) if isinstance(qualities, tuple) else qualities)
-    kept = tuple(q for q in wanted if LADDER[q].height <= info.height)
-    skipped = tuple(q for q in wanted if q not in kept)
-    if not kept:
-        raise ValidationError(
-            f"the source is {info.height}p: every requested quality ({', '.join(wanted)}) "
-            "is larger, and VOD Studio never upscales"
-        )
+    ladder = plan_ladder(info, wanted, allow_copy=False)
     seconds = (round_to_boundary(chunk_seconds) if chunk_seconds
                else auto_chunk_seconds(info.duration, parallelism))
-    settings = EncodeSettings(preset=preset, fps=info.fps, threads=threads_per_chunk)
+    settings = EncodeSettings(preset=preset, fps=info.fps or 30.0, threads=threads_per_chunk,
+                              encoder=encoder, variable_frame_rate=info.variable_frame_rate)
     work_dir = Path(output_dir) / WORK_FOLDER
     chunks = tuple(
         ChunkRequest(source=info.path, work_dir=str(work_dir), index=span.index,
-                     start=span.start, end=span.end, qualities=kept, settings=settings)
+                     start=span.start, end=span.end, rungs=ladder.rungs, settings=settings)
         for span in plan_chunks(info.duration, seconds)
     )
     return ChunkedPlan(info.path, str(output_dir), str(work_dir), info.duration,
-                       info.has_audio, kept, skipped, chunks)
+                       info.has_audio, ladder.rungs, ladder.skipped, ladder.notes, chunks)
 
 
 class ChunkProgress:
@@ -190,15 +197,17 @@ def transcode_chunked(
         plan, lambda fraction, text: report(fraction * (1 - JOIN_SHARE), text), cancel)
     encoded = time.monotonic()
     if cancel():
-        raise MediaError("chunked transcode cancelled")
+        raise MediaCancelled("the chunked transcode")
     report(1 - JOIN_SHARE, "joining chunks")
-    with ThreadPoolExecutor(max_workers=len(plan.qualities), thread_name_prefix="join") as pool:
-        playlists = dict(zip(plan.qualities, pool.map(
-            lambda quality: join_rung(plan.work_dir, quality, len(plan.chunks), plan.output_dir,
-                                      with_audio=plan.has_audio, should_cancel=cancel),
-            plan.qualities)))
-    variants = {q: variant_stats(q, path) for q, path in playlists.items()}
-    master = write_master(plan.output_dir, list(variants.values()))
+    with ThreadPoolExecutor(max_workers=len(plan.rungs), thread_name_prefix="join") as pool:
+        playlists = list(pool.map(
+            lambda rung: join_rung(plan.work_dir, rung.quality, len(plan.chunks),
+                                   plan.output_dir, with_audio=plan.has_audio,
+                                   should_cancel=cancel),
+            plan.rungs))
+    variants = {rung.quality: measure_rendition(path, rung)
+                for rung, path in zip(plan.rungs, playlists)}
+    master = write_master(list(variants.values()), Path(plan.output_dir))
     joined = time.monotonic()
     if not keep_chunks:
         shutil.rmtree(plan.work_dir, ignore_errors=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from core.domain.errors import ValidationError
@@ -9,7 +11,7 @@ from core.media.chunk_plan import auto_chunk_seconds, plan_chunks
 from core.media.chunked import LocalChunkExecutor, plan_chunked, transcode_chunked
 from core.media.errors import MediaError
 
-from .hls_checks import assert_joined_rung, assert_master
+from .hls_checks import assert_joined_rung, assert_master, video_frames
 
 
 def test_chunks_are_cut_on_gop_and_segment_multiples():
@@ -78,3 +80,36 @@ def test_cancel_stops_ffmpeg_and_leaves_no_playlist(clip_factory, tmp_path):
     assert not (output / "master.m3u8").exists()
     assert not (output / "360p").exists()
     assert not list((output / ".chunks").rglob("*.part"))
+
+
+@pytest.mark.media
+def test_chunked_output_has_the_single_process_ladders_structure(clip_factory, tmp_path):
+    import m3u8
+
+    from core.jobs.executor import LocalLadderExecutor, TranscodeSpec
+
+    source = clip_factory("chunk_src_720.mp4", seconds=14, size="1280x720", rate=10)
+    single_dir, chunked_dir = tmp_path / "single", tmp_path / "chunked"
+    single = LocalLadderExecutor().execute(
+        TranscodeSpec("job", str(source), str(single_dir), ("360p", "720p"),
+                      encoder_preference="libx264", allow_copy=False, preset="ultrafast"),
+        lambda fraction, text: None, threading.Event())
+    plan = plan_chunked(source, chunked_dir, qualities="360p,720p", chunk_seconds=6,
+                        preset="ultrafast")
+    chunked = transcode_chunked(plan, LocalChunkExecutor(2))
+    single_by_quality = {r.quality: r for r in single.renditions}
+    for quality, rendition in chunked.variants.items():
+        reference = single_by_quality[quality]
+        assert rendition.segment_durations == reference.segment_durations
+        assert (rendition.width, rendition.height, rendition.frame_rate, rendition.codecs) == (
+            reference.width, reference.height, reference.frame_rate, reference.codecs)
+        chunked_frames = video_frames(chunked_dir / quality / "playlist.m3u8")
+        single_frames = video_frames(single_dir / quality / "playlist.m3u8")
+        assert chunked_frames.times == single_frames.times
+        assert chunked_frames.keyframes == single_frames.keyframes
+    from core.media.hls_master import write_master
+
+    write_master(single.renditions, single_dir)
+    ours, theirs = (m3u8.load(str(d / "master.m3u8")) for d in (chunked_dir, single_dir))
+    assert [p.uri for p in ours.playlists] == [p.uri for p in theirs.playlists]
+    assert ours.is_independent_segments == theirs.is_independent_segments
