@@ -49,6 +49,18 @@ class AppContext:
 
         return ChapterFormats(self.chapters)
 
+    @cached_property
+    def thumbnails(self):
+        from core.media.thumbnails import ThumbnailService
+
+        return ThumbnailService(self.database, self.database.data_dir)
+
+    @cached_property
+    def transcodes(self):
+        from core.jobs.service import TranscodeService
+
+        return TranscodeService(self.database, self.database.data_dir, self.settings)
+
     def close(self) -> None:
         if "database" in self.__dict__:
             self.database.close()

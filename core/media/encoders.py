@@ -101,11 +101,11 @@ def choose_encoder(preference: str | None) -> EncoderChoice:
                          f"{wanted} is not usable here ({reason}); fell back to {SOFTWARE_ENCODER}")
 
 
-def encoder_options(name: str, gop_frames: int) -> list[str]:
+def encoder_options(name: str, gop_frames: int, preset: str | None = None) -> list[str]:
     """Rate-control-independent options that keep keyframes every ``gop_frames`` frames and
     never elsewhere, so all rungs cut segments at the same instants."""
     if name == SOFTWARE_ENCODER:
-        return ["-preset", "veryfast", "-profile:v", "high", "-g", str(gop_frames),
+        return ["-preset", preset or "veryfast", "-profile:v", "high", "-g", str(gop_frames),
                 "-keyint_min", str(gop_frames), "-sc_threshold", "0"]
     if name == "h264_nvenc":
         return ["-preset", "p4", "-g", str(gop_frames), "-forced-idr", "1", "-no-scenecut", "1"]

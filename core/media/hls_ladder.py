@@ -121,7 +121,7 @@ def build_command(spec: LadderSpec, work_dir: Path) -> list[str]:
                                f"-ac:a:{index}", "2", f"-ar:a:{index}", "48000"]
     args += per_stream
     if encoded:
-        args += encoder_options(spec.encoder, gop_frames(spec.fps))
+        args += encoder_options(spec.encoder, gop_frames(spec.fps), spec.preset)
         args += ["-force_key_frames", f"expr:gte(t,n_forced*{GOP_SECONDS:g})"]
         if spec.variable_frame_rate:
             args += ["-fps_mode", "cfr", "-r", f"{spec.fps:.3f}"]

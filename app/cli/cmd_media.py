@@ -1,0 +1,310 @@
+"""``thumbnails generate|list|default|delete|chapters`` and
+``transcode start|status|cancel|retry|run``.
+
+``transcode start`` only queues the job; it runs while VOD Studio is open, or in this
+terminal with ``--wait`` (progress bar and ETA on stderr), or with ``transcode run``.
+``transcode cancel`` from another terminal stops a job that a ``--wait`` is running.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+from core.domain.errors import DomainError
+from core.domain.timefmt import format_time, parse_time
+
+from .output import human_size, print_json, print_table
+
+BAR_WIDTH = 30
+
+
+def register(cli) -> None:
+    parser = cli.subcommand("thumbnails", "generate", generate_thumbnails,
+                            "make thumbnails (default: at 20/40/60/80/100 %, small+medium+large)")
+    parser.add_argument("vod", metavar="VOD")
+    parser.add_argument("--at", action="append", metavar="S",
+                        help="a timestamp (seconds or H:MM:SS); repeat for several")
+    parser.add_argument("--resolutions", help="comma list of small, medium, large, xlarge")
+    parser.add_argument("--default", type=int, default=2, metavar="N",
+                        help="index of the timestamp whose thumbnail becomes the default (0-based)")
+    parser.add_argument("--no-smart", action="store_true",
+                        help="keep the exact frame even when it is black, flat or blurry")
+    parser.add_argument("--json", action="store_true")
+
+    parser = cli.subcommand("thumbnails", "list", list_thumbnails, "list a VOD's thumbnails")
+    parser.add_argument("vod", metavar="VOD")
+    parser.add_argument("--json", action="store_true")
+
+    parser = cli.subcommand("thumbnails", "default", default_thumbnail, "make a thumbnail the default")
+    parser.add_argument("vod", metavar="VOD")
+    parser.add_argument("thumb", metavar="THUMB")
+
+    parser = cli.subcommand("thumbnails", "delete", delete_thumbnail,
+                            "delete a thumbnail (not the default one)")
+    parser.add_argument("vod", metavar="VOD")
+    parser.add_argument("thumb", metavar="THUMB")
+
+    parser = cli.subcommand("thumbnails", "chapters", chapter_thumbnails,
+                            "make one thumbnail per chapter, saved as its thumbnail_url")
+    parser.add_argument("vod", metavar="VOD")
+
+    parser = cli.subcommand("transcode", "start", start_transcode,
+                            "queue an HLS transcode (runs in the app, with --wait, or `transcode run`)")
+    parser.add_argument("vod", metavar="VOD")
+    parser.add_argument("--qualities", help="comma list of 360p, 720p, 1080p (default: all)")
+    parser.add_argument("--priority", default="normal", help="normal or high")
+    parser.add_argument("--wait", action="store_true",
+                        help="run the queue here until this job ends, with a progress bar")
+    parser.add_argument("--json", action="store_true")
+
+    parser = cli.subcommand("transcode", "status", transcode_status,
+                            "status of a VOD's latest (or a given) transcode job")
+    parser.add_argument("vod", metavar="VOD")
+    parser.add_argument("--job", metavar="J")
+    parser.add_argument("--json", action="store_true")
+
+    parser = cli.subcommand("transcode", "cancel", cancel_transcode, "cancel a queued or running job")
+    parser.add_argument("vod", metavar="VOD")
+    parser.add_argument("job", metavar="JOB")
+
+    parser = cli.subcommand("transcode", "retry", retry_transcode, "retry one failed quality")
+    parser.add_argument("vod", metavar="VOD")
+    parser.add_argument("quality", metavar="QUALITY")
+    parser.add_argument("--wait", action="store_true", help="run it here with a progress bar")
+
+    cli.subcommand("transcode", "run", run_queue, "run every queued transcode job, then exit")
+
+
+# --- thumbnails -------------------------------------------------------------------------------
+def generate_thumbnails(args, context) -> int:
+    timestamps = [parse_time(value) for value in args.at] if args.at else None
+    bar = ProgressBar("thumbnails")
+    thumbnails = context.thumbnails.generate(
+        args.vod, timestamps=timestamps, resolutions=args.resolutions, set_default=args.default,
+        smart=not args.no_smart, progress=lambda fraction, message: bar.update(fraction, message))
+    bar.close()
+    if args.json:
+        print_json([t.to_json() for t in thumbnails])
+        return 0
+    _thumbnail_table(thumbnails)
+    return 0
+
+
+def list_thumbnails(args, context) -> int:
+    thumbnails = context.thumbnails.list(args.vod)
+    if args.json:
+        print_json([t.to_json() for t in thumbnails])
+        return 0
+    if not thumbnails:
+        print("No thumbnails.")
+        return 0
+    _thumbnail_table(thumbnails)
+    return 0
+
+
+def _thumbnail_table(thumbnails) -> None:
+    rows = []
+    for thumb in thumbnails:
+        moved = "" if abs(thumb.timestamp - thumb.requested_timestamp) < 0.01 else \
+            f" (asked {format_time(thumb.requested_timestamp)})"
+        rows.append([thumb.thumbnail_id[:8], format_time(thumb.timestamp) + moved,
+                     f"{thumb.resolution} {thumb.width}x{thumb.height}",
+                     human_size(thumb.size_bytes), "yes" if thumb.is_default else "",
+                     thumb.jpeg_path])
+    print_table(["ID", "TIME", "RESOLUTION", "SIZE", "DEFAULT", "FILE"], rows)
+
+
+def default_thumbnail(args, context) -> int:
+    thumb = context.thumbnails.set_default(args.vod, args.thumb)
+    print(f"default thumbnail: {thumb.thumbnail_id} ({thumb.width}x{thumb.height} at "
+          f"{format_time(thumb.timestamp)})")
+    return 0
+
+
+def delete_thumbnail(args, context) -> int:
+    thumb = context.thumbnails.delete(args.vod, args.thumb)
+    print(f"deleted thumbnail {thumb.thumbnail_id}")
+    return 0
+
+
+def chapter_thumbnails(args, context) -> int:
+    bar = ProgressBar("chapter thumbnails")
+    chapters = context.thumbnails.generate_for_chapters(
+        args.vod, progress=lambda fraction, message: bar.update(fraction, message))
+    bar.close()
+    print_table(["#", "CHAPTER", "START", "THUMBNAIL"],
+                [[str(c.order), c.title, format_time(c.start_time), c.thumbnail_url or ""]
+                 for c in chapters])
+    return 0
+
+
+# --- transcoding ------------------------------------------------------------------------------
+def start_transcode(args, context) -> int:
+    started = context.transcodes.start(args.vod, qualities=args.qualities, priority=args.priority)
+    if args.json and not args.wait:
+        print_json(started)
+        return 0
+    print(f"job {started['job_id']} queued: {', '.join(started['qualities_requested'])} "
+          f"(estimated {started['estimated_time']})", file=sys.stderr if args.json else sys.stdout)
+    if not args.wait:
+        print("it runs while VOD Studio is open, or now with: vodstudio transcode run",
+              file=sys.stderr)
+        return 0
+    final = _run_with_progress(context, started["video_id"], started["job_id"])
+    if args.json:
+        print_json(final)
+    else:
+        _print_status(final)
+    return _exit_for(final)
+
+
+def retry_transcode(args, context) -> int:
+    status = context.transcodes.retry(args.vod, args.quality)
+    print(f"job {status['job_id']}: {args.quality.lower()} queued again")
+    if not args.wait:
+        return 0
+    final = _run_with_progress(context, status["video_id"], status["job_id"])
+    _print_status(final)
+    return _exit_for(final)
+
+
+def run_queue(args, context) -> int:
+    from core.jobs.runner import JobRunner
+
+    runner = JobRunner(context.database, context.database.data_dir, context.settings)
+    bars: dict[str, ProgressBar] = {}
+
+    def show(status: dict) -> None:
+        bar = bars.setdefault(status["job_id"], ProgressBar(status["job_id"]))
+        bar.update(status["progress"] / 100, status.get("current_quality") or status["status"],
+                   status.get("estimated_time_remaining"))
+
+    runner.subscribe(show)
+    runner.run_until_idle()
+    for bar in bars.values():
+        bar.close()
+    jobs = context.transcodes.list_jobs()
+    print(f"queue empty; {len(bars)} job(s) run in this session" if bars else "no queued jobs")
+    return 0 if all(j["status"] != "failed" for j in jobs if j["job_id"] in bars) else 1
+
+
+def _run_with_progress(context, vod_id: str, job_id: str) -> dict:
+    from core.jobs.runner import JobRunner
+
+    runner = JobRunner(context.database, context.database.data_dir, context.settings)
+    bar = ProgressBar(job_id)
+
+    def show(status: dict) -> None:
+        if status["job_id"] == job_id and status["status"] == "processing":
+            bar.update(status["progress"] / 100, status.get("current_quality") or "",
+                       status.get("estimated_time_remaining"))
+
+    runner.subscribe(show)
+    try:
+        runner.run_until_idle(until_job=job_id)
+    except KeyboardInterrupt:
+        bar.close()
+        print("cancelling…", file=sys.stderr)
+        try:
+            context.transcodes.cancel(vod_id, job_id)
+        except DomainError:
+            pass
+        runner.request_cancel(job_id)
+        runner.run_until_idle(until_job=job_id)
+        raise
+    bar.close()
+    return context.transcodes.status(vod_id, job_id)
+
+
+def _exit_for(status: dict) -> int:
+    if status["status"] == "completed":
+        return 0
+    if status["status"] == "cancelled":
+        raise DomainError(f"job {status['job_id']} was cancelled")
+    raise DomainError(f"job {status['job_id']} failed: {status.get('error') or 'unknown error'}")
+
+
+def transcode_status(args, context) -> int:
+    status = context.transcodes.status(args.vod, args.job)
+    if args.json:
+        print_json(status)
+    else:
+        _print_status(status)
+    return 0
+
+
+def cancel_transcode(args, context) -> int:
+    status = context.transcodes.cancel(args.vod, args.job)
+    if status["status"] == "cancelled":
+        print(f"job {status['job_id']} cancelled")
+    else:
+        print(f"job {status['job_id']}: cancel requested; ffmpeg stops within a second")
+    return 0
+
+
+def _print_status(status: dict) -> None:
+    print(f"job       {status['job_id']}")
+    line = f"status    {status['status']} {status['progress']}%"
+    if status.get("current_quality"):
+        line += f"  ({status['current_quality']})"
+    if status.get("estimated_time_remaining"):
+        line += f"  ETA {status['estimated_time_remaining']}"
+    print(line)
+    if status.get("encoder"):
+        print(f"encoder   {status['encoder']}")
+    if status["outputs"]:
+        print_table(["QUALITY", "STATUS", "RESOLUTION", "BITRATE", "SEGMENTS", "SIZE", "PLAYLIST"],
+                    [[o["quality"], o["status"] + (f" ({o['method']})" if o.get("method") == "copy"
+                                                   else ""),
+                      o["resolution"] or "-", o["bitrate"], str(o["segment_count"]),
+                      human_size(o["size_bytes"]), o["path"] or (o.get("error") or "")]
+                     for o in status["outputs"]])
+    if status.get("master_playlist"):
+        print(f"master    {status['master_playlist']}")
+    for note in status.get("notes") or []:
+        print(f"note      {note}")
+    if status.get("error"):
+        print(f"error     {status['error']}")
+
+
+class ProgressBar:
+    """A one-line progress bar with ETA on stderr (a line per 10 % when not a terminal)."""
+
+    def __init__(self, title: str) -> None:
+        self._title = title
+        self._tty = sys.stderr.isatty()
+        self._last_step = -1
+        self._started = time.monotonic()
+        self._lock = threading.Lock()
+        self._drawn = False
+
+    def update(self, fraction: float, label: str = "", eta: str | None = None) -> None:
+        fraction = max(0.0, min(1.0, fraction))
+        if eta is None and fraction > 0.02:
+            from core.domain.timefmt import format_duration_words
+
+            elapsed = time.monotonic() - self._started
+            eta = format_duration_words(elapsed * (1 - fraction) / fraction)
+        with self._lock:
+            if self._tty:
+                filled = int(BAR_WIDTH * fraction)
+                text = (f"\r[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {fraction * 100:5.1f}% "
+                        f"{label}  ETA {eta or '…'}   ")
+                sys.stderr.write(text)
+                sys.stderr.flush()
+                self._drawn = True
+            else:
+                step = int(fraction * 10)
+                if step != self._last_step:
+                    self._last_step = step
+                    print(f"{self._title}: {fraction * 100:.0f}% {label} ETA {eta or '…'}",
+                          file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._tty and self._drawn:
+                sys.stderr.write("\n")
+                sys.stderr.flush()
+                self._drawn = False

@@ -1,0 +1,128 @@
+"""The persistent queue's row operations: claiming, heartbeats, crash recovery.
+
+Several processes may share one data directory (the GUI and a ``transcode start --wait``),
+so a job is claimed with a conditional UPDATE (only one claimant wins) and each running job
+carries ``worker_id`` = ``host:pid:token`` and a heartbeat; a job whose worker is gone is
+found by the next runner and resumed or failed with a reason, never left ``processing``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import case, select, update
+
+from core.domain.media_specs import JobStatus
+from core.store.db import Database
+from core.store.models import TranscodeJobRow
+
+STALE_AFTER = timedelta(seconds=90)
+MAX_RESUMES = 2
+PRIORITY_ORDER = case((TranscodeJobRow.priority == "high", 0), else_=1)
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def worker_alive(worker_id: str | None, heartbeat_at: datetime | None) -> bool:
+    """Whether the worker that claimed a job still runs (its process on this host, or a
+    recent heartbeat for another host)."""
+    if not worker_id:
+        return False
+    host, _, rest = worker_id.partition(":")
+    pid_text = rest.split(":")[0]
+    if host == socket.gethostname() and pid_text.isdigit():
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    if heartbeat_at is None:
+        return False
+    if heartbeat_at.tzinfo is None:
+        heartbeat_at = heartbeat_at.replace(tzinfo=UTC)
+    return datetime.now(UTC) - heartbeat_at < STALE_AFTER
+
+
+def claim_next(database: Database, worker_id: str) -> str | None:
+    """Atomically move the next queued job (high priority first, then oldest) to
+    ``processing`` for ``worker_id``; its id, or ``None`` when nothing is queued."""
+    for _ in range(5):
+        with database.session() as session:
+            job_id = session.scalar(
+                select(TranscodeJobRow.id)
+                .where(TranscodeJobRow.status == JobStatus.QUEUED.value)
+                .order_by(PRIORITY_ORDER, TranscodeJobRow.created_at).limit(1))
+            if job_id is None:
+                return None
+            now = datetime.now(UTC)
+            claimed = session.execute(
+                update(TranscodeJobRow)
+                .where(TranscodeJobRow.id == job_id,
+                       TranscodeJobRow.status == JobStatus.QUEUED.value)
+                .values(status=JobStatus.PROCESSING.value, worker_id=worker_id,
+                        heartbeat_at=now, started_at=now, progress=0.0, error=None)
+            ).rowcount
+            if claimed == 1:
+                return job_id
+    return None
+
+
+def clear_partial_output(output_dir: str | None) -> None:
+    if not output_dir:
+        return
+    for leftover in Path(output_dir).glob(".partial-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def recover_interrupted(database: Database) -> list[str]:
+    """Requeue (or fail, after ``MAX_RESUMES``) every ``processing`` job whose worker is
+    gone. Returns the ids touched."""
+    touched = []
+    with database.session() as session:
+        rows = session.scalars(select(TranscodeJobRow).where(
+            TranscodeJobRow.status == JobStatus.PROCESSING.value)).all()
+        for job in rows:
+            if worker_alive(job.worker_id, job.heartbeat_at):
+                continue
+            clear_partial_output(job.output_dir)
+            options = dict(job.options or {})
+            resumes = int(options.get("resume_count", 0))
+            at = f"{job.progress:.0f}%"
+            if job.cancel_requested:
+                job.status = JobStatus.CANCELLED.value
+                job.notes = [*job.notes, f"the worker stopped at {at} while a cancel was pending"]
+                job.finished_at = datetime.now(UTC)
+            elif resumes < MAX_RESUMES:
+                unfinished = [q for q in job.qualities_requested
+                              if q not in job.completed_qualities and q not in job.skipped_qualities]
+                options.update(resume_count=resumes + 1, run_qualities=unfinished)
+                job.options = options
+                job.status = JobStatus.QUEUED.value
+                job.notes = [*job.notes, f"interrupted at {at} (worker {job.worker_id} stopped); "
+                             "queued again to redo the unfinished qualities"]
+            else:
+                job.status = JobStatus.FAILED.value
+                job.error = (f"interrupted {resumes + 1} times (last at {at}, worker "
+                             f"{job.worker_id} stopped); not resumed again: retry the "
+                             "failed qualities")
+                job.failed_qualities = [q for q in job.qualities_requested
+                                        if q not in job.completed_qualities
+                                        and q not in job.skipped_qualities]
+                for output in job.outputs:
+                    if output.quality in job.failed_qualities:
+                        output.status, output.error = "failed", "interrupted"
+                job.finished_at = datetime.now(UTC)
+            job.worker_id = None
+            job.current_quality = None
+            job.estimated_seconds_remaining = None
+            touched.append(job.id)
+    return touched

@@ -1,0 +1,146 @@
+"""Transcode jobs as the platform defines them: start, status, cancel, retry, list.
+
+This only records requests in the persistent queue; a ``JobRunner`` (in the GUI, or in
+``transcode start --wait``) executes them. Outputs go to ``<data_dir>/hls/<vod_id>/<job_id>/``.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from core.domain.errors import NotFoundError, StateError, ValidationError
+from core.domain.media_specs import (
+    LADDER, JobStatus, parse_priority, parse_qualities, transcode_job_id,
+)
+from core.library.vods import find_vod
+from core.media.errors import MediaError
+from core.media.sources import ready_vod
+from core.media.tools import ffmpeg_path
+from core.store.db import Database
+from core.store.models import TranscodeJobRow, TranscodeOutputRow
+
+from .queue import worker_alive
+from .shapes import start_json, status_json
+
+
+class TranscodeService:
+    def __init__(self, database: Database, data_dir: str | Path, settings: Any = None) -> None:
+        self._database = database
+        self._data_dir = Path(data_dir)
+        self._settings = settings
+
+    def output_root(self, vod_id: str, job_id: str) -> Path:
+        return self._data_dir / "hls" / vod_id / job_id
+
+    def start(self, vod_ref: str, qualities: list[str] | str | None = None,
+              priority: str = "normal", *, format: str = "hls") -> dict[str, Any]:
+        if (format or "hls").lower() != "hls":
+            raise ValidationError(f"unknown format {format!r}: only hls is supported")
+        wanted = parse_qualities(qualities)
+        level = parse_priority(priority)
+        ffmpeg_path("ffmpeg")
+        ffmpeg_path("ffprobe")
+        with self._database.session() as session:
+            vod = ready_vod(session, vod_ref, "transcode")
+            if not vod.width or not vod.height:
+                raise MediaError(f"{Path(vod.file_path).name} has no video stream: HLS "
+                                 "transcoding needs video (an audio-only file has no ladder)")
+            now = int(time.time())
+            job_id = transcode_job_id(vod.id, now)
+            while session.get(TranscodeJobRow, job_id) is not None:
+                now += 1
+                job_id = transcode_job_id(vod.id, now)
+            job = TranscodeJobRow(
+                id=job_id, vod_id=vod.id, status=JobStatus.QUEUED.value, priority=level.value,
+                qualities_requested=wanted, completed_qualities=[], failed_qualities=[],
+                skipped_qualities=[], notes=[], progress=0.0,
+                output_dir=str(self.output_root(vod.id, job_id)),
+                options={"run_qualities": wanted, "resume_count": 0},
+            )
+            job.outputs = [TranscodeOutputRow(quality=q, status="queued") for q in wanted]
+            session.add(job)
+            session.flush()
+            return start_json(job, vod.duration)
+
+    def status(self, vod_ref: str, job_id: str | None = None) -> dict[str, Any]:
+        with self._database.session() as session:
+            return status_json(self._job(session, vod_ref, job_id))
+
+    def list_jobs(self, vod_ref: str | None = None) -> list[dict[str, Any]]:
+        with self._database.session() as session:
+            query = select(TranscodeJobRow).order_by(TranscodeJobRow.created_at.desc())
+            if vod_ref:
+                query = query.where(TranscodeJobRow.vod_id == find_vod(session, vod_ref).id)
+            return [status_json(job) for job in session.scalars(query)]
+
+    def cancel(self, vod_ref: str, job_id: str) -> dict[str, Any]:
+        """Cancel a queued job at once; ask the runner of a processing job to stop ffmpeg
+        (it keeps finished renditions). Completed, failed or cancelled jobs are refused."""
+        with self._database.session() as session:
+            job = self._job(session, vod_ref, job_id)
+            if job.status == JobStatus.COMPLETED.value:
+                raise StateError(f"job {job.id} is already completed and cannot be cancelled")
+            if job.status in (JobStatus.FAILED.value, JobStatus.CANCELLED.value):
+                raise StateError(f"job {job.id} is already {job.status}")
+            job.cancel_requested = True
+            if job.status == JobStatus.QUEUED.value or not worker_alive(job.worker_id,
+                                                                        job.heartbeat_at):
+                _mark_cancelled(job)
+            session.flush()
+            return status_json(job)
+
+    def retry(self, vod_ref: str, quality: str) -> dict[str, Any]:
+        """Queue the latest job whose ``quality`` failed again, for that quality only."""
+        name = (quality or "").strip().lower()
+        if name not in LADDER:
+            raise ValidationError(f"unknown quality {quality!r}: retry 360p, 720p or 1080p")
+        with self._database.session() as session:
+            vod = find_vod(session, vod_ref)
+            jobs = session.scalars(select(TranscodeJobRow).where(TranscodeJobRow.vod_id == vod.id)
+                                   .order_by(TranscodeJobRow.created_at.desc())).all()
+            job = next((j for j in jobs if name in (j.failed_qualities or [])), None)
+            if job is None:
+                raise StateError(f"no transcode of this VOD has a failed {name} to retry")
+            if job.status in (JobStatus.QUEUED.value, JobStatus.PROCESSING.value):
+                raise StateError(f"job {job.id} is {job.status}; wait for it to finish first")
+            job.failed_qualities = [q for q in job.failed_qualities if q != name]
+            job.options = {**(job.options or {}), "run_qualities": [name]}
+            job.status = JobStatus.QUEUED.value
+            job.cancel_requested = False
+            job.error = None
+            job.progress = 0.0
+            job.finished_at = None
+            job.notes = [*job.notes, f"retry of {name} requested"]
+            for output in job.outputs:
+                if output.quality == name:
+                    output.status, output.error = "queued", None
+            session.flush()
+            return status_json(job)
+
+    def _job(self, session, vod_ref: str, job_id: str | None) -> TranscodeJobRow:
+        vod = find_vod(session, vod_ref)
+        if job_id:
+            job = session.get(TranscodeJobRow, job_id.strip())
+            if job is None or job.vod_id != vod.id:
+                raise NotFoundError(f"transcode job {job_id} not found for VOD {vod.id[:8]}")
+            return job
+        job = session.scalar(select(TranscodeJobRow).where(TranscodeJobRow.vod_id == vod.id)
+                             .order_by(TranscodeJobRow.created_at.desc()).limit(1))
+        if job is None:
+            raise NotFoundError(f"VOD {vod.id[:8]} has no transcode jobs")
+        return job
+
+
+def _mark_cancelled(job: TranscodeJobRow) -> None:
+    job.status = JobStatus.CANCELLED.value
+    job.finished_at = datetime.now(UTC)
+    job.current_quality = None
+    job.estimated_seconds_remaining = None
+    for output in job.outputs:
+        if output.status in ("queued", "processing"):
+            output.status = "cancelled"
