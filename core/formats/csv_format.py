@@ -38,7 +38,7 @@ def export_csv(chapters: Iterable[Chapter]) -> str:
 
 
 def parse_csv(text: str) -> list[ParsedEntry]:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), strict=True)
     columns: dict[str, int] | None = None
     entries: list[ParsedEntry] = []
     try:

@@ -69,13 +69,14 @@ def resolve_entries(
     ordered = sorted(entries, key=lambda e: (e.start, e.line))
     if not ordered:
         raise FormatError("no chapters found in the file")
-    chapters: list[ImportedChapter] = []
-    for index, entry in enumerate(ordered):
+    for entry in ordered:
         if entry.start >= duration:
             raise FormatError(
                 f"starts at {format_time(entry.start)}, at or past the end of the video "
                 f"({format_time(duration)})", line=entry.line,
             )
+    chapters: list[ImportedChapter] = []
+    for index, entry in enumerate(ordered):
         following = ordered[index + 1] if index + 1 < len(ordered) else None
         if following is not None and following.start == entry.start:
             raise FormatError(
