@@ -132,7 +132,7 @@ def _confidence(value: object, label: str, repairs: list[str]) -> float:
     if math.isnan(score):
         repairs.append(f"{label}: no usable confidence; {DEFAULT_CONFIDENCE} assumed")
         return DEFAULT_CONFIDENCE
-    if score > 1.0 and score <= 100.0:
+    if 2.0 <= score <= 100.0:  # "85" means 85 %; 1.2 is just over the top
         repairs.append(f"{label}: confidence {score:g} read as a percentage")
         score /= 100.0
     clamped = min(1.0, max(0.0, score))
