@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 
 def run_gui(args: list[str]) -> int:
     from app.context import AppContext
@@ -12,4 +14,8 @@ def run_gui(args: list[str]) -> int:
         data_dir = args[args.index("--data-dir") + 1]
     elif args and args[0].startswith("--data-dir="):
         data_dir = args[0].split("=", 1)[1]
+    if data_dir is None and not os.environ.get("VODSTUDIO_DATA_DIR"):
+        from ui.preferences import stored_data_dir
+
+        data_dir = stored_data_dir()  # chosen in the settings dialog
     return run(AppContext(data_dir))

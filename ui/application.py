@@ -2,22 +2,44 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+
+def create_application() -> QApplication:
+    existing = QApplication.instance()
+    if existing is not None:
+        return existing
+    # Crisp at fractional scales (150 %, 175 %) instead of rounding to whole multiples.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    if sys.platform.startswith("linux") and os.environ.get("WAYLAND_DISPLAY") \
+            and not os.environ.get("QT_QPA_PLATFORM") and os.environ.get("DISPLAY"):
+        # libvlc draws into an X11 window id; under Wayland run through XWayland.
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("VOD Studio")
+    app.setOrganizationName("VOD Studio")
+    app.setDesktopFileName("vodstudio")
+    from .theme import apply_theme
+
+    apply_theme(app)
+    return app
 
 
 def run(context) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("VOD Studio")
+    app = create_application()
     try:
         context.database  # open (and migrate) before the first window
     except Exception as error:  # a domain error: unwritable dir, newer database
         QMessageBox.critical(None, "VOD Studio", str(error))
         return 1
-    window = QMainWindow()
-    window.setWindowTitle("VOD Studio")
-    window.setCentralWidget(QLabel("VOD Studio"))
-    window.resize(1280, 800)
+    from .main_window import MainWindow
+
+    window = MainWindow(context)
     window.show()
     return app.exec()

@@ -77,6 +77,13 @@ class PanelHost(Protocol):
     #: emitted (no arguments) after the VOD's chapters changed in the database, whoever did it
     chapters_changed: SignalInstance
 
+    #: emitted with the selected chapter id (or None) when the selection changes anywhere
+    chapter_selected: SignalInstance
+
+    def selected_chapter_id(self) -> str | None: ...
+
+    def select_chapter(self, chapter_id: str | None) -> None: ...
+
     def reload_chapters(self) -> None:
         """Re-read chapters from ``context.chapters`` (after a panel changed them) and emit
         ``chapters_changed``."""

@@ -1,0 +1,1 @@
+"""Icons (hand-written SVG using ``currentColor``) and the stylesheet, read with importlib.resources."""

@@ -1,0 +1,306 @@
+"""The editor for one VOD: player on top, timeline below, side panels on the right.
+
+It is the ``PanelHost`` every side panel talks to, owns the single undo stack, and turns
+timeline gestures and shortcuts into chapter commands saved at once through the service.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget,
+)
+
+from core.domain.chapters import ChapterTimeline
+from core.domain.errors import DomainError
+from core.domain.timefmt import format_time
+from core.timeline import ChapterIndex, MIN_CHAPTER_SECONDS
+from ui.player import PlayerWidget
+from ui.tasks import TaskRunner, describe_error
+from ui.theme import icon
+from ui.timeline import TimelineView
+
+from .commands import ChapterEdits, ServiceCommand
+from .panels import PANEL_SPECS, build_panel
+
+
+class EditorView(QWidget):
+    chapters_changed = Signal()
+    chapter_selected = Signal(object)
+    message = Signal(str, bool)
+    back_requested = Signal()
+
+    def __init__(self, context, vod_id: str, tasks: TaskRunner | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.vod = context.vods.get(vod_id)
+        self.vod_id = self.vod.id
+        self.tasks = tasks or TaskRunner(self)
+        self.undo_stack = QUndoStack(self)
+        self.edits = ChapterEdits(context.chapters, self.vod_id)
+        self.messages: list[tuple[str, bool]] = []
+        self.timeline_model: ChapterTimeline = context.chapters.timeline(self.vod_id)
+        self._build()
+        self._install_shortcuts()
+        self.player.load(self.vod.file_path, self.vod.duration, self.vod.fps)
+        self._publish_chapters()
+        self._load_keyframes()
+
+    # --- layout --------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._header())
+
+        self.player = PlayerWidget(self)
+        self.timeline_view = TimelineView(self)
+        self.timeline = self.timeline_view.timeline
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.player)
+        left.addWidget(self.timeline_view)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
+        left.setChildrenCollapsible(False)
+
+        self.tabs = QTabWidget(objectName="SidePanel")
+        self.tabs.setDocumentMode(True)
+        self.panels: dict[str, QWidget] = {}
+        for spec in PANEL_SPECS:
+            panel = build_panel(spec, self)
+            if panel is not None:
+                self.panels[spec.title] = panel
+                self.tabs.addTab(panel, icon(spec.icon), spec.title)
+
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.addWidget(left)
+        main.addWidget(self.tabs)
+        main.setStretchFactor(0, 3)
+        main.setStretchFactor(1, 1)
+        main.setSizes([900, 380])
+        main.setChildrenCollapsible(False)
+        layout.addWidget(main, 1)
+
+        self.player.position_changed.connect(
+            lambda s: self.timeline.set_playhead(s, follow=self.player.is_playing()))
+        self.timeline.seek_requested.connect(self.seek)
+        self.timeline.create_requested.connect(self.add_chapter)
+        self.timeline.range_change_requested.connect(
+            lambda cid, start, end: self.update_chapter(cid, start_time=start, end_time=end))
+        self.timeline.rename_requested.connect(lambda cid, title: self.update_chapter(cid, title=title))
+        self.timeline.delete_requested.connect(self.delete_chapter)
+        self.timeline.selection_changed.connect(self.chapter_selected.emit)
+        self.timeline_view.add_at_playhead.connect(self.add_chapter_at_playhead)
+
+    def _header(self) -> QWidget:
+        bar = QWidget(objectName="HeaderBar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(8, 6, 12, 6)
+        back = QToolButton(toolTip="Back to the library")
+        back.setIcon(icon("back"))
+        back.setProperty("flat", True)
+        back.clicked.connect(self.back_requested.emit)
+        row.addWidget(back)
+        title = QLabel(self.vod.title, objectName="HeaderTitle")
+        row.addWidget(title)
+        details = [format_time(self.vod.duration, decimals=0)]
+        if self.vod.width and self.vod.height:
+            details.append(f"{self.vod.width}×{self.vod.height}")
+        if self.vod.fps:
+            details.append(f"{self.vod.fps:g} fps")
+        row.addWidget(QLabel("  ·  ".join(details), objectName="Muted"))
+        row.addStretch(1)
+        for name, tip, slot, signal in (
+            ("undo", "Undo (Ctrl+Z)", self.undo_stack.undo, self.undo_stack.canUndoChanged),
+            ("redo", "Redo (Ctrl+Shift+Z)", self.undo_stack.redo, self.undo_stack.canRedoChanged),
+        ):
+            button = QToolButton(toolTip=tip)
+            button.setProperty("flat", True)
+            button.setIcon(icon(name))
+            button.setEnabled(False)
+            button.clicked.connect(slot)
+            signal.connect(button.setEnabled)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            row.addWidget(button)
+        return bar
+
+    def _install_shortcuts(self) -> None:
+        bindings = {
+            "Space": self.player.toggle, "K": lambda: self.player.shuttle(0),
+            "L": lambda: self.player.shuttle(1), "J": lambda: self.player.shuttle(-1),
+            "I": self.mark_in, "O": self.mark_out, "M": self.add_chapter_at_playhead,
+            "Alt+Left": self.go_previous_chapter, "Alt+Right": self.go_next_chapter,
+            "Left": lambda: self.player.step_seconds(-5), "Right": lambda: self.player.step_seconds(5),
+            ",": lambda: self.player.step_frames(-1), ".": lambda: self.player.step_frames(1),
+            "Home": lambda: self.seek(0), "End": lambda: self.seek(self.vod.duration),
+            "Delete": self._delete_selected,
+            "Ctrl+Z": self.undo_stack.undo, "Ctrl+Shift+Z": self.undo_stack.redo,
+            "Ctrl+Y": self.undo_stack.redo,
+            "Ctrl+=": lambda: self.timeline.zoom(1.5625), "Ctrl+-": lambda: self.timeline.zoom(0.64),
+            "Ctrl+0": self.timeline.zoom_to_fit,
+        }
+        self.shortcuts = {}
+        for keys, slot in bindings.items():
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            self.shortcuts[keys] = shortcut
+
+    # --- PanelHost -----------------------------------------------------------------------
+    def seek(self, seconds: float) -> None:
+        self.player.seek(seconds)
+        self.timeline.set_playhead(self.player.position(), follow=True)
+
+    def playhead(self) -> float:
+        return self.player.position()
+
+    def play_file(self, path: str) -> None:
+        self.player.load(path, self.vod.duration, self.vod.fps)
+        self.player.play()
+        self.show_message(f"Playing {path}")
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.messages.append((text, error))
+        self.message.emit(text, error)
+
+    def reload_chapters(self) -> None:
+        self.timeline_model = self.context.chapters.timeline(self.vod_id)
+        self._publish_chapters()
+
+    def selected_chapter_id(self) -> str | None:
+        return self.timeline.selected_id
+
+    def select_chapter(self, chapter_id: str | None) -> None:
+        self.timeline.select(chapter_id, notify=False, reveal=True)
+        self.chapter_selected.emit(chapter_id)
+
+    def _publish_chapters(self) -> None:
+        self.timeline.set_chapters(self.timeline_model)
+        self.chapters_changed.emit()
+
+    # --- edits (each one command) --------------------------------------------------------
+    def _apply(self, text: str, build, raise_errors: bool = False) -> object | None:
+        try:
+            result, do, undo = build()
+        except DomainError as error:
+            if raise_errors:
+                raise
+            self.show_message(str(error), error=True)
+            return None
+        self.undo_stack.push(ServiceCommand(text, do, undo, self.reload_chapters, self._undo_failed))
+        return result
+
+    def _undo_failed(self, error: BaseException) -> None:
+        self.show_message(f"Could not undo/redo: {describe_error(error)}", error=True)
+
+    def _next_title(self) -> str:
+        return f"Chapter {len(self.timeline_model) + 1}"
+
+    def add_chapter(self, start: float, end: float, title: str | None = None):
+        title = title or self._next_title()
+        chapter = self._apply(f"Add {title}", lambda: self.edits.add(
+            title=title, start_time=start, end_time=end))
+        if chapter is not None:
+            self.select_chapter(chapter.id)
+        return chapter
+
+    def update_chapter(self, chapter_id: str, *, raise_errors: bool = False, **changes):
+        """One undoable edit; a refused change is shown as a message (or raised)."""
+        current = self.timeline_model.get(chapter_id)
+        what = "Rename" if set(changes) == {"title"} else "Edit"
+        return self._apply(f"{what} {current.title}", lambda: self.edits.update(chapter_id, **changes),
+                           raise_errors)
+
+    def delete_chapter(self, chapter_id: str):
+        title = self.timeline_model.get(chapter_id).title
+        removed = self._apply(f"Delete {title}", lambda: self.edits.delete(chapter_id))
+        if removed is not None:
+            self.show_message(f'Deleted "{title}" (Ctrl+Z brings it back)')
+        return removed
+
+    def replace_chapters(self, after, text: str = "Replace chapters") -> None:
+        """Make the chapters exactly ``after`` as one undoable step (for bulk changes)."""
+        before = self.timeline_model.chapters
+
+        def build():
+            do, undo = self.edits.replace_all(before, after)
+            return do(), do, undo
+
+        self._apply(text, build)
+
+    def _delete_selected(self) -> None:
+        if self.timeline.selected_id:
+            self.delete_chapter(self.timeline.selected_id)
+
+    def add_chapter_at_playhead(self):
+        """M: a chapter from the playhead to the next chapter (or the end of the VOD)."""
+        at = self.playhead()
+        index = ChapterIndex(self.timeline_model)
+        inside = index.at(at)
+        if inside is not None:
+            self.show_message(f'The playhead is inside "{inside.title}": move it to a free spot',
+                              error=True)
+            return None
+        following = index.next_after(at)
+        end = following.start_time if following else self.vod.duration
+        if end - at < MIN_CHAPTER_SECONDS:
+            self.show_message("No room for a chapter at the playhead", error=True)
+            return None
+        return self.add_chapter(at, end)
+
+    def mark_in(self) -> None:
+        self._set_mark("in", self.playhead())
+
+    def mark_out(self) -> None:
+        self._set_mark("out", self.playhead())
+
+    def _set_mark(self, which: str, at: float) -> None:
+        """I/O: with a chapter selected, move its start/end to the playhead; otherwise set
+        the in/out marks, and once both are set make a chapter of that range."""
+        selected = self.timeline.selected_id
+        if selected:
+            field = "start_time" if which == "in" else "end_time"
+            self.update_chapter(selected, **{field: at})
+            return
+        if which == "in":
+            self.timeline.mark_in = at
+        else:
+            self.timeline.mark_out = at
+        start, end = self.timeline.mark_in, self.timeline.mark_out
+        self.timeline.update()
+        if start is not None and end is not None and end > start:
+            if self.add_chapter(start, end) is not None:
+                self.timeline.mark_in = self.timeline.mark_out = None
+                self.timeline.update()
+
+    def go_previous_chapter(self) -> None:
+        chapter = ChapterIndex(self.timeline_model).previous_before(self.playhead())
+        if chapter is not None:
+            self.seek(chapter.start_time)
+            self.select_chapter(chapter.id)
+
+    def go_next_chapter(self) -> None:
+        chapter = ChapterIndex(self.timeline_model).next_after(self.playhead())
+        if chapter is not None:
+            self.seek(chapter.start_time)
+            self.select_chapter(chapter.id)
+
+    # --- background ----------------------------------------------------------------------
+    def _load_keyframes(self) -> None:
+        try:
+            from core.media.keyframes import keyframes_for_vod
+        except ImportError:
+            return
+        context, vod_id = self.context, self.vod_id
+        self.tasks.run_task(lambda progress, cancel: keyframes_for_vod(context, vod_id, cancel),
+                            on_done=lambda frames: frames and self.timeline.set_keyframes(frames),
+                            on_error=lambda error: None, label="Reading keyframes")
+
+    def close_editor(self) -> None:
+        self.player.close_backend()
+        for panel in self.panels.values():
+            closer = getattr(panel, "close_panel", None)
+            if closer:
+                closer()

@@ -1,0 +1,215 @@
+"""The main window: library and editor pages, menus, drag-and-drop import, status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QStackedWidget, QToolButton, QWidget,
+)
+
+from .library import LibraryView
+from .tasks import TaskRunner, describe_error
+from .theme import icon
+from .toast import Toast
+
+VIDEO_FILTER = "Videos (*.mp4 *.mkv *.mov *.flv *.ts *.webm *.m4v *.avi);;All files (*)"
+VIDEO_SUFFIXES = {".mp4", ".mkv", ".mov", ".flv", ".ts", ".webm", ".m4v", ".avi", ".m2ts"}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context) -> None:
+        super().__init__()
+        self.context = context
+        self.setWindowTitle("VOD Studio")
+        self.setWindowIcon(icon("logo", "accent", 64))
+        self.resize(1440, 900)
+        self.setAcceptDrops(True)
+        self.tasks = TaskRunner(self)
+        self.tasks.error.connect(lambda text: self.show_message(text, error=True))
+        self.tasks.activity_changed.connect(self._update_activity)
+        self.editor = None
+
+        self.pages = QStackedWidget()
+        self.library = LibraryView(context, self.tasks)
+        self.library.open_requested.connect(self.open_vod)
+        self.library.import_requested.connect(self.choose_import)
+        self.pages.addWidget(self.library)
+        self.setCentralWidget(self.pages)
+        self.toast = Toast(self)
+        self._build_menus()
+        self._build_status_bar()
+        self.library.refresh()
+
+    # --- chrome --------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.import_action = QAction(icon("import"), "&Import VOD…", self, shortcut=QKeySequence.StandardKey.Open)
+        self.import_action.triggered.connect(self.choose_import)
+        file_menu.addAction(self.import_action)
+        library_action = QAction(icon("library"), "&Library", self, shortcut="Ctrl+L")
+        library_action.triggered.connect(self.show_library)
+        file_menu.addAction(library_action)
+        file_menu.addSeparator()
+        settings_action = QAction(icon("settings"), "&Settings…", self, shortcut="Ctrl+,")
+        settings_action.triggered.connect(self.open_settings)
+        file_menu.addAction(settings_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        self.edit_menu = bar.addMenu("&Edit")
+        help_menu = bar.addMenu("&Help")
+        shortcuts = QAction("Keyboard shortcuts", self)
+        shortcuts.triggered.connect(lambda: self.show_message(SHORTCUT_HELP))
+        help_menu.addAction(shortcuts)
+        about = QAction("About VOD Studio", self)
+        about.triggered.connect(self.open_about)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        status.setSizeGripEnabled(False)
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 8, 0)
+        self.activity_label = QLabel()
+        self.activity_bar = QProgressBar(maximumWidth=160, maximumHeight=10, textVisible=False)
+        self.activity_cancel = QToolButton(toolTip="Cancel background work")
+        self.activity_cancel.setProperty("flat", True)
+        self.activity_cancel.setIcon(icon("cancel", "muted"))
+        self.activity_cancel.clicked.connect(self.tasks.cancel_all)
+        for widget in (self.activity_label, self.activity_bar, self.activity_cancel):
+            row.addWidget(widget)
+        status.addPermanentWidget(holder)
+        self.data_label = QLabel(f"Data: {self.context.data_dir}")
+        status.addWidget(self.data_label)
+        self._update_activity()
+
+    def _update_activity(self) -> None:
+        labelled = [t for t in self.tasks.active.values() if t.label]
+        visible = bool(labelled)
+        for widget in (self.activity_label, self.activity_bar, self.activity_cancel):
+            widget.setVisible(visible)
+        if not visible:
+            return
+        task = labelled[-1]
+        more = f"  (+{len(labelled) - 1} more)" if len(labelled) > 1 else ""
+        self.activity_label.setText(f"{task.label}{' — ' + task.text if task.text else ''}{more}")
+        if task.fraction is None:
+            self.activity_bar.setRange(0, 0)
+        else:
+            self.activity_bar.setRange(0, 1000)
+            self.activity_bar.setValue(int(task.fraction * 1000))
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.toast.show_message(text, error)
+        self.statusBar().showMessage(text, 8000)
+
+    # --- pages ---------------------------------------------------------------------------
+    def show_library(self) -> None:
+        self._close_editor()
+        self.library.refresh()
+        self.pages.setCurrentWidget(self.library)
+        self.setWindowTitle("VOD Studio")
+
+    def open_vod(self, vod_id: str) -> None:
+        from .editor import EditorView
+
+        self._close_editor()
+        try:
+            editor = EditorView(self.context, vod_id, self.tasks)
+        except Exception as error:
+            self.show_message(f"Could not open the VOD: {describe_error(error)}", error=True)
+            return
+        editor.message.connect(self.show_message)
+        editor.back_requested.connect(self.show_library)
+        self.editor = editor
+        self.pages.addWidget(editor)
+        self.pages.setCurrentWidget(editor)
+        self.setWindowTitle(f"{editor.vod.title} — VOD Studio")
+        self.edit_menu.clear()
+        undo = editor.undo_stack.createUndoAction(self, "&Undo")
+        undo.setIcon(icon("undo"))
+        redo = editor.undo_stack.createRedoAction(self, "&Redo")
+        redo.setIcon(icon("redo"))
+        self.edit_menu.addAction(undo)
+        self.edit_menu.addAction(redo)
+        editor.timeline.setFocus()
+
+    def _close_editor(self) -> None:
+        if self.editor is not None:
+            self.editor.close_editor()
+            self.pages.removeWidget(self.editor)
+            self.editor.deleteLater()
+            self.editor = None
+            self.edit_menu.clear()
+
+    # --- import --------------------------------------------------------------------------
+    def choose_import(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import stream recordings", str(Path.home()),
+                                                VIDEO_FILTER)
+        for path in paths:
+            self.import_file(path)
+
+    def import_file(self, path: str, on_done=None):
+        name = Path(path).name
+        vods = self.context.vods
+
+        def finished(vod) -> None:
+            self.show_message(f'Imported "{vod.title}"')
+            self.library.refresh()
+            self.library.select(vod.id)
+            if on_done:
+                on_done(vod)
+
+        return self.tasks.run_task(lambda progress, cancel: vods.import_file(path), on_done=finished,
+                                   on_error=lambda e: self.show_message(
+                                       f"Could not import {name}: {describe_error(e)}", error=True),
+                                   label=f"Importing {name}")
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if any(Path(url.toLocalFile()).suffix.lower() in VIDEO_SUFFIXES
+               for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        for url in event.mimeData().urls():
+            path = url.toLocalFile()
+            if Path(path).suffix.lower() in VIDEO_SUFFIXES:
+                self.import_file(path)
+        event.acceptProposedAction()
+
+    # --- dialogs -------------------------------------------------------------------------
+    def open_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.context, self)
+        dialog.saved.connect(lambda text: self.show_message(text))
+        dialog.open()
+
+    def open_about(self) -> None:
+        try:
+            from .about_dialog import AboutDialog
+        except ImportError:
+            self.show_message("VOD Studio — chapters, thumbnails, HLS and uploads for streamers")
+            return
+        try:
+            dialog = AboutDialog(self)
+        except TypeError:
+            dialog = AboutDialog(self.context, self)
+        dialog.open()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.tasks.cancel_all()
+        self._close_editor()
+        self.tasks.wait(3000)
+        super().closeEvent(event)
+
+
+SHORTCUT_HELP = ("Space play/pause · J/K/L shuttle · ←/→ 5 s · ,/. one frame · I/O in/out · "
+                 "M chapter at playhead · Alt+←/→ previous/next chapter · Delete remove · "
+                 "Ctrl+Z/Ctrl+Shift+Z undo/redo · Ctrl+wheel zoom")

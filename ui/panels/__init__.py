@@ -1,0 +1,1 @@
+"""Side panels of the editor (see ui.editor.panels.PANEL_SPECS)."""

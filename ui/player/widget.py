@@ -1,0 +1,233 @@
+"""The player: video surface, transport controls, time display, speed and volume."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout, QWidget,
+)
+
+from ui.theme import icon
+
+from .backends import PlayerBackend, create_backend
+
+BACKEND_NAMES = {"vlc": "libvlc", "qt": "Qt Multimedia", "none": "no preview"}
+SPEEDS = (0.25, 0.5, 1.0, 1.25, 1.5, 2.0)
+SHUTTLE_SPEEDS = (1.0, 2.0, 4.0, 8.0)
+
+
+def clock(seconds: float, *, hundredths: bool = True) -> str:
+    seconds = max(0.0, seconds)
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    if hundredths:
+        text += f".{int((seconds - whole) * 100):02d}"
+    return text
+
+
+class PlayerWidget(QWidget):
+    position_changed = Signal(float)
+    playing_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None, backend: PlayerBackend | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend or create_backend(self)
+        self.fps = 30.0
+        self._duration = 0.0
+        self._shuttle = 0  # <0 reverse, >0 forward, index into SHUTTLE_SPEEDS
+        self._reverse_timer = QTimer(self)
+        self._reverse_timer.setInterval(80)
+        self._reverse_timer.timeout.connect(self._reverse_step)
+        self._build()
+        self.backend.position_changed.connect(self._on_position)
+        self.backend.duration_changed.connect(self._on_duration)
+        self.backend.playing_changed.connect(self._on_playing)
+
+    # --- layout --------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        video = self.backend.video_widget()
+        video.setMinimumHeight(120)
+        layout.addWidget(video, 1)
+
+        bar = QWidget(objectName="PlayerControls")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.setSpacing(4)
+
+        def button(name: str, tip: str, slot, big: bool = False) -> QToolButton:
+            widget = QToolButton(toolTip=tip, autoRaise=True)
+            widget.setProperty("flat", True)
+            widget.setIcon(icon(name))
+            widget.setIconSize(widget.iconSize() * (1.35 if big else 1.0))
+            widget.clicked.connect(slot)
+            widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            row.addWidget(widget)
+            return widget
+
+        self.back5_button = button("back5", "Back 5 s (←)", lambda: self.step_seconds(-5))
+        self.frame_back_button = button("frame-back", "Previous frame (,)", lambda: self.step_frames(-1))
+        self.play_button = button("play", "Play / pause (Space)", self.toggle, big=True)
+        self.frame_forward_button = button("frame-forward", "Next frame (.)", lambda: self.step_frames(1))
+        self.forward5_button = button("forward5", "Forward 5 s (→)", lambda: self.step_seconds(5))
+        row.addSpacing(8)
+        self.time_label = QLabel(objectName="TimeLabel")
+        row.addWidget(self.time_label)
+        row.addSpacing(10)
+        self.seek_slider = QSlider(Qt.Orientation.Horizontal)
+        self.seek_slider.setRange(0, 1000)
+        self.seek_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.seek_slider.sliderMoved.connect(self._slider_seek)
+        self.seek_slider.sliderPressed.connect(lambda: self._slider_seek(self.seek_slider.value()))
+        row.addWidget(self.seek_slider, 1)
+        row.addSpacing(10)
+        self.speed_box = QComboBox(toolTip="Playback speed")
+        self.speed_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for speed in SPEEDS:
+            self.speed_box.addItem(f"{speed:g}×", speed)
+        self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed_box.currentIndexChanged.connect(
+            lambda i: self.backend.set_rate(self.speed_box.itemData(i)))
+        row.addWidget(self.speed_box)
+        self.mute_button = button("volume", "Mute", self._toggle_mute)
+        self.volume_slider = QSlider(Qt.Orientation.Horizontal, toolTip="Volume")
+        self.volume_slider.setRange(0, 100)
+        self.volume_slider.setValue(self.backend.volume())
+        self.volume_slider.setFixedWidth(90)
+        self.volume_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.volume_slider.valueChanged.connect(self._set_volume)
+        row.addWidget(self.volume_slider)
+        row.addSpacing(8)
+        self.backend_label = QLabel(BACKEND_NAMES.get(self.backend.name, self.backend.name),
+                                    objectName="BackendBadge")
+        self.backend_label.setToolTip("Video playback backend in use")
+        row.addWidget(self.backend_label)
+        layout.addWidget(bar)
+        self._update_time()
+
+    # --- control -------------------------------------------------------------------------
+    def load(self, path: str, duration: float, fps: float | None = None) -> None:
+        self.fps = fps if fps and fps > 0 else 30.0
+        self._duration = duration
+        self.backend.load(path, duration)
+        self._update_time()
+
+    def position(self) -> float:
+        return self.backend.position()
+
+    def duration(self) -> float:
+        return self._duration
+
+    def play(self) -> None:
+        self._stop_shuttle()
+        self.backend.play()
+
+    def pause(self) -> None:
+        self._stop_shuttle()
+        self.backend.pause()
+
+    def toggle(self) -> None:
+        if self.backend.is_playing() or self._reverse_timer.isActive():
+            self.pause()
+        else:
+            self.play()
+
+    def is_playing(self) -> bool:
+        return self.backend.is_playing()
+
+    def seek(self, seconds: float) -> None:
+        seconds = max(0.0, min(self._duration or seconds, seconds))
+        self.backend.seek(seconds)
+        self._on_position(seconds)
+
+    def step_seconds(self, delta: float) -> None:
+        self.seek(self.position() + delta)
+
+    def step_frames(self, frames: int) -> None:
+        self.pause()
+        frame = 1.0 / self.fps
+        # Land on frame boundaries so repeated steps never drift.
+        index = round(self.position() / frame) + frames
+        self.seek(index * frame)
+
+    def shuttle(self, direction: int) -> None:
+        """J/K/L: each press of L (or J) speeds up playback forward (or backward); K stops."""
+        if direction == 0:
+            self.pause()
+            return
+        if (self._shuttle > 0) == (direction > 0) and self._shuttle != 0:
+            self._shuttle = min(len(SHUTTLE_SPEEDS), abs(self._shuttle) + 1) * direction
+        else:
+            self._shuttle = direction
+        speed = SHUTTLE_SPEEDS[abs(self._shuttle) - 1]
+        if direction > 0:
+            self._reverse_timer.stop()
+            self.backend.set_rate(speed)
+            self.backend.play()
+        else:
+            # No backend plays backwards smoothly; step back in small seeks instead.
+            self.backend.pause()
+            self._reverse_timer.start()
+
+    @property
+    def shuttle_speed(self) -> float:
+        if self._shuttle == 0:
+            return 0.0
+        return SHUTTLE_SPEEDS[abs(self._shuttle) - 1] * (1 if self._shuttle > 0 else -1)
+
+    def _reverse_step(self) -> None:
+        step = self._reverse_timer.interval() / 1000.0 * abs(self.shuttle_speed)
+        self.seek(self.position() - step)
+        if self.position() <= 0:
+            self._stop_shuttle()
+
+    def _stop_shuttle(self) -> None:
+        if self._shuttle:
+            self._shuttle = 0
+            self._reverse_timer.stop()
+            self.backend.set_rate(self.speed_box.currentData() or 1.0)
+
+    def _slider_seek(self, value: int) -> None:
+        if self._duration:
+            self.seek(self._duration * value / 1000.0)
+
+    def _set_volume(self, value: int) -> None:
+        self.backend.set_volume(value)
+        self.mute_button.setIcon(icon("mute" if value == 0 else "volume"))
+
+    def _toggle_mute(self) -> None:
+        if self.volume_slider.value():
+            self._volume_before_mute = self.volume_slider.value()
+            self.volume_slider.setValue(0)
+        else:
+            self.volume_slider.setValue(getattr(self, "_volume_before_mute", 80))
+
+    # --- backend events ------------------------------------------------------------------
+    def _on_position(self, seconds: float) -> None:
+        self._update_time(seconds)
+        self.position_changed.emit(seconds)
+
+    def _on_duration(self, seconds: float) -> None:
+        if seconds > 0:
+            self._duration = seconds
+            self._update_time()
+
+    def _on_playing(self, playing: bool) -> None:
+        self.play_button.setIcon(icon("pause" if playing else "play"))
+        self.playing_changed.emit(playing)
+
+    def _update_time(self, seconds: float | None = None) -> None:
+        position = self.position() if seconds is None else seconds
+        self.time_label.setText(f"{clock(position)}  /  {clock(self._duration, hundredths=False)}")
+        if self._duration and not self.seek_slider.isSliderDown():
+            self.seek_slider.blockSignals(True)
+            self.seek_slider.setValue(int(position / self._duration * 1000))
+            self.seek_slider.blockSignals(False)
+
+    def close_backend(self) -> None:
+        self._reverse_timer.stop()
+        self.backend.close()
