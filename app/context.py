@@ -61,6 +61,31 @@ class AppContext:
 
         return TranscodeService(self.database, self.database.data_dir, self.settings)
 
+    # --- platform (uploads and sync) ------------------------------------------------------
+    def platform_config(self):
+        """Read fresh each time: a token set from the GUI applies to the next call."""
+        from core.platform import PlatformConfig
+
+        return PlatformConfig.from_context(self.settings, self.secrets)
+
+    def platform_client(self):
+        from core.platform import PlatformClient
+
+        return PlatformClient(self.platform_config())
+
+    @cached_property
+    def uploads(self):
+        from core.platform import TusClient, UploadService
+
+        return UploadService(self.database, lambda: TusClient(self.platform_config()),
+                             self.platform_client)
+
+    @cached_property
+    def sync(self):
+        from core.sync import SyncService
+
+        return SyncService(self.database, self.platform_client)
+
     def close(self) -> None:
         if "database" in self.__dict__:
             self.database.close()

@@ -1,0 +1,82 @@
+"""Listing and resolving chapter conflicts.
+
+Resolving only rewrites the base of the three-way merge, so the next sync does the work
+with its usual safety: keeping the local version makes the platform's version the base
+(the local side then looks changed and is pushed); keeping the platform's version makes the
+local version the base (the remote side then looks changed and is pulled).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from core.domain.errors import NotFoundError, ValidationError
+from core.library.vods import find_vod
+from core.store.db import Database
+from core.store.models import ChapterRow, SyncLink
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterConflict:
+    chapter_id: str
+    remote_id: str | None
+    reason: str
+    local: dict[str, Any] | None
+    remote: dict[str, Any] | None
+    base: dict[str, Any] | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def list_conflicts(database: Database, vod_ref: str) -> list[ChapterConflict]:
+    with database.session() as s:
+        vod = find_vod(s, vod_ref)
+        links = s.scalars(select(SyncLink).where(SyncLink.vod_id == vod.id,
+                                                 SyncLink.conflict.is_not(None))
+                          .order_by(SyncLink.id))
+        return [ChapterConflict(l.local_id, l.remote_id, l.conflict.get("reason", ""),
+                                l.conflict.get("local"), l.conflict.get("remote"),
+                                l.conflict.get("base")) for l in links]
+
+
+def resolve_conflict(database: Database, vod_ref: str, chapter_ref: str, keep: str) -> ChapterConflict:
+    if keep not in ("local", "remote"):
+        raise ValidationError(f"--keep must be local or remote, got {keep!r}")
+    with database.session() as s:
+        vod = find_vod(s, vod_ref)
+        candidates = [l for l in s.scalars(select(SyncLink).where(
+            SyncLink.vod_id == vod.id, SyncLink.conflict.is_not(None)))
+            if l.local_id == chapter_ref or (len(chapter_ref) >= 4
+                                              and l.local_id.startswith(chapter_ref))]
+        if not candidates:
+            raise NotFoundError(f"no conflict for chapter {chapter_ref} in this VOD")
+        if len(candidates) > 1:
+            raise ValidationError(f"chapter prefix {chapter_ref!r} is ambiguous")
+        link = candidates[0]
+        conflict = dict(link.conflict)
+        resolved = ChapterConflict(link.local_id, link.remote_id, conflict.get("reason", ""),
+                                   conflict.get("local"), conflict.get("remote"),
+                                   conflict.get("base"))
+        local, remote = conflict.get("local"), conflict.get("remote")
+        link.conflict = None
+        if keep == "local":
+            if remote is None:  # the platform lost it: create it there again
+                link.remote_id, link.base_snapshot = None, None
+            else:
+                link.base_snapshot = remote
+            if local is None and remote is None:
+                s.delete(link)
+        else:
+            if link.remote_id is None or remote is None:
+                # The platform has no such chapter (refused or deleted): remove it here.
+                row = s.get(ChapterRow, link.local_id)
+                if row is not None:
+                    s.delete(row)
+                s.delete(link)
+            else:
+                link.base_snapshot = local  # None: the pull recreates it under this id
+        return resolved

@@ -1,0 +1,34 @@
+"""What one sync of one VOD did (the CLI's ``--json`` shape)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _counts() -> dict[str, int]:
+    return {"created": 0, "updated": 0, "deleted": 0}
+
+
+@dataclass
+class SyncReport:
+    vod_id: str
+    remote_id: str | None
+    pushed: dict[str, int] = field(default_factory=_counts)
+    pulled: dict[str, int] = field(default_factory=_counts)
+    conflicts: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    skipped: str | None = None
+    requests: int = 0
+    remote_status: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        return {"vod_id": self.vod_id, "remote_id": self.remote_id, "pushed": self.pushed,
+                "pulled": self.pulled, "conflicts": sorted(set(self.conflicts)),
+                "errors": self.errors, "notes": self.notes, "skipped": self.skipped,
+                "requests": self.requests, "remote_status": self.remote_status}

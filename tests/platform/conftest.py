@@ -1,0 +1,109 @@
+"""Fixtures: the platform emulator and the tus server on free 127.0.0.1 ports, a context
+configured for them, and a VOD whose file is a few MiB of random bytes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.counterparts.platform_emulator import ServerThread, create_app
+from tests.counterparts.tus_server import TusServer
+
+MIB = 1024 * 1024
+
+
+class Emulator:
+    def __init__(self, server: ServerThread, app) -> None:
+        self.url, self.app, self.store = server.url, app, app.state.store
+        self.http = httpx.Client(base_url=self.url, timeout=10)
+
+    def fault(self, **rule) -> None:
+        self.http.post("/_control/faults", json=rule).raise_for_status()
+
+    def clear_faults(self) -> None:
+        self.http.delete("/_control/faults")
+
+    def requests(self, method: str | None = None, contains: str = "") -> list[dict]:
+        return [r for r in self.http.get("/_control/requests").json()
+                if (method is None or r["method"] == method) and contains in r["path"]]
+
+    def set_video(self, video_id: str, **spec) -> None:
+        self.http.post(f"/_control/videos/{video_id}", json=spec).raise_for_status()
+
+    def chapters(self, video_id: str) -> list[dict]:
+        return self.http.get(f"/api/v1/videos/{video_id}/chapters").json()
+
+    def as_user(self, token: str = "token-alice") -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=10,
+                            headers={"Authorization": f"Bearer {token}"})
+
+
+class Tus:
+    def __init__(self, server: ServerThread, tus: TusServer) -> None:
+        self.url, self.server = server.url, tus
+        self.http = httpx.Client(base_url=self.url, timeout=10)
+
+    def fault(self, **rule) -> None:
+        self.http.post("/_control/faults", json=rule).raise_for_status()
+
+    def stats(self) -> dict:
+        return self.http.get("/_control/stats").json()
+
+
+@pytest.fixture
+def tus(tmp_path):
+    server_app = TusServer(storage=tmp_path / "tus-store")
+    server_app.storage.mkdir(exist_ok=True)
+    with ServerThread(server_app) as server:
+        server_app.base_url = server.url
+        yield Tus(server, server_app)
+
+
+@pytest.fixture
+def emulator(tus):
+    app = create_app(cloudflare_lookup=tus.server.exists)
+    with ServerThread(app) as server:
+        yield Emulator(server, app)
+
+
+@pytest.fixture
+def platform_env(emulator, tus, monkeypatch) -> dict[str, str]:
+    env = {"VODSTUDIO_API_URL": emulator.url, "VODSTUDIO_API_TOKEN": "token-alice",
+           "VODSTUDIO_PROJECT_ID": "project-a", "VODSTUDIO_STREAM_API_URL": tus.url,
+           "VODSTUDIO_STREAM_ACCOUNT_ID": "acct-1", "VODSTUDIO_STREAM_API_TOKEN": "stream-token"}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
+@pytest.fixture(scope="session")
+def random_file(tmp_path_factory) -> Path:
+    """12 MiB of random bytes (incompressible, like video)."""
+    path = tmp_path_factory.mktemp("payload") / "recording.mp4"
+    path.write_bytes(os.urandom(12 * MIB))
+    return path
+
+
+@pytest.fixture
+def local_vod(context, clip, random_file) -> str:
+    """A VOD imported from a real clip whose file is then the 12 MiB payload to upload."""
+    from core.store.models import Vod
+
+    vod = context.vods.import_file(clip, title="My coding session")
+    with context.database.session() as s:
+        row = s.get(Vod, vod.id)
+        row.file_path, row.duration = str(random_file), 600.0
+    return vod.id
+
+
+@pytest.fixture
+def uploaded_vod(context, platform_env, local_vod, emulator) -> tuple[str, str]:
+    """(local id, platform id) of a VOD uploaded and linked, its remote duration set."""
+    from core.platform import UploadOptions
+
+    result = context.uploads.upload(local_vod, UploadOptions(chunk_size=5 * MIB))
+    emulator.set_video(result.remote_vod_id, duration=600.0, status="ready")
+    return local_vod, result.remote_vod_id
