@@ -59,6 +59,15 @@ class TusServer:
         self.faults = FaultBoard()
         self.app = FaultMiddleware(self._app, self.faults)
 
+    def reset(self) -> None:
+        self.uploads.clear()
+        self.patches.clear()
+        self.bytes_received = 0
+        self.faults.clear()
+        self.faults.requests.clear()
+        for leftover in self.storage.glob("*"):
+            leftover.unlink()
+
     def exists(self, media_id: str) -> bool:
         upload = self.uploads.get(media_id)
         return upload is not None and upload.offset == upload.length
@@ -216,6 +225,8 @@ class TusServer:
             await _answer(send, 200, {"content-type": "application/json"},
                           json.dumps(stats).encode())
             return
+        elif path == "/_control/reset":
+            self.reset()
         elif path.startswith("/_control/expire/"):
             upload = self.uploads.get(path.rsplit("/", 1)[-1])
             if upload:

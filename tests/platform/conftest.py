@@ -53,20 +53,34 @@ class Tus:
         return self.http.get("/_control/stats").json()
 
 
-@pytest.fixture
-def tus(tmp_path):
-    server_app = TusServer(storage=tmp_path / "tus-store")
-    server_app.storage.mkdir(exist_ok=True)
+@pytest.fixture(scope="session")
+def _tus_server(tmp_path_factory):
+    server_app = TusServer(storage=tmp_path_factory.mktemp("tus-store"))
     with ServerThread(server_app) as server:
         server_app.base_url = server.url
         yield Tus(server, server_app)
 
 
-@pytest.fixture
-def emulator(tus):
-    app = create_app(cloudflare_lookup=tus.server.exists)
+@pytest.fixture(scope="session")
+def _emulator_server(_tus_server):
+    app = create_app(cloudflare_lookup=lambda media_id: _tus_server.server.exists(media_id))
     with ServerThread(app) as server:
         yield Emulator(server, app)
+
+
+@pytest.fixture
+def tus(_tus_server):
+    """The shared tus server, emptied for this test."""
+    _tus_server.http.post("/_control/reset").raise_for_status()
+    vars(_tus_server.server).pop("exists", None)  # undo a test's override
+    return _tus_server
+
+
+@pytest.fixture
+def emulator(_emulator_server, tus):
+    """The shared platform emulator, back to its seeded tenants and tokens for this test."""
+    _emulator_server.http.post("/_control/reset").raise_for_status()
+    return _emulator_server
 
 
 @pytest.fixture

@@ -307,6 +307,13 @@ def create_app(store: EmulatorStore | None = None,
         board.clear()
         return {"ok": True}
 
+    @app.post("/_control/reset")
+    async def reset():
+        store.reset()
+        board.clear()
+        board.requests.clear()
+        return {"ok": True}
+
     @app.get("/_control/requests")
     async def requests_log():
         return board.requests

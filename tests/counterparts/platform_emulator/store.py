@@ -52,6 +52,14 @@ class EmulatorStore:
         for token, user, tenant, project in DEFAULT_TOKENS:
             self.add_token(token, user, tenant, project)
 
+    def reset(self) -> None:
+        """Back to the seeded state (tests share one server and reset it between tests)."""
+        for table in ("tenants", "tokens", "vods", "posts", "idempotency", "chapters",
+                      "thumbnails", "jobs"):
+            self.db.execute(f"DELETE FROM {table}")
+        for token, user, tenant, project in DEFAULT_TOKENS:
+            self.add_token(token, user, tenant, project)
+
     def add_token(self, token: str, user: str, tenant: str, project: str | None = None,
                   ttl: float | None = None) -> None:
         self.db.execute("INSERT OR IGNORE INTO tenants VALUES (?, ?)",
