@@ -1,0 +1,68 @@
+"""Fixtures for driving the real widgets offscreen: a context with a VOD and an open editor."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _clock_player(monkeypatch):
+    # The editing tests need a playback clock, not decoded video; one test covers QtMultimedia.
+    monkeypatch.setenv("VODSTUDIO_PLAYER", "none")
+
+
+@pytest.fixture(scope="session")
+def qapp_args():
+    return ["vodstudio-tests"]
+
+
+@pytest.fixture
+def themed(qapp):
+    from ui.theme import apply_theme
+
+    apply_theme(qapp)
+    return qapp
+
+
+@pytest.fixture(scope="session")
+def shared_context(tmp_path_factory):
+    """One migrated database for the GUI tests (migrating costs seconds); every test gets
+    its own VOD in it, so chapters never leak between tests."""
+    from app.context import AppContext
+
+    context = AppContext(tmp_path_factory.mktemp("gui-data"))
+    context.database
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def context(shared_context):
+    return shared_context
+
+
+@pytest.fixture
+def vod(context, clip_factory):
+    clip = clip_factory("gui.mp4", seconds=20, size="160x90", rate=10)
+    return context.vods.import_file(clip, title="GUI test VOD")
+
+
+@pytest.fixture
+def editor(qtbot, themed, context, vod):
+    from ui.editor import EditorView
+
+    view = EditorView(context, vod.id)
+    qtbot.addWidget(view)
+    view.resize(1200, 760)
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    view.timeline.setFocus()
+    yield view
+    view.close_editor()
+    view.tasks.cancel_all()
+    view.tasks.wait(5000)
