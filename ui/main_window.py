@@ -204,8 +204,11 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        from .jobs_bridge import stop_job_bridge
+
         self.tasks.cancel_all()
         self._close_editor()
+        stop_job_bridge(self.context)  # a running transcode is queued again for next time
         self.tasks.wait(3000)
         super().closeEvent(event)
 

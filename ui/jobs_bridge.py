@@ -1,0 +1,48 @@
+"""One transcode ``JobRunner`` per app, with its updates delivered on the GUI thread.
+
+The runner calls observers from its own threads; emitting a Qt signal from there queues the
+call into the GUI thread, so widgets only ever see updates on their own thread.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from PySide6.QtCore import QObject, Signal
+
+_bridges: "weakref.WeakKeyDictionary[object, JobBridge]" = weakref.WeakKeyDictionary()
+
+
+class JobBridge(QObject):
+    status = Signal(dict)
+
+    def __init__(self, context) -> None:
+        super().__init__()
+        from core.jobs import JobRunner
+
+        self.runner = JobRunner(context.database, context.database.data_dir, context.settings)
+        self._unsubscribe = self.runner.subscribe(self.status.emit)
+        self.runner.start()
+
+    def wake(self) -> None:
+        self.runner.wake()
+
+    def request_cancel(self, job_id: str) -> None:
+        self.runner.request_cancel(job_id)
+
+    def stop(self) -> None:
+        self._unsubscribe()
+        self.runner.stop(timeout=10)
+
+
+def job_bridge(context) -> JobBridge:
+    bridge = _bridges.get(context)
+    if bridge is None:
+        bridge = _bridges[context] = JobBridge(context)
+    return bridge
+
+
+def stop_job_bridge(context) -> None:
+    bridge = _bridges.pop(context, None)
+    if bridge is not None:
+        bridge.stop()

@@ -1,0 +1,251 @@
+"""Thumbnails: generate the defaults or one at the playhead, pick the default, delete others.
+
+Generation runs on a worker thread with progress and cancel; images load off the GUI
+thread too, so a VOD with many thumbnails never stalls the editor.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QProgressBar,
+    QPushButton, QToolButton, QVBoxLayout, QWidget,
+)
+
+from core.domain.media_specs import THUMBNAIL_SIZES
+from core.domain.timefmt import format_time
+from ui.services import thumbnails as thumbnail_service
+from ui.tasks import describe_error
+from ui.theme import icon
+
+TILE = QSize(160, 90)
+INFO_ROLE = Qt.ItemDataRole.UserRole + 1
+RESOLUTION_CHOICES = (("small, medium, large", ["small", "medium", "large"]),
+                      ("all sizes", list(THUMBNAIL_SIZES)), ("small only", ["small"]),
+                      ("large only", ["large"]))
+
+
+class ThumbnailsPanel(QWidget):
+    def __init__(self, host, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.service = thumbnail_service(host.context)
+        self.task = None
+        self.infos: list = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(8)
+
+        row = QHBoxLayout()
+        self.generate_button = QPushButton(icon("image", "#ffffff"), " Generate defaults")
+        self.generate_button.setProperty("accent", True)
+        self.generate_button.setToolTip("Five frames at 20–100 % of the VOD; the middle one becomes the default")
+        self.generate_button.clicked.connect(lambda: self.generate(None))
+        self.playhead_button = QPushButton(icon("flag"), " At playhead")
+        self.playhead_button.setToolTip("One thumbnail at the current frame")
+        self.playhead_button.clicked.connect(lambda: self.generate([self.host.playhead()]))
+        self.sizes = QComboBox(toolTip="Resolutions to make")
+        for label, names in RESOLUTION_CHOICES:
+            self.sizes.addItem(label, names)
+        row.addWidget(self.generate_button)
+        row.addWidget(self.playhead_button)
+        row.addWidget(self.sizes, 1)
+        layout.addLayout(row)
+
+        progress_row = QHBoxLayout()
+        self.progress = QProgressBar(textVisible=False, maximumHeight=8)
+        self.progress_label = QLabel(objectName="Muted")
+        self.cancel_button = QToolButton(toolTip="Cancel")
+        self.cancel_button.setIcon(icon("cancel", "muted"))
+        self.cancel_button.setProperty("flat", True)
+        self.cancel_button.clicked.connect(self.cancel)
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.progress_label)
+        progress_row.addWidget(self.cancel_button)
+        layout.addLayout(progress_row)
+        self._set_busy(False)
+
+        self.filter = QComboBox()
+        self.filter.addItem("All resolutions", None)
+        for name, size in THUMBNAIL_SIZES.items():
+            self.filter.addItem(f"{name} ({size.width}×{size.height})", name)
+        self.filter.currentIndexChanged.connect(self._fill)
+        layout.addWidget(self.filter)
+
+        self.grid = QListWidget()
+        self.grid.setViewMode(QListView.ViewMode.IconMode)
+        self.grid.setIconSize(TILE)
+        self.grid.setResizeMode(QListView.ResizeMode.Adjust)
+        self.grid.setMovement(QListView.Movement.Static)
+        self.grid.setSpacing(8)
+        self.grid.setWordWrap(True)
+        self.grid.setUniformItemSizes(True)
+        self.grid.setGridSize(QSize(TILE.width() + 16, TILE.height() + 44))
+        self.grid.itemSelectionChanged.connect(self._update_actions)
+        self.grid.itemDoubleClicked.connect(lambda item: self.host.seek(item.data(INFO_ROLE).timestamp))
+        layout.addWidget(self.grid, 1)
+        self.empty = QLabel("No thumbnails yet — generate the defaults to pick a cover.",
+                            objectName="EmptyState", wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.empty)
+
+        actions = QHBoxLayout()
+        self.default_button = QPushButton(icon("star", "warning"), " Make default")
+        self.default_button.clicked.connect(self.make_default)
+        self.delete_button = QPushButton(icon("trash", "danger"), "")
+        self.delete_button.setToolTip("Delete this thumbnail (not the default)")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.folder_button = QPushButton(icon("folder"), "")
+        self.folder_button.setToolTip("Open the file's folder")
+        self.folder_button.clicked.connect(self.open_folder)
+        actions.addWidget(self.default_button, 1)
+        actions.addWidget(self.delete_button)
+        actions.addWidget(self.folder_button)
+        layout.addLayout(actions)
+        self._images: dict[str, QImage] = {}
+        self.refresh()
+
+    # --- data ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        service, vod_id = self.service, self.host.vod_id
+
+        def load(progress, cancel):
+            infos = service.list(vod_id)
+            images = {}
+            for info in infos:
+                if cancel.is_set():
+                    break
+                if info.thumbnail_id not in self._images:
+                    image = QImage(info.jpeg_path)
+                    if not image.isNull():
+                        images[info.thumbnail_id] = image.scaled(
+                            TILE, Qt.AspectRatioMode.KeepAspectRatio,
+                            Qt.TransformationMode.SmoothTransformation)
+            return infos, images
+
+        self.host.tasks.run_task(load, on_done=self._loaded, on_error=self._failed)
+
+    def _loaded(self, result) -> None:
+        self.infos, images = result
+        self._images.update(images)
+        self._fill()
+
+    def _fill(self) -> None:
+        selected = self.selected()
+        wanted = self.filter.currentData()
+        self.grid.clear()
+        for info in sorted(self.infos, key=lambda i: (i.timestamp, i.width)):
+            if wanted and info.resolution != wanted:
+                continue
+            image = self._images.get(info.thumbnail_id)
+            label = f"{'★ ' if info.is_default else ''}{format_time(info.timestamp)}\n{info.resolution_label}"
+            item = QListWidgetItem(QIcon(QPixmap.fromImage(image)) if image else icon("image", "muted"), label)
+            item.setData(INFO_ROLE, info)
+            item.setToolTip(f"{info.jpeg_path}\n{info.size_bytes // 1024} KB"
+                            + ("\nDefault thumbnail" if info.is_default else ""))
+            if info.is_default:
+                item.setForeground(Qt.GlobalColor.yellow)
+            self.grid.addItem(item)
+            if selected and selected.thumbnail_id == info.thumbnail_id:
+                item.setSelected(True)
+        self.empty.setVisible(not self.infos)
+        self.grid.setVisible(bool(self.infos))
+        self._update_actions()
+
+    def selected(self):
+        items = self.grid.selectedItems()
+        return items[0].data(INFO_ROLE) if items else None
+
+    def select(self, thumbnail_id: str) -> None:
+        for row in range(self.grid.count()):
+            item = self.grid.item(row)
+            item.setSelected(item.data(INFO_ROLE).thumbnail_id == thumbnail_id)
+
+    def _update_actions(self) -> None:
+        info = self.selected()
+        self.default_button.setEnabled(info is not None and not info.is_default)
+        self.delete_button.setEnabled(info is not None and not info.is_default)
+        self.folder_button.setEnabled(info is not None)
+
+    # --- actions -------------------------------------------------------------------------
+    def generate(self, timestamps: list[float] | None) -> None:
+        if self.task is not None:
+            return
+        service, vod_id = self.service, self.host.vod_id
+        sizes = self.sizes.currentData()
+        make_default = 2 if timestamps is None else None
+
+        def work(progress, cancel):
+            return service.generate(vod_id, timestamps=timestamps, resolutions=sizes,
+                                    set_default=make_default, progress=progress, cancel=cancel)
+
+        self._set_busy(True)
+        self.task = self.host.tasks.run_task(work, on_done=self._generated, on_error=self._failed,
+                                             on_progress=self._progress, label="Making thumbnails")
+
+    def _progress(self, fraction, text: str) -> None:
+        self.progress.setRange(0, 1000 if fraction is not None else 0)
+        if fraction is not None:
+            self.progress.setValue(int(fraction * 1000))
+        self.progress_label.setText(text)
+
+    def _generated(self, infos) -> None:
+        self.task = None
+        self._set_busy(False)
+        self.host.show_message(f"{len(infos)} thumbnails ready")
+        self.refresh()
+
+    def _failed(self, error: BaseException) -> None:
+        self.task = None
+        self._set_busy(False)
+        self.host.show_message(f"Thumbnails: {describe_error(error)}", error=True)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.progress_label.setText("cancelling…")
+
+    def _set_busy(self, busy: bool) -> None:
+        for widget in (self.progress, self.progress_label, self.cancel_button):
+            widget.setVisible(busy)
+        self.generate_button.setEnabled(not busy)
+        self.playhead_button.setEnabled(not busy)
+        if busy:
+            self.progress.setRange(0, 0)
+            self.progress_label.setText("starting…")
+
+    def make_default(self) -> None:
+        info = self.selected()
+        if info is None:
+            return
+        try:
+            self.service.set_default(self.host.vod_id, info.thumbnail_id)
+        except Exception as error:
+            self.host.show_message(describe_error(error), error=True)
+            return
+        self.host.show_message(f"Default thumbnail: {format_time(info.timestamp)} at {info.resolution_label}")
+        self.infos = self.service.list(self.host.vod_id)
+        self._fill()
+        self.select(info.thumbnail_id)
+
+    def delete_selected(self) -> None:
+        info = self.selected()
+        if info is None:
+            return
+        try:
+            self.service.delete(self.host.vod_id, info.thumbnail_id)
+        except Exception as error:
+            self.host.show_message(describe_error(error), error=True)
+            return
+        self.infos = [i for i in self.infos if i.thumbnail_id != info.thumbnail_id]
+        self._fill()
+
+    def open_folder(self) -> None:
+        info = self.selected()
+        if info is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(info.jpeg_path).parent)))
+
+    def close_panel(self) -> None:
+        self.cancel()

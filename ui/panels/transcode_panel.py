@@ -1,0 +1,278 @@
+"""Transcode: choose qualities and priority, start, watch each quality's progress with ETA,
+cancel, retry a failed quality, open the output folder, play the master playlist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar,
+    QPushButton, QVBoxLayout, QWidget,
+)
+
+from core.domain.media_specs import LADDER
+from ui.jobs_bridge import job_bridge
+from ui.services import transcodes as transcode_service
+from ui.tasks import describe_error
+from ui.theme import icon
+
+STATUS_COLORS = {"queued": "#8c8ca4", "processing": "#c4b0ff", "completed": "#2fbf8f",
+                 "failed": "#ff5470", "cancelled": "#8c8ca4", "skipped": "#fbbf24"}
+
+
+class QualityRow:
+    def __init__(self, grid: QGridLayout, row: int, quality: str, retry) -> None:
+        rung = LADDER[quality]
+        self.quality = quality
+        self.name = QLabel(f"<b>{quality}</b>")
+        self.detail = QLabel(f"{rung.width}×{rung.height} · {rung.video_kbps} kbps", objectName="Muted")
+        self.bar = QProgressBar(textVisible=True, maximumHeight=14)
+        self.bar.setRange(0, 100)
+        self.state = QLabel(objectName="Muted")
+        self.state.setMinimumWidth(110)
+        self.retry_button = QPushButton(icon("retry"), "")
+        self.retry_button.setToolTip(f"Retry {quality}")
+        self.retry_button.clicked.connect(lambda: retry(quality))
+        self.retry_button.hide()
+        names = QVBoxLayout()
+        names.setSpacing(0)
+        names.addWidget(self.name)
+        names.addWidget(self.detail)
+        grid.addLayout(names, row, 0)
+        grid.addWidget(self.bar, row, 1)
+        grid.addWidget(self.state, row, 2)
+        grid.addWidget(self.retry_button, row, 3)
+
+    def show(self, state: str, percent: int, text: str) -> None:
+        self.bar.setValue(percent)
+        self.bar.setProperty("state", state)
+        self.bar.style().unpolish(self.bar)
+        self.bar.style().polish(self.bar)
+        self.state.setText(text)
+        self.state.setStyleSheet(f"color: {STATUS_COLORS.get(state, '#8c8ca4')};")
+        self.retry_button.setVisible(state == "failed")
+
+
+class TranscodePanel(QWidget):
+    def __init__(self, host, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.service = transcode_service(host.context)
+        self.job: dict | None = None
+        self.bridge = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(10)
+
+        setup = QGroupBox("New HLS transcode")
+        form = QVBoxLayout(setup)
+        checks = QHBoxLayout()
+        self.quality_boxes: dict[str, QCheckBox] = {}
+        source_height = getattr(host, "vod", None) and host.vod.height
+        for quality, rung in LADDER.items():
+            box = QCheckBox(quality, checked=True)
+            if source_height and rung.height > source_height:
+                box.setToolTip(f"Above the source ({source_height}p): it will be skipped, not upscaled")
+            self.quality_boxes[quality] = box
+            checks.addWidget(box)
+        checks.addStretch(1)
+        form.addLayout(checks)
+        start_row = QHBoxLayout()
+        self.priority = QComboBox()
+        self.priority.addItem("Normal priority", "normal")
+        self.priority.addItem("High priority", "high")
+        self.start_button = QPushButton(icon("transcode", "#ffffff"), " Start transcode")
+        self.start_button.setProperty("accent", True)
+        self.start_button.clicked.connect(self.start_transcode)
+        start_row.addWidget(self.priority)
+        start_row.addStretch(1)
+        start_row.addWidget(self.start_button)
+        form.addLayout(start_row)
+        layout.addWidget(setup)
+
+        self.job_box = QGroupBox("Latest job")
+        job_layout = QVBoxLayout(self.job_box)
+        header = QHBoxLayout()
+        self.status_label = QLabel()
+        self.eta_label = QLabel(objectName="Muted")
+        header.addWidget(self.status_label)
+        header.addStretch(1)
+        header.addWidget(self.eta_label)
+        job_layout.addLayout(header)
+        self.overall = QProgressBar(textVisible=False, maximumHeight=6)
+        self.overall.setRange(0, 100)
+        job_layout.addWidget(self.overall)
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
+        grid.setVerticalSpacing(10)
+        self.rows = {q: QualityRow(grid, i, q, self.retry) for i, q in enumerate(LADDER)}
+        job_layout.addLayout(grid)
+        line = QFrame(frameShape=QFrame.Shape.HLine)
+        line.setStyleSheet("color: #2a2a38;")
+        job_layout.addWidget(line)
+        self.job_id_label = QLabel(objectName="Muted", wordWrap=True)
+        self.job_id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        job_layout.addWidget(self.job_id_label)
+        self.notes_label = QLabel(objectName="Muted", wordWrap=True)
+        job_layout.addWidget(self.notes_label)
+        self.error_label = QLabel(objectName="ErrorText", wordWrap=True)
+        job_layout.addWidget(self.error_label)
+        buttons = QHBoxLayout()
+        self.cancel_button = QPushButton(icon("cancel", "danger"), " Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.folder_button = QPushButton(icon("folder"), " Folder")
+        self.folder_button.clicked.connect(self.open_folder)
+        self.play_button = QPushButton(icon("play"), " Play HLS")
+        self.play_button.setToolTip("Play the master playlist in the player")
+        self.play_button.clicked.connect(self.play_master)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.folder_button)
+        buttons.addWidget(self.play_button)
+        job_layout.addLayout(buttons)
+        layout.addWidget(self.job_box)
+        layout.addStretch(1)
+        self._load_latest()
+
+    # --- runner --------------------------------------------------------------------------
+    def _ensure_bridge(self):
+        if self.bridge is None:
+            self.bridge = job_bridge(self.host.context)
+            self.bridge.status.connect(self._on_status)
+        return self.bridge
+
+    def _load_latest(self) -> None:
+        try:
+            self.job = self.service.status(self.host.vod_id)
+        except Exception:
+            self.job = None
+        if self.job and self.job["status"] in ("queued", "processing"):
+            self._ensure_bridge()
+        self._render()
+
+    def _on_status(self, status: dict) -> None:
+        if status.get("video_id") != self.host.vod_id:
+            return
+        if self.job is None or status.get("job_id") == self.job.get("job_id") or \
+                status.get("status") in ("queued", "processing"):
+            self.job = status
+            self._render()
+
+    # --- actions -------------------------------------------------------------------------
+    def selected_qualities(self) -> list[str]:
+        return [q for q, box in self.quality_boxes.items() if box.isChecked()]
+
+    def start_transcode(self) -> None:
+        qualities = self.selected_qualities()
+        if not qualities:
+            self.host.show_message("Choose at least one quality to transcode", error=True)
+            return
+        try:
+            started = self.service.start(self.host.vod_id, qualities, self.priority.currentData())
+            self.job = self.service.status(self.host.vod_id, started["job_id"])
+        except Exception as error:
+            self.host.show_message(f"Transcode: {describe_error(error)}", error=True)
+            return
+        self._ensure_bridge().wake()
+        self.host.show_message(f"Transcode queued: {', '.join(qualities)} "
+                               f"(about {started.get('estimated_time', '?')})")
+        self._render()
+
+    def cancel(self) -> None:
+        if not self.job:
+            return
+        try:
+            self.job = self.service.cancel(self.host.vod_id, self.job["job_id"])
+        except Exception as error:
+            self.host.show_message(describe_error(error), error=True)
+            return
+        self._ensure_bridge().request_cancel(self.job["job_id"])
+        self._render()
+
+    def retry(self, quality: str) -> None:
+        try:
+            self.job = self.service.retry(self.host.vod_id, quality)
+        except Exception as error:
+            self.host.show_message(describe_error(error), error=True)
+            return
+        self._ensure_bridge().wake()
+        self._render()
+
+    def open_folder(self) -> None:
+        folder = self._output_dir()
+        if folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+
+    def _output_dir(self) -> str | None:
+        if not self.job:
+            return None
+        master = self.job.get("master_playlist")
+        if master:
+            return str(Path(master).parent)
+        try:
+            return str(self.service.output_root(self.host.vod_id, self.job["job_id"]))
+        except Exception:
+            return None
+
+    def play_master(self) -> None:
+        master = self.job and self.job.get("master_playlist")
+        if master and Path(master).exists():
+            self.host.play_file(master)
+        else:
+            self.host.show_message("No master playlist yet: finish a transcode first", error=True)
+
+    # --- view ----------------------------------------------------------------------------
+    def quality_state(self, quality: str) -> tuple[str, int, str]:
+        job = self.job or {}
+        outputs = {o["quality"]: o for o in job.get("outputs", [])}
+        status = job.get("status")
+        if quality in job.get("completed_qualities", []):
+            size = outputs.get(quality, {}).get("size_bytes")
+            return "completed", 100, "done" + (f" · {size / 1e6:.1f} MB" if size else "")
+        if quality in job.get("failed_qualities", []):
+            return "failed", 0, "failed"
+        if quality in job.get("skipped_qualities", []):
+            return "skipped", 0, "skipped"
+        if quality not in job.get("qualities_requested", []):
+            return "idle", 0, "—"
+        if status == "processing" and quality in (job.get("current_quality") or "").split(","):
+            eta = job.get("estimated_time_remaining")
+            percent = int(job.get("progress") or 0)
+            return "processing", percent, f"{percent}%" + (f" · {eta} left" if eta else "")
+        if status == "cancelled":
+            return "cancelled", 0, "cancelled"
+        return "queued", 0, "queued"
+
+    def _render(self) -> None:
+        job = self.job
+        self.job_box.setVisible(job is not None)
+        if job is None:
+            return
+        status = job["status"]
+        colour = STATUS_COLORS.get(status, "#8c8ca4")
+        self.status_label.setText(f"<span style='color:{colour}; font-weight:600'>{status.upper()}</span>"
+                                  f"  <span style='color:#8c8ca4'>{job.get('priority', '')} priority"
+                                  f"{' · ' + job['encoder'] if job.get('encoder') else ''}</span>")
+        eta = job.get("estimated_time_remaining")
+        self.eta_label.setText(f"{eta} left" if eta and status == "processing" else "")
+        self.overall.setValue(int(job.get("progress") or 0) if status != "completed" else 100)
+        for quality, row in self.rows.items():
+            row.show(*self.quality_state(quality))
+        self.job_id_label.setText(f"Job {job['job_id']}")
+        notes = job.get("notes") or []
+        self.notes_label.setText("\n".join(notes[-3:]))
+        self.notes_label.setVisible(bool(notes))
+        self.error_label.setText(job.get("error") or "")
+        self.error_label.setVisible(bool(job.get("error")))
+        active = status in ("queued", "processing")
+        self.cancel_button.setEnabled(active)
+        self.start_button.setEnabled(not active)
+        self.play_button.setEnabled(bool(job.get("master_playlist")) and status == "completed")
+        self.folder_button.setEnabled(bool(self._output_dir()))
+
+    def close_panel(self) -> None:
+        if self.bridge is not None:
+            self.bridge.status.disconnect(self._on_status)
+            self.bridge = None
