@@ -1,6 +1,7 @@
 """Fault injection for the local counterparts, as ASGI middleware.
 
-A rule matches a method and a path pattern and fires ``times`` times. Kinds:
+A rule matches a method and a path pattern and fires ``times`` times after letting
+``skip`` matching requests through. Kinds:
 - ``status``: answer ``status`` (500/502/503/429/401…) with an optional ``Retry-After``;
 - ``delay``: wait ``delay`` seconds (longer than the client's timeout = a timeout);
 - ``drop``: start a response and cut the connection in the middle of the body;
@@ -29,6 +30,7 @@ class FaultRule:
     delay: float = 0.0
     times: int = 1
     after: bool = False
+    skip: int = 0  # let this many matching requests through first
 
     def matches(self, method: str, path: str) -> bool:
         return (self.times > 0 and (self.method is None or self.method.upper() == method)
@@ -53,6 +55,9 @@ class FaultBoard:
         with self.lock:
             for rule in self.rules:
                 if rule.matches(method, path):
+                    if rule.skip > 0:
+                        rule.skip -= 1
+                        return None
                     rule.times -= 1
                     return rule
         return None
