@@ -57,6 +57,9 @@ def register(cli) -> None:
     parser.add_argument("--priority", default="normal", help="normal or high")
     parser.add_argument("--wait", action="store_true",
                         help="run the queue here until this job ends, with a progress bar")
+    parser.add_argument("--preset", help="x264 speed/quality preset (default veryfast)")
+    parser.add_argument("--no-remux", action="store_true",
+                        help="re-encode every rung even when the source already fits one")
     parser.add_argument("--json", action="store_true")
 
     parser = cli.subcommand("transcode", "status", transcode_status,
@@ -142,7 +145,8 @@ def chapter_thumbnails(args, context) -> int:
 
 # --- transcoding ------------------------------------------------------------------------------
 def start_transcode(args, context) -> int:
-    started = context.transcodes.start(args.vod, qualities=args.qualities, priority=args.priority)
+    started = context.transcodes.start(args.vod, qualities=args.qualities, priority=args.priority,
+                                       preset=args.preset, allow_copy=not args.no_remux)
     if args.json and not args.wait:
         print_json(started)
         return 0

@@ -18,7 +18,6 @@ from core.domain.media_specs import (
     LADDER, JobStatus, parse_priority, parse_qualities, transcode_job_id,
 )
 from core.library.vods import find_vod
-from core.media.errors import MediaError
 from core.media.sources import ready_vod
 from core.media.tools import ffmpeg_path
 from core.store.db import Database
@@ -26,6 +25,10 @@ from core.store.models import TranscodeJobRow, TranscodeOutputRow
 
 from .queue import worker_alive
 from .shapes import start_json, status_json
+
+
+X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
+                "slower", "veryslow")
 
 
 class TranscodeService:
@@ -38,18 +41,20 @@ class TranscodeService:
         return self._data_dir / "hls" / vod_id / job_id
 
     def start(self, vod_ref: str, qualities: list[str] | str | None = None,
-              priority: str = "normal", *, format: str = "hls") -> dict[str, Any]:
+              priority: str = "normal", *, format: str = "hls", preset: str | None = None,
+              allow_copy: bool = True) -> dict[str, Any]:
+        """Queue a job. ``preset`` is an x264 speed/quality preset (default veryfast);
+        ``allow_copy`` lets a rung the source already matches be remuxed, not re-encoded."""
         if (format or "hls").lower() != "hls":
             raise ValidationError(f"unknown format {format!r}: only hls is supported")
         wanted = parse_qualities(qualities)
         level = parse_priority(priority)
+        if preset is not None and preset not in X264_PRESETS:
+            raise ValidationError(f"unknown preset {preset!r}: use one of {', '.join(X264_PRESETS)}")
         ffmpeg_path("ffmpeg")
         ffmpeg_path("ffprobe")
         with self._database.session() as session:
             vod = ready_vod(session, vod_ref, "transcode")
-            if not vod.width or not vod.height:
-                raise MediaError(f"{Path(vod.file_path).name} has no video stream: HLS "
-                                 "transcoding needs video (an audio-only file has no ladder)")
             now = int(time.time())
             job_id = transcode_job_id(vod.id, now)
             while session.get(TranscodeJobRow, job_id) is not None:
@@ -60,7 +65,8 @@ class TranscodeService:
                 qualities_requested=wanted, completed_qualities=[], failed_qualities=[],
                 skipped_qualities=[], notes=[], progress=0.0,
                 output_dir=str(self.output_root(vod.id, job_id)),
-                options={"run_qualities": wanted, "resume_count": 0},
+                options={"run_qualities": wanted, "resume_count": 0, "preset": preset,
+                         "allow_copy": allow_copy},
             )
             job.outputs = [TranscodeOutputRow(quality=q, status="queued") for q in wanted]
             session.add(job)

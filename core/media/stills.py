@@ -13,6 +13,7 @@ from .frames import grab_frame, grab_frames, judge
 
 SMART_WINDOW_SECONDS = 2.0
 SMART_STEP_SECONDS = 0.5
+WIDE_WINDOW_FACTOR = 4
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
 WEBP_METHOD = 2  # 0 fastest … 6 smallest; 2 keeps a 1080p frame well under 100 ms
@@ -41,18 +42,21 @@ def pick_frame(path: str, seconds: float, *, smart: bool, last_frame: float,
         return PickedFrame(seconds, at, image, None)
     reason = "black" if quality.is_black else "uniform" if quality.is_uniform else "blurry"
     low, high = window or (0.0, last_frame)
-    start = max(low, at - SMART_WINDOW_SECONDS)
-    end = min(high, last_frame, at + SMART_WINDOW_SECONDS)
-    if end - start < 2 * SMART_STEP_SECONDS and high - low > end - start:
-        # Squeezed against the end of the video: look further back instead.
-        start = max(low, end - 2 * SMART_WINDOW_SECONDS)
-    count = int((end - start) / SMART_STEP_SECONDS) + 1
-    candidates = grab_frames(path, start, count=count, every=SMART_STEP_SECONDS, width=160)
-    best_time, best_score = at, quality.score
-    for when, candidate in candidates:
-        score = judge(candidate).score
-        if score > best_score * 1.05:
-            best_time, best_score = when, score
+    high = min(high, last_frame)
+    best_time, best_score, best_ok = at, quality.score, False
+    # A small window first; only when nothing in it is acceptable, a wider one.
+    for reach in (SMART_WINDOW_SECONDS, SMART_WINDOW_SECONDS * WIDE_WINDOW_FACTOR):
+        start, end = max(low, at - reach), min(high, at + reach)
+        if end - start < 2 * SMART_STEP_SECONDS and high - low > end - start:
+            start = max(low, end - 2 * reach)  # squeezed against the end: look back instead
+        count = int((end - start) / SMART_STEP_SECONDS) + 1
+        for when, candidate in grab_frames(path, start, count=count, every=SMART_STEP_SECONDS,
+                                           width=160):
+            judged = judge(candidate)
+            if judged.score > best_score * 1.05 and when <= high:
+                best_time, best_score, best_ok = when, judged.score, judged.acceptable
+        if best_ok:
+            break
     if best_time == at:
         return PickedFrame(seconds, at, image, None)
     better = grab_frame(path, best_time)

@@ -31,6 +31,7 @@ from core.store.outbox import record_change
 from .errors import MediaCancelled
 from .frames import last_frame_time
 from .sources import ready_vod
+from .tools import ffmpeg_path
 from .stills import PickedFrame, letterboxed, pick_frame, write_stills
 
 Progress = Callable[[float, str], None]
@@ -98,6 +99,7 @@ class ThumbnailService:
             vod = ready_vod(session, vod_ref, "make thumbnails")
             vod_id, path, duration = vod.id, vod.file_path, vod.duration
         sizes = parse_resolutions(resolutions)
+        ffmpeg_path("ffmpeg"), ffmpeg_path("ffprobe")
         moments = self._moments(timestamps, duration)
         default_index = _default_index(set_default, len(moments))
         report = progress or (lambda fraction, message: None)
