@@ -3,7 +3,8 @@
 - ``vodstudio:farm:cancel:<job>``: set by the submitting machine when a job is cancelled;
   workers poll it while ffmpeg runs and stop it (revoke alone cannot stop a chunk that
   a worker started before it saw the revoke, nor one redelivered after it).
-- ``vodstudio:farm:worker:<hostname>``: hash job id → chunks that worker finished, the
+- ``vodstudio:farm:worker:<hostname>``: hash job id → tasks (chunks, audio) that worker
+  finished, the
   source of "jobs per worker" in ``farm status`` and the GUI panel.
 """
 

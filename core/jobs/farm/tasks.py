@@ -48,6 +48,7 @@ def encode_audio_task(self, job_id: str, source: str, work_dir: str) -> dict[str
     if relay.should_cancel():
         return {"cancelled": True, "worker": relay.hostname}
     path = encode_audio(source, work_dir, relay.progress, relay.should_cancel)
+    record_chunk_done(relay.broker_url, relay.hostname, job_id)
     return {"audio": path, "worker": relay.hostname}
 
 
