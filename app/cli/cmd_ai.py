@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 import threading
 
-from core.ai import GenerationOptions
 from core.domain.errors import ValidationError
 from core.domain.timefmt import format_time
 
@@ -78,6 +77,8 @@ def transcribe(args, context) -> int:
 
 
 def generate_chapters(args, context) -> int:
+    from core.ai import GenerationOptions  # the openai SDK loads only when it is needed
+
     if args.max_tokens is not None and args.max_tokens < 1:
         raise ValidationError("--max-tokens must be at least 1")
     options = GenerationOptions(

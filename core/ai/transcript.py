@@ -213,7 +213,8 @@ def validate_segments(segments: list[Segment], duration: float, *, name: str = "
 
     Empty cues are dropped; a start past the end of the VOD is an error naming its line.
     """
-    cleaned: list[Segment] = []
+    # Starts first: in timestamped text an end is the next line's start, so the line to
+    # blame for a time past the end is the one that starts there.
     for segment in segments:
         where = f"{name} {segment.origin}".strip()
         if any(math.isnan(t) for t in (segment.start, segment.end)) or segment.start < 0:
@@ -223,6 +224,9 @@ def validate_segments(segments: list[Segment], duration: float, *, name: str = "
                 f"{where}: starts at {format_time(segment.start)}, past the end of the video "
                 f"({format_time(duration)}); is this the transcript of another VOD?"
             )
+    cleaned: list[Segment] = []
+    for segment in segments:
+        where = f"{name} {segment.origin}".strip()
         if math.isfinite(segment.end) and segment.end > duration + END_TOLERANCE_SECONDS:
             raise TranscriptError(
                 f"{where}: ends at {format_time(segment.end)}, past the end of the video "

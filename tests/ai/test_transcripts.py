@@ -1,0 +1,114 @@
+"""Transcript import: every supported format, and clear errors for what is not one."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.ai.errors import TranscriptError
+from core.ai.transcript import parse_transcript, validate_segments
+
+VTT = """WEBVTT
+
+intro
+00:00:01.500 --> 00:00:04.000
+<v Alice>Hello <b>chat</b></v>
+
+00:00:05.000 --> 00:00:09.250 align:start
+second cue
+on two lines
+"""
+
+SRT = """1
+00:00:01,500 --> 00:00:04,000
+Hello chat
+
+2
+00:00:05,000 --> 00:00:09,250
+second cue
+on two lines
+"""
+
+WHISPER = json.dumps({"text": "...", "segments": [
+    {"id": 0, "start": 1.5, "end": 4.0, "text": " Hello chat"},
+    {"id": 1, "start": 5.0, "end": 9.25, "text": " second cue on two lines"},
+]})
+
+TEXT = """[00:00:01] Hello chat
+1:05 second line
+continued here
+(0:01:30) third
+"""
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    (VTT, "a.vtt", "webvtt"), (SRT, "a.srt", "srt"), (SRT, "noext", "srt"),
+    (WHISPER, "a.json", "json"), (WHISPER, "whisper", "json"),
+])
+def test_timed_formats_give_the_same_segments(text, name, kind):
+    segments, found = parse_transcript(text, name=name)
+    assert found == kind
+    assert [(s.start, s.end, s.text) for s in segments] == [
+        (1.5, 4.0, "Hello chat"), (5.0, 9.25, "second cue on two lines")]
+
+
+def test_timestamped_text_lines_end_where_the_next_begins():
+    segments, kind = parse_transcript(TEXT, name="notes.txt")
+    assert kind == "text"
+    assert [(s.start, s.text) for s in segments] == [
+        (1, "Hello chat"), (65, "second line continued here"), (90, "third")]
+    checked = validate_segments(segments, duration=100)
+    assert [s.end for s in checked] == [65, 90, 92.0]
+
+
+@pytest.mark.parametrize("text, name, message", [
+    ("just some words\nno times at all", "notes.txt", "line 1: no timestamp"),
+    ("1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\nnot a timing\nx\n", "a.srt", "line 6"),
+    ("WEBVTT\n\n00:00:01.000 --> 00:0x:02.000\nhello\n", "a.vtt", "line 3: bad cue timing"),
+    ("WEBVTT\n", "a.vtt", "no cues"),
+    ('{"segments": [{"start": 1, "end": 2, "text": "a"}, {"start": "x", "end": 3}]}', "a.json",
+     "segment #2"),
+    ('{"segments": [{"start": 1, "text": "a"}]}', "a.json", "missing 'end'"),
+    ('{"segments": [', "a.json", "not valid JSON"),
+    ("   ", "a.txt", "empty"),
+])
+def test_garbage_is_refused_with_where(text, name, message):
+    with pytest.raises(TranscriptError, match=message):
+        segments, _ = parse_transcript(text, name=name)
+        validate_segments(segments, duration=100, name=name)
+
+
+def test_times_past_the_vod_are_refused_with_the_line():
+    segments, _ = parse_transcript(SRT, name="a.srt")
+    with pytest.raises(TranscriptError, match=r"a.srt line 6: starts at 0:05.*past the end"):
+        validate_segments(segments, duration=2, name="a.srt")
+
+
+def test_import_stores_and_replaces_the_transcript(context, clip, tmp_path):
+    vod = context.vods.import_file(clip)  # 4 s
+    path = tmp_path / "t.srt"
+    path.write_text("1\n00:00:00,500 --> 00:00:02,000\nhi there\n")
+    info = context.ai.import_transcript(vod.id, path)
+    assert info.source == "srt:t.srt" and info.word_count == 2
+    stored = context.ai.transcript(vod.id)
+    assert [(s.start, s.end, s.text) for s in stored.segments] == [(0.5, 2.0, "hi there")]
+    assert context.vods.get(vod.id).transcript_source == "srt:t.srt"
+
+
+def test_a_bad_import_keeps_the_old_transcript(context, clip, tmp_path):
+    vod = context.vods.import_file(clip)
+    good = tmp_path / "good.txt"
+    good.write_text("[0:01] hello")
+    context.ai.import_transcript(vod.id, good)
+    bad = tmp_path / "bad.txt"
+    bad.write_text("[0:01] hello\n[9:00] far past the end of a 4 second clip")
+    with pytest.raises(TranscriptError, match="line 2"):
+        context.ai.import_transcript(vod.id, bad)
+    assert [s.text for s in context.ai.transcript(vod.id).segments] == ["hello"]
+
+
+def test_binary_file_is_not_a_transcript(context, clip):
+    vod = context.vods.import_file(clip)
+    with pytest.raises(TranscriptError, match="binary"):
+        context.ai.import_transcript(vod.id, clip)
