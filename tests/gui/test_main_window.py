@@ -1,0 +1,107 @@
+"""The main window: library cards, import (menu path and drag-and-drop), opening the editor,
+settings, and the player backend fallback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from ui.library.delegate import VOD_ROLE
+
+
+@pytest.fixture
+def window(qtbot, themed, context):
+    from ui.jobs_bridge import stop_job_bridge
+    from ui.main_window import MainWindow
+
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.tasks.cancel_all()
+    main.tasks.wait(5000)
+    stop_job_bridge(context)
+
+
+def _titles(window) -> list[str]:
+    model = window.library.model
+    return [model.item(row).data(VOD_ROLE)["title"] for row in range(model.rowCount())]
+
+
+def test_import_shows_a_card_and_opens_the_editor(qtbot, window, clip_factory):
+    clip = clip_factory("library.mp4", seconds=2, size="160x90", rate=10)
+    with qtbot.waitSignal(window.tasks.activity_changed, timeout=30000):
+        window.import_file(str(clip))
+    title = clip.stem
+    qtbot.waitUntil(lambda: title in _titles(window), timeout=30000)
+    row = _titles(window).index(title)
+    data = window.library.model.item(row).data(VOD_ROLE)
+    assert data["duration_text"] == "0:02" and data["badges"][0] == "ready"
+    window.library.open_requested.emit(data["id"])
+    assert window.pages.currentWidget() is window.editor
+    assert window.editor.vod_id == data["id"]
+    assert [a.text() for a in window.edit_menu.actions()][0].startswith("&Undo")
+    window.editor.back_requested.emit()
+    assert window.pages.currentWidget() is window.library and window.editor is None
+
+
+def test_a_bad_file_is_refused_with_a_message(qtbot, window, tmp_path):
+    bogus = tmp_path / "not-a-video.mp4"
+    bogus.write_text("hello")
+    window.import_file(str(bogus))
+    qtbot.waitUntil(lambda: window.toast.isVisible(), timeout=30000)
+    assert "not-a-video.mp4" in window.toast.label.text()
+    assert window.toast.property("error") is True
+
+
+def test_dropping_a_file_imports_it(qtbot, window, clip_factory):
+    clip = clip_factory("dropped.mp4", seconds=2, size="160x90", rate=10)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(clip))])
+    enter = QDragEnterEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPoint(50, 50).toPointF(), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, drop)
+    qtbot.waitUntil(lambda: clip.stem in _titles(window), timeout=30000)
+
+
+def test_settings_store_values_and_secrets_without_showing_them(qtbot, window, context, monkeypatch):
+    from ui.settings_dialog import SettingsDialog
+
+    monkeypatch.setenv("VODSTUDIO_ALLOW_FILE_SECRETS", "1")
+    dialog = SettingsDialog(context, window)
+    qtbot.addWidget(dialog)
+    dialog.fields["api_url"].setText("http://127.0.0.1:9/api")
+    dialog.fields["hardware_encoder"].setCurrentIndex(1)
+    dialog.secret_fields["api_token"].setText("s3cret-token")
+    dialog.save()
+    assert context.settings.get("api_url") == "http://127.0.0.1:9/api"
+    assert context.settings.get("hardware_encoder") == "libx264"
+    assert context.secrets.get("api_token") == "s3cret-token"
+    again = SettingsDialog(context, window)
+    qtbot.addWidget(again)
+    field = again.secret_fields["api_token"]
+    assert field.text() == "" and "stored" in field.placeholderText()
+    context.secrets.delete("api_token")
+
+
+def test_qt_multimedia_backend_is_used_offscreen_and_named(qtbot, themed, monkeypatch, context, vod):
+    from ui.editor import EditorView
+
+    monkeypatch.delenv("VODSTUDIO_PLAYER")
+    view = EditorView(context, vod.id)
+    qtbot.addWidget(view)
+    try:
+        assert view.player.backend.name in ("qt", "none")
+        assert view.player.backend_label.text() in ("Qt Multimedia", "no preview")
+        view.seek(5.0)
+        assert view.playhead() == pytest.approx(5.0, abs=0.05) or view.player.backend.name == "qt"
+    finally:
+        view.close_editor()
