@@ -109,9 +109,10 @@ class TranscodeService:
             vod = find_vod(session, vod_ref)
             jobs = session.scalars(select(TranscodeJobRow).where(TranscodeJobRow.vod_id == vod.id)
                                    .order_by(TranscodeJobRow.created_at.desc())).all()
-            job = next((j for j in jobs if name in (j.failed_qualities or [])), None)
+            job = next((j for j in jobs if _retryable(j, name)), None)
             if job is None:
-                raise StateError(f"no transcode of this VOD has a failed {name} to retry")
+                raise StateError(f"no transcode of this VOD has a failed or cancelled {name} "
+                                 "to retry")
             if job.status in (JobStatus.QUEUED.value, JobStatus.PROCESSING.value):
                 raise StateError(f"job {job.id} is {job.status}; wait for it to finish first")
             job.failed_qualities = [q for q in job.failed_qualities if q != name]
@@ -150,3 +151,9 @@ def _mark_cancelled(job: TranscodeJobRow) -> None:
     for output in job.outputs:
         if output.status in ("queued", "processing"):
             output.status = "cancelled"
+
+
+def _retryable(job: TranscodeJobRow, quality: str) -> bool:
+    if quality in (job.failed_qualities or []):
+        return True
+    return any(o.quality == quality and o.status == "cancelled" for o in job.outputs)

@@ -154,7 +154,7 @@ def test_refusals_are_clear(context, clip, clip_factory, import_vod, monkeypatch
         context.transcodes.start(vod_id, priority="urgent")
     with pytest.raises(NotFoundError, match="no transcode jobs"):
         context.transcodes.status(vod_id)
-    with pytest.raises(StateError, match="no transcode of this VOD has a failed 360p"):
+    with pytest.raises(StateError, match="no transcode of this VOD has a failed or cancelled 360p"):
         context.transcodes.retry(vod_id, "360p")
     with pytest.raises(ValidationError, match="retry 360p, 720p or 1080p"):
         context.transcodes.retry(vod_id, "480p")
