@@ -145,6 +145,29 @@ class AiService:
         options = options or GenerationOptions(model=self.default_model())
         started = time.perf_counter()
         info = self.transcripts.get(vod_ref)
+        report = progress or (lambda fraction, message: None)
+        drafts, result = self.propose_chapters(info, options, progress=report, cancel=cancel)
+        check_cancelled(cancel)
+        report(0.95, "saving chapters")
+        replacement = self._chapters.replace_ai(info.vod_id, drafts)
+        result.repairs.extend(replacement.adjustments)
+        current = self._chapters.list(info.vod_id).chapters
+        added_ids = {c.id for c in replacement.added}
+        result.chapters = [c for c in current if c.id in added_ids]
+        result.removed = replacement.removed
+        result.current_chapters = current
+        result.previous_chapters = sorted(
+            [c for c in current if c.source == ChapterSource.MANUAL] + replacement.removed,
+            key=lambda c: c.start_time)
+        if options.youtube:
+            result.repairs.extend(youtube_problems([(c.start_time, c.end_time) for c in current]))
+        result.processing_time_seconds = time.perf_counter() - started
+        report(1.0, f"{result.count} chapters")
+        return result
+
+    def propose_chapters(self, info: TranscriptInfo, options: GenerationOptions, *,
+                         progress: Progress | None = None, cancel=None) -> tuple[list, GenerationResult]:
+        """Validated chapter drafts for a transcript, without saving anything."""
         if not info.segments:
             raise ValidationError(
                 f"VOD {info.vod_id[:8]} has no transcript: import one first "
@@ -165,23 +188,7 @@ class AiService:
             drafts = make_youtube_ready(drafts, info.duration, result.repairs)
         if not drafts:
             raise UnusableAnswerError("the model found no chapters in the transcript; nothing was changed")
-        check_cancelled(cancel)
-        report(0.95, "saving chapters")
-        replacement = self._chapters.replace_ai(info.vod_id, drafts)
-        result.repairs.extend(replacement.adjustments)
-        current = self._chapters.list(info.vod_id).chapters
-        added_ids = {c.id for c in replacement.added}
-        result.chapters = [c for c in current if c.id in added_ids]
-        result.removed = replacement.removed
-        result.current_chapters = current
-        result.previous_chapters = sorted(
-            [c for c in current if c.source == ChapterSource.MANUAL] + replacement.removed,
-            key=lambda c: c.start_time)
-        if options.youtube:
-            result.repairs.extend(youtube_problems([(c.start_time, c.end_time) for c in current]))
-        result.processing_time_seconds = time.perf_counter() - started
-        report(1.0, f"{result.count} chapters")
-        return result
+        return drafts, result
 
     def _ask_model(self, info: TranscriptInfo, options: GenerationOptions, result: GenerationResult,
                    report: Progress, cancel) -> list:

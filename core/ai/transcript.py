@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import webvtt
@@ -38,7 +38,7 @@ class Segment:
     start: float
     end: float
     text: str
-    origin: str = ""
+    origin: str = field(default="", compare=False)  # where it was read, for messages
 
     def to_json(self) -> dict:
         return {"start": round(self.start, 3), "end": round(self.end, 3), "text": self.text}
