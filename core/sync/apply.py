@@ -62,8 +62,10 @@ def apply_pulls(database: Database, vod_id: str, actions: list[Action], report: 
                                         remote_id=item.remote_id, vod_id=vod_id,
                                         base_snapshot=item.base)
                         s.add(link)
+                    # retry: tried again on every sync, in case what blocked it is gone.
                     link.conflict = {"local": item.local, "remote": item.remote,
                                      "base": item.base, "detected_at": utcnow().isoformat(),
+                                     "retry": True,
                                      "reason": f"the platform's version does not fit here: {error}"}
                     report.conflicts.append(link.local_id)
                 break

@@ -35,9 +35,9 @@ class ChapterConflict:
 def list_conflicts(database: Database, vod_ref: str) -> list[ChapterConflict]:
     with database.session() as s:
         vod = find_vod(s, vod_ref)
-        links = s.scalars(select(SyncLink).where(SyncLink.vod_id == vod.id,
-                                                 SyncLink.conflict.is_not(None))
-                          .order_by(SyncLink.id))
+        # JSON null and SQL NULL both mean "no conflict": filter in Python.
+        links = [l for l in s.scalars(select(SyncLink).where(SyncLink.vod_id == vod.id)
+                                      .order_by(SyncLink.id)) if l.conflict]
         return [ChapterConflict(l.local_id, l.remote_id, l.conflict.get("reason", ""),
                                 l.conflict.get("local"), l.conflict.get("remote"),
                                 l.conflict.get("base")) for l in links]
@@ -48,10 +48,9 @@ def resolve_conflict(database: Database, vod_ref: str, chapter_ref: str, keep: s
         raise ValidationError(f"--keep must be local or remote, got {keep!r}")
     with database.session() as s:
         vod = find_vod(s, vod_ref)
-        candidates = [l for l in s.scalars(select(SyncLink).where(
-            SyncLink.vod_id == vod.id, SyncLink.conflict.is_not(None)))
-            if l.local_id == chapter_ref or (len(chapter_ref) >= 4
-                                              and l.local_id.startswith(chapter_ref))]
+        candidates = [l for l in s.scalars(select(SyncLink).where(SyncLink.vod_id == vod.id))
+                      if l.conflict and (l.local_id == chapter_ref or (len(chapter_ref) >= 4
+                                              and l.local_id.startswith(chapter_ref)))]
         if not candidates:
             raise NotFoundError(f"no conflict for chapter {chapter_ref} in this VOD")
         if len(candidates) > 1:

@@ -114,7 +114,7 @@ class SyncService:
                 local = normalise(row) if row else None
                 if link is not None and link.remote_id:
                     items.append(Item(local_id, link.remote_id, local, remote.get(link.remote_id),
-                                      _base(link), link.conflict is not None))
+                                      _base(link), _sticky(link)))
                     continue
                 keys = [match_key(local)] if local else []
                 intent = (link.base_snapshot or {}).get("pending_create") if link else None
@@ -168,7 +168,8 @@ class SyncService:
                         raise
             if len(refused) == len(pushes):  # no progress: each is refused on its own
                 for action, error in refused:
-                    self._conflict(vod_id, action.item, f"the platform refused it: {error}")
+                    self._conflict(vod_id, action.item, f"the platform refused it: {error}",
+                                   retry=True)
                     report.conflicts.append(action.item.local_id)
                 break
             pushes = [action for action, _ in refused]
@@ -220,7 +221,8 @@ class SyncService:
                 OutboxEntry.vod_id == vod_id, OutboxEntry.entity_id == action.item.local_id))
         return first if first is not None else 1 << 62
 
-    def _conflict(self, vod_id: str, item: Item, reason: str, remote_gone: bool = False) -> None:
+    def _conflict(self, vod_id: str, item: Item, reason: str, remote_gone: bool = False,
+                  retry: bool = False) -> None:
         from core.store.models import new_id
 
         with self._database.session() as s:
@@ -232,7 +234,7 @@ class SyncService:
                 s.add(link)
             link.conflict = {"local": item.local, "remote": None if remote_gone else item.remote,
                              "base": item.base, "reason": reason,
-                             "detected_at": utcnow().isoformat()}
+                             "detected_at": utcnow().isoformat(), "retry": retry}
 
     def _record_states(self, vod_id: str, actions: list[Action], report: SyncReport) -> None:
         for action in actions:
@@ -254,6 +256,11 @@ class SyncService:
 def _link(session, local_id: str) -> SyncLink | None:
     return session.scalars(select(SyncLink).where(SyncLink.entity == "chapter",
                                                   SyncLink.local_id == local_id)).first()
+
+
+def _sticky(link: SyncLink) -> bool:
+    """A conflict only the user can settle (not one refused for now and retried each sync)."""
+    return bool(link.conflict) and not link.conflict.get("retry")
 
 
 def _base(link: SyncLink):

@@ -61,8 +61,8 @@ def vod_sync_state(database: Database, vod_id: str, last_error: str | None = Non
         vod = s.get(Vod, vod_id)
         pending = s.scalar(select(func.count()).select_from(OutboxEntry).where(
             OutboxEntry.vod_id == vod_id, OutboxEntry.entity.in_(("chapter", "vod")))) or 0
-        conflicts = s.scalar(select(func.count()).select_from(SyncLink).where(
-            SyncLink.vod_id == vod_id, SyncLink.conflict.is_not(None))) or 0
+        conflicts = sum(1 for c in s.scalars(select(SyncLink.conflict).where(
+            SyncLink.vod_id == vod_id)) if c)
         upload = s.scalars(select(UploadSession).where(UploadSession.vod_id == vod_id)
                            .order_by(UploadSession.created_at.desc()).limit(1)).first()
         if last_error is None and upload is not None and upload.status == "failed":
