@@ -1,0 +1,167 @@
+"""Benchmark: VOD Studio's one-process HLS ladder against two baselines, in the same run.
+
+    .venv/bin/python tests/bench/bench_transcode.py [--seconds 60] [--keep DIR]
+
+On a generated 1080p30 clip (testsrc2 + sine, H.264 12 Mb/s so no rung can be remuxed):
+  (a) three separate ffmpeg runs, one per rung (360p, 720p, 1080p);
+  (b) a hand-written single ffmpeg command (split + var_stream_map), same encoder settings;
+  (c) VOD Studio's ladder (LocalLadderExecutor: probe, plan, one ffmpeg, measure, master).
+Prints wall times, c/a and c/b, and SSIM of every rung of (a) and (c) against the source
+scaled to the rung (loss = a - c). Targets: c/a <= 0.70, c/b <= 1.02, SSIM loss <= 0.005.
+Then (d): a 1080p source at 4.5 Mb/s with 2 s GOP, whose 1080p rung is remuxed, against
+(a)'s 1080p encode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from core.domain.media_specs import AUDIO_KBPS, LADDER  # noqa: E402
+from core.jobs.executor import LocalLadderExecutor, TranscodeSpec  # noqa: E402
+from core.media.hls_master import write_master  # noqa: E402
+
+FPS = 30
+GOP = FPS * 2
+RUNGS = [LADDER[q] for q in ("360p", "720p", "1080p")]
+
+
+def make_source(path: Path, seconds: int, bitrate: str) -> Path:
+    if path.exists():
+        return path
+    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+                    "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate={FPS}:duration={seconds}",
+                    "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-b:v", bitrate, "-g", str(GOP),
+                    "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", str(path)], check=True)
+    return path
+
+
+def video_options(rung, index: str = "") -> list[str]:
+    suffix = f":{index}" if index != "" else ""
+    kbps = rung.video_kbps
+    return [f"-c:v{suffix}", "libx264", f"-b:v{suffix}", f"{kbps}k",
+            f"-maxrate:v{suffix}", f"{round(kbps * 1.07)}k", f"-bufsize:v{suffix}", f"{round(kbps * 1.5)}k"]
+
+
+COMMON = ["-preset", "veryfast", "-profile:v", "high", "-g", str(GOP), "-keyint_min", str(GOP),
+          "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*2)"]
+HLS = ["-f", "hls", "-hls_time", "6", "-hls_playlist_type", "vod", "-hls_flags",
+       "independent_segments"]
+
+
+def timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True)
+    return time.perf_counter() - started
+
+
+def run_separate(source: Path, out: Path) -> float:
+    total = 0.0
+    for rung in RUNGS:
+        folder = out / rung.name
+        folder.mkdir(parents=True)
+        total += timed(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(source),
+                        "-vf", f"scale={rung.width}:{rung.height}", *video_options(rung), *COMMON,
+                        "-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k", "-ac", "2", *HLS,
+                        "-hls_segment_filename", str(folder / "seg_%05d.ts"),
+                        str(folder / "playlist.m3u8")])
+    return total
+
+
+def run_single(source: Path, out: Path) -> float:
+    split = "[0:v]split=3[a][b][c];" + ";".join(
+        f"[{label}]scale={r.width}:{r.height}[v{i}]" for i, (label, r) in enumerate(zip("abc", RUNGS)))
+    command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(source),
+               "-filter_complex", split]
+    for i in range(3):
+        command += ["-map", f"[v{i}]"]
+    for i in range(3):
+        command += ["-map", "0:a:0"]
+    for i, rung in enumerate(RUNGS):
+        command += video_options(rung, str(i))
+    command += [*COMMON, "-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k", "-ac", "2", *HLS,
+                "-hls_segment_filename", str(out / "%v" / "seg_%05d.ts"),
+                "-var_stream_map", " ".join(f"v:{i},a:{i},name:{r.name}" for i, r in enumerate(RUNGS)),
+                str(out / "%v" / "playlist.m3u8")]
+    return timed(command)
+
+
+def run_ours(source: Path, out: Path, qualities=("360p", "720p", "1080p"),
+             allow_copy: bool = True) -> tuple[float, list]:
+    started = time.perf_counter()
+    outcome = LocalLadderExecutor().execute(
+        TranscodeSpec(job_id="bench", source=str(source), output_dir=str(out),
+                      qualities=tuple(qualities), encoder_preference="auto",
+                      allow_copy=allow_copy),
+        progress=lambda fraction, label: None, cancel=_Never())
+    write_master(outcome.renditions, out)
+    return time.perf_counter() - started, outcome.renditions
+
+
+class _Never:
+    def is_set(self) -> bool:
+        return False
+
+
+def ssim(rendition: Path, source: Path, rung) -> float:
+    result = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(rendition), "-i", str(source),
+         "-lavfi", f"[1:v]scale={rung.width}:{rung.height}[ref];[0:v][ref]ssim", "-f", "null", "-"],
+        capture_output=True, text=True, check=True)
+    match = re.search(r"All:([0-9.]+)", result.stderr)
+    return float(match.group(1)) if match else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--keep", help="folder to keep sources and outputs in")
+    args = parser.parse_args()
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-transcode-"))
+    work.mkdir(parents=True, exist_ok=True)
+    source = make_source(work / f"src_{args.seconds}s_12M.mp4", args.seconds, "12M")
+    for name in ("a", "b", "c", "d"):
+        shutil.rmtree(work / name, ignore_errors=True)
+
+    a = run_separate(source, work / "a")
+    (work / "b").mkdir()
+    b = run_single(source, work / "b")
+    c, renditions = run_ours(source, work / "c")
+    print(f"source: {args.seconds} s 1920x1080 {FPS} fps, ladder 360p+720p+1080p, libx264 veryfast")
+    print(f"(a) three separate runs : {a:7.2f} s")
+    print(f"(b) hand-written single : {b:7.2f} s")
+    print(f"(c) VOD Studio ladder   : {c:7.2f} s  (methods: "
+          f"{', '.join(r.quality + '=' + r.method for r in renditions)})")
+    print(f"c/a = {c / a:.3f}  (target <= 0.70)")
+    print(f"c/b = {c / b:.3f}  (target <= 1.02)")
+    for rung in RUNGS:
+        ours = next(r for r in renditions if r.quality == rung.name)
+        sa = ssim(work / "a" / rung.name / "playlist.m3u8", source, rung)
+        sc = ssim(Path(ours.playlist), source, rung)
+        print(f"SSIM {rung.name:>5}: (a) {sa:.5f}  (c) {sc:.5f}  loss {sa - sc:+.5f}  "
+              f"(target <= 0.005)  avg {ours.average_bandwidth / 1000:.0f} kb/s, "
+              f"peak {ours.peak_bandwidth / 1000:.0f} kb/s")
+
+    fitting = make_source(work / f"src_{args.seconds}s_4500k.mp4", args.seconds, "4500k")
+    d, remuxed = run_ours(fitting, work / "d", qualities=("1080p",))
+    single_a = timed(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(fitting),
+                      "-vf", "scale=1920:1080", *video_options(RUNGS[2]), *COMMON, "-c:a", "aac",
+                      "-b:a", f"{AUDIO_KBPS}k", *HLS, "-hls_segment_filename",
+                      str(work / "d_enc_%05d.ts"), str(work / "d_enc.m3u8")])
+    print(f"(d) 1080p rung of a fitting 4.5 Mb/s source: ours {d:.2f} s "
+          f"({remuxed[0].method}) vs encoding it {single_a:.2f} s -> {d / single_a:.3f}")
+    print(f"outputs in {work}")
+
+
+if __name__ == "__main__":
+    main()
