@@ -108,19 +108,27 @@ class Farm:
                 process.wait(5)
 
 
-@pytest.fixture
-def farm(redis_url, tmp_path):
-    """Two live workers named ``w1@farm`` and ``w2@farm`` on an empty Redis."""
-    import redis
+WORKER_NAMES = ("w1@farm", "w2@farm")
 
-    redis.Redis.from_url(redis_url).flushdb()
-    shared = tmp_path / "shared-data"
-    shared.mkdir()
+
+@pytest.fixture(scope="module")
+def farm_module(redis_url, tmp_path_factory):
+    shared = tmp_path_factory.mktemp("shared-data")
     farm = Farm(redis_url, shared)
     try:
-        for name in ("w1@farm", "w2@farm"):
+        for name in WORKER_NAMES:
             farm.start(name)
-        farm.wait_online(["w1@farm", "w2@farm"])
         yield farm
     finally:
         farm.stop_all()
+
+
+@pytest.fixture
+def farm(farm_module):
+    """Two live workers named ``w1@farm`` and ``w2@farm`` (a worker killed by an earlier test
+    is started again). Tests use their own job ids, so they don't see each other's work."""
+    for name in WORKER_NAMES:
+        if farm_module.workers[name].poll() is not None:
+            farm_module.start(name)
+    farm_module.wait_online(list(WORKER_NAMES))
+    return farm_module
