@@ -76,7 +76,7 @@ class ChunkedResult:
     chunk_count: int
     encode_seconds: float
     join_seconds: float
-    workers: dict[str, int] = field(default_factory=dict)  # chunks encoded per worker
+    workers: dict[str, int] = field(default_factory=dict)  # tasks (chunks, audio) per worker
 
 
 class ChunkExecutor(Protocol):
@@ -85,7 +85,8 @@ class ChunkExecutor(Protocol):
 
     def run(self, plan: ChunkedPlan, progress: JobProgress, should_cancel: CancelCheck
             ) -> dict[str, int]:
-        """Block until all chunks and the audio exist; return chunks done per worker."""
+        """Block until all chunks and the audio exist; return tasks (chunks and the
+        audio) done per worker."""
 
 
 def plan_chunked(
@@ -171,7 +172,7 @@ class LocalChunkExecutor:
                     future.cancel()
                 wait(pending)
                 raise failed[0].exception()
-        return {"local": len(plan.chunks)}
+        return {"local": len(futures)}
 
     @staticmethod
     def _encode(chunk: ChunkRequest, tracker: ChunkProgress, cancelled: CancelCheck) -> None:
