@@ -127,12 +127,12 @@ def test_same_chapter_changed_on_both_sides_is_a_conflict_resolved_in_the_cli(
     reasons = {c["chapter_id"]: c["reason"] for c in json.loads(listed.stdout)}
     assert reasons[coding.id] == "deleted here, changed on the platform"
 
-    assert run_cli("platform", "resolve", local, intro.id[:8], "--keep", "remote",
-                   env=platform_env).code == 0
-    assert run_cli("platform", "resolve", local, setup.id, "--keep", "local",
-                   env=platform_env).code == 0
-    assert run_cli("platform", "resolve", local, coding.id, "--keep", "local",
-                   env=platform_env).code == 0
+    context.sync.resolve(local, intro.id[:8], "remote")
+    context.sync.resolve(local, setup.id, "local")
+    resolved = run_cli("platform", "resolve", local, coding.id[:8], "--keep", "local",
+                       env=platform_env)  # records the choice, then syncs all three
+    assert resolved.code == 0, resolved.stderr
+    assert "pushed 1 updated, 1 deleted; pulled 1 updated" in resolved.stdout
     assert local_titles(context, local) == ["Remote intro", "Local setup"]
     assert remote_titles(emulator, remote) == ["Remote intro", "Local setup"]
     assert context.sync.conflicts(local) == []
