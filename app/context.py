@@ -56,6 +56,14 @@ class AppContext:
         return ThumbnailService(self.database, self.database.data_dir)
 
     @cached_property
+    def farm_executor(self):
+        """The chunked transcode-farm executor when ``broker_url`` is set, else ``None`` (the
+        job queue then runs its default single-process ladder): pass it to ``JobRunner``."""
+        from core.jobs.farm.ladder_executor import executor_for_settings
+
+        return executor_for_settings(self.settings)
+
+    @cached_property
     def transcodes(self):
         from core.jobs.service import TranscodeService
 

@@ -9,11 +9,13 @@ keyframes every GOP at the same times in every rung, 6 s segments and a master p
 
 Shared storage for the farm: the source and the output folder must be reachable by every
 worker under the SAME absolute path (an NFS/SMB mount at the same mount point on every
-machine). Chunks are written to ``<output folder>/.chunks`` on that share and joined there.
+machine). Chunks are written to ``<output folder>/.partial-chunks-*`` on that share and
+joined there.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import threading
@@ -38,7 +40,10 @@ from .probe import probe
 
 #: ``progress(fraction 0..1, text)``
 JobProgress = Callable[[float, str], None]
-WORK_FOLDER = ".chunks"
+#: Chunks live in ``<output>/.partial-chunks-<fingerprint>``: the job queue clears
+#: ``.partial-*`` on cancel or failure, a crash-resumed job finds its finished chunks again,
+#: and a run with another chunk length, preset or source never reuses foreign chunks.
+WORK_FOLDER_PREFIX = ".partial-chunks-"
 #: Share of the progress bar given to joining (it only copies data).
 JOIN_SHARE = 0.05
 
@@ -112,7 +117,8 @@ def plan_chunked(
                else auto_chunk_seconds(info.duration, parallelism))
     settings = EncodeSettings(preset=preset, fps=info.fps or 30.0, threads=threads_per_chunk,
                               encoder=encoder, variable_frame_rate=info.variable_frame_rate)
-    work_dir = Path(output_dir) / WORK_FOLDER
+    work_dir = Path(output_dir) / (WORK_FOLDER_PREFIX + _fingerprint(info, seconds, ladder.rungs,
+                                                                     settings))
     chunks = tuple(
         ChunkRequest(source=info.path, work_dir=str(work_dir), index=span.index,
                      start=span.start, end=span.end, rungs=ladder.rungs, settings=settings)
@@ -120,6 +126,12 @@ def plan_chunked(
     )
     return ChunkedPlan(info.path, str(output_dir), str(work_dir), info.duration,
                        info.has_audio, ladder.rungs, ladder.skipped, ladder.notes, chunks)
+
+
+def _fingerprint(info, chunk_seconds: float, rungs, settings: EncodeSettings) -> str:
+    stat = os.stat(info.path)
+    text = repr((info.path, stat.st_size, stat.st_mtime_ns, chunk_seconds, rungs, settings))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 class ChunkProgress:

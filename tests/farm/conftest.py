@@ -111,7 +111,7 @@ class Farm:
 WORKER_NAMES = ("w1@farm", "w2@farm")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def farm_module(redis_url, tmp_path_factory):
     shared = tmp_path_factory.mktemp("shared-data")
     farm = Farm(redis_url, shared)

@@ -43,7 +43,7 @@ def test_local_chunked_ladder_joins_without_gaps_or_duplicates(clip_factory, tmp
     assert reports[-1] == 1.0 and all(0.0 <= f <= 1.0 for f in reports)
     assert_master(result.master_playlist, ["360p"])
     assert_joined_rung(output / "360p" / "playlist.m3u8", source, fps=15, duration=42)
-    assert not (output / ".chunks").exists(), "chunk files are removed after the join"
+    assert not list(output.glob(".partial-*")), "chunk files are removed after the join"
 
 
 @pytest.mark.media
@@ -63,7 +63,7 @@ def test_cancel_stops_ffmpeg_and_leaves_no_playlist(clip_factory, tmp_path):
                           should_cancel=cancel_after_first_progress)
     assert not (output / "master.m3u8").exists()
     assert not (output / "360p").exists()
-    assert not list((output / ".chunks").rglob("*.part"))
+    assert not list(output.rglob("*.part"))
 
 
 @pytest.mark.media

@@ -66,6 +66,9 @@ class FarmChunkExecutor:
 
     def run(self, plan: ChunkedPlan, progress: JobProgress, should_cancel: CancelCheck
             ) -> dict[str, int]:
+        from .status import ping_broker
+
+        ping_broker(self.app.conf.broker_url)  # a clear error now instead of a silent wait
         tracker = ChunkProgress(plan, progress, 1.0)
         chunks = {str(c.index): c for c in plan.chunks}
         pending: dict[str, Submission] = {}
@@ -75,7 +78,9 @@ class FarmChunkExecutor:
             pending[key] = self._submit(Submission(key), plan)
         every_id = lambda: [i for s in pending.values() for i in s.task_ids]  # noqa: E731
         workers: dict[str, int] = {}
-        progress(0.0, f"sent {len(chunks)} chunks to the farm")
+        online = self.app.control.inspect(timeout=1.0).ping() or {}
+        progress(0.0, f"sent {len(chunks)} chunks to {len(online)} farm worker(s)" if online
+                 else "no farm worker online: chunks wait until one starts (vodstudio worker)")
         while pending:
             if should_cancel():
                 self.cancel(every_id())
