@@ -27,10 +27,10 @@ from core.domain.errors import ValidationError
 from core.domain.timefmt import format_time
 from core.formats.ffmetadata import export_ffmetadata
 
+from .chunk_ffmpeg import CancelCheck, ProgressCallback, run_ffmpeg
 from .errors import FFmpegMissingError, MediaError
 
 CONTAINERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska"}
-FFMPEG_TIMEOUT_SECONDS = 3600
 PROBE_TIMEOUT_SECONDS = 60
 
 
@@ -80,10 +80,9 @@ def expected_chapters(chapters: Iterable[Chapter], container: str) -> tuple[list
     return stored, notes
 
 
-def embed_command(source: Path, metadata_file: Path, output: Path, container: str) -> list[str]:
-    """The ffmpeg argument list: copy all streams and tags, chapters from the metadata file."""
+def embed_arguments(source: Path, metadata_file: Path, output: Path, container: str) -> list[str]:
+    """ffmpeg's arguments: copy all streams and tags, chapters from the metadata file."""
     return [
-        "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
         "-i", str(source), "-f", "ffmetadata", "-i", str(metadata_file),
         "-map", "0", "-map_metadata", "0", "-map_chapters", "1", "-c", "copy",
         "-f", container, str(output),
@@ -116,9 +115,13 @@ def read_chapters(path: str | os.PathLike[str]) -> list[EmbeddedChapter]:
 
 def embed_chapters(
     source: str | os.PathLike[str], chapters: Iterable[Chapter], output: str | os.PathLike[str],
-    *, overwrite: bool = False,
+    *, overwrite: bool = False, progress: ProgressCallback | None = None,
+    should_cancel: CancelCheck | None = None,
 ) -> EmbedResult:
-    """Write a copy of ``source`` with ``chapters`` to ``output`` and verify them."""
+    """Write a copy of ``source`` with ``chapters`` to ``output`` and verify them.
+
+    ``progress(seconds_copied)`` is called about twice a second; ``should_cancel()`` is polled
+    as often and stops the copy (``MediaCancelled``), leaving no file behind."""
     source_path, output_path = Path(source).expanduser(), Path(output).expanduser()
     container = container_for(output_path)
     chapter_list = list(chapters)
@@ -141,7 +144,8 @@ def embed_chapters(
         metadata_file = Path(folder) / "chapters.ffmeta"
         metadata_file.write_text(metadata_text, encoding="utf-8")
         partial = Path(folder) / f"partial{output_path.suffix}"
-        _run_ffmpeg(embed_command(source_path, metadata_file, partial, container))
+        run_ffmpeg(embed_arguments(source_path, metadata_file, partial, container),
+                   label="embedding chapters", progress=progress, should_cancel=should_cancel)
         found = read_chapters(partial)
         if found != expected:
             raise MediaError(
@@ -150,18 +154,6 @@ def embed_chapters(
             )
         os.replace(partial, output_path)
     return EmbedResult(output_path, expected, notes)
-
-
-def _run_ffmpeg(command: list[str]) -> None:
-    try:
-        completed = subprocess.run(command, capture_output=True, text=True,
-                                   timeout=FFMPEG_TIMEOUT_SECONDS)
-    except FileNotFoundError:
-        raise FFmpegMissingError("ffmpeg") from None
-    except subprocess.TimeoutExpired:
-        raise MediaError(f"ffmpeg took longer than {FFMPEG_TIMEOUT_SECONDS} s copying the video") from None
-    if completed.returncode != 0:
-        raise MediaError(f"ffmpeg could not write the copy: {_last_line(completed.stderr)}")
 
 
 def _ms(seconds: float) -> int:

@@ -7,7 +7,8 @@ import pytest
 
 from core.domain.chapters import Chapter
 from core.domain.errors import ValidationError
-from core.media.chapter_embed import EmbeddedChapter, embed_chapters, embed_command, read_chapters
+from core.media.chapter_embed import EmbeddedChapter, embed_arguments, embed_chapters, read_chapters
+from core.media.errors import MediaCancelled
 from core.media.probe import probe
 
 pytestmark = pytest.mark.media
@@ -88,8 +89,19 @@ def test_embedding_refuses_what_would_lose_work(clip_factory, tmp_path):
 
 
 def test_the_command_is_an_argument_list_with_stream_copy(tmp_path):
-    command = embed_command(tmp_path / "in put.mp4", tmp_path / "c.ffmeta", tmp_path / "o.mkv", "matroska")
-    assert command[0] == "ffmpeg" and str(tmp_path / "in put.mp4") in command
-    assert command[command.index("-c") + 1] == "copy"
-    assert command[command.index("-map_chapters") + 1] == "1"
-    assert command[command.index("-map_metadata") + 1] == "0"
+    arguments = embed_arguments(tmp_path / "in put.mp4", tmp_path / "c.ffmeta", tmp_path / "o.mkv",
+                                "matroska")
+    assert str(tmp_path / "in put.mp4") in arguments
+    assert arguments[arguments.index("-c") + 1] == "copy"
+    assert arguments[arguments.index("-map_chapters") + 1] == "1"
+    assert arguments[arguments.index("-map_metadata") + 1] == "0"
+
+
+def test_progress_is_reported_and_cancel_leaves_nothing_behind(clip_factory, tmp_path):
+    source = clip_factory("clip.mp4", seconds=6)
+    reports = []
+    embed_chapters(source, CHAPTERS, tmp_path / "copy.mkv", progress=reports.append)
+    assert reports and all(0 <= seconds <= 6.5 for seconds in reports)
+    with pytest.raises(MediaCancelled, match="embedding chapters was cancelled"):
+        embed_chapters(source, CHAPTERS, tmp_path / "cancelled.mkv", should_cancel=lambda: True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.mkv"]
