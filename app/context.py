@@ -57,11 +57,11 @@ class AppContext:
 
     @cached_property
     def farm_executor(self):
-        """The chunked transcode-farm executor when ``broker_url`` is set, else ``None`` (the
-        job queue then runs its default single-process ladder): pass it to ``JobRunner``."""
-        from core.jobs.farm.ladder_executor import executor_for_settings
+        """The executor to give ``JobRunner``: the transcode farm's chunked ladder while a
+        broker URL is set, else the local single-process ladder (checked per job)."""
+        from core.jobs.farm.settings import SettingsSwitchedExecutor
 
-        return executor_for_settings(self.settings)
+        return SettingsSwitchedExecutor(self.settings, self.secrets)
 
     @cached_property
     def transcodes(self):

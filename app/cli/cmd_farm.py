@@ -47,9 +47,10 @@ def register(cli) -> None:
 
 
 def _broker(args, context) -> str:
+    from core.jobs.farm.settings import resolve_broker_url
     from core.jobs.farm.status import check_broker_url
 
-    return check_broker_url(args.broker or str(context.settings.get("broker_url") or ""))
+    return check_broker_url(args.broker or resolve_broker_url(context.settings, context.secrets))
 
 
 def run_worker(args, context) -> int:

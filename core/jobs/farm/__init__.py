@@ -20,5 +20,6 @@ Setting up a farm (every machine runs the same VOD Studio version):
 Modules: ``celery_app`` (app and reliability settings), ``tasks`` (what workers run),
 ``relay`` (cancel flags and per-worker history in Redis), ``executor`` (the submitting side),
 ``ladder_executor`` (the job queue's ``Executor`` for chunked local/farm transcodes),
-``status`` (workers seen, jobs per worker).
+``settings`` (the broker URL with its password in the keyring; the executor that picks farm
+or local per job), ``status`` (workers seen, jobs per worker).
 """

@@ -65,10 +65,3 @@ def farm_executor(broker_url: str, *, parallelism: int = 4,
     return ChunkedLadderExecutor(lambda job_id: FarmChunkExecutor(app, job_id),
                                  parallelism=parallelism, chunk_seconds=chunk_seconds,
                                  label="farm")
-
-
-def executor_for_settings(settings) -> ChunkedLadderExecutor | None:
-    """The farm executor when ``broker_url`` is set, else ``None`` (the local queue keeps its
-    default single-process ladder)."""
-    url = str(settings.get("broker_url") or "").strip()
-    return farm_executor(url) if url else None
