@@ -21,13 +21,22 @@ class TransferProgress:
     def fraction(self) -> float:
         return self.sent / self.total if self.total else 1.0
 
+    def describe(self) -> str:
+        """``5.0 MiB / 12.0 MiB · 3.2 MiB/s · ETA 0:04`` for progress bars."""
+        eta = "--:--" if self.eta is None else f"{int(self.eta) // 60}:{int(self.eta) % 60:02d}"
+        return (f"{_mib(self.sent)} / {_mib(self.total)} · {_mib(self.speed)}/s · ETA {eta}")
+
+
+def _mib(size: float) -> str:
+    return f"{size / 1048576:.1f} MiB"
+
 
 class UploadControl:
     """Set from any thread (GUI button, Ctrl-C handler); read by the uploading thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, cancel_event: threading.Event | None = None) -> None:
         self._pause = threading.Event()
-        self._cancel = threading.Event()
+        self._cancel = cancel_event or threading.Event()
 
     def pause(self) -> None:
         self._pause.set()

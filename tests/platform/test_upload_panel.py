@@ -1,0 +1,138 @@
+"""The Upload tab driven with real widgets (pytest-qt, offscreen) against the local tus
+server and platform emulator."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QUndoStack
+
+from ui.panel_api import PanelHost
+from ui.tasks import TaskRunner
+from ui.upload_panel import UploadPanel
+
+MIB = 1024 * 1024
+pytestmark = pytest.mark.gui
+
+
+class Host(QObject):
+    chapters_changed = Signal()
+    chapter_selected = Signal(object)
+
+    def __init__(self, context, vod_id: str) -> None:
+        super().__init__()
+        self.context, self.vod_id = context, vod_id
+        self.tasks = TaskRunner(self)
+        self.undo_stack = QUndoStack(self)
+        self.messages: list[tuple[str, bool]] = []
+        self.reloads = 0
+
+    def selected_chapter_id(self):
+        return None
+
+    def select_chapter(self, chapter_id) -> None:
+        pass
+
+    def reload_chapters(self) -> None:
+        self.reloads += 1
+        self.chapters_changed.emit()
+
+    def seek(self, seconds: float) -> None:
+        pass
+
+    def playhead(self) -> float:
+        return 0.0
+
+    def play_file(self, path: str) -> None:
+        pass
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.messages.append((text, error))
+
+
+@pytest.fixture
+def panel(qtbot, context, platform_env, local_vod):
+    host = Host(context, local_vod)
+    assert isinstance(host, PanelHost)
+    widget = UploadPanel(host)
+    widget.chunk_size = 5 * MIB
+    qtbot.addWidget(widget)
+    widget.show()
+    yield widget
+    host.tasks.cancel_all()
+    host.tasks.wait(5000)
+
+
+def test_upload_from_the_form_posts_with_the_chosen_fields(qtbot, panel, emulator, context):
+    assert panel.state == "not_uploaded" and panel.title_edit.text() == "My coding session"
+    panel.title_edit.clear()
+    qtbot.keyClicks(panel.title_edit, "Friday stream")
+    panel.visibility_box.setCurrentText("followers")
+    qtbot.keyClick(panel.nsfw_check, Qt.Key.Key_Space)
+    assert panel.nsfw_check.isChecked()
+    qtbot.keyClicks(panel.warning_edit, "loud")
+    progress_texts = []
+    original = panel._upload_progress
+    panel._upload_progress = lambda f, t: (progress_texts.append(t), original(f, t))
+    qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.state == "synced", timeout=30000)
+    assert panel.progress_bar.value() == 100
+    assert any("MiB/s" in t and "ETA" in t for t in progress_texts)
+    remote_id = context.vods.get(panel.host.vod_id).remote_id
+    remote = emulator.as_user().get(f"/api/v1/vod/{remote_id}").json()
+    assert remote["title"] == "Friday stream" and remote["post"]["visibility"] == "followers"
+    stored = next(v for v in emulator.http.get("/_control/videos").json() if v["id"] == remote_id)
+    assert stored["is_nsfw"] == 1 and stored["content_warning"] == "loud"
+    assert not panel.upload_button.isEnabled() and panel.sync_button.isEnabled()
+
+
+def test_pause_and_resume_buttons(qtbot, panel, tus):
+    tus.fault(kind="delay", delay=2, method="PATCH", path="/stream/", skip=1)
+    qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(r["fault"] == "delay" for r in tus.stats()["requests"]),
+                    timeout=20000)
+    assert panel.pause_button.isEnabled()
+    qtbot.mouseClick(panel.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.upload_button.text() == "Resume" and panel.upload_button.isEnabled(),
+                    timeout=20000)
+    assert panel.state == "uploading" and 0 < panel.progress_bar.value() < 100
+    qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.state == "synced", timeout=30000)
+    accepted = [p["offset"] for p in tus.stats()["patches"] if p["accepted"]]
+    assert accepted == [0, 5 * MIB, 10 * MIB]
+    assert sum(p["received"] for p in tus.stats()["patches"] if p["offset"] == 0) == 5 * MIB
+
+
+def test_sync_shows_a_conflict_and_resolves_it(qtbot, panel, context, emulator):
+    qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.state == "synced", timeout=30000)
+    vod = context.vods.get(panel.host.vod_id)
+    emulator.set_video(vod.remote_id, duration=600.0, status="ready")
+    chapter = context.chapters.add(vod.id, title="Intro", start_time=0, end_time=30)
+    panel.host.reload_chapters()
+    assert panel.state == "local_changes"
+    qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.state == "synced", timeout=20000)
+    remote_chapter = emulator.chapters(vod.remote_id)[0]
+    emulator.as_user().put(f"/api/v1/videos/{vod.remote_id}/chapters/{remote_chapter['id']}",
+                           json={"title": "Their intro"}).raise_for_status()
+    context.chapters.update(vod.id, chapter.id, title="My intro")
+    qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.state == "conflict", timeout=20000)
+    assert panel.conflict_list.count() == 1
+    assert "My intro" in panel.conflict_list.item(0).text()
+    assert "Their intro" in panel.conflict_list.item(0).text()
+    qtbot.mouseClick(panel.keep_remote_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.state == "synced", timeout=20000)
+    assert context.chapters.get(vod.id, chapter.id).title == "Their intro"
+    assert panel.host.reloads >= 2 and panel.conflict_list.count() == 0
+
+
+def test_sync_error_is_shown(qtbot, panel, context, emulator, monkeypatch):
+    qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.state == "synced", timeout=30000)
+    monkeypatch.setenv("VODSTUDIO_API_TOKEN", "token-wrong")
+    qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.state == "error", timeout=20000)
+    assert "invalid token" in panel.state_label.text()
+    assert panel.host.messages[-1][1] is True

@@ -1,0 +1,250 @@
+"""The editor's Upload tab: publish the VOD (tus upload + post) and keep it in sync.
+
+All work goes through ``host.context.uploads`` and ``host.context.sync`` on worker threads;
+pause and cancel reach the running upload through its ``UploadControl``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QPlainTextEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget,
+)
+
+from core.platform import UploadControl, UploadOptions
+
+STATE_TEXT = {
+    "not_uploaded": "Not on the platform yet",
+    "uploading": "Upload not finished",
+    "synced": "Synced",
+    "local_changes": "Local changes waiting to sync",
+    "conflict": "Conflict: choose which version to keep",
+    "error": "Sync error",
+}
+
+
+class UploadPanel(QWidget):
+    def __init__(self, host, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self._control: UploadControl | None = None
+        self._upload_task = None
+        self._sync_task = None
+        #: tus chunk in bytes; None keeps the uploader's default (50 MiB)
+        self.chunk_size: int | None = None
+        self._build()
+        host.chapters_changed.connect(self.refresh_state)
+        self._fill_from_vod()
+        self.refresh_state()
+
+    # --- layout --------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title_edit = QLineEdit()
+        self.description_edit = QPlainTextEdit()
+        self.description_edit.setFixedHeight(70)
+        self.visibility_box = QComboBox()
+        self.visibility_box.addItems(["public", "followers", "private"])
+        self.group_edit = QLineEdit()
+        self.group_edit.setPlaceholderText("optional group UUID")
+        self.nsfw_check = QCheckBox("NSFW")
+        self.warning_edit = QLineEdit()
+        self.warning_edit.setPlaceholderText("optional content warning")
+        form = QFormLayout()
+        form.addRow("Title", self.title_edit)
+        form.addRow("Description", self.description_edit)
+        form.addRow("Visibility", self.visibility_box)
+        form.addRow("Group", self.group_edit)
+        form.addRow("Content warning", self.warning_edit)
+        form.addRow("", self.nsfw_check)
+
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 100)
+        self.progress_label = QLabel("")
+        self.upload_button = QPushButton("Upload")
+        self.pause_button = QPushButton("Pause")
+        self.cancel_button = QPushButton("Cancel")
+        self.upload_button.clicked.connect(self.start_upload)
+        self.pause_button.clicked.connect(self.pause_upload)
+        self.cancel_button.clicked.connect(self.cancel_upload)
+        buttons = QHBoxLayout()
+        for button in (self.upload_button, self.pause_button, self.cancel_button):
+            buttons.addWidget(button)
+        upload_box = QGroupBox("Publish")
+        upload_layout = QVBoxLayout(upload_box)
+        upload_layout.addLayout(form)
+        upload_layout.addWidget(self.progress_bar)
+        upload_layout.addWidget(self.progress_label)
+        upload_layout.addLayout(buttons)
+
+        self.state_label = QLabel("")
+        self.state_label.setWordWrap(True)
+        self.sync_button = QPushButton("Sync now")
+        self.sync_button.clicked.connect(self.start_sync)
+        self.conflict_list = QListWidget()
+        self.keep_local_button = QPushButton("Keep mine")
+        self.keep_remote_button = QPushButton("Keep platform's")
+        self.keep_local_button.clicked.connect(lambda: self.resolve_selected("local"))
+        self.keep_remote_button.clicked.connect(lambda: self.resolve_selected("remote"))
+        resolve_row = QHBoxLayout()
+        resolve_row.addWidget(self.keep_local_button)
+        resolve_row.addWidget(self.keep_remote_button)
+        sync_box = QGroupBox("Sync")
+        sync_layout = QVBoxLayout(sync_box)
+        sync_layout.addWidget(self.state_label)
+        sync_layout.addWidget(self.sync_button)
+        sync_layout.addWidget(self.conflict_list)
+        sync_layout.addLayout(resolve_row)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(upload_box)
+        layout.addWidget(sync_box)
+        layout.addStretch(1)
+
+    def _fill_from_vod(self) -> None:
+        vod = self.host.context.vods.get(self.host.vod_id)
+        self.title_edit.setText(vod.title)
+        self.description_edit.setPlainText(vod.description or "")
+        self.visibility_box.setCurrentText(vod.visibility or "public")
+        self.group_edit.setText(vod.group_id or "")
+        self.warning_edit.setText(vod.content_warning or "")
+        self.nsfw_check.setChecked(bool(vod.is_nsfw))
+
+    # --- upload --------------------------------------------------------------------------
+    def options(self) -> UploadOptions:
+        return UploadOptions(
+            title=self.title_edit.text().strip() or None,
+            description=self.description_edit.toPlainText().strip() or None,
+            visibility=self.visibility_box.currentText(),
+            group_id=self.group_edit.text().strip() or None,
+            content_warning=self.warning_edit.text().strip() or None,
+            is_nsfw=self.nsfw_check.isChecked(),
+            **({"chunk_size": self.chunk_size} if self.chunk_size else {}))
+
+    def start_upload(self) -> None:
+        """Upload, or resume a paused or interrupted upload from the server's offset."""
+        if self._upload_task is not None and self._upload_task.is_running():
+            return
+        options = self.options()
+        uploads, vod_id = self.host.context.uploads, self.host.vod_id
+
+        def work(progress, cancel):
+            self._control = UploadControl(cancel_event=cancel)
+            return uploads.upload(vod_id, options, control=self._control,
+                                  progress=lambda p: progress(p.fraction, f"{p.phase}: {p.describe()}"))
+
+        self._set_uploading(True)
+        self._upload_task = self.host.tasks.run_task(
+            work, on_done=self._upload_done, on_error=self._upload_failed,
+            on_progress=self._upload_progress, label="Uploading VOD")
+
+    def pause_upload(self) -> None:
+        if self._control is not None:
+            self._control.pause()
+
+    def cancel_upload(self) -> None:
+        if self._control is not None:
+            self._control.cancel()
+
+    def _upload_progress(self, fraction: float | None, text: str) -> None:
+        if fraction is not None:
+            self.progress_bar.setValue(int(fraction * 100))
+        self.progress_label.setText(text)
+
+    def _upload_done(self, result) -> None:
+        self._set_uploading(False)
+        if result.status == "completed":
+            self.progress_bar.setValue(100)
+            self.host.show_message("Uploaded and posted on the platform")
+        elif result.status == "paused":
+            self.upload_button.setText("Resume")
+            self.host.show_message("Upload paused; Resume continues where it stopped")
+        else:
+            self.progress_bar.setValue(0)
+            self.progress_label.setText("Upload cancelled")
+        self.refresh_state()
+
+    def _upload_failed(self, error: BaseException) -> None:
+        self._set_uploading(False)
+        self.upload_button.setText("Resume")
+        self.progress_label.setText(f"Upload stopped: {error}")
+        self.host.show_message(str(error), error=True)
+        self.refresh_state()
+
+    def _set_uploading(self, running: bool) -> None:
+        self.upload_button.setEnabled(not running)
+        self.pause_button.setEnabled(running)
+        self.cancel_button.setEnabled(running)
+        for field in (self.title_edit, self.description_edit, self.visibility_box,
+                      self.group_edit, self.warning_edit, self.nsfw_check):
+            field.setEnabled(not running)
+
+    # --- sync ----------------------------------------------------------------------------
+    def refresh_state(self, last_error: str | None = None) -> None:
+        sync = self.host.context.sync
+        state = sync.state(self.host.vod_id)
+        text = STATE_TEXT.get(state.state, state.state)
+        if state.state == "local_changes":
+            text += f" ({state.pending_changes})"
+        error = last_error or state.last_error
+        if error:
+            text = f"{STATE_TEXT['error']}: {error}"
+        self.state_label.setText(text)
+        self.state = "error" if error else state.state
+        uploaded = bool(state.remote_id)
+        self.sync_button.setEnabled(uploaded)
+        if uploaded:
+            self.upload_button.setEnabled(False)
+            self.upload_button.setText("Uploaded")
+            self.pause_button.setEnabled(False)
+            self.cancel_button.setEnabled(False)
+        elif self._upload_task is None or not self._upload_task.is_running():
+            self.pause_button.setEnabled(False)
+            self.cancel_button.setEnabled(False)
+            if state.upload_status in ("paused", "uploading", "failed"):
+                self.upload_button.setText("Resume")
+                if state.upload_size:
+                    self.progress_bar.setValue(int(100 * state.upload_offset / state.upload_size))
+        self.conflict_list.clear()
+        for conflict in sync.conflicts(self.host.vod_id):
+            item = QListWidgetItem(f"{_title(conflict.local)} ↔ {_title(conflict.remote)} — "
+                                   f"{conflict.reason}")
+            item.setData(Qt.ItemDataRole.UserRole, conflict.chapter_id)
+            self.conflict_list.addItem(item)
+        has_conflicts = self.conflict_list.count() > 0
+        self.keep_local_button.setEnabled(has_conflicts)
+        self.keep_remote_button.setEnabled(has_conflicts)
+        if has_conflicts and self.conflict_list.currentRow() < 0:
+            self.conflict_list.setCurrentRow(0)
+
+    def start_sync(self) -> None:
+        if self._sync_task is not None and self._sync_task.is_running():
+            return
+        sync, vod_id = self.host.context.sync, self.host.vod_id
+        self.sync_button.setEnabled(False)
+        self.state_label.setText("Syncing…")
+        self._sync_task = self.host.tasks.run_task(
+            lambda progress, cancel: sync.sync(vod_id)[0], on_done=self._sync_done,
+            on_error=self._sync_failed, label="Syncing with the platform")
+
+    def resolve_selected(self, keep: str) -> None:
+        item = self.conflict_list.currentItem()
+        if item is None:
+            return
+        self.host.context.sync.resolve(self.host.vod_id, item.data(Qt.ItemDataRole.UserRole), keep)
+        self.start_sync()
+
+    def _sync_done(self, report) -> None:
+        if any(report.pulled.values()):
+            self.host.reload_chapters()
+        self.refresh_state(report.errors[0] if report.errors else None)
+        if report.conflicts:
+            self.host.show_message(f"{len(set(report.conflicts))} chapter conflicts to resolve")
+
+    def _sync_failed(self, error: BaseException) -> None:
+        self.refresh_state(str(error))
+        self.host.show_message(str(error), error=True)
+
+
+def _title(snapshot) -> str:
+    return f"“{snapshot['title']}”" if snapshot else "(deleted)"
