@@ -12,7 +12,7 @@ packages=(
   libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
   libxcb-xinerama0 libxcb-xfixes0 libxcb-xkb1 libfontconfig1 libdbus-1-3 libglib2.0-0
   libpulse0 fonts-dejavu-core
-  xvfb xauth
+  xvfb xauth desktop-file-utils
   redis-server
   python3-venv
 )
