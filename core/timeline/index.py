@@ -11,7 +11,7 @@ import bisect
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.domain.chapters import Chapter, ChapterTimeline
+from core.domain.chapters import Chapter, ChapterSource, ChapterTimeline
 
 from .viewport import Viewport
 
@@ -39,6 +39,7 @@ class ChapterIndex:
         self.starts = [c.start_time for c in self.chapters]
         self.ends = [c.end_time for c in self.chapters]
         self.edges = [t for c in self.chapters for t in (c.start_time, c.end_time)]
+        self.is_ai = [c.source == ChapterSource.AI for c in self.chapters]
         self._positions = {c.id: i for i, c in enumerate(self.chapters)}
 
     @property
