@@ -39,8 +39,18 @@ two three maybe stuff pretty much even still back way make made say said chat th
 """.split())
 
 
-def words_of(text: str) -> list[str]:
-    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2]
+def words_of(text: str, surface: dict[str, Counter] | None = None) -> list[str]:
+    """Content-word stems of ``text``; ``surface`` collects the spoken forms of each stem so
+    titles can use real words ("words", not "word")."""
+    stems = []
+    for word in _WORD.findall(text.lower()):
+        if word in STOPWORDS or len(word) <= 2:
+            continue
+        stem = _stem(word)
+        stems.append(stem)
+        if surface is not None:
+            surface.setdefault(stem, Counter())[word.strip("'’-")] += 1
+    return stems
 
 
 def _stem(word: str) -> str:
@@ -56,7 +66,8 @@ def detect_chapters(segments: list[Segment], duration: float, *,
     if not segments:
         return []
     min_len = min_chapter_seconds or max(30.0, min(180.0, duration / 40))
-    tokens = [words_of(s.text) for s in segments]
+    surface: dict[str, Counter] = {}
+    tokens = [words_of(s.text, surface) for s in segments]
     document_frequency = Counter(w for words in tokens for w in set(words))
     total = len(segments)
     idf = {w: math.log((1 + total) / (1 + n)) + 1 for w, n in document_frequency.items()}
@@ -70,7 +81,7 @@ def detect_chapters(segments: list[Segment], duration: float, *,
     gap_indices = [None] + boundaries
     for index, (start, end) in enumerate(zip(starts, ends)):
         inside = [tokens[i] for i, s in enumerate(segments) if start <= s.start < end]
-        title = key_phrase_title(inside, idf) or f"Part {index + 1}"
+        title = key_phrase_title(inside, idf, surface) or f"Part {index + 1}"
         gap = gap_indices[index]
         strength = depths[gap] / top_depth if gap is not None else 0.7
         confidence = MIN_OFFLINE_CONFIDENCE + (MAX_OFFLINE_CONFIDENCE - MIN_OFFLINE_CONFIDENCE) * strength
@@ -146,7 +157,8 @@ def _choose_boundaries(segments: list[Segment], depths: list[float], min_len: fl
     return sorted(chosen)
 
 
-def key_phrase_title(chapter_tokens: list[list[str]], idf: dict[str, float], *, words: int = 3) -> str:
+def key_phrase_title(chapter_tokens: list[list[str]], idf: dict[str, float],
+                     surface: dict[str, Counter] | None = None, *, words: int = 3) -> str:
     counts: Counter = Counter()
     bigrams: Counter = Counter()
     for line in chapter_tokens:
@@ -158,9 +170,13 @@ def key_phrase_title(chapter_tokens: list[list[str]], idf: dict[str, float], *, 
     best_bigram = max(bigrams, key=lambda b: bigrams[b] * (idf.get(b[0], 1) + idf.get(b[1], 1)),
                       default=None)
     ranked = sorted(scored, key=lambda w: (-scored[w], w))
+    def spoken(stem: str) -> str:
+        forms = (surface or {}).get(stem)
+        return forms.most_common(1)[0][0] if forms else stem
+
     if best_bigram and bigrams[best_bigram] >= 3 and best_bigram[0] != best_bigram[1]:
         rest = [w for w in ranked if w not in best_bigram][:1]
-        phrase = [" ".join(best_bigram)] + rest
+        phrase = [f"{spoken(best_bigram[0])} {spoken(best_bigram[1])}"] + [spoken(w) for w in rest]
     else:
-        phrase = ranked[:words]
-    return ", ".join(p.title() for p in phrase)
+        phrase = [spoken(w) for w in ranked[:words]]
+    return ", ".join(p.title() if p.islower() else p for p in phrase)
