@@ -241,3 +241,23 @@ async def _answer(send, status: int, headers: dict[str, str] | None = None, body
     await send({"type": "http.response.start", "status": status,
                 "headers": [(k.encode(), v.encode()) for k, v in all_headers.items()]})
     await send({"type": "http.response.body", "body": body})
+
+
+def main() -> None:
+    """``python -m tests.counterparts.tus_server --port N [--storage DIR]``: serve in its own
+    process (the bench does this so the server does not share the client's GIL)."""
+    import argparse
+
+    import uvicorn
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--storage")
+    args = parser.parse_args()
+    server = TusServer(storage=Path(args.storage) if args.storage else None)
+    server.base_url = f"http://127.0.0.1:{args.port}"
+    uvicorn.run(server, host="127.0.0.1", port=args.port, log_level="warning", lifespan="off")
+
+
+if __name__ == "__main__":
+    main()

@@ -156,7 +156,8 @@ def create_app(store: EmulatorStore | None = None,
 
     def renumber(video_id: str) -> None:
         for index, row in enumerate(ordered(video_id)):
-            store.run("UPDATE chapters SET ord = ? WHERE id = ?", index, row["id"])
+            if row["ord"] != index:
+                store.run("UPDATE chapters SET ord = ? WHERE id = ?", index, row["id"])
 
     def check_range(video, start, end, exclude: str | None = None) -> None:
         if start is None or end is None:
