@@ -21,6 +21,7 @@ def register(cli) -> None:
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     parser.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    parser.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
     parser.add_argument("--fix-youtube", action="store_true",
                         help="youtube: add an intro at 0:00 and merge chapters under 10 s "
                         "(in the exported text only; stored chapters are unchanged)")
@@ -60,6 +61,8 @@ def export_chapters(args, context) -> int:
               file=sys.stderr)
     if args.output:
         path = Path(args.output).expanduser()
+        if path.exists() and not args.overwrite:
+            raise ValidationError(f"{path} already exists (add --overwrite to replace it)")
         try:
             path.write_text(result.text, encoding="utf-8")
         except OSError as error:

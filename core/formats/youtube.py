@@ -29,9 +29,9 @@ MIN_CHAPTER_SECONDS = 10
 INTRO_TITLE = "Intro"
 
 _STAMP = r"\d+(?::\d{1,2}){1,2}(?:\.\d+)?"
-# "1:02 Title", "[1:02] Title", "(1:02) - Title", "• 1:02: Title", "01:02:03 – Title"
+# "1:02 Title", "[1:02] Title", "(1:02) - Title", "• 1:02: Title", "3. 01:02:03 – Title"
 _LEADING = re.compile(
-    rf"^\s*(?:[-*•·]\s+)?[\[(]?(?P<stamp>{_STAMP})[\])]?(?:\s*[-–—:|]\s*|\s+|$)(?P<title>.*)$"
+    rf"^\s*(?:(?:[-*•·]|\d+[.)])\s+)?[\[(]?(?P<stamp>{_STAMP})[\])]?(?:\s*[-–—:|]\s*|\s+|$)(?P<title>.*)$"
 )
 # "Title - 1:02", "Title (1:02)"
 _TRAILING = re.compile(rf"^\s*(?P<title>.*?)\s*[-–—:|]?\s*[\[(]?(?P<stamp>{_STAMP})[\])]?\s*$")

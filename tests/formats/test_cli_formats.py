@@ -51,6 +51,17 @@ def test_export_to_stdout_and_youtube_refusal_with_every_rule(cli, vod_id):
     assert csv.stdout == "start,end,title\n5.000,38.000,Game\n"
 
 
+def test_export_never_overwrites_a_file_unless_asked(cli, vod_id, tmp_path):
+    cli("chapters", "add", vod_id, "--title", "Game", "--start", "0", "--end", "40")
+    target = tmp_path / "mine.csv"
+    target.write_text("my own notes", encoding="utf-8")
+    refused = cli("chapters", "export", vod_id, "--format", "csv", "--output", target)
+    assert refused.code == 1 and "already exists" in refused.stderr
+    assert target.read_text(encoding="utf-8") == "my own notes"
+    assert cli("chapters", "export", vod_id, "--format", "csv", "-o", target, "--overwrite").code == 0
+    assert target.read_text(encoding="utf-8") == "start,end,title\n0.000,40.000,Game\n"
+
+
 def test_check_youtube_reports_then_fixes(cli, vod_id):
     for title, start, end in (("Game", "12", "20"), ("Blip", "20", "24"), ("Talk", "24", "40")):
         assert cli("chapters", "add", vod_id, "--title", title, "--start", start, "--end", end).code == 0

@@ -42,6 +42,8 @@ def test_export_rounds_starts_down_so_no_chapter_starts_late():
     ("1:02 | Title", 62, "Title"),
     ("- 1:02 Title", 62, "Title"),
     ("• 1:02 Title", 62, "Title"),
+    ("3. 1:02 Title", 62, "Title"),
+    ("3) [1:02] Title", 62, "Title"),
     ("Title - 1:02", 62, "Title"),
     ("Title (1:02)", 62, "Title"),
     ("0:00:05.5 Half", 5.5, "Half"),
