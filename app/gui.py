@@ -6,8 +6,7 @@ import os
 
 
 def run_gui(args: list[str]) -> int:
-    from app.context import AppContext
-    from ui.application import run
+    from ui.application import run_deferred
 
     data_dir = None
     if "--data-dir" in args:
@@ -18,4 +17,11 @@ def run_gui(args: list[str]) -> int:
         from ui.preferences import stored_data_dir
 
         data_dir = stored_data_dir()  # chosen in the settings dialog
-    return run(AppContext(data_dir))
+
+    def make_context():
+        # Imported on the worker thread: the window is already on screen by then.
+        from app.context import AppContext
+
+        return AppContext(data_dir)
+
+    return run_deferred(make_context)

@@ -43,3 +43,18 @@ def run(context) -> int:
     window = MainWindow(context)
     window.show()
     return app.exec()
+
+
+def run_deferred(make_context) -> int:
+    """Show the window first, then open the data directory on a worker thread.
+
+    ``make_context()`` builds the ``AppContext``; importing it pulls in SQLAlchemy and
+    Alembic, which alone take longer than the whole window needs to appear.
+    """
+    app = create_application()
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    window.open_context(make_context)
+    return app.exec()

@@ -20,9 +20,14 @@ VIDEO_SUFFIXES = {".mp4", ".mkv", ".mov", ".flv", ".ts", ".webm", ".m4v", ".avi"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context) -> None:
+    """Built with a context, or without one and given it by ``attach_context`` once the
+    database is open (so the window shows before SQLAlchemy and Alembic are even imported)."""
+
+    def __init__(self, context=None) -> None:
         super().__init__()
-        self.context = context
+        self.context = None
+        self.library = None
+        self._pending_imports: list[str] = []
         self.setWindowTitle("VOD Studio")
         self.setWindowIcon(icon("logo", "accent", 64))
         self.resize(1440, 900)
@@ -33,15 +38,44 @@ class MainWindow(QMainWindow):
         self.editor = None
 
         self.pages = QStackedWidget()
-        self.library = LibraryView(context, self.tasks)
-        self.library.open_requested.connect(self.open_vod)
-        self.library.import_requested.connect(self.choose_import)
-        self.pages.addWidget(self.library)
+        self.loading = QLabel("Opening your library…", objectName="EmptyState",
+                              alignment=Qt.AlignmentFlag.AlignCenter)
+        self.pages.addWidget(self.loading)
         self.setCentralWidget(self.pages)
         self.toast = Toast(self)
         self._build_menus()
         self._build_status_bar()
+        if context is not None:
+            self.attach_context(context)
+
+    def attach_context(self, context) -> None:
+        self.context = context
+        self.library = LibraryView(context, self.tasks)
+        self.library.open_requested.connect(self.open_vod)
+        self.library.import_requested.connect(self.choose_import)
+        self.pages.addWidget(self.library)
+        self.pages.setCurrentWidget(self.library)
+        self.data_label.setText(f"Data: {context.data_dir}")
         self.library.refresh()
+        for path in self._pending_imports:
+            self.import_file(path)
+        self._pending_imports.clear()
+
+    def open_context(self, make_context) -> None:
+        """Open the data directory off the GUI thread, then show the library."""
+
+        def work(progress, cancel):
+            context = make_context()
+            context.database  # imports SQLAlchemy/Alembic and migrates: the slow part
+            return context
+
+        def failed(error: BaseException) -> None:
+            self.loading.setText(f"Could not open the data directory:\n{describe_error(error)}")
+            self.loading.setObjectName("ErrorText")
+            self.loading.setStyleSheet("color: #ff8097;")
+
+        self.tasks.run_task(work, on_done=self.attach_context, on_error=failed,
+                            label="Opening the library")
 
     # --- chrome --------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -85,7 +119,7 @@ class MainWindow(QMainWindow):
         for widget in (self.activity_label, self.activity_bar, self.activity_cancel):
             row.addWidget(widget)
         status.addPermanentWidget(holder)
-        self.data_label = QLabel(f"Data: {self.context.data_dir}")
+        self.data_label = QLabel("")
         status.addWidget(self.data_label)
         self._update_activity()
 
@@ -111,6 +145,8 @@ class MainWindow(QMainWindow):
 
     # --- pages ---------------------------------------------------------------------------
     def show_library(self) -> None:
+        if self.library is None:
+            return
         self._close_editor()
         self.library.refresh()
         self.pages.setCurrentWidget(self.library)
@@ -119,6 +155,8 @@ class MainWindow(QMainWindow):
     def open_vod(self, vod_id: str) -> None:
         from .editor import EditorView
 
+        if self.context is None:
+            return
         self._close_editor()
         try:
             editor = EditorView(self.context, vod_id, self.tasks)
@@ -156,6 +194,9 @@ class MainWindow(QMainWindow):
             self.import_file(path)
 
     def import_file(self, path: str, on_done=None):
+        if self.context is None:  # dropped while the library is still opening
+            self._pending_imports.append(path)
+            return None
         name = Path(path).name
         vods = self.context.vods
 
@@ -187,6 +228,9 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog
 
+        if self.context is None:
+            self.show_message("The library is still opening; try again in a moment")
+            return
         dialog = SettingsDialog(self.context, self)
         dialog.saved.connect(lambda text: self.show_message(text))
         dialog.open()
@@ -208,7 +252,8 @@ class MainWindow(QMainWindow):
 
         self.tasks.cancel_all()
         self._close_editor()
-        stop_job_bridge(self.context)  # a running transcode is queued again for next time
+        if self.context is not None:
+            stop_job_bridge(self.context)  # a running transcode is queued again for next time
         self.tasks.wait(3000)
         super().closeEvent(event)
 

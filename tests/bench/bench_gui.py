@@ -35,23 +35,30 @@ APP_WINDOW = """
 import time, sys
 began = time.perf_counter()
 sys.path.insert(0, {root!r})
-from app.context import AppContext
 from ui.application import create_application
-app = create_application()
-context = AppContext({data!r})
-context.database
 from ui.main_window import MainWindow
-window = MainWindow(context)
+app = create_application()
+window = MainWindow()  # what ui.application.run_deferred does, with timestamps
 window.show(); app.processEvents()
-assert window.library.model.rowCount() >= 0 and window.isVisible()
-print(time.perf_counter() - began)
+shown = time.perf_counter() - began
+
+def make_context():
+    from app.context import AppContext
+    return AppContext({data!r})
+
+window.open_context(make_context)
+while window.library is None:
+    app.processEvents(); time.sleep(0.002)
+app.processEvents()
+assert window.library.model.rowCount() == 12
+print(shown, time.perf_counter() - began)
 """
 
 
-def run_python(code: str) -> float:
+def run_python(code: str) -> list[float]:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, "VODSTUDIO_PLAYER": "none"}, check=True)
-    return float(result.stdout.strip().splitlines()[-1])
+    return [float(v) for v in result.stdout.strip().splitlines()[-1].split()]
 
 
 def bench_cold_start(runs: int = 5) -> None:
@@ -69,12 +76,16 @@ def bench_cold_start(runs: int = 5) -> None:
     context.close()
     app_code = APP_WINDOW.format(root=str(ROOT), data=data)
     run_python(app_code)  # warm the OS file cache once, as any second start would be
-    bare = [run_python(BARE_WINDOW) for _ in range(runs)]
+    bare = [run_python(BARE_WINDOW)[0] for _ in range(runs)]
     full = [run_python(app_code) for _ in range(runs)]
-    bare_ms, full_ms = statistics.median(bare) * 1000, statistics.median(full) * 1000
-    print(f"cold start to shown main window (12 VODs): median {full_ms:7.1f} ms "
-          f"(target 1000 ms: {'OK' if full_ms <= 1000 else 'OVER'}); "
-          f"bare PySide6 window {bare_ms:.1f} ms; ratio {full_ms / bare_ms:.2f}x")
+    bare_ms = statistics.median(bare) * 1000
+    shown_ms = statistics.median(f[0] for f in full) * 1000
+    ready_ms = statistics.median(f[1] for f in full) * 1000
+    print(f"cold start to shown, usable main window: median {shown_ms:7.1f} ms "
+          f"(target 1000 ms: {'OK' if shown_ms <= 1000 else 'OVER'}); "
+          f"bare PySide6 window {bare_ms:.1f} ms; ratio {shown_ms / bare_ms:.2f}x")
+    print(f"cold start to library of 12 VODs listed (database opened off-thread): "
+          f"median {ready_ms:7.1f} ms; ratio to bare window {ready_ms / bare_ms:.2f}x")
 
 
 def bench_timeline_paint(frames: int = 200) -> None:
