@@ -100,8 +100,11 @@ class TranscodeService:
             session.flush()
             return status_json(job)
 
-    def retry(self, vod_ref: str, quality: str) -> dict[str, Any]:
-        """Queue the latest job whose ``quality`` failed again, for that quality only."""
+    def retry(self, vod_ref: str, quality: str, *, preset: str | None = None) -> dict[str, Any]:
+        """Queue the latest job whose ``quality`` failed (or was cancelled) again, for that
+        quality only; ``preset`` changes the x264 preset for this attempt."""
+        if preset is not None and preset not in X264_PRESETS:
+            raise ValidationError(f"unknown preset {preset!r}: use one of {', '.join(X264_PRESETS)}")
         name = (quality or "").strip().lower()
         if name not in LADDER:
             raise ValidationError(f"unknown quality {quality!r}: retry 360p, 720p or 1080p")
@@ -117,6 +120,8 @@ class TranscodeService:
                 raise StateError(f"job {job.id} is {job.status}; wait for it to finish first")
             job.failed_qualities = [q for q in job.failed_qualities if q != name]
             job.options = {**(job.options or {}), "run_qualities": [name]}
+            if preset is not None:
+                job.options = {**job.options, "preset": preset}
             job.status = JobStatus.QUEUED.value
             job.cancel_requested = False
             job.error = None

@@ -92,6 +92,27 @@ def grab_frames(path: str, start: float, *, count: int, every: float = 0.0,
             for index, image in enumerate(_split_ppm(result.stdout))]
 
 
+_PTS_TIME = re.compile(r"pts_time:\s*(-?[0-9.]+)")
+
+
+def grab_keyframe(path: str, seconds: float) -> tuple[float, Image.Image] | None:
+    """The keyframe at or before ``seconds`` and its time: one decoded frame instead of a
+    whole GOP, for moments that only need to be near a time (the default 20..80 %)."""
+    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-copyts",
+            "-noaccurate_seek", "-ss", f"{max(0.0, seconds):.3f}", "-i", path, "-map", "0:v:0",
+            "-vf", f"showinfo,{_SQUARE_PIXELS}", "-frames:v", "1",
+            "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
+    result = run_capture(args, timeout=FRAME_TIMEOUT_SECONDS)
+    if result.returncode != 0:
+        raise MediaError(f"ffmpeg could not read a frame at {seconds:.2f} s: "
+                         f"{stderr_tail(result.stderr, 2) or 'unknown error'}")
+    images = _split_ppm(result.stdout)
+    found = _PTS_TIME.search(result.stderr.decode("utf-8", "replace"))
+    if not images:
+        return None
+    return (float(found.group(1)) if found else seconds), images[0]
+
+
 _PPM_HEADER = re.compile(rb"P6\s+(\d+)\s+(\d+)\s+(\d+)\s")
 
 

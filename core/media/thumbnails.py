@@ -1,6 +1,9 @@
 """Thumbnails of a VOD, per the platform's contract, made locally from the file.
 
-One *moment* (a timestamp) gives one thumbnail per requested resolution. ``set_default``
+One *moment* (a timestamp) gives one thumbnail per requested resolution. Timestamps the
+user gives are exact frames; the default 20/40/60/80 % moments use the keyframe at or before
+the time (one decoded frame, not a GOP) and 100 % the last decodable frame; every thumbnail
+records both the requested and the actual time. ``set_default``
 is the index of a moment (0-based, as the platform's ``set_default``); the default
 thumbnail is that moment's largest generated resolution, and there is exactly one default
 per VOD. Files live in ``<data_dir>/thumbnails/<vod_id>/``.
@@ -32,10 +35,10 @@ from .errors import MediaCancelled
 from .frames import last_frame_time
 from .sources import ready_vod
 from .tools import ffmpeg_path
-from .stills import PickedFrame, letterboxed, pick_frame, write_stills
+from .stills import letterboxed, pick_frame, write_stills
 
 Progress = Callable[[float, str], None]
-PARALLEL_GRABS = 3
+PARALLEL_GRABS = 5
 CHAPTER_THUMBNAIL_SIZE = "medium"
 
 
@@ -103,26 +106,32 @@ class ThumbnailService:
         moments = self._moments(timestamps, duration)
         default_index = _default_index(set_default, len(moments))
         report = progress or (lambda fraction, message: None)
-        report(0.0, "finding the last frame")
-        last = last_frame_time(path, duration)
+        report(0.0, "grabbing frames")
         folder = self._root / vod_id
         _make_dir(folder)
 
-        picks: list[PickedFrame | None] = [None] * len(moments)
         written: list[Path] = []
         rows: list[ThumbnailRow] = []
 
         def work(index: int) -> None:
             if cancel is not None and cancel.is_set():
                 return
-            wanted = last if moments[index] is None else moments[index]
-            pick = pick_frame(path, wanted, smart=smart, last_frame=last)
-            picks[index] = pick
-            for name in sizes:
+            # Only the 100 % moment needs the exact last frame; finding it costs a probe,
+            # so it runs in that moment's own thread, beside the other grabs.
+            if moments[index] is None:
+                bound = wanted = last_frame_time(path, duration)
+            else:
+                bound, wanted = duration, moments[index]
+            pick = pick_frame(path, wanted, smart=smart, last_frame=bound,
+                              exact=timestamps is not None or moments[index] is None)
+            image = pick.image
+            # Largest first, each size from the one before: the sizes share one aspect
+            # ratio, so a letterboxed picture scales down to the next exactly, and cheaper.
+            for name in sorted(sizes, key=lambda n: -THUMBNAIL_SIZES[n].width):
                 size = THUMBNAIL_SIZES[name]
                 thumb_id = new_id()
-                jpeg, webp = write_stills(letterboxed(pick.image, size.width, size.height),
-                                          folder / thumb_id)
+                image = letterboxed(image, size.width, size.height)
+                jpeg, webp = write_stills(image, folder / thumb_id)
                 written.extend((jpeg, webp))
                 rows.append(ThumbnailRow(
                     id=thumb_id, vod_id=vod_id, timestamp=round(pick.used, 3),

@@ -15,6 +15,8 @@ Then (d): a 1080p source at 4.5 Mb/s with 2 s GOP, whose 1080p rung is remuxed, 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import re
 import shutil
 import subprocess
@@ -57,6 +59,12 @@ COMMON = ["-preset", "veryfast", "-profile:v", "high", "-g", str(GOP), "-keyint_
           "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*2)"]
 HLS = ["-f", "hls", "-hls_time", "6", "-hls_playlist_type", "vod", "-hls_flags",
        "independent_segments"]
+
+
+def cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def timed(command: list[str]) -> float:
@@ -133,17 +141,23 @@ def main() -> None:
     for name in ("a", "b", "c", "d"):
         shutil.rmtree(work / name, ignore_errors=True)
 
+    cpu = cpu_seconds()
     a = run_separate(source, work / "a")
+    cpu_a, cpu = cpu_seconds() - cpu, cpu_seconds()
     (work / "b").mkdir()
     b = run_single(source, work / "b")
+    cpu_b, cpu = cpu_seconds() - cpu, cpu_seconds()
     c, renditions = run_ours(source, work / "c")
+    cpu_c = cpu_seconds() - cpu
     print(f"source: {args.seconds} s 1920x1080 {FPS} fps, ladder 360p+720p+1080p, libx264 veryfast")
     print(f"(a) three separate runs : {a:7.2f} s")
     print(f"(b) hand-written single : {b:7.2f} s")
     print(f"(c) VOD Studio ladder   : {c:7.2f} s  (methods: "
           f"{', '.join(r.quality + '=' + r.method for r in renditions)})")
-    print(f"c/a = {c / a:.3f}  (target <= 0.70)")
-    print(f"c/b = {c / b:.3f}  (target <= 1.02)")
+    print(f"c/a = {c / a:.3f}  (target <= 0.70)   CPU: {cpu_c / cpu_a:.3f}")
+    print(f"c/b = {c / b:.3f}  (target <= 1.02)   CPU: {cpu_c / cpu_b:.3f}")
+    print(f"CPU seconds: (a) {cpu_a:.1f}  (b) {cpu_b:.1f}  (c) {cpu_c:.1f}; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     for rung in RUNGS:
         ours = next(r for r in renditions if r.quality == rung.name)
         sa = ssim(work / "a" / rung.name / "playlist.m3u8", source, rung)

@@ -54,7 +54,7 @@ def job_row(context, job_id: str) -> TranscodeJobRow:
 @pytest.fixture
 def slow_source(clip_factory):
     """Long enough at x264 ``veryslow`` to be caught while ffmpeg runs."""
-    return clip_factory("slow.mp4", seconds=20, size="640x360", rate=30)
+    return clip_factory("slow.mp4", seconds=10, size="640x360", rate=30)
 
 
 def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory, import_vod):
@@ -79,7 +79,7 @@ def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory,
         assert not list(Path(job_row(context, job_id).output_dir).glob(".partial*"))
 
         # Retry one quality: it completes alone; the other stays failed.
-        context.transcodes.retry(vod_id, "360p")
+        context.transcodes.retry(vod_id, "360p", preset="ultrafast")
         runner.wake()
         wait_for(lambda: job_row(context, job_id).status == "failed"
                  and job_row(context, job_id).completed_qualities == ["360p"], 120, "retry")
@@ -89,7 +89,7 @@ def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory,
         assert [p.stream_info.resolution for p in master.playlists] == [(640, 360)]
 
         # Retry the other, then cancel it: ffmpeg stops, the finished 360p is kept.
-        context.transcodes.retry(vod_id, "720p")
+        context.transcodes.retry(vod_id, "720p", preset="veryslow")
         runner.wake()
         wait_for(lambda: ffmpeg_children(os.getpid()), what="ffmpeg for 720p")
         context.transcodes.cancel(vod_id, job_id)
@@ -105,7 +105,7 @@ def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory,
             context.transcodes.cancel(vod_id, job_id)
 
         # A cancelled quality can be retried; the job then completes with both rungs.
-        context.transcodes.retry(vod_id, "720p")
+        context.transcodes.retry(vod_id, "720p", preset="ultrafast")
         runner.wake()
         wait_for(lambda: job_row(context, job_id).status == "completed", 180, "completion")
     finally:
