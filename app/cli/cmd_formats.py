@@ -7,7 +7,7 @@ from pathlib import Path
 
 from core.domain.errors import ValidationError
 from core.domain.timefmt import format_time
-from core.formats import EXPORT_FORMATS, IMPORT_FORMATS, read_text_file
+from core.formats import EXPORT_FORMATS, IMPORT_FORMATS
 from core.library.shapes import chapter_json
 
 from .output import print_json
@@ -78,7 +78,6 @@ def import_chapters(args, context) -> int:
         result = context.formats.import_text(args.vod, sys.stdin.read(), args.format,
                                              replace=args.replace)
     else:
-        read_text_file(args.file)  # a missing or unreadable file is reported before the VOD
         result = context.formats.import_file(args.vod, args.file, args.format, replace=args.replace)
     if args.json:
         vod_id = context.vods.get(args.vod).id
@@ -101,9 +100,10 @@ def check_youtube(args, context) -> int:
         check = context.formats.check_youtube(args.vod)
         problems, changes = check.problems, check.fix.changes if check.problems else []
     if args.json:
-        print_json({"ok": not problems, "problems": [{"rule": p.rule, "message": p.message}
-                                                     for p in problems],
-                    "fix" if not args.fix else "fixed": changes})
+        changes_key = "fixed" if args.fix else "fix"  # done, or what --fix would do
+        print_json({"ok": not problems,
+                    "problems": [{"rule": p.rule, "message": p.message} for p in problems],
+                    changes_key: changes})
         return 1 if problems else 0
     if args.fix:
         for change in changes:

@@ -33,6 +33,7 @@ def stream_summary(path):
 
 @pytest.mark.parametrize("source_name, output_name", [
     ("clip.mp4", "copy.mp4"), ("clip.mp4", "copy.mkv"), ("clip.mkv", "copy.mkv"),
+    ("clip.mp4", "copy.mov"),
 ])
 def test_chapters_read_back_exactly_and_streams_are_copied(clip_factory, tmp_path, source_name,
                                                            output_name):
