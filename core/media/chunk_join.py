@@ -53,7 +53,8 @@ def join_rung(
     or cancelled join never leaves a half playlist where a player would find it."""
     listing = write_concat_list(work_dir, quality, chunk_count)
     final = Path(output_dir) / quality
-    staging = Path(output_dir) / f".{quality}.joining"
+    # ".partial-*": the job queue clears these when a job is cancelled or fails
+    staging = Path(output_dir) / f".partial-join-{quality}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     arguments = ["-f", "concat", "-safe", "0", "-i", str(listing)]

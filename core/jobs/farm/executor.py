@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,7 @@ from core.media.chunked import ChunkedPlan, ChunkProgress, JobProgress
 from core.media.errors import MediaCancelled, MediaError
 
 from .celery_app import QUEUE
-from .relay import request_cancel
+from .relay import clear_cancel, request_cancel
 from .tasks import ENCODE_AUDIO, ENCODE_CHUNK
 
 STALL_ENV = "VODSTUDIO_FARM_STALL_SECONDS"
@@ -63,15 +64,22 @@ class FarmChunkExecutor:
         self.job_id = job_id
         self.stall_after = stall_after if stall_after is not None else stall_seconds()
         self.resubmissions = 0
+        #: key ("audio" or chunk index) → its submissions in this run (for status and tests)
+        self.submissions: dict[str, Submission] = {}
+        self._run = ""
 
     def run(self, plan: ChunkedPlan, progress: JobProgress, should_cancel: CancelCheck
             ) -> dict[str, int]:
         from .status import ping_broker
 
         ping_broker(self.app.conf.broker_url)  # a clear error now instead of a silent wait
+        # A retried or resumed job reuses its id: forget an old cancel, and give this run's
+        # tasks fresh ids so old results (revoked, failed) are never mistaken for this run's.
+        clear_cancel(self.app.conf.broker_url, self.job_id)
+        self._run = uuid.uuid4().hex[:8]
         tracker = ChunkProgress(plan, progress, 1.0)
         chunks = {str(c.index): c for c in plan.chunks}
-        pending: dict[str, Submission] = {}
+        pending = self.submissions = {}
         if plan.has_audio:
             pending[AUDIO] = self._submit(Submission(AUDIO), plan)
         for key in chunks:
@@ -106,7 +114,7 @@ class FarmChunkExecutor:
 
     def _submit(self, submission: Submission, plan: ChunkedPlan) -> Submission:
         submission.attempt += 1
-        task_id = f"{self.job_id}:{submission.key}:{submission.attempt}"
+        task_id = f"{self.job_id}:{self._run}:{submission.key}:{submission.attempt}"
         if submission.key == AUDIO:
             self.app.send_task(ENCODE_AUDIO, args=[self.job_id, plan.source, plan.work_dir],
                                task_id=task_id, queue=QUEUE)
@@ -135,7 +143,7 @@ class FarmChunkExecutor:
                 latest = (state, result.info)
         state, info = latest
         now = time.monotonic()
-        if state == "FAILURE":
+        if state in ("FAILURE", "REVOKED"):
             submission.failures += 1
             if isinstance(info, MediaCancelled) or "cancelled" in str(info):
                 raise MediaCancelled("the farm transcode")

@@ -43,6 +43,10 @@ def request_cancel(url: str, job_id: str) -> None:
     redis_client(url).set(cancel_key(job_id), "1", ex=CANCEL_TTL_SECONDS)
 
 
+def clear_cancel(url: str, job_id: str) -> None:
+    redis_client(url).delete(cancel_key(job_id))
+
+
 def cancel_requested(url: str, job_id: str) -> bool:
     return bool(redis_client(url).exists(cancel_key(job_id)))
 
