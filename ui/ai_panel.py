@@ -109,14 +109,7 @@ class AiPanel(QWidget):
         form.addRow(self.offline_check)
         form.addRow(self.youtube_check)
         form.addRow(self.connection_label)
-        if not self.ai.online_available():
-            self.offline_check.setChecked(True)
-            self.offline_check.setEnabled(False)
-            self.connection_label.setText("No API key or server URL is set (Settings, or "
-                                          "OPENAI_API_KEY / OPENAI_BASE_URL): offline mode only.")
-        else:
-            _, base_url = self.ai.connection()
-            self.connection_label.setText(f"Server: {base_url or 'OpenAI'}")
+        self.refresh_connection()
         return box
 
     def _action_row(self) -> QHBoxLayout:
@@ -132,6 +125,26 @@ class AiPanel(QWidget):
         row.addWidget(self.cancel_button)
         row.addWidget(self.progress, 1)
         return row
+
+    def refresh_connection(self) -> None:
+        """Offline is forced while no key or server is configured; the settings can change
+        while the editor is open, so this runs again whenever the tab is shown."""
+        online = self.ai.online_available()
+        if not online:
+            self.offline_check.setChecked(True)
+            self.connection_label.setText("No API key or server URL is set (Settings, or "
+                                          "OPENAI_API_KEY / OPENAI_BASE_URL): offline mode only.")
+        else:
+            if not self.offline_check.isEnabled():
+                self.offline_check.setChecked(False)
+            _, base_url = self.ai.connection()
+            self.connection_label.setText(f"Server: {base_url or 'OpenAI'}")
+        self.offline_check.setEnabled(online)
+        self.transcribe_button.setEnabled(online and self.task is None)
+
+    def showEvent(self, event) -> None:
+        self.refresh_connection()
+        super().showEvent(event)
 
     # --- transcript ----------------------------------------------------------------------
     def refresh_transcript(self) -> None:

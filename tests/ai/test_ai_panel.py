@@ -170,7 +170,8 @@ def test_errors_are_shown(qtbot, context, online, vod_with_transcript, make_pane
     assert panel.generate_button.isEnabled() and host.undo_stack.count() == 0
 
 
-def test_offline_when_nothing_is_configured(qtbot, context, vod_with_transcript, make_panel):
+def test_offline_when_nothing_is_configured(qtbot, context, vod_with_transcript, make_panel,
+                                           stub, monkeypatch):
     panel, host = make_panel(vod_with_transcript)
     assert panel.offline_check.isChecked() and not panel.offline_check.isEnabled()
     assert not panel.transcribe_button.isEnabled()
@@ -181,6 +182,11 @@ def test_offline_when_nothing_is_configured(qtbot, context, vod_with_transcript,
     assert chapters[0].start_time == 0 and len(chapters) >= 3
     assert all(c.confidence_score <= 0.6 for c in chapters)
     assert "offline-texttiling" in panel.status.text()
+    monkeypatch.setenv("OPENAI_BASE_URL", stub.url)  # configured while the editor is open
+    panel.hide()
+    panel.show()
+    assert panel.offline_check.isEnabled() and not panel.offline_check.isChecked()
+    assert stub.url in panel.connection_label.text() and panel.transcribe_button.isEnabled()
 
 
 def test_transcribe_from_the_panel(qtbot, context, online, clip, make_panel):
