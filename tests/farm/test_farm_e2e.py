@@ -179,3 +179,22 @@ def test_cancel_revokes_chunks_and_stops_ffmpeg_on_the_workers(farm, silent_long
     result = transcode_chunked(retry_plan, FarmChunkExecutor(app, "job-cancel"))
     assert sum(result.workers.values()) == len(retry_plan.chunks) == 3
     assert (output / "master.m3u8").is_file()
+
+
+def test_workers_make_thumbnails_with_the_thumbnail_code(farm, clip_factory, tmp_path):
+    from PIL import Image
+
+    from core.jobs.farm.tasks import GRAB_STILLS
+
+    clip = clip_factory("farm_thumbs.mp4", seconds=6, size="320x180", rate=10)
+    app = create_app(farm.url)
+    folder = tmp_path / "thumbs"
+    result = app.send_task(GRAB_STILLS, args=["job-thumbs", str(clip), 6.0, [1.0, 3.0],
+                                              ["small", "medium"], str(folder)])
+    value = result.get(timeout=60)
+    assert value["worker"] in {"w1@farm", "w2@farm"}
+    assert [(s["index"], s["resolution"]) for s in value["stills"]] == [
+        (0, "medium"), (0, "small"), (1, "medium"), (1, "small")]
+    for still in value["stills"]:
+        with Image.open(still["jpeg"]) as image:
+            assert image.size == {"small": (320, 180), "medium": (640, 360)}[still["resolution"]]

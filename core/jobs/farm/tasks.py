@@ -21,6 +21,7 @@ from .relay import TaskRelay, record_chunk_done
 ENCODE_CHUNK = "vodstudio.encode_chunk"
 ENCODE_AUDIO = "vodstudio.encode_audio"
 TRANSCODE_LADDER = "vodstudio.transcode_ladder"
+GRAB_STILLS = "vodstudio.grab_stills"
 
 _RELIABLE = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
 
@@ -83,3 +84,37 @@ def transcode_ladder_task(self, job_id: str, spec: dict[str, Any]) -> dict[str, 
         "failed": outcome.failed, "skipped": outcome.skipped, "notes": outcome.notes,
         "encoder": outcome.encoder, "worker": relay.hostname,
     }
+
+
+@shared_task(name=GRAB_STILLS, **_RELIABLE)
+def grab_stills_task(self, job_id: str, source: str, duration: float, moments: list[float],
+                     sizes: list[str], folder: str, smart: bool = True) -> dict[str, Any]:
+    """Thumbnails of ``source`` at ``moments`` in every size, with the thumbnail service's
+    own frame picking and still writing (``core.media.stills``), into ``folder`` on the
+    share. The submitting machine records them in its database."""
+    from pathlib import Path
+
+    from core.domain.media_specs import THUMBNAIL_SIZES
+    from core.media.frames import last_frame_time
+    from core.media.stills import letterboxed, pick_frame, write_stills
+
+    relay = _relay(self, job_id)
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    last = last_frame_time(source, duration)
+    stills = []
+    for index, moment in enumerate(moments):
+        if relay.should_cancel():
+            return {"cancelled": True, "worker": relay.hostname, "stills": stills}
+        pick = pick_frame(source, float(moment), smart=smart, last_frame=last)
+        image = pick.image
+        for name in sorted(sizes, key=lambda n: -THUMBNAIL_SIZES[n].width):
+            size = THUMBNAIL_SIZES[name]
+            image = letterboxed(image, size.width, size.height)
+            jpeg, webp = write_stills(image, target / f"{job_id}_{index:03d}_{name}")
+            stills.append({"index": index, "resolution": name, "requested": float(moment),
+                           "timestamp": round(pick.used, 3), "jpeg": str(jpeg),
+                           "webp": str(webp)})
+        relay.progress(float(index + 1))
+    record_chunk_done(relay.broker_url, relay.hostname, job_id)
+    return {"stills": stills, "worker": relay.hostname}
