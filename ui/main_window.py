@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
         if self.context is None:
             self.show_message("The library is still opening; try again in a moment")
             return
-        dialog = SettingsDialog(self.context, self)
+        dialog = SettingsDialog(self.context, self, tasks=self.tasks)
         dialog.saved.connect(lambda text: self.show_message(text))
         dialog.open()
 
@@ -241,11 +241,21 @@ class MainWindow(QMainWindow):
         except ImportError:
             self.show_message("VOD Studio — chapters, thumbnails, HLS and uploads for streamers")
             return
+        info = {}
+        if self.editor is not None:
+            from .player.widget import BACKEND_NAMES
+
+            backend = self.editor.player.backend.name
+            info["Video player"] = BACKEND_NAMES.get(backend, backend)
         try:
-            dialog = AboutDialog(self)
-        except TypeError:
-            dialog = AboutDialog(self.context, self)
-        dialog.open()
+            import vlc
+
+            info["libVLC"] = vlc.libvlc_get_version().decode()
+        except Exception:  # libvlc missing: the app runs on QtMultimedia
+            info["libVLC"] = "not installed"
+        if self.context is not None:
+            info["Data folder"] = str(self.context.data_dir)
+        AboutDialog(info, self).open()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         from .jobs_bridge import stop_job_bridge

@@ -6,10 +6,12 @@ Secrets are never shown back: a stored one shows as a placeholder, typing replac
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QLineEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from core.config import SETTINGS
@@ -34,15 +36,22 @@ ENCODERS = (("auto", "Automatic (hardware when it works, else libx264)"),
 class SettingsDialog(QDialog):
     saved = Signal(str)
 
-    def __init__(self, context, parent: QWidget | None = None) -> None:
+    def __init__(self, context, parent: QWidget | None = None, tasks=None) -> None:
         super().__init__(parent)
         self.context = context
+        self.tasks = tasks
         self.setWindowTitle("Settings")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(600)
         self.fields: dict[str, QWidget] = {}
         self.secret_fields: dict[str, QLineEdit] = {}
         self.removed_secrets: set[str] = set()
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        general = QWidget()
+        layout = QVBoxLayout(general)
+        self.tabs.addTab(general, "General")
+        self._add_farm_tab()
+        outer.addWidget(self.tabs)
         store = context.settings
         for title, keys in GROUPS:
             box = QGroupBox(title)
@@ -56,13 +65,29 @@ class SettingsDialog(QDialog):
         layout.addWidget(self._data_dir_box())
         self.error_label = QLabel(objectName="ErrorText", wordWrap=True)
         self.error_label.hide()
-        layout.addWidget(self.error_label)
+        outer.addWidget(self.error_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setProperty("accent", True)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        outer.addWidget(buttons)
+
+    def _add_farm_tab(self) -> None:
+        """The transcode-farm panel (broker, workers), when that module is installed."""
+        if self.tasks is None:
+            return
+        try:
+            from .farm_panel import FarmPanel
+        except ImportError:
+            return
+        host = SimpleNamespace(context=self.context, tasks=self.tasks,
+                               show_message=lambda text, error=False: self.saved.emit(text))
+        try:
+            self.tabs.addTab(FarmPanel(host), "Transcode farm")
+        except Exception as error:  # the farm is optional: never block the settings
+            self.tabs.addTab(QLabel(f"Farm settings unavailable: {error}", wordWrap=True),
+                             "Transcode farm")
 
     def _field(self, key: str, store) -> QWidget:
         spec = SETTINGS[key]

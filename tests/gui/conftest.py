@@ -13,6 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def _clock_player(monkeypatch):
     # The editing tests need a playback clock, not decoded video; one test covers QtMultimedia.
     monkeypatch.setenv("VODSTUDIO_PLAYER", "none")
+    monkeypatch.setenv("VODSTUDIO_FILMSTRIP", "0")  # one test turns it on
 
 
 @pytest.fixture(scope="session")

@@ -203,3 +203,33 @@ def test_clicking_the_ruler_seeks(editor):
     timeline = editor.timeline
     QTest.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x_of(timeline, 15.0), RULER_Y))
     assert editor.playhead() == pytest.approx(15.0, abs=0.1)
+
+
+def test_filmstrip_loads_frames_lazily_for_the_visible_tiles(qtbot, monkeypatch, themed, context, vod):
+    from ui.editor import EditorView
+    from ui.timeline.filmstrip import tile_step, visible_tiles
+
+    monkeypatch.setenv("VODSTUDIO_FILMSTRIP", "1")
+    view = EditorView(context, vod.id)
+    qtbot.addWidget(view)
+    view.resize(1200, 760)
+    view.show()
+    try:
+        timeline = view.timeline
+        loader = view.filmstrip
+        step = tile_step(timeline.viewport.pixels_per_second)
+        wanted = visible_tiles(0, timeline.viewport.visible_end, step, timeline.viewport.duration)
+        timeline.repaint()
+        qtbot.waitUntil(lambda: all(loader.image(t) is not None for t in wanted), timeout=60000)
+        assert loader.image(wanted[0]).width() > 0
+        timeline.zoom(8.0, 0)  # a deeper zoom asks only for its own, visible tiles
+        timeline.repaint()
+        deeper = tile_step(timeline.viewport.pixels_per_second)
+        assert deeper < step
+        shown = visible_tiles(timeline.viewport.visible_start, timeline.viewport.visible_end,
+                              deeper, timeline.viewport.duration)
+        qtbot.waitUntil(lambda: all(loader.image(t) is not None for t in shown), timeout=60000)
+        assert len(loader.images) < len(wanted) + len(shown) + 1
+    finally:
+        view.close_editor()
+        view.tasks.wait(10000)

@@ -6,6 +6,8 @@ timeline gestures and shortcuts into chapter commands saved at once through the 
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
@@ -47,6 +49,7 @@ class EditorView(QWidget):
         self.player.load(self.vod.file_path, self.vod.duration, self.vod.fps)
         self._publish_chapters()
         self._load_keyframes()
+        self._start_filmstrip()
 
     # --- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -79,7 +82,7 @@ class EditorView(QWidget):
         main.addWidget(self.tabs)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 1)
-        main.setSizes([900, 380])
+        main.setSizes([920, 520])
         main.setChildrenCollapsible(False)
         layout.addWidget(main, 1)
 
@@ -289,16 +292,29 @@ class EditorView(QWidget):
 
     # --- background ----------------------------------------------------------------------
     def _load_keyframes(self) -> None:
-        try:
-            from core.media.keyframes import keyframes_for_vod
-        except ImportError:
+        """Keyframe times for snapping, read from packet flags by ffprobe (no decoding)."""
+        if not self.vod.width:
             return
-        context, vod_id = self.context, self.vod_id
-        self.tasks.run_task(lambda progress, cancel: keyframes_for_vod(context, vod_id, cancel),
+        from core.media.keyframes import keyframe_times
+
+        path, span = self.vod.file_path, self.vod.duration + 1.0
+        self.tasks.run_task(lambda progress, cancel: keyframe_times(path, limit_seconds=span),
                             on_done=lambda frames: frames and self.timeline.set_keyframes(frames),
-                            on_error=lambda error: None, label="Reading keyframes")
+                            on_error=lambda error: None)
+
+    def _start_filmstrip(self) -> None:
+        if os.environ.get("VODSTUDIO_FILMSTRIP", "1") == "0" or not self.vod.width:
+            self.timeline_view.filmstrip_button.setChecked(False)
+            self.timeline_view.filmstrip_button.setEnabled(False)
+            return
+        from ui.timeline.filmstrip import FilmstripLoader
+
+        self.filmstrip = FilmstripLoader(self.vod.file_path, self.tasks, self)
+        self.timeline.set_filmstrip(self.filmstrip)
 
     def close_editor(self) -> None:
+        if getattr(self, "filmstrip", None) is not None:
+            self.filmstrip.stop()
         self.player.close_backend()
         for panel in self.panels.values():
             closer = getattr(panel, "close_panel", None)

@@ -17,6 +17,8 @@ RULER_HEIGHT = 26.0
 LANE_TOP = 34.0
 LANE_HEIGHT = 54.0
 LABEL_MIN_WIDTH = 28.0
+FILMSTRIP_TOP = LANE_TOP + LANE_HEIGHT + 8
+FILMSTRIP_HEIGHT = 36.0
 
 
 class Palette:
@@ -89,6 +91,7 @@ def paint_timeline(painter: QPainter, widget) -> None:
     lane = QRectF(0, LANE_TOP, width, LANE_HEIGHT)
     painter.fillRect(lane, palette.lane)
     _paint_ruler(painter, widget, palette, height)
+    _paint_filmstrip(painter, widget, palette)
     _paint_marks(painter, widget, palette, height)
     _paint_chapters(painter, widget, palette)
     _paint_drag(painter, widget, palette)
@@ -131,6 +134,37 @@ def _ruler_layout(widget, height: float):
     result = (minor, major, grid, labels)
     widget._ruler_cache = (key, result)
     return result
+
+
+def _paint_filmstrip(painter: QPainter, widget, palette: Palette) -> None:
+    loader = widget.filmstrip
+    if loader is None or not widget.show_filmstrip:
+        return
+    from .filmstrip import tile_step, visible_tiles
+
+    view = widget.viewport
+    step = tile_step(view.pixels_per_second)
+    tiles = visible_tiles(view.visible_start, view.visible_end, step, view.duration)
+    loader.request(tiles)
+    tile_width = step * view.pixels_per_second
+    strip = QRectF(0, FILMSTRIP_TOP, widget.width(), FILMSTRIP_HEIGHT)
+    painter.fillRect(strip, palette.lane)
+    visible = painter.clipBoundingRect() if painter.hasClipping() else strip
+    for seconds in tiles:
+        x = view.time_to_x(seconds)
+        target = QRectF(x + 1, FILMSTRIP_TOP, tile_width - 2, FILMSTRIP_HEIGHT)
+        if not target.intersects(visible):
+            continue
+        image = loader.image(seconds)
+        if image is None:
+            painter.fillRect(target, palette.ruler)
+            continue
+        # Crop the frame to the tile's shape instead of stretching it.
+        scale = max(target.width() / image.width(), target.height() / image.height())
+        source_w, source_h = target.width() / scale, target.height() / scale
+        source = QRectF((image.width() - source_w) / 2, (image.height() - source_h) / 2,
+                        source_w, source_h)
+        painter.drawImage(target, image, source)
 
 
 def _paint_marks(painter: QPainter, widget, palette: Palette, height: float) -> None:

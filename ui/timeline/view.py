@@ -41,6 +41,9 @@ class TimelineView(QWidget):
                                 checkable=True)
         self.snap_button.setChecked(self.timeline.snapping)
         self.snap_button.toggled.connect(self._set_snapping)
+        self.filmstrip_button = tool("film", "Show frames under the timeline", checkable=True)
+        self.filmstrip_button.setChecked(True)
+        self.filmstrip_button.toggled.connect(self._set_filmstrip)
         row.addSpacing(10)
         self.hint = QLabel("Drag on empty space to draw a chapter · drag edges to resize · "
                            "double-click to rename", objectName="Muted")
@@ -56,6 +59,10 @@ class TimelineView(QWidget):
         layout.addWidget(self.scrollbar)
         self.timeline.view_changed.connect(self._sync_scrollbar)
         self._sync_scrollbar()
+
+    def _set_filmstrip(self, on: bool) -> None:
+        self.timeline.show_filmstrip = on
+        self.timeline.update()
 
     def _set_snapping(self, on: bool) -> None:
         self.timeline.snapping = on

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QLineEdit, QToolTip, QWidget
 from core.domain.chapters import ChapterSource, ChapterTimeline
 from core.timeline import ChapterIndex, DragKind, DragSession, HitKind, Snapper, Viewport
 
-from .painting import LANE_HEIGHT, LANE_TOP, RULER_HEIGHT, Palette, paint_timeline
+from .painting import (
+    FILMSTRIP_HEIGHT, FILMSTRIP_TOP, LANE_HEIGHT, LANE_TOP, RULER_HEIGHT, Palette, paint_timeline,
+)
 
 DRAG_START_PX = 4
 SNAP_PX = 8.0
@@ -37,7 +39,7 @@ class TimelineWidget(QWidget):
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
-        self.setMinimumHeight(int(LANE_TOP + LANE_HEIGHT + 24))
+        self.setMinimumHeight(int(FILMSTRIP_TOP + FILMSTRIP_HEIGHT + 8))
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.palette_cache = Palette()
         self.index = ChapterIndex(ChapterTimeline(1.0))
@@ -50,6 +52,8 @@ class TimelineWidget(QWidget):
         self.mark_in: float | None = None
         self.mark_out: float | None = None
         self.follow_playhead = True
+        self.filmstrip = None  # a FilmstripLoader, set by the editor
+        self.show_filmstrip = True
         self._press: tuple[QPoint, object] | None = None
         self._scrubbing = False
         self._editor: QLineEdit | None = None
@@ -74,6 +78,16 @@ class TimelineWidget(QWidget):
         # Repaint only the two thin strips the playhead left and entered.
         for x in (old_x, new_x):
             self.update(QRect(int(x) - 8, 0, 17, self.height()))
+
+    def set_filmstrip(self, loader) -> None:
+        self.filmstrip = loader
+        if loader is not None:
+            loader.frame_ready.connect(self._frame_ready)
+
+    def _frame_ready(self, seconds: float) -> None:
+        x = self.viewport.time_to_x(seconds)
+        if -200 < x < self.width() + 200:
+            self.update(QRect(int(x) - 2, int(FILMSTRIP_TOP), 400, int(FILMSTRIP_HEIGHT)))
 
     def set_keyframes(self, keyframes: list[float]) -> None:
         self.keyframes = sorted(keyframes)
