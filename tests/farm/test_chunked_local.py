@@ -102,3 +102,23 @@ def test_chunked_output_has_the_single_process_ladders_structure(clip_factory, t
     ours, theirs = (m3u8.load(str(d / "master.m3u8")) for d in (chunked_dir, single_dir))
     assert [p.uri for p in ours.playlists] == [p.uri for p in theirs.playlists]
     assert ours.is_independent_segments == theirs.is_independent_segments
+
+
+@pytest.mark.media
+def test_cli_farm_transcode_on_local_processes(run_cli, clip_factory, tmp_path):
+    import json
+
+    source = clip_factory("cli_chunk_src.mp4", seconds=12, size="640x360", rate=10)
+    output = tmp_path / "cli-hls"
+    result = run_cli("farm", "transcode", str(source), "--output", str(output), "--local", "2",
+                     "--qualities", "360p", "--chunk-seconds", "6", "--preset", "ultrafast",
+                     "--json")
+    assert result.code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["master_playlist"] == str((output / "master.m3u8").resolve())
+    assert data["outputs"] == [{"quality": "360p", "resolution": "640x360", "segment_count": 2,
+                                "size_bytes": data["outputs"][0]["size_bytes"]}]
+    assert data["outputs"][0]["size_bytes"] > 0
+    assert any(n.startswith("chunked: 2 chunks of 6 s") for n in data["notes"])
+    bad = run_cli("farm", "transcode", str(source), "--local", "0")
+    assert bad.code == 1 and "--local must be 1 or more" in bad.stderr

@@ -198,3 +198,20 @@ def test_workers_make_thumbnails_with_the_thumbnail_code(farm, clip_factory, tmp
     for still in value["stills"]:
         with Image.open(still["jpeg"]) as image:
             assert image.size == {"small": (320, 180), "medium": (640, 360)}[still["resolution"]]
+
+
+def test_a_worker_runs_the_whole_one_process_ladder_too(farm, clip_factory, tmp_path):
+    """The unchunked farm mode: LocalLadderExecutor on a worker, reporting its renditions."""
+    from core.jobs.farm.tasks import TRANSCODE_LADDER
+
+    clip = clip_factory("farm_ladder.mp4", seconds=4, size="640x360", rate=10)
+    output = tmp_path / "ladder"
+    spec = {"job_id": "job-ladder", "source": str(clip), "output_dir": str(output),
+            "qualities": ["360p"], "encoder_preference": "libx264", "allow_copy": False,
+            "preset": "ultrafast", "duration": 4.0}
+    value = create_app(farm.url).send_task(TRANSCODE_LADDER, args=["job-ladder", spec]).get(
+        timeout=120)
+    (rendition,) = value["renditions"]
+    assert rendition["quality"] == "360p"
+    assert (rendition["width"], rendition["height"]) == (640, 360)
+    assert Path(rendition["playlist"]).is_file() and value["worker"].endswith("@farm")
