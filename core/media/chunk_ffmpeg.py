@@ -23,6 +23,12 @@ ProgressCallback = Callable[[float], None]
 CancelCheck = Callable[[], bool]
 
 _PR_SET_PDEATHSIG = 1
+# Loaded once here: the pre-exec hook runs in the forked child of a threaded process, where
+# it must do as little as possible (no imports, no library loading).
+try:
+    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+except (OSError, AttributeError):
+    _PRCTL = None
 
 
 class ChunkCancelled(MediaCancelled):
@@ -30,10 +36,7 @@ class ChunkCancelled(MediaCancelled):
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except OSError:
-        pass
+    _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
 
 
 def run_ffmpeg(
@@ -50,7 +53,7 @@ def run_ffmpeg(
     try:
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            preexec_fn=_die_with_parent if _PRCTL is not None else None,
         )
     except FileNotFoundError:
         raise FFmpegMissingError("ffmpeg") from None
