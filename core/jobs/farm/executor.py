@@ -34,7 +34,7 @@ STALL_ENV = "VODSTUDIO_FARM_STALL_SECONDS"
 DEFAULT_STALL_SECONDS = 120.0
 #: A chunk that fails this many times (ffmpeg errors, not lost workers) fails the job.
 MAX_ATTEMPTS = 3
-POLL_SECONDS = 0.5
+POLL_SECONDS = 1.0  # one Redis GET per pending chunk per poll
 AUDIO = "audio"
 
 
