@@ -22,6 +22,8 @@ from .windows import Window
 DEFAULT_CONFIDENCE = 0.5
 # Two chapters from neighbouring windows closer than this are the same topic change.
 DUPLICATE_SECONDS = 20.0
+# A model may round a start a little outside the part it saw; farther means it made it up.
+WINDOW_SLACK_SECONDS = 5.0
 _FENCED = re.compile(r"```(?:json)?\s*(\{.*\})\s*```", re.DOTALL)
 
 
@@ -103,6 +105,10 @@ def _draft(item: object, number: int, window: Window, duration: float, canary: s
         repairs.append(f"{label}: times clamped into the video")
         start = max(low, start)
         end = min(high, end) if end is not None else None
+    if not window.start - WINDOW_SLACK_SECONDS <= start <= window.end + WINDOW_SLACK_SECONDS:
+        repairs.append(f"{label} dropped: starts at {format_time(start)}, outside the part of the "
+                       f"transcript it was shown ({format_time(window.start)}–{format_time(window.end)})")
+        return None
     if end is not None and end <= start:
         repairs.append(f"{label}: end was not after start; it now ends at the next chapter")
         end = None
