@@ -73,4 +73,8 @@ if ! VODSTUDIO_SMOKE_TEST_SECONDS=3 QT_QPA_PLATFORM=offscreen timeout 120 "$exe"
   exit 1
 fi
 grep "smoke test: visible windows" "$gui_log" | sed 's/^/smoke: GUI: /'
+if grep -q "Traceback" "$gui_log"; then
+  echo "smoke: warning: the GUI started but printed errors:"
+  grep -A4 "Traceback" "$gui_log" | sed 's/^/smoke:   /'
+fi
 echo "smoke: all passed"
