@@ -1,0 +1,108 @@
+"""YouTube chapters: the description text to copy, every YouTube rule it breaks, and the fix.
+
+The dialog only reads: it shows the text (as exported, or with the fix applied to the text)
+and copies it. Storing the fix is the host's job, so it lands on the editor's undo stack:
+``fix_requested`` carries the fixed chapters; connect it and pass ``can_store_fix=True``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox, QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit,
+    QPushButton, QVBoxLayout, QWidget,
+)
+
+from core.domain.errors import DomainError
+
+
+class YoutubeChaptersDialog(QDialog):
+    #: the chapters after the fix (a list of ``Chapter``), for the host to store undoably
+    fix_requested = Signal(list)
+
+    def __init__(self, formats, vod_id: str, parent: QWidget | None = None, *,
+                 can_store_fix: bool = False) -> None:
+        super().__init__(parent)
+        self.setObjectName("youtubeChaptersDialog")
+        self.setWindowTitle("YouTube chapters")
+        self.resize(560, 480)
+        self._formats = formats
+        self._vod_id = vod_id
+        self._fixed_chapters: list = []
+
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.problem_list = QListWidget()
+        self.problem_list.setObjectName("youtubeProblems")
+        self.problem_list.setMaximumHeight(120)
+        self.fix_box = QCheckBox("Fix for YouTube in the copied text: add an intro at 0:00, "
+                                 "merge chapters shorter than 10 s")
+        self.fix_box.toggled.connect(self.refresh)
+        self.text_view = QPlainTextEdit()
+        self.text_view.setReadOnly(True)
+        self.text_view.setObjectName("youtubeText")
+        hint = QLabel("Paste this into the video's description. Times are whole seconds, "
+                      "rounded down so no chapter starts late.")
+        hint.setWordWrap(True)
+        hint.setObjectName("MutedText")
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.copy_button = QPushButton("Copy to clipboard")
+        self.copy_button.setDefault(True)
+        self.copy_button.clicked.connect(self.copy_text)
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.store_button = QPushButton("Apply fix to chapters")
+        self.store_button.setToolTip("Change the chapters themselves (can be undone)")
+        self.store_button.clicked.connect(self._request_fix)
+        self.store_button.setVisible(can_store_fix)
+        buttons.addButton(self.store_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.problem_list)
+        layout.addWidget(self.fix_box)
+        layout.addWidget(self.text_view, 1)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Check the rules again and re-render the text (after the chapters changed)."""
+        self.problem_list.clear()
+        try:
+            check = self._formats.check_youtube(self._vod_id)
+            result = self._formats.export(self._vod_id, "youtube", fix_youtube=self.fix_box.isChecked(),
+                                          ignore_youtube_rules=True)
+        except DomainError as error:
+            self.status_label.setText(str(error))
+            self.text_view.setPlainText("")
+            self.copy_button.setEnabled(False)
+            return
+        self._fixed_chapters = check.fix.chapters
+        self.text_view.setPlainText(result.text)
+        self.copy_button.setEnabled(bool(result.text))
+        self.store_button.setEnabled(bool(check.problems and check.fix.changes))
+        self.fix_box.setEnabled(bool(check.problems))
+        if not check.problems:
+            self.status_label.setText("✓ YouTube will show these chapters.")
+        elif self.fix_box.isChecked() and not result.problems:
+            self.status_label.setText("Fixed for YouTube in the text below (the chapters are unchanged):")
+            for change in result.changes:
+                self.problem_list.addItem(QListWidgetItem(f"✓ {change}"))
+        else:
+            shown = result.problems if self.fix_box.isChecked() else check.problems
+            self.status_label.setText(f"YouTube would ignore these chapters ({len(shown)} "
+                                      f"{'problem' if len(shown) == 1 else 'problems'}):")
+            for problem in shown:
+                item = QListWidgetItem(f"✗ {problem.message}")
+                item.setData(Qt.ItemDataRole.UserRole, problem.rule)
+                self.problem_list.addItem(item)
+
+    def copy_text(self) -> None:
+        QGuiApplication.clipboard().setText(self.text_view.toPlainText())
+        self.copy_button.setText("Copied")
+
+    def _request_fix(self) -> None:
+        self.fix_requested.emit(list(self._fixed_chapters))
