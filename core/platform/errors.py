@@ -75,9 +75,10 @@ def error_for_status(status: int, message: str, *, retry_after: float | None = N
     if status == 400:
         return PlatformValidationError(text, status=status)
     if status == 401:
+        which = "api" if service == "platform" else "stream"
         return PlatformAuthError(
             f"{text} (the token is missing, wrong or expired: set a new one with "
-            "'vodstudio platform set-token')", status=status)
+            f"'vodstudio platform set-token {which}')", status=status)
     if status == 403:
         return PlatformForbiddenError(text, status=status)
     if status in (404, 410):

@@ -80,6 +80,11 @@ def server_message(response: httpx.Response) -> str:
     return " ".join(response.text.split())[:300]
 
 
+def _without_query(url: str) -> str:
+    """Upload URLs may carry a signature in the query: never log it."""
+    return str(url).split("?", 1)[0]
+
+
 class HttpRunner:
     """Sends requests through one ``httpx.Client`` (TLS verification always on)."""
 
@@ -118,8 +123,8 @@ class HttpRunner:
             retry=retry_if_exception(lambda error: self._should_retry(error, idempotent)),
             wait=self._wait, sleep=self._sleep, reraise=True,
             before_sleep=lambda state: log.warning(
-                "%s %s failed (%s); retry %d", method, url, state.outcome.exception(),
-                state.attempt_number),
+                "%s %s failed (%s); retry %d", method, _without_query(url),
+                state.outcome.exception(), state.attempt_number),
         )
         return retrying(once)
 
@@ -139,7 +144,7 @@ class HttpRunner:
         if token:
             all_headers["Authorization"] = token
         self.request_count += 1
-        log.debug("%s %s headers=%s", method, url, redact_headers(all_headers))
+        log.debug("%s %s headers=%s", method, _without_query(url), redact_headers(all_headers))
         try:
             response = self.client.request(method, url, headers=all_headers, **kwargs)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
@@ -154,7 +159,7 @@ class HttpRunner:
             raise PlatformUnavailableError(
                 f"the connection to {self.service} broke ({type(error).__name__})",
                 ambiguous=True) from None
-        log.debug("%s %s -> %d", method, url, response.status_code)
+        log.debug("%s %s -> %d", method, _without_query(url), response.status_code)
         if response.status_code in accepted:
             return response
         raise error_for_status(

@@ -95,6 +95,7 @@ class UploadService:
         options = options or UploadOptions()
         options.validate()
         control = control or UploadControl()
+        self._platform_factory().close()  # refuse now, not after the transfer, if unconfigured
         session_id, path, size = self._prepare(vod_ref, options, restart)
         meter = ProgressMeter(size, progress)
         tus = self._tus_factory()

@@ -154,6 +154,8 @@ def main() -> None:
         print(f"tus     : {size / best_tus / MIB:7.1f} MiB/s ({args.chunk_mib} MiB chunks, "
               f"{-(-size // (args.chunk_mib * MIB))} PATCH requests)")
         print(f"ratio tus/PUT throughput: {best_put / best_tus:.3f} (target >= 0.85)")
+        if not args.chapters:
+            return
         remote_id = context.vods.get(vod_id).remote_id
         httpx.post(f"{emulator.url}/_control/videos/{remote_id}",
                    json={"duration": args.chapters * 2.0 + 10, "status": "ready"})
