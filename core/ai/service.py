@@ -133,9 +133,9 @@ class AiService:
             vod = find_vod(session, vod_ref)
             vod_id, media, duration = vod.id, Path(vod.file_path), vod.duration
         api_key, base_url = self.connection()
-        client = self._client_factory(api_key=api_key, base_url=base_url, timeout=timeout)
-        segments = transcribe_media(client, media, duration, model=model, limit_bytes=limit_bytes,
-                                    progress=progress, cancel=cancel)
+        with self._client_factory(api_key=api_key, base_url=base_url, timeout=timeout) as client:
+            segments = transcribe_media(client, media, duration, model=model,
+                                        limit_bytes=limit_bytes, progress=progress, cancel=cancel)
         check_cancelled(cancel)
         return self.transcripts.save(vod_id, segments, f"transcribed:{model}", name="transcription")
 
@@ -195,7 +195,12 @@ class AiService:
         windows = make_windows(info.segments, info.duration, window_tokens=options.window_tokens)
         result.windows = len(windows)
         api_key, base_url = self.connection()
-        client = self._client_factory(api_key=api_key, base_url=base_url, timeout=options.timeout)
+        with self._client_factory(api_key=api_key, base_url=base_url,
+                                  timeout=options.timeout) as client:
+            return self._ask_windows(client, windows, info, options, result, report, cancel)
+
+    def _ask_windows(self, client, windows, info: TranscriptInfo, options: GenerationOptions,
+                     result: GenerationResult, report: Progress, cancel) -> list:
         config = ModelConfig(options.model, options.temperature, options.max_tokens, options.timeout)
         canary = new_canary()
         parts = []
