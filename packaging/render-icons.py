@@ -36,13 +36,14 @@ def render(svg: Path, size: int, target: Path) -> None:
 
 
 def main() -> int:
-    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841 (fonts, plugins)
+    # SVG rendering needs a running application (fonts, image plugins).
+    application = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     svg = ICONS / "vodstudio.svg"
     folder = ICONS / "png"
     folder.mkdir(exist_ok=True)
     for size in SIZES:
         render(svg, size, folder / f"vodstudio-{size}.png")
-    print(f"rendered {len(SIZES)} sizes into {folder}")
+    print(f"rendered {len(SIZES)} sizes into {folder} ({application.platformName()})")
     return 0
 
 

@@ -73,7 +73,8 @@ class YoutubeChaptersDialog(QDialog):
         self.problem_list.clear()
         try:
             check = self._formats.check_youtube(self._vod_id)
-            result = self._formats.export(self._vod_id, "youtube", fix_youtube=self.fix_box.isChecked(),
+            result = self._formats.export(self._vod_id, "youtube",
+                                          fix_youtube=self.fix_box.isChecked(),
                                           ignore_youtube_rules=True)
         except DomainError as error:
             self.status_label.setText(str(error))
@@ -88,7 +89,8 @@ class YoutubeChaptersDialog(QDialog):
         if not check.problems:
             self.status_label.setText("✓ YouTube will show these chapters.")
         elif self.fix_box.isChecked() and not result.problems:
-            self.status_label.setText("Fixed for YouTube in the text below (the chapters are unchanged):")
+            self.status_label.setText(
+                "Fixed for YouTube in the text below (the chapters are unchanged):")
             for change in result.changes:
                 self.problem_list.addItem(QListWidgetItem(f"✓ {change}"))
         else:

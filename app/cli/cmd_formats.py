@@ -17,7 +17,8 @@ GROUP = "chapters"
 
 def register(cli) -> None:
     parser = cli.subcommand(GROUP, "export", export_chapters,
-                            "write a VOD's chapters as YouTube text, WebVTT, FFMETADATA, CSV or JSON")
+                            "write a VOD's chapters as YouTube text, WebVTT, FFMETADATA, "
+                            "CSV or JSON")
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     parser.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
@@ -47,7 +48,8 @@ def register(cli) -> None:
     parser = cli.subcommand(GROUP, "embed", embed_chapters,
                             "write a copy of the video (MP4/MKV) with the chapters inside")
     parser.add_argument("vod", metavar="VOD")
-    parser.add_argument("output", metavar="OUTPUT", help="the copy: a .mp4, .m4v, .mov or .mkv file")
+    parser.add_argument("output", metavar="OUTPUT",
+                        help="the copy: a .mp4, .m4v, .mov or .mkv file")
     parser.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
 
 
@@ -81,14 +83,16 @@ def import_chapters(args, context) -> int:
         result = context.formats.import_file(args.vod, args.file, args.format, replace=args.replace)
     if args.json:
         vod_id = context.vods.get(args.vod).id
-        print_json({"format": result.format, "added": [chapter_json(c, vod_id) for c in result.added],
+        print_json({"format": result.format,
+                    "added": [chapter_json(c, vod_id) for c in result.added],
                     "count": len(result.chapters)})
         return 0
     replaced = f", replacing {len(result.previous)}" if args.replace and result.previous else ""
     print(f"imported {len(result.added)} chapters ({result.format}){replaced}; "
           f"the VOD now has {len(result.chapters)}")
     for chapter in result.added:
-        print(f"  {format_time(chapter.start_time)}–{format_time(chapter.end_time)}  {chapter.title}")
+        span = f"{format_time(chapter.start_time)}–{format_time(chapter.end_time)}"
+        print(f"  {span}  {chapter.title}")
     return 0
 
 

@@ -53,7 +53,8 @@ def parse_ffmetadata(text: str) -> list[ParsedEntry]:
             continue
         key, value = _split_key_value(line, number)
         if section == "CHAPTER":
-            chapters[-1][key.upper() if key.upper() in ("TIMEBASE", "START", "END") else key.lower()] = (value, number)
+            timing = key.upper() in ("TIMEBASE", "START", "END")
+            chapters[-1][key.upper() if timing else key.lower()] = (value, number)
     return [_chapter_entry(chapter) for chapter in chapters]
 
 
@@ -66,7 +67,8 @@ def _chapter_entry(fields: dict) -> ParsedEntry:
             numerator, denominator = (int(part) for part in value.split("/"))
             timebase = Fraction(numerator, denominator)
         except (ValueError, ZeroDivisionError):
-            raise FormatError(f"TIMEBASE must look like 1/1000, got {value!r}", line=number) from None
+            raise FormatError(f"TIMEBASE must look like 1/1000, got {value!r}",
+                              line=number) from None
         if timebase <= 0:
             raise FormatError(f"TIMEBASE must be positive, got {value!r}", line=number)
     if "START" not in fields:

@@ -107,7 +107,8 @@ def _seconds(value: object, name: str, line: int) -> float:
         raise FormatError(f"{name} must be a number of seconds, got {json.dumps(value)}", line=line)
     seconds = float(value)
     if not math.isfinite(seconds) or seconds < 0:
-        raise FormatError(f"{name} must be a non-negative number of seconds, got {value}", line=line)
+        raise FormatError(f"{name} must be a non-negative number of seconds, got {value}",
+                          line=line)
     return seconds
 
 

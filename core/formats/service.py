@@ -132,7 +132,8 @@ class ChapterFormats:
                                       replace=replace, id_factory=new_id)
         stored = self._chapters.replace_all(vod_ref, combined)
         added_ids = {c.id for c in added}
-        return ImportResult(name, [c for c in stored if c.id in added_ids], stored, listing.chapters)
+        added_stored = [c for c in stored if c.id in added_ids]
+        return ImportResult(name, added_stored, stored, listing.chapters)
 
     def import_file(self, vod_ref: str, path: str | Path, fmt: str = "auto", *,
                     replace: bool = False) -> ImportResult:

@@ -54,9 +54,10 @@ def parse_webvtt(text: str) -> list[ParsedEntry]:
             continue  # the header block and comment/style blocks carry no cues
         timing_at = 0 if "-->" in block[0] else 1
         if timing_at >= len(block) or "-->" not in block[timing_at]:
+            wrong = min(timing_at, len(block) - 1)
             raise FormatError(
-                f"expected a cue timing line like '00:01:02.000 --> 00:03:04.000', got "
-                f"{block[min(timing_at, len(block) - 1)]!r}", line=first_line + min(timing_at, len(block) - 1),
+                "expected a cue timing line like '00:01:02.000 --> 00:03:04.000', got "
+                f"{block[wrong]!r}", line=first_line + wrong,
             )
         match = _TIMING.match(block[timing_at])
         number = first_line + timing_at

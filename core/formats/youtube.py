@@ -31,7 +31,9 @@ INTRO_TITLE = "Intro"
 _STAMP = r"\d+(?::\d{1,2}){1,2}(?:\.\d+)?"
 # "1:02 Title", "[1:02] Title", "(1:02) - Title", "• 1:02: Title", "3. 01:02:03 – Title"
 _LEADING = re.compile(
-    rf"^\s*(?:(?:[-*•·]|\d+[.)])\s+)?[\[(]?(?P<stamp>{_STAMP})[\])]?(?:\s*[-–—:|]\s*|\s+|$)(?P<title>.*)$"
+    r"^\s*(?:(?:[-*•·]|\d+[.)])\s+)?"  # an optional bullet or list number
+    rf"[\[(]?(?P<stamp>{_STAMP})[\])]?"
+    r"(?:\s*[-–—:|]\s*|\s+|$)(?P<title>.*)$"
 )
 # "Title - 1:02", "Title (1:02)"
 _TRAILING = re.compile(rf"^\s*(?P<title>.*?)\s*[-–—:|]?\s*[\[(]?(?P<stamp>{_STAMP})[\])]?\s*$")
@@ -125,8 +127,8 @@ def check_youtube(stamps: list[YoutubeStamp], duration: float | None) -> list[Yo
         if stamp.seconds <= previous.seconds:
             problems.append(YoutubeProblem(
                 "ascending",
-                f'timestamps must ascend: "{stamp.title}" at {format_stamp(stamp.seconds)} does not '
-                f'come after "{previous.title}" at {format_stamp(previous.seconds)}',
+                f'timestamps must ascend: "{stamp.title}" at {format_stamp(stamp.seconds)} '
+                f'does not come after "{previous.title}" at {format_stamp(previous.seconds)}',
             ))
     for stamp, length in zip(stamps, youtube_lengths(stamps, duration)):
         if length is not None and 0 <= length < MIN_CHAPTER_SECONDS:
@@ -192,7 +194,8 @@ def fix_for_youtube(
             result[1] = replace(neighbour, start_time=chapter.start_time)
         else:
             neighbour = result[index - 1]
-            result[index - 1] = replace(neighbour, end_time=max(neighbour.end_time, chapter.end_time))
+            result[index - 1] = replace(neighbour,
+                                        end_time=max(neighbour.end_time, chapter.end_time))
         del result[index]
         changes.append(
             f'merged "{chapter.title}" ({format_stamp(chapter.start_time)}, {_seconds(length)}) '

@@ -58,7 +58,9 @@ def container_for(path: str | os.PathLike[str]) -> str:
     return CONTAINERS[suffix]
 
 
-def expected_chapters(chapters: Iterable[Chapter], container: str) -> tuple[list[EmbeddedChapter], list[str]]:
+def expected_chapters(
+    chapters: Iterable[Chapter], container: str,
+) -> tuple[list[EmbeddedChapter], list[str]]:
     """The chapters as the container will hold them, and what had to change for it."""
     ordered = sorted(chapters, key=lambda c: c.start_time)
     stored = [EmbeddedChapter(_ms(c.start_time), _ms(c.end_time), c.title) for c in ordered]
@@ -98,7 +100,8 @@ def read_chapters(path: str | os.PathLike[str]) -> list[EmbeddedChapter]:
     except FileNotFoundError:
         raise FFmpegMissingError("ffprobe") from None
     except subprocess.TimeoutExpired:
-        raise MediaError(f"ffprobe took longer than {PROBE_TIMEOUT_SECONDS} s on {Path(path).name}") from None
+        raise MediaError(
+            f"ffprobe took longer than {PROBE_TIMEOUT_SECONDS} s on {Path(path).name}") from None
     if completed.returncode != 0:
         raise MediaError(f"ffprobe could not read the chapters of {Path(path).name}: "
                          f"{_last_line(completed.stderr)}")
@@ -130,7 +133,8 @@ def embed_chapters(
     if not source_path.is_file():
         raise MediaError(f"the video file is missing: {source_path}")
     if output_path.resolve() == source_path.resolve():
-        raise ValidationError("the copy cannot replace the original video: choose another file name")
+        raise ValidationError(
+            "the copy cannot replace the original video: choose another file name")
     if output_path.exists() and not overwrite:
         raise ValidationError(f"{output_path} already exists (allow overwriting to replace it)")
     if not output_path.parent.is_dir():
