@@ -42,7 +42,8 @@ def test_import_markers_then_export_every_format_and_import_it_back(cli, vod_id,
 
 
 def test_export_to_stdout_and_youtube_refusal_with_every_rule(cli, vod_id):
-    assert cli("chapters", "add", vod_id, "--title", "Game", "--start", "5", "--end", "38").code == 0
+    added = cli("chapters", "add", vod_id, "--title", "Game", "--start", "5", "--end", "38")
+    assert added.code == 0
     refused = cli("chapters", "export", vod_id, "--format", "youtube")
     assert refused.code == 1 and refused.stdout == ""
     assert "first chapter must start at 0:00" in refused.stderr
@@ -58,19 +59,22 @@ def test_export_never_overwrites_a_file_unless_asked(cli, vod_id, tmp_path):
     refused = cli("chapters", "export", vod_id, "--format", "csv", "--output", target)
     assert refused.code == 1 and "already exists" in refused.stderr
     assert target.read_text(encoding="utf-8") == "my own notes"
-    assert cli("chapters", "export", vod_id, "--format", "csv", "-o", target, "--overwrite").code == 0
+    forced = cli("chapters", "export", vod_id, "--format", "csv", "-o", target, "--overwrite")
+    assert forced.code == 0
     assert target.read_text(encoding="utf-8") == "start,end,title\n0.000,40.000,Game\n"
 
 
 def test_check_youtube_reports_then_fixes(cli, vod_id):
     for title, start, end in (("Game", "12", "20"), ("Blip", "20", "24"), ("Talk", "24", "40")):
-        assert cli("chapters", "add", vod_id, "--title", title, "--start", start, "--end", end).code == 0
+        added = cli("chapters", "add", vod_id, "--title", title, "--start", start, "--end", end)
+        assert added.code == 0
     check = cli("chapters", "check-youtube", vod_id)
     assert check.code == 1
     assert 'broken: the first chapter must start at 0:00; "Game" starts at 0:12' in check.stdout
     assert 'broken: chapter "Blip" at 0:20 is 4 s long' in check.stdout
     report = json.loads(cli("chapters", "check-youtube", vod_id, "--json").stdout)
-    assert report["ok"] is False and {p["rule"] for p in report["problems"]} == {"first-at-zero", "min-length"}
+    assert report["ok"] is False
+    assert {p["rule"] for p in report["problems"]} == {"first-at-zero", "min-length"}
     fixed = cli("chapters", "check-youtube", vod_id, "--fix")
     assert fixed.code == 0 and "OK: YouTube will show these chapters" in fixed.stdout
     assert listed(cli, vod_id) == [("Intro", 0, 12), ("Game", 12, 24), ("Talk", 24, 40)]
@@ -97,7 +101,8 @@ def test_embed_writes_a_verified_copy(cli, vod_id, tmp_path):
     output = tmp_path / "with-chapters.mkv"
     result = cli("chapters", "embed", vod_id, output)
     assert result.code == 0, result.stderr
-    assert read_chapters(output) == [EmbeddedChapter(0, 12345, "One"), EmbeddedChapter(12345, 40000, "Two")]
+    assert read_chapters(output) == [EmbeddedChapter(0, 12345, "One"),
+                                     EmbeddedChapter(12345, 40000, "Two")]
     again = cli("chapters", "embed", vod_id, output)
     assert again.code == 1 and "already exists" in again.stderr
 

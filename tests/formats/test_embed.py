@@ -18,8 +18,8 @@ CHAPTERS = [
     Chapter("b", "Middle", 1.5, 3.25),
     Chapter("c", "End", 3.25, 5.125),
 ]
-EXPECTED = [EmbeddedChapter(0, 1500, "Intro = start; #1 \\ ü"), EmbeddedChapter(1500, 3250, "Middle"),
-            EmbeddedChapter(3250, 5125, "End")]
+EXPECTED = [EmbeddedChapter(0, 1500, "Intro = start; #1 \\ ü"),
+            EmbeddedChapter(1500, 3250, "Middle"), EmbeddedChapter(3250, 5125, "End")]
 
 
 def digest(path):
@@ -53,8 +53,8 @@ def test_streams_are_copied_not_re_encoded(clip_factory, tmp_path):
     output = embed_chapters(source, CHAPTERS, tmp_path / "copy.mkv").output
 
     def packet_sizes(path):
-        result = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                                 "packet=size", "-of", "csv=p=0", str(path)],
+        result = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0",
+                                 "-show_entries", "packet=size", "-of", "csv=p=0", str(path)],
                                 capture_output=True, text=True, check=True)
         return result.stdout.split()
 
@@ -65,11 +65,13 @@ def test_mp4_cannot_keep_gaps_so_the_expected_chapters_say_so(clip_factory, tmp_
     gapped = [Chapter("a", "A", 0.5, 1.0), Chapter("b", "B", 2.0, 3.0), Chapter("c", "C", 3.0, 4.0)]
     mp4 = embed_chapters(clip_factory("clip.mp4", seconds=6), gapped, tmp_path / "gaps.mp4")
     assert read_chapters(mp4.output) == mp4.chapters == [
-        EmbeddedChapter(0, 2000, "A"), EmbeddedChapter(2000, 3000, "B"), EmbeddedChapter(3000, 4000, "C")]
+        EmbeddedChapter(0, 2000, "A"), EmbeddedChapter(2000, 3000, "B"),
+        EmbeddedChapter(3000, 4000, "C")]
     assert len(mp4.notes) == 2 and "start at 0:00" in mp4.notes[0] and "gaps" in mp4.notes[1]
     mkv = embed_chapters(clip_factory("clip.mp4", seconds=6), gapped, tmp_path / "gaps.mkv")
     assert read_chapters(mkv.output) == [
-        EmbeddedChapter(500, 1000, "A"), EmbeddedChapter(2000, 3000, "B"), EmbeddedChapter(3000, 4000, "C")]
+        EmbeddedChapter(500, 1000, "A"), EmbeddedChapter(2000, 3000, "B"),
+        EmbeddedChapter(3000, 4000, "C")]
     assert mkv.notes == []
 
 
@@ -82,7 +84,8 @@ def test_embedding_refuses_what_would_lose_work(clip_factory, tmp_path):
     with pytest.raises(ValidationError, match="already exists"):
         embed_chapters(source, CHAPTERS, existing)
     assert existing.read_bytes() == b"mine"
-    assert read_chapters(embed_chapters(source, CHAPTERS, existing, overwrite=True).output) == EXPECTED
+    replaced = embed_chapters(source, CHAPTERS, existing, overwrite=True)
+    assert read_chapters(replaced.output) == EXPECTED
     with pytest.raises(ValidationError, match=r"\.avi"):
         embed_chapters(source, CHAPTERS, tmp_path / "copy.avi")
     with pytest.raises(ValidationError, match="no chapters"):

@@ -56,5 +56,6 @@ def test_install_desktop_entry_into_a_data_home(tmp_path):
     if shutil.which("desktop-file-validate") is None:
         pytest.skip("desktop-file-validate (desktop-file-utils) is not installed")
     for path in (ROOT / "packaging" / "vodstudio.desktop", installed):
-        result = subprocess.run(["desktop-file-validate", str(path)], capture_output=True, text=True)
+        result = subprocess.run(["desktop-file-validate", str(path)], capture_output=True,
+                                text=True)
         assert result.returncode == 0 and result.stdout == "", result.stdout

@@ -33,7 +33,8 @@ def test_webvtt_with_header_text_notes_cue_settings_markup_and_short_times():
     ("0:00 Intro\n", 1, "must start with 'WEBVTT'"),
     ("WEBVTT\n\n1\n00:00.000 -> 00:10.000\nIntro\n", 4, "expected a cue timing line"),
     ("WEBVTT\n\n00:00.000 --> 00:10.000\nA\n\n00:10.000 --> 00:70.000\nB\n", 6, "below 60"),
-    ("WEBVTT\n\n00:00.000 --> 00:10.000\nA\n\n00:10 --> 00:20.000\nB\n", 6, "unreadable cue timing"),
+    ("WEBVTT\n\n00:00.000 --> 00:10.000\nA\n\n00:10 --> 00:20.000\nB\n", 6,
+     "unreadable cue timing"),
 ])
 def test_webvtt_garbage_names_its_line(text, line, words):
     error = refused("webvtt", text)
@@ -43,14 +44,16 @@ def test_webvtt_garbage_names_its_line(text, line, words):
 # --- FFMETADATA ---------------------------------------------------------------------------
 def test_ffmetadata_other_timebases_escapes_global_tags_and_stream_sections():
     text = (";FFMETADATA1\ntitle=My stream\nartist=me\n; a comment\n\n"
-            "[CHAPTER]\nTIMEBASE=1/1000000000\nSTART=0\nEND=90500000000\ntitle=A \\= B \\; C \\\\ D\n\n"
+            "[CHAPTER]\nTIMEBASE=1/1000000000\nSTART=0\nEND=90500000000\n"
+            "title=A \\= B \\; C \\\\ D\n\n"
             "[STREAM]\ntitle=not a chapter\n\n"
             "[CHAPTER]\nTIMEBASE=1/90000\nSTART=8145000\nEND=16200000\ntitle=Second\\\nline\n")
     assert imported("ffmetadata", text) == [("A = B ; C \\ D", 0, 90.5), ("Second line", 90.5, 180)]
 
 
 def test_ffmetadata_chapter_without_end_is_a_marker():
-    text = ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\ntitle=A\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=30000\ntitle=B\n"
+    text = (";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\ntitle=A\n"
+            "[CHAPTER]\nTIMEBASE=1/1000\nSTART=30000\ntitle=B\n")
     assert imported("ffmetadata", text, 100) == [("A", 0, 30), ("B", 30, 100)]
 
 

@@ -5,7 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.domain.chapters import Chapter, ChapterSource
-from core.formats import EXPORT_FORMATS, detect_format, export_chapters, parse_chapters, resolve_entries
+from core.formats import (
+    EXPORT_FORMATS, detect_format, export_chapters, parse_chapters, resolve_entries,
+)
 
 DURATION = 5400.0  # 1.5 h, so clock times past an hour are exercised
 
@@ -51,7 +53,8 @@ def test_json_keeps_everything_the_platform_shape_carries():
 
 
 def test_youtube_keeps_whole_second_starts_and_fills_to_the_next_start():
-    original = [Chapter("a", "A", 0, 60.9), Chapter("b", "B", 60.9, 200), Chapter("c", "C", 250, DURATION)]
+    original = [Chapter("a", "A", 0, 60.9), Chapter("b", "B", 60.9, 200),
+                Chapter("c", "C", 250, DURATION)]
     imported = roundtrip("youtube", original)
     # Starts rounded down; a YouTube chapter lasts until the next timestamp, so the gap
     # 200–250 belongs to "B" as it would on YouTube.
@@ -69,7 +72,8 @@ def chapter_lists(draw):
     result = []
     for index in range(0, len(points) - 1, 2 if draw(st.booleans()) else 1):
         start, end = points[index], points[index + 1]
-        result.append(Chapter(f"id{index}", " ".join(draw(title).split()), start / 1000, end / 1000))
+        name = " ".join(draw(title).split())
+        result.append(Chapter(f"id{index}", name, start / 1000, end / 1000))
     return result
 
 

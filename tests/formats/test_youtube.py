@@ -3,7 +3,9 @@
 import pytest
 
 from core.domain.chapters import Chapter, ChapterTimeline
-from core.formats import FormatError, check_youtube, fix_for_youtube, resolve_entries, youtube_stamps
+from core.formats import (
+    FormatError, check_youtube, fix_for_youtube, resolve_entries, youtube_stamps,
+)
 from core.formats.youtube import export_youtube, format_stamp, parse_youtube
 
 
@@ -154,7 +156,8 @@ def test_fix_merges_short_chapters_into_the_previous_one():
 
 
 def test_fix_merges_a_short_first_chapter_into_the_next_and_a_short_last_into_the_previous():
-    fix = fix_for_youtube(chapters(("Hi", 0, 3), ("A", 3, 50), ("B", 50, 100), ("Bye", 100, 104)), 104)
+    original = chapters(("Hi", 0, 3), ("A", 3, 50), ("B", 50, 100), ("Bye", 100, 104))
+    fix = fix_for_youtube(original, 104)
     assert [(c.title, c.start_time, c.end_time) for c in fix.chapters] == [
         ("A", 0, 50), ("B", 50, 104)]
     assert rules(fix.remaining) == ["min-count"]  # only two left: this cannot be fixed by merging

@@ -21,9 +21,10 @@ def test_broken_rules_are_listed_fixed_in_the_text_and_copied(qtbot, context, vo
     dialog.show()
     qtbot.waitExposed(dialog)
     assert dialog.status_label.text() == "YouTube would ignore these chapters (3 problems):"
-    assert problems(dialog) == ['✗ the first chapter must start at 0:00; "Game" starts at 0:12',
-                                '✗ chapter "Game" at 0:12 is 8 s long; YouTube needs at least 10 s',
-                                '✗ chapter "Blip" at 0:20 is 4 s long; YouTube needs at least 10 s']
+    assert problems(dialog) == [
+        '✗ the first chapter must start at 0:00; "Game" starts at 0:12',
+        '✗ chapter "Game" at 0:12 is 8 s long; YouTube needs at least 10 s',
+        '✗ chapter "Blip" at 0:20 is 4 s long; YouTube needs at least 10 s']
     assert dialog.text_view.toPlainText() == "0:12 Game\n0:20 Blip\n0:24 Talk\n"
 
     qtbot.mouseClick(dialog.fix_box, Qt.MouseButton.LeftButton)
