@@ -44,12 +44,28 @@ def make_demo_clip(path: Path, seconds: int = 600) -> Path:
     return path
 
 
+EXTRA_SOURCES = {  # other looks for the other library cards (short clips, cheap to make)
+    "Sunday chill stream: cozy building": "life=s=640x360:mold=10:r=10:ratio=0.1:death_color=#101020:life_color=#8f66ff",
+    "Speedrun practice (any%)": "mandelbrot=s=640x360:rate=5",
+    "Late night horror marathon": "smptehdbars=s=640x360:rate=10",
+}
+
+
+def make_extra_clip(path: Path, source: str, seconds: int = 95) -> Path:
+    if not path.exists():
+        subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+                        "-i", source, "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                        str(path)], check=True)
+    return path
+
+
 def seed_library(context, clip: Path) -> str:
     from core.domain.chapters import ChapterSource
 
+    for number, (title, source) in enumerate(EXTRA_SOURCES.items()):
+        extra = make_extra_clip(clip.parent / f"extra{number}.mp4", source)
+        context.vods.import_file(extra, title=title)
     main = context.vods.import_file(clip, title="Road to Diamond — ranked grind + viewer Q&A")
-    for title in ("Sunday chill stream: cozy building", "Speedrun practice (any%)"):
-        context.vods.import_file(clip, title=title)
     for title, start, end, source, confidence in CHAPTERS:
         context.chapters.add(main.id, title=title, start_time=start, end_time=end,
                              source=ChapterSource(source), confidence_score=confidence)
@@ -70,9 +86,36 @@ def settle(app, seconds: float) -> None:
         time.sleep(0.02)
 
 
+def wait_for_filmstrip(app, editor, timeout: float = 30.0) -> None:
+    from ui.timeline.filmstrip import tile_step, visible_tiles
+
+    loader = getattr(editor, "filmstrip", None)
+    if loader is None:
+        return
+    view = editor.timeline.viewport
+    tiles = visible_tiles(view.visible_start, view.visible_end,
+                          tile_step(view.pixels_per_second), view.duration)
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and any(loader.image(t) is None for t in tiles):
+        editor.timeline.update()
+        settle(app, 0.2)
+    settle(app, 0.3)
+
+
 def save(widget, path: Path) -> None:
-    image = widget.grab().toImage()
-    image.save(str(path), "PNG", 80)
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.platformName() == "xcb":
+        # From the X server, so libvlc's native video window is in the picture too.
+        image = widget.screen().grabWindow(int(widget.winId())).toImage()
+    else:
+        image = widget.grab().toImage()
+    image.save(str(path), "PNG")
+    from PIL import Image
+
+    with Image.open(path) as picture:  # a 256-colour palette keeps README images small
+        picture.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
+                                        dither=Image.Dither.NONE).save(path, optimize=True)
     print(f"saved {path} ({path.stat().st_size // 1024} KB)")
 
 
@@ -85,6 +128,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="vodstudio-shots-"))
     os.environ["VODSTUDIO_DATA_DIR"] = str(work / "data")
+    os.environ.setdefault("VODSTUDIO_VLC_ARGS", "--aout=dummy")  # no sound card under xvfb
     clip = make_demo_clip(work / "road-to-diamond.mp4")
 
     from app.context import AppContext
@@ -106,7 +150,8 @@ def main() -> int:
     editor.timeline.zoom(1.6, 200)
     editor.seek(231.0)
     editor.select_chapter(editor.timeline_model.chapters[3].id)
-    settle(app, 2.0)
+    settle(app, 1.0)
+    wait_for_filmstrip(app, editor)
     save(window, out / "editor.png")
 
     if "Transcode" in editor.panels:
@@ -117,6 +162,11 @@ def main() -> int:
             settle(app, 4.0)
         settle(app, 1.0)
         save(window, out / "transcode.png")
+    for name in ("AI", "Upload"):
+        if name in editor.panels:
+            editor.tabs.setCurrentWidget(editor.panels[name])
+            settle(app, 1.0)
+            save(window, out / f"{name.lower()}.png")
     if "Thumbnails" in editor.panels:
         editor.tabs.setCurrentWidget(editor.panels["Thumbnails"])
         settle(app, 1.5)

@@ -21,6 +21,7 @@ from core.domain.errors import DomainError
 from core.domain.timefmt import format_time
 
 TRANSCRIPT_FILTER = "Transcripts (*.vtt *.srt *.json *.txt);;All files (*)"
+TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json", ".txt")
 START_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -70,6 +71,7 @@ class AiPanel(QWidget):
         self.repairs.setMaximumHeight(120)
         self.repairs.hide()
         layout.addWidget(self.repairs)
+        self.setAcceptDrops(True)  # a transcript file dropped on the tab is imported
         self.refresh_transcript()
         self._set_busy(False)
 
@@ -160,6 +162,22 @@ class AiPanel(QWidget):
         else:
             self.transcript_label.setText("No transcript yet: import a file or transcribe the audio.")
         self.generate_button.setEnabled(bool(info.segments) and self.task is None)
+
+    def _dropped_transcript(self, mime) -> str | None:
+        for url in mime.urls() if mime.hasUrls() else []:
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(TRANSCRIPT_SUFFIXES):
+                return url.toLocalFile()
+        return None
+
+    def dragEnterEvent(self, event) -> None:
+        if self.task is None and self._dropped_transcript(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        path = self._dropped_transcript(event.mimeData())
+        if path and self.task is None:
+            event.acceptProposedAction()
+            self.import_transcript(path)
 
     def _choose_transcript(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import transcript", "", TRANSCRIPT_FILTER)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
@@ -45,7 +46,11 @@ def apply_theme(app: QApplication) -> None:
 
 @lru_cache(maxsize=1)
 def stylesheet() -> str:
-    return resources.files("resources").joinpath("dark.qss").read_text(encoding="utf-8")
+    text = resources.files("resources").joinpath("dark.qss").read_text(encoding="utf-8")
+    # Qt stylesheets need a file path for images; the icons folder is a real directory in a
+    # normal install and inside a PyInstaller bundle alike.
+    icons = Path(str(resources.files("resources.icons"))).as_posix()
+    return text.replace("{icons}", icons)
 
 
 @lru_cache(maxsize=None)

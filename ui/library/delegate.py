@@ -53,6 +53,7 @@ class VodCardDelegate(QStyledItemDelegate):
 
         thumb = QRectF(card.left(), card.top(), card.width(), THUMB_HEIGHT)
         clip = QPainterPath()
+        clip.setFillRule(Qt.FillRule.WindingFill)  # odd-even would cut the overlap out
         clip.addRoundedRect(thumb, 10, 10)
         clip.addRect(QRectF(thumb.left(), thumb.bottom() - 12, thumb.width(), 12))
         painter.save()

@@ -25,7 +25,7 @@ def card_data(vod, chapter_count: int) -> dict:
     if vod.size_bytes:
         parts.append(_size(vod.size_bytes))
     if vod.created_at:
-        parts.append(vod.created_at.strftime("%b %d, %Y"))
+        parts.append(vod.created_at.strftime("%b %d"))
     return {"id": vod.id, "title": vod.title, "duration_text": format_time(vod.duration, decimals=0),
             "badges": badges, "detail": "  ·  ".join(parts), "status": vod.status}
 

@@ -21,7 +21,7 @@ from ui.services import thumbnails as thumbnail_service
 from ui.tasks import describe_error
 from ui.theme import icon
 
-TILE = QSize(160, 90)
+TILE = QSize(136, 77)
 INFO_ROLE = Qt.ItemDataRole.UserRole + 1
 RESOLUTION_CHOICES = (("small, medium, large", ["small", "medium", "large"]),
                       ("all sizes", list(THUMBNAIL_SIZES)), ("small only", ["small"]),

@@ -222,7 +222,8 @@ class VlcBackend(PlayerBackend):
         import vlc
 
         self._vlc = vlc
-        self._instance = vlc.Instance(["--quiet", "--no-video-title-show", "--no-xlib"])
+        extra = os.environ.get("VODSTUDIO_VLC_ARGS", "").split()  # e.g. --aout=dummy
+        self._instance = vlc.Instance(["--quiet", "--no-video-title-show", "--no-xlib", *extra])
         if self._instance is None:
             raise RuntimeError("libvlc could not start")
         self._player = self._instance.media_player_new()
