@@ -67,7 +67,9 @@ fi
 step "ffprobe reads $count chapters from the embedded copy"
 
 gui_log="$smoke/gui.log"
-if ! VODSTUDIO_SMOKE_TEST_SECONDS=3 QT_QPA_PLATFORM=offscreen timeout 120 "$exe" >"$gui_log" 2>&1; then
+limit=()
+if command -v timeout >/dev/null; then limit=(timeout 120); fi  # macOS has no timeout(1)
+if ! VODSTUDIO_SMOKE_TEST_SECONDS=3 QT_QPA_PLATFORM=offscreen "${limit[@]}" "$exe" >"$gui_log" 2>&1; then
   echo "smoke: FAILED: the GUI did not start and quit cleanly:" >&2
   cat "$gui_log" >&2
   exit 1
