@@ -105,3 +105,37 @@ def test_qt_multimedia_backend_is_used_offscreen_and_named(qtbot, themed, monkey
         assert view.playhead() == pytest.approx(5.0, abs=0.05) or view.player.backend.name == "qt"
     finally:
         view.close_editor()
+
+
+def test_window_shows_before_the_database_and_imports_drops_made_meanwhile(
+        qtbot, themed, context, clip_factory):
+    from ui.main_window import MainWindow
+
+    window = MainWindow()  # what the app shows first, before SQLAlchemy is even imported
+    qtbot.addWidget(window)
+    window.show()
+    assert window.library is None and window.pages.currentWidget() is window.loading
+    clip = clip_factory("early.mp4", seconds=2, size="160x90", rate=10)
+    assert window.import_file(str(clip)) is None  # queued, not lost
+    window.open_context(lambda: context)
+    qtbot.waitUntil(lambda: window.library is not None, timeout=30000)
+    qtbot.waitUntil(lambda: clip.stem in _titles(window), timeout=30000)
+    window.tasks.wait(5000)
+
+
+def test_clicking_the_seek_bar_jumps_there(qtbot, themed, context, vod):
+    from PySide6.QtTest import QTest
+
+    from ui.editor import EditorView
+
+    view = EditorView(context, vod.id)
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    try:
+        slider = view.player.seek_slider
+        QTest.mouseClick(slider, Qt.MouseButton.LeftButton, pos=QPoint(slider.width() * 3 // 4,
+                                                                        slider.height() // 2))
+        assert view.playhead() == pytest.approx(15.0, abs=0.5)
+    finally:
+        view.close_editor()

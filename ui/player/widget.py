@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QStyleOptionSlider, QToolButton, QVBoxLayout,
+    QWidget,
 )
 
 from ui.theme import icon
@@ -25,6 +26,25 @@ def clock(seconds: float, *, hundredths: bool = True) -> str:
     if hundredths:
         text += f".{int((seconds - whole) * 100):02d}"
     return text
+
+
+class SeekSlider(QSlider):
+    """A slider that jumps to where it is clicked (not by a page), then follows the drag."""
+
+    clicked_to = Signal(int)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            option = QStyleOptionSlider()
+            self.initStyleOption(option)
+            handle = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
+                                                 QStyle.SubControl.SC_SliderHandle, self)
+            if not handle.contains(event.position().toPoint()):
+                value = QStyle.sliderValueFromPosition(self.minimum(), self.maximum(),
+                                                       int(event.position().x()), self.width())
+                self.setValue(value)
+                self.clicked_to.emit(value)
+        super().mousePressEvent(event)
 
 
 class PlayerWidget(QWidget):
@@ -78,8 +98,9 @@ class PlayerWidget(QWidget):
         self.time_label = QLabel(objectName="TimeLabel")
         row.addWidget(self.time_label)
         row.addSpacing(10)
-        self.seek_slider = QSlider(Qt.Orientation.Horizontal)
+        self.seek_slider = SeekSlider(Qt.Orientation.Horizontal)
         self.seek_slider.setRange(0, 1000)
+        self.seek_slider.clicked_to.connect(self._slider_seek)
         self.seek_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.seek_slider.sliderMoved.connect(self._slider_seek)
         self.seek_slider.sliderPressed.connect(lambda: self._slider_seek(self.seek_slider.value()))
