@@ -26,7 +26,7 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   clean=()
   if [ -n "${CLEAN:-}" ]; then clean=(--clean); fi
   started=$(date +%s)
-  "$python" -m PyInstaller --noconfirm "${clean[@]}" --log-level WARN \
+  "$python" -m PyInstaller --noconfirm ${clean[@]+"${clean[@]}"} --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/vodstudio.spec
   echo "build: $(( $(date +%s) - started )) s"
 fi
@@ -69,7 +69,7 @@ step "ffprobe reads $count chapters from the embedded copy"
 gui_log="$smoke/gui.log"
 limit=()
 if command -v timeout >/dev/null; then limit=(timeout 120); fi  # macOS has no timeout(1)
-if ! VODSTUDIO_SMOKE_TEST_SECONDS=3 QT_QPA_PLATFORM=offscreen "${limit[@]}" "$exe" >"$gui_log" 2>&1; then
+if ! VODSTUDIO_SMOKE_TEST_SECONDS=3 QT_QPA_PLATFORM=offscreen ${limit[@]+"${limit[@]}"} "$exe" >"$gui_log" 2>&1; then
   echo "smoke: FAILED: the GUI did not start and quit cleanly:" >&2
   cat "$gui_log" >&2
   exit 1
