@@ -32,7 +32,8 @@ def register(cli) -> None:
     parser = cli.subcommand(GROUP, "import", import_chapters,
                             "read chapters or stream markers from a file into a VOD")
     parser.add_argument("vod", metavar="VOD")
-    parser.add_argument("file", metavar="FILE", help="the chapter file, or - for stdin")
+    parser.add_argument("file", metavar="FILE",
+                        help="a chapter file, a video with chapters inside, or - for stdin")
     parser.add_argument("--format", default="auto", choices=("auto", *IMPORT_FORMATS))
     parser.add_argument("--replace", action="store_true",
                         help="replace the VOD's chapters (default: add to them; overlaps refused)")

@@ -17,7 +17,9 @@ from .webvtt import export_webvtt, parse_webvtt
 from .youtube import export_youtube, parse_youtube
 
 EXPORT_FORMATS = ("youtube", "webvtt", "ffmetadata", "csv", "json")
-IMPORT_FORMATS = ("youtube", "webvtt", "ffmetadata", "csv", "json", "twitch")
+TEXT_IMPORT_FORMATS = ("youtube", "webvtt", "ffmetadata", "csv", "json", "twitch")
+# "video": the chapters inside an MP4/MKV/MOV file (read with ffprobe, see ChapterFormats).
+IMPORT_FORMATS = (*TEXT_IMPORT_FORMATS, "video")
 FILE_EXTENSIONS = {"youtube": ".txt", "webvtt": ".vtt", "ffmetadata": ".ffmeta", "csv": ".csv",
                    "json": ".json"}
 
@@ -47,7 +49,7 @@ def export_chapters(name: str, chapters: Iterable[Chapter], *, video_id: str = "
 
 
 def parse_chapters(name: str, text: str) -> list[ParsedEntry]:
-    return _PARSERS[check_format(name, IMPORT_FORMATS)](text)
+    return _PARSERS[check_format(name, TEXT_IMPORT_FORMATS)](text)
 
 
 def fallback_title(name: str) -> str:
@@ -83,5 +85,5 @@ def detect_format(text: str, filename: str | None = None) -> str:
     return "youtube"
 
 
-__all__ = ["EXPORT_FORMATS", "FILE_EXTENSIONS", "IMPORT_FORMATS", "check_format", "detect_format",
-           "export_chapters", "fallback_title", "parse_chapters"]
+__all__ = ["EXPORT_FORMATS", "FILE_EXTENSIONS", "IMPORT_FORMATS", "TEXT_IMPORT_FORMATS",
+           "check_format", "detect_format", "export_chapters", "fallback_title", "parse_chapters"]

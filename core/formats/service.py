@@ -15,11 +15,11 @@ from core.domain.errors import ValidationError
 from core.library.chapters import ChapterService
 from core.store.models import new_id
 
-from .entries import FormatError, resolve_entries
+from .entries import FormatError, ParsedEntry, resolve_entries
 from .importing import plan_import
 from .registry import (
-    EXPORT_FORMATS, IMPORT_FORMATS, check_format, detect_format, export_chapters, fallback_title,
-    parse_chapters,
+    EXPORT_FORMATS, TEXT_IMPORT_FORMATS, check_format, detect_format, export_chapters,
+    fallback_title, parse_chapters,
 )
 from .youtube import YoutubeFix, YoutubeProblem, check_youtube, fix_for_youtube, youtube_stamps
 
@@ -81,6 +81,26 @@ def read_text_file(path: str | Path) -> str:
         raise ValidationError(f"{file.name} line {line}: not UTF-8 text") from None
 
 
+def is_video_file(path: str | Path) -> bool:
+    from core.media.chapter_embed import CONTAINERS
+
+    return Path(path).suffix.lower() in CONTAINERS
+
+
+def video_chapter_entries(path: str | Path) -> list[ParsedEntry]:
+    """The chapters stored inside a video file, numbered 1, 2, … in place of lines."""
+    from core.media.chapter_embed import read_chapters  # media depends on formats, not back
+
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise ValidationError(f"file not found: {file}")
+    chapters = read_chapters(file)
+    if not chapters:
+        raise ValidationError(f"{file.name} has no chapters inside")
+    return [ParsedEntry(start=c.start_ms / 1000, end=c.end_ms / 1000, title=c.title, line=number)
+            for number, c in enumerate(chapters, start=1)]
+
+
 class ChapterFormats:
     def __init__(self, chapters: ChapterService) -> None:
         self._chapters = chapters
@@ -124,8 +144,11 @@ class ChapterFormats:
         """Read chapters in ``fmt`` (or detect it) and add them to, or with ``replace`` put
         them in place of, the VOD's chapters. Nothing changes when anything is refused."""
         name = detect_format(text, filename) if fmt in ("auto", "", None) else \
-            check_format(fmt, IMPORT_FORMATS)
-        entries = parse_chapters(name, text)
+            check_format(fmt, TEXT_IMPORT_FORMATS)
+        return self._import_entries(vod_ref, name, parse_chapters(name, text), replace=replace)
+
+    def _import_entries(self, vod_ref: str, name: str, entries: list[ParsedEntry], *,
+                        replace: bool) -> ImportResult:
         listing = self._chapters.list(vod_ref)
         imported = resolve_entries(entries, listing.duration, fallback_title=fallback_title(name))
         combined, added = plan_import(listing.chapters, imported, listing.duration,
@@ -137,6 +160,20 @@ class ChapterFormats:
 
     def import_file(self, vod_ref: str, path: str | Path, fmt: str = "auto", *,
                     replace: bool = False) -> ImportResult:
+        """A chapter file, or a video's own chapters (MP4/MKV/MOV, e.g. OBS chapter markers
+        or a file written by ``chapters embed``) with format ``video`` or detected by its
+        extension."""
+        if fmt == "video" or (fmt in ("auto", "", None) and is_video_file(path)):
+            try:
+                return self._import_entries(vod_ref, "video", video_chapter_entries(path),
+                                            replace=replace)
+            except FormatError as error:
+                if error.line is None:
+                    raise
+                reason = str(error).removeprefix(f"line {error.line}: ")
+                named = FormatError(f"{Path(path).name} chapter {error.line}: {reason}")
+                named.line = error.line
+                raise named from None
         try:
             return self.import_text(vod_ref, read_text_file(path), fmt, filename=str(path),
                                     replace=replace)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.domain.errors import OverlapError
+from core.domain.errors import OverlapError, ValidationError
 from core.formats import FormatError, YoutubeRulesError
 
 
@@ -88,3 +88,34 @@ def test_apply_youtube_fix_stores_it(context, vod):
     assert spans(context.chapters.list(vod.id).chapters) == [
         ("Intro", 0, 12), ("Game", 12, 24), ("Chat", 24, 40)]
     assert context.formats.check_youtube(vod.id).problems == []
+
+
+def test_chapters_inside_a_video_are_imported(context, vod, clip_factory, tmp_path):
+    from core.domain.chapters import Chapter
+    from core.media.chapter_embed import embed_chapters
+
+    # Like an OBS Hybrid MP4 recording with chapter markers, or a file we embedded earlier.
+    marked = [Chapter("a", "Unnamed 1", 0, 12.5), Chapter("b", "Boss", 12.5, 30.25),
+              Chapter("c", "Unnamed 3", 30.25, 40)]
+    for name in ("marked.mkv", "marked.mp4"):
+        video = embed_chapters(clip_factory("long.mp4", seconds=40, size="160x90", rate=10,
+                                            audio=False), marked, tmp_path / name).output
+        result = context.formats.import_file(vod.id, video, replace=True)
+        assert result.format == "video"
+        assert spans(result.chapters) == [("Unnamed 1", 0, 12.5), ("Boss", 12.5, 30.25),
+                                          ("Unnamed 3", 30.25, 40)]
+
+
+def test_a_video_without_chapters_or_with_chapters_past_the_vod_is_refused(
+        context, vod, clip_factory, tmp_path):
+    from core.domain.chapters import Chapter
+    from core.media.chapter_embed import embed_chapters
+
+    plain = clip_factory("plain.mp4", seconds=2, size="160x90", rate=10, audio=False)
+    with pytest.raises(ValidationError, match="has no chapters inside"):
+        context.formats.import_file(vod.id, plain)
+    longer = clip_factory("longer.mkv", seconds=50, size="160x90", rate=10, audio=False)
+    video = embed_chapters(longer, [Chapter("a", "A", 0, 20), Chapter("b", "B", 20, 50)],
+                           tmp_path / "longer-marked.mkv").output
+    with pytest.raises(FormatError, match=r"^longer-marked.mkv chapter 2: ends at 0:50, past"):
+        context.formats.import_file(vod.id, video)
