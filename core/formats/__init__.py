@@ -1,4 +1,5 @@
-"""Chapter files: YouTube description text, WebVTT, FFmpeg metadata, CSV, JSON, stream markers.
+"""Chapter files: YouTube description text, WebVTT, FFmpeg metadata, CSV, JSON, stream markers
+(Twitch JSON, LosslessCut/OBS CSV), and the chapters inside a video file (import only).
 
 Parsing and writing are pure functions (``registry``, one module per format); the YouTube
 rules and their fix live in ``youtube``; ``ChapterFormats`` applies them to a VOD in the
