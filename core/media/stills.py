@@ -28,15 +28,16 @@ class PickedFrame:
 
 
 def pick_frame(path: str, seconds: float, *, smart: bool, last_frame: float,
-               window: tuple[float, float] | None = None, exact: bool = True) -> PickedFrame:
-    """The frame at ``seconds`` (with ``exact=False``, the keyframe at or before it, which
-    decodes one frame instead of a GOP); with ``smart``, a better one nearby when it is
-    black, near-uniform or blurry. ``window`` bounds where a replacement may come from."""
+               window: tuple[float, float] | None = None, near: float = 0.0) -> PickedFrame:
+    """The frame at ``seconds`` (with ``near`` > 0, the keyframe at or before it when it is
+    at most ``near`` seconds earlier: one decoded frame instead of a GOP); with ``smart``, a
+    better one nearby when it is black, near-uniform or blurry. ``window`` bounds where a
+    replacement may come from."""
     at = min(max(0.0, seconds), last_frame)
     image = None
-    if not exact:
+    if near > 0:
         keyframe = grab_keyframe(path, at)
-        if keyframe is not None:
+        if keyframe is not None and 0 <= at - keyframe[0] <= near:
             at, image = min(max(0.0, round(keyframe[0], 3)), last_frame), keyframe[1]
     image = image or grab_frame(path, at) or grab_frame(path, max(0.0, last_frame - 0.05))
     if image is None:

@@ -2,7 +2,8 @@
 
 One *moment* (a timestamp) gives one thumbnail per requested resolution. Timestamps the
 user gives are exact frames; the default 20/40/60/80 % moments use the keyframe at or before
-the time (one decoded frame, not a GOP) and 100 % the last decodable frame; every thumbnail
+the time when it is within 1 % of the duration (one decoded frame, not a GOP), and 100 % is
+the last decodable frame; every thumbnail
 records both the requested and the actual time. ``set_default``
 is the index of a moment (0-based, as the platform's ``set_default``); the default
 thumbnail is that moment's largest generated resolution, and there is exactly one default
@@ -39,6 +40,8 @@ from .stills import letterboxed, pick_frame, write_stills
 
 Progress = Callable[[float, str], None]
 PARALLEL_GRABS = 5
+# A default moment (20..80 %) may move back to a keyframe up to 1 % of the duration earlier.
+KEYFRAME_NEAR_FRACTION = 0.01
 CHAPTER_THUMBNAIL_SIZE = "medium"
 
 
@@ -122,8 +125,9 @@ class ThumbnailService:
                 bound = wanted = last_frame_time(path, duration)
             else:
                 bound, wanted = duration, moments[index]
+            approximate = timestamps is None and moments[index] is not None
             pick = pick_frame(path, wanted, smart=smart, last_frame=bound,
-                              exact=timestamps is not None or moments[index] is None)
+                              near=duration * KEYFRAME_NEAR_FRACTION if approximate else 0.0)
             image = pick.image
             # Largest first, each size from the one before: the sizes share one aspect
             # ratio, so a letterboxed picture scales down to the next exactly, and cheaper.

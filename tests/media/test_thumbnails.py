@@ -191,9 +191,9 @@ def test_ffmpeg_missing_from_path(context, clip, import_vod, monkeypatch):
         ThumbnailService(context.database, context.data_dir).generate(vod_id, timestamps=[1.0])
 
 
-def test_cli_generate_list_default_delete(run_cli, clip_factory):
+def test_cli_generate_list_default_delete(run_cli, clip_factory, import_vod):
     odd_name = clip_factory("my 'odd' \"clip\" ümlaut é.mp4", seconds=3)
-    vod_id = run_cli("import", str(odd_name)).stdout.strip().splitlines()[-1]
+    vod_id = import_vod(odd_name)  # same data directory as run_cli
 
     made = run_cli("thumbnails", "generate", vod_id, "--at", "0:01", "--at", "2",
                    "--resolutions", "small,medium", "--default", "1", "--json")

@@ -74,7 +74,7 @@ def test_360p_source_makes_only_360p_and_reports_the_skipped_rungs(context, clip
 
 
 def test_two_rungs_share_segment_cuts_and_keyframes(context, clip_factory, import_vod):
-    vod_id = import_vod(clip_factory("hd.mp4", seconds=14, size="1280x720", rate=10,
+    vod_id = import_vod(clip_factory("hd.mp4", seconds=13, size="1280x720", rate=10,
                                      extra=["-b:v", "8000k"]))
     status = run_job(context, context.transcodes.start(vod_id, "360p,720p", preset="ultrafast"))
     assert status["status"] == "completed", status["error"]
@@ -202,3 +202,18 @@ def test_hardware_encoder_that_cannot_run_falls_back_to_libx264(context, clip, i
     if status["encoder"] != "h264_nvenc":
         assert status["encoder"] == "libx264"
         assert any("h264_nvenc" in note and "libx264" in note for note in status["notes"])
+
+
+def test_variable_frame_rate_source_gets_constant_rate_and_a_regular_gop(
+        context, clip_factory, import_vod):
+    source = clip_factory("vfr.mp4", seconds=6, size="320x180", rate=30, extra=[
+        "-vf", r"select='lt(t\,2)+not(mod(n\,3))'", "-fps_mode", "vfr"])
+    info = context.vods.get(import_vod(source))
+    status = run_job(context, context.transcodes.start(info.id, "360p"))
+    assert status["status"] == "completed", status["error"]
+    (output,) = [o for o in status["outputs"] if o["status"] == "completed"]
+    keyframes = keyframe_times(Path(output["path"]))
+    gaps = [round(b - a, 2) for a, b in zip(keyframes, keyframes[1:])]
+    assert gaps and all(abs(gap - 2.0) <= 0.15 for gap in gaps), keyframes
+    (variant,) = check_master(status).playlists
+    assert variant.stream_info.frame_rate > 0
