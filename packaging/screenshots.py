@@ -159,7 +159,10 @@ def main() -> int:
         editor.tabs.setCurrentWidget(panel)
         if options.transcode and hasattr(panel, "start_transcode"):
             panel.start_transcode()
-            settle(app, 4.0)
+            end = time.monotonic() + 120
+            while time.monotonic() < end and \
+                    (panel.job or {}).get("status") not in ("completed", "failed", "cancelled"):
+                settle(app, 0.5)
         settle(app, 1.0)
         save(window, out / "transcode.png")
     for name in ("AI", "Upload"):

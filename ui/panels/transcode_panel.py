@@ -258,8 +258,13 @@ class TranscodePanel(QWidget):
         eta = job.get("estimated_time_remaining")
         self.eta_label.setText(f"{eta} left" if eta and status == "processing" else "")
         self.overall.setValue(int(job.get("progress") or 0) if status != "completed" else 100)
+        self.overall.setProperty("state", status)
+        self.overall.style().unpolish(self.overall)
+        self.overall.style().polish(self.overall)
+        reasons = {o["quality"]: o.get("error") for o in job.get("outputs", [])}
         for quality, row in self.rows.items():
             row.show(*self.quality_state(quality))
+            row.state.setToolTip(reasons.get(quality) or "")
         self.job_id_label.setText(f"Job {job['job_id']}")
         notes = job.get("notes") or []
         self.notes_label.setText("\n".join(notes[-3:]))
