@@ -114,10 +114,14 @@ def local_vod(context, clip, random_file) -> str:
 
 
 @pytest.fixture
-def uploaded_vod(context, platform_env, local_vod, emulator) -> tuple[str, str]:
-    """(local id, platform id) of a VOD uploaded and linked, its remote duration set."""
+def uploaded_vod(context, platform_env, clip, emulator) -> tuple[str, str]:
+    """(local id, platform id) of a small VOD uploaded and linked, 600 s long on both sides."""
     from core.platform import UploadOptions
+    from core.store.models import Vod
 
-    result = context.uploads.upload(local_vod, UploadOptions(chunk_size=5 * MIB))
+    vod_id = context.vods.import_file(clip, title="Chaptered stream").id
+    with context.database.session() as s:
+        s.get(Vod, vod_id).duration = 600.0
+    result = context.uploads.upload(vod_id, UploadOptions(chunk_size=5 * MIB))
     emulator.set_video(result.remote_vod_id, duration=600.0, status="ready")
-    return local_vod, result.remote_vod_id
+    return vod_id, result.remote_vod_id
