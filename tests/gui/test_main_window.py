@@ -139,3 +139,21 @@ def test_clicking_the_seek_bar_jumps_there(qtbot, themed, context, vod):
         assert view.playhead() == pytest.approx(15.0, abs=0.5)
     finally:
         view.close_editor()
+
+
+def test_cards_show_the_sync_state_of_uploaded_vods(qtbot, window, context, clip_factory):
+    from core.store.models import Vod
+
+    clip = clip_factory("synced.mp4", seconds=2, size="160x90", rate=10)
+    vod = context.vods.import_file(clip, title="Uploaded stream")
+    window.library.refresh()
+    qtbot.waitUntil(lambda: not window.tasks.active, timeout=30000)
+    row = _titles(window).index("Uploaded stream")
+    assert window.library.model.item(row).data(VOD_ROLE)["badges"] == ["ready"]  # never uploaded
+    with context.database.session() as session:
+        session.get(Vod, vod.id).remote_id = f"remote-{vod.id[:8]}"
+    window.library.refresh()
+    qtbot.waitUntil(lambda: not window.tasks.active, timeout=30000)
+    row = _titles(window).index("Uploaded stream")
+    # the import is still in the outbox, so the platform copy is behind: "changed"
+    assert window.library.model.item(row).data(VOD_ROLE)["badges"] == ["ready", "changed"]

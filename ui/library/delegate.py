@@ -16,6 +16,8 @@ BADGES = {
     "ready": ("READY", "#2fbf8f"), "processing": ("PROCESSING", "#fbbf24"),
     "failed": ("FAILED", "#ff5470"), "uploaded": ("UPLOADED", "#60a5fa"),
     "synced": ("SYNCED", "#60a5fa"), "changed": ("CHANGED", "#f97316"),
+    "uploading": ("UPLOADING", "#c4b0ff"), "conflict": ("CONFLICT", "#ff5470"),
+    "sync error": ("SYNC ERROR", "#ff5470"),
     "deleted": ("DELETED", "#6b7280"),
 }
 

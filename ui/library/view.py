@@ -17,8 +17,6 @@ from .delegate import THUMB_ROLE, VOD_ROLE, VodCardDelegate
 
 def card_data(vod, chapter_count: int) -> dict:
     badges = [vod.status]
-    if vod.remote_id:
-        badges.append("uploaded")
     parts = [f"{chapter_count} chapter{'s' if chapter_count != 1 else ''}"]
     if vod.height:
         parts.append(f"{vod.height}p")
@@ -28,6 +26,20 @@ def card_data(vod, chapter_count: int) -> dict:
         parts.append(vod.created_at.strftime("%b %d"))
     return {"id": vod.id, "title": vod.title, "duration_text": format_time(vod.duration, decimals=0),
             "badges": badges, "detail": "  ·  ".join(parts), "status": vod.status}
+
+
+SYNC_BADGES = {"synced": "synced", "local_changes": "changed", "uploading": "uploading",
+               "conflict": "conflict", "error": "sync error"}
+
+
+def sync_badge(context, vod_id: str) -> str | None:
+    """The sync state shown on a card (nothing for a VOD that was never uploaded)."""
+    try:
+        from core.sync.vod_state import vod_sync_state
+
+        return SYNC_BADGES.get(vod_sync_state(context.database, vod_id).state)
+    except Exception:  # sync not installed or unreadable: the card still shows
+        return None
 
 
 def _size(count: int) -> str:
@@ -129,21 +141,29 @@ class LibraryView(QWidget):
         self._load_thumbnails(ids)
 
     def _load_thumbnails(self, ids: list[str]) -> None:
+        """Default thumbnails and sync states, read on a worker thread."""
         context = self.context
 
         def work(progress, cancel):
-            return {vod_id: default_thumbnail_path(context, vod_id) for vod_id in ids
-                    if not cancel.is_set()}
+            found = {}
+            for vod_id in ids:
+                if cancel.is_set():
+                    break
+                found[vod_id] = (default_thumbnail_path(context, vod_id), sync_badge(context, vod_id))
+            return found
 
         self.tasks.run_task(work, on_done=self._show_thumbnails, on_error=lambda e: None,
                             label="Loading thumbnails")
 
-    def _show_thumbnails(self, paths: dict) -> None:
+    def _show_thumbnails(self, found: dict) -> None:
         for row in range(self.model.rowCount()):
             item = self.model.item(row)
-            path = paths.get(item.data(VOD_ROLE)["id"])
+            data = item.data(VOD_ROLE)
+            path, badge = found.get(data["id"], (None, None))
             if path:
                 item.setData(QPixmap(path), THUMB_ROLE)
+            if badge and badge not in data["badges"]:
+                item.setData({**data, "badges": [data["badges"][0], badge]}, VOD_ROLE)
 
     def _apply_search(self, text: str) -> None:
         needle = text.strip().casefold()
