@@ -65,6 +65,7 @@ if [ "$count" -ne 3 ]; then
   exit 1
 fi
 step "ffprobe reads $count chapters from the embedded copy"
+"$exe" chapters import "$vod" with-chapters.mkv --replace | head -1 | sed 's/^/smoke: /'
 
 gui_log="$smoke/gui.log"
 limit=()
