@@ -37,7 +37,8 @@ def register(cli) -> None:
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--json", action="store_true")
 
-    parser = cli.subcommand("thumbnails", "default", default_thumbnail, "make a thumbnail the default")
+    parser = cli.subcommand("thumbnails", "default", default_thumbnail,
+                            "make a thumbnail the default")
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("thumb", metavar="THUMB")
 
@@ -51,7 +52,8 @@ def register(cli) -> None:
     parser.add_argument("vod", metavar="VOD")
 
     parser = cli.subcommand("transcode", "start", start_transcode,
-                            "queue an HLS transcode (runs in the app, with --wait, or `transcode run`)")
+                            "queue an HLS transcode (it runs in the app, with --wait, "
+                            "or with `transcode run`)")
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--qualities", help="comma list of 360p, 720p, 1080p (default: all)")
     parser.add_argument("--priority", default="normal", help="normal or high")
@@ -68,7 +70,8 @@ def register(cli) -> None:
     parser.add_argument("--job", metavar="J")
     parser.add_argument("--json", action="store_true")
 
-    parser = cli.subcommand("transcode", "cancel", cancel_transcode, "cancel a queued or running job")
+    parser = cli.subcommand("transcode", "cancel", cancel_transcode,
+                            "cancel a queued or running job")
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("job", metavar="JOB")
 

@@ -102,8 +102,8 @@ def recover_interrupted(database: Database) -> list[str]:
                 job.notes = [*job.notes, f"the worker stopped at {at} while a cancel was pending"]
                 job.finished_at = datetime.now(UTC)
             elif resumes < MAX_RESUMES:
-                unfinished = [q for q in job.qualities_requested
-                              if q not in job.completed_qualities and q not in job.skipped_qualities]
+                finished = {*job.completed_qualities, *job.skipped_qualities}
+                unfinished = [q for q in job.qualities_requested if q not in finished]
                 options.update(resume_count=resumes + 1, run_qualities=unfinished)
                 job.options = options
                 job.status = JobStatus.QUEUED.value

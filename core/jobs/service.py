@@ -50,7 +50,8 @@ class TranscodeService:
         wanted = parse_qualities(qualities)
         level = parse_priority(priority)
         if preset is not None and preset not in X264_PRESETS:
-            raise ValidationError(f"unknown preset {preset!r}: use one of {', '.join(X264_PRESETS)}")
+            raise ValidationError(
+                f"unknown preset {preset!r}: use one of {', '.join(X264_PRESETS)}")
         ffmpeg_path("ffmpeg")
         ffmpeg_path("ffprobe")
         with self._database.session() as session:
@@ -104,7 +105,8 @@ class TranscodeService:
         """Queue the latest job whose ``quality`` failed (or was cancelled) again, for that
         quality only; ``preset`` changes the x264 preset for this attempt."""
         if preset is not None and preset not in X264_PRESETS:
-            raise ValidationError(f"unknown preset {preset!r}: use one of {', '.join(X264_PRESETS)}")
+            raise ValidationError(
+                f"unknown preset {preset!r}: use one of {', '.join(X264_PRESETS)}")
         name = (quality or "").strip().lower()
         if name not in LADDER:
             raise ValidationError(f"unknown quality {quality!r}: retry 360p, 720p or 1080p")

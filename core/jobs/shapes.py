@@ -25,7 +25,8 @@ def start_json(job: TranscodeJobRow, duration: float) -> dict[str, Any]:
         "video_id": job.vod_id,
         "status": job.status,
         "progress": int(job.progress),
-        "estimated_time": format_duration_words(estimated_seconds(duration, job.qualities_requested)),
+        "estimated_time": format_duration_words(
+            estimated_seconds(duration, job.qualities_requested)),
         "qualities_requested": list(job.qualities_requested),
     }
 

@@ -57,9 +57,11 @@ def judge(image: Image.Image) -> FrameQuality:
     """Quality of ``image`` measured on a small grey copy (cheap for any source size)."""
     grey = image.convert("L")
     if grey.width > ANALYSIS_WIDTH:
-        grey = grey.resize((ANALYSIS_WIDTH, max(1, round(grey.height * ANALYSIS_WIDTH / grey.width))))
+        height = max(1, round(grey.height * ANALYSIS_WIDTH / grey.width))
+        grey = grey.resize((ANALYSIS_WIDTH, height))
     stats = ImageStat.Stat(grey)
-    edges = ImageStat.Stat(grey.filter(ImageFilter.FIND_EDGES).crop((1, 1, grey.width - 1, grey.height - 1)))
+    inner = (1, 1, grey.width - 1, grey.height - 1)  # the edge filter's border is noise
+    edges = ImageStat.Stat(grey.filter(ImageFilter.FIND_EDGES).crop(inner))
     return FrameQuality(mean_luma=stats.mean[0], contrast=stats.stddev[0],
                         sharpness=edges.stddev[0])
 

@@ -147,7 +147,7 @@ def run_ladder(spec: LadderSpec, *, progress: LadderProgress | None = None,
         for rung in spec.rungs:
             (work_dir / rung.quality).mkdir()
     except OSError as error:
-        raise MediaError(f"cannot write HLS output in {output}: {error.strerror or error}") from None
+        raise _unwritable(output, error) from None
     started = time.monotonic()
     try:
         _run_ffmpeg(build_command(spec, work_dir), spec, progress, cancel)
@@ -167,9 +167,13 @@ def run_ladder(spec: LadderSpec, *, progress: LadderProgress | None = None,
         result.seconds = time.monotonic() - started
         return result
     except OSError as error:
-        raise MediaError(f"cannot write HLS output in {output}: {error.strerror or error}") from None
+        raise _unwritable(output, error) from None
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def _unwritable(output: Path, error: OSError) -> MediaError:
+    return MediaError(f"cannot write HLS output in {output}: {error.strerror or error}")
 
 
 def _run_ffmpeg(args: list[str], spec: LadderSpec, progress: LadderProgress | None,

@@ -31,8 +31,11 @@ def on_grid(times: list[float], every: float, fps: float | None, *, covered: flo
     tolerance = 0.5 / fps
     origin = times[0]
     expected = int(covered // every) + 1
-    on_grid_times = {round((t - origin) / every) for t in times
-                     if abs((t - origin) / every - round((t - origin) / every)) * every <= tolerance}
+    on_grid_times = set()
+    for t in times:
+        slot = (t - origin) / every
+        if abs(slot - round(slot)) * every <= tolerance:
+            on_grid_times.add(round(slot))
     return len(on_grid_times) >= expected - 1 and origin <= tolerance
 
 

@@ -98,7 +98,8 @@ class ThumbnailService:
     # --- generating ----------------------------------------------------------------------
     def generate(
         self, vod_ref: str, timestamps: list[float] | None = None,
-        resolutions: list[str] | str | None = None, set_default: int | None = DEFAULT_THUMBNAIL_INDEX,
+        resolutions: list[str] | str | None = None,
+        set_default: int | None = DEFAULT_THUMBNAIL_INDEX,
         smart: bool = True, progress: Progress | None = None, cancel: CancelFlag | None = None,
     ) -> list[ThumbnailInfo]:
         with self._database.session() as session:
@@ -235,7 +236,8 @@ class ThumbnailService:
             vod = find_vod(session, vod_ref)
             row = _find_thumbnail(session, vod.id, thumbnail_ref)
             if row.is_default:
-                raise StateError("cannot delete the default thumbnail: set another as default first")
+                raise StateError(
+                    "cannot delete the default thumbnail: set another as default first")
             info = _info(row)
             session.delete(row)
             record_change(session, vod_id=vod.id, entity="thumbnail", entity_id=row.id,

@@ -101,7 +101,8 @@ def main() -> None:
           f"{statistics.median(ours_cpu) / statistics.median(base_cpu):.3f} (CPU: ours "
           f"{statistics.median(ours_cpu):.3f} s, baseline {statistics.median(base_cpu):.3f} s)")
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print("moments used: " + ", ".join(f"{t.timestamp:.2f}" for t in made if t.resolution == "small"))
+    used = [f"{t.timestamp:.2f}" for t in made if t.resolution == "small"]
+    print("moments used: " + ", ".join(used))
     database.close()
 
 

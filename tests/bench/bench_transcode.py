@@ -52,7 +52,8 @@ def video_options(rung, index: str = "") -> list[str]:
     suffix = f":{index}" if index != "" else ""
     kbps = rung.video_kbps
     return [f"-c:v{suffix}", "libx264", f"-b:v{suffix}", f"{kbps}k",
-            f"-maxrate:v{suffix}", f"{round(kbps * 1.07)}k", f"-bufsize:v{suffix}", f"{round(kbps * 1.5)}k"]
+            f"-maxrate:v{suffix}", f"{round(kbps * 1.07)}k",
+            f"-bufsize:v{suffix}", f"{round(kbps * 1.5)}k"]
 
 
 COMMON = ["-preset", "veryfast", "-profile:v", "high", "-g", str(GOP), "-keyint_min", str(GOP),
@@ -88,7 +89,8 @@ def run_separate(source: Path, out: Path) -> float:
 
 def run_single(source: Path, out: Path) -> float:
     split = "[0:v]split=3[a][b][c];" + ";".join(
-        f"[{label}]scale={r.width}:{r.height}[v{i}]" for i, (label, r) in enumerate(zip("abc", RUNGS)))
+        f"[{label}]scale={r.width}:{r.height}[v{i}]"
+        for i, (label, r) in enumerate(zip("abc", RUNGS)))
     command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(source),
                "-filter_complex", split]
     for i in range(3):
@@ -99,7 +101,8 @@ def run_single(source: Path, out: Path) -> float:
         command += video_options(rung, str(i))
     command += [*COMMON, "-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k", "-ac", "2", *HLS,
                 "-hls_segment_filename", str(out / "%v" / "seg_%05d.ts"),
-                "-var_stream_map", " ".join(f"v:{i},a:{i},name:{r.name}" for i, r in enumerate(RUNGS)),
+                "-var_stream_map",
+                " ".join(f"v:{i},a:{i},name:{r.name}" for i, r in enumerate(RUNGS)),
                 str(out / "%v" / "playlist.m3u8")]
     return timed(command)
 
