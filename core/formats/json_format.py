@@ -9,6 +9,7 @@ Errors name the line of the entry that is wrong.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from collections.abc import Iterable
@@ -121,8 +122,14 @@ class LinedList(list):
 
 def load_lined_json(text: str) -> object:
     text = text.lstrip("\ufeff")
+    newlines = [index for index, char in enumerate(text) if char == "\n"]
+
+    def line_of(offset: int) -> int:
+        return bisect.bisect_right(newlines, offset) + 1
+
     decoder = json.JSONDecoder()
-    decoder.parse_array = _lined_array  # type: ignore[assignment]
+    decoder.parse_array = (  # type: ignore[assignment]
+        lambda s_and_end, scan_once: _lined_array(s_and_end, scan_once, line_of))
     decoder.scan_once = scanner.py_make_scanner(decoder)  # the C scanner ignores parse_array
     try:
         return decoder.decode(text)
@@ -131,7 +138,7 @@ def load_lined_json(text: str) -> object:
                           line=error.lineno) from None
 
 
-def _lined_array(s_and_end, scan_once, _w=WHITESPACE.match):
+def _lined_array(s_and_end, scan_once, line_of, _w=WHITESPACE.match):
     """``json.decoder.JSONArray`` that also records where each item starts."""
     s, end = s_and_end
     values = LinedList()
@@ -140,7 +147,7 @@ def _lined_array(s_and_end, scan_once, _w=WHITESPACE.match):
     if s[end:end + 1] == "]":
         return values, end + 1
     while True:
-        values.lines.append(s.count("\n", 0, end) + 1)
+        values.lines.append(line_of(end))
         try:
             value, end = scan_once(s, end)
         except StopIteration as error:
