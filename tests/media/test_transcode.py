@@ -217,3 +217,22 @@ def test_variable_frame_rate_source_gets_constant_rate_and_a_regular_gop(
     assert gaps and all(abs(gap - 2.0) <= 0.15 for gap in gaps), keyframes
     (variant,) = check_master(status).playlists
     assert variant.stream_info.frame_rate > 0
+
+
+def test_hardware_encoder_failing_mid_run_restarts_with_libx264(context, clip, import_vod,
+                                                                monkeypatch):
+    """The trial encode passed (faked here: this machine has no NVIDIA card), but the real
+    run fails: the job restarts on libx264 and says so."""
+    from core.media import encoders
+
+    real_check = encoders.check_encoder
+    monkeypatch.setattr(encoders, "check_encoder", lambda name: encoders.EncoderCheck(name, True)
+                        if name == "h264_nvenc" else real_check(name))
+    if real_check("h264_nvenc").usable:
+        pytest.skip("this machine really has NVENC")
+    monkeypatch.setenv("VODSTUDIO_HW_ENCODER", "h264_nvenc")
+    vod_id = import_vod(clip)
+    status = run_job(context, context.transcodes.start(vod_id, "360p"))
+    assert status["status"] == "completed", status["error"]
+    assert status["encoder"] == "libx264"
+    assert any(note.startswith("h264_nvenc failed while encoding") for note in status["notes"])
