@@ -116,6 +116,8 @@ class UploadService:
             vod = find_vod(s, vod_ref)
             if vod.remote_id:
                 raise StateError(f"VOD {vod.id[:8]} is already on the platform as {vod.remote_id}")
+            if vod.status == "deleted":
+                raise StateError(f"VOD {vod.id[:8]} is deleted; it cannot be uploaded")
             path = Path(vod.file_path)
             try:
                 size = path.stat().st_size
