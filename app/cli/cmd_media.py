@@ -178,9 +178,7 @@ def retry_transcode(args, context) -> int:
 
 
 def run_queue(args, context) -> int:
-    from core.jobs.runner import JobRunner
-
-    runner = JobRunner(context.database, context.database.data_dir, context.settings)
+    runner = _runner(context)
     bars: dict[str, ProgressBar] = {}
 
     def show(status: dict) -> None:
@@ -197,10 +195,17 @@ def run_queue(args, context) -> int:
     return 0 if all(j["status"] != "failed" for j in jobs if j["job_id"] in bars) else 1
 
 
-def _run_with_progress(context, vod_id: str, job_id: str) -> dict:
+def _runner(context):
+    """A job runner for this terminal; it uses the transcode farm when one is configured
+    (the context's ``farm_executor``), else the local one-process ladder."""
     from core.jobs.runner import JobRunner
 
-    runner = JobRunner(context.database, context.database.data_dir, context.settings)
+    return JobRunner(context.database, context.database.data_dir, context.settings,
+                     executor=getattr(context, "farm_executor", None))
+
+
+def _run_with_progress(context, vod_id: str, job_id: str) -> dict:
+    runner = _runner(context)
     bar = ProgressBar(job_id)
 
     def show(status: dict) -> None:
