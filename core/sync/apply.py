@@ -86,7 +86,9 @@ def _upsert(s, vod_id: str, timeline: ChapterTimeline, rows: dict, links: dict,
         chapter = timeline.update(local_id, **fields)
         report.pulled["updated"] += 1
     else:
-        chapter = timeline.add(Chapter(id=local_id, source=ChapterSource.MANUAL, **fields))
+        source = ChapterSource.AI if remote.get("source") == "ai" else ChapterSource.MANUAL
+        chapter = timeline.add(Chapter(id=local_id, source=source,
+                                       confidence_score=remote.get("confidence_score"), **fields))
         rows[local_id] = ChapterRow(id=local_id, vod_id=vod_id)
         s.add(rows[local_id])
         report.pulled["created"] += 1
@@ -95,7 +97,7 @@ def _upsert(s, vod_id: str, timeline: ChapterTimeline, rows: dict, links: dict,
     row.start_time, row.end_time = chapter.start_time, chapter.end_time
     row.thumbnail_url, row.order, row.remote_id = chapter.thumbnail_url, chapter.order, item.remote_id
     if row.source is None:
-        row.source = chapter.source.value
+        row.source, row.confidence_score = chapter.source.value, chapter.confidence_score
     link = links.get(local_id)
     if link is None:
         link = SyncLink(entity="chapter", local_id=local_id, vod_id=vod_id)

@@ -24,6 +24,10 @@ def normalise(data: Any) -> Snapshot:
         "start_time": round(float(get("start_time")), 3),
         "end_time": round(float(get("end_time")), 3),
         "thumbnail_url": get("thumbnail_url") or None,
+        # Carried along for pulled chapters, not compared: the platform makes every pushed
+        # chapter "manual", so comparing the source would invent changes.
+        "source": str(get("source") or "manual"),
+        "confidence_score": get("confidence_score"),
     }
 
 

@@ -276,3 +276,17 @@ def test_requests_grow_with_changes_not_with_history(context, uploaded_vod, emul
     [report] = context.sync.sync(local)
     assert report.ok and report.pushed["created"] == 30
     assert report.requests == 2 + 30
+
+
+def test_ai_chapters_made_on_the_platform_arrive_as_ai_chapters(context, synced, emulator):
+    local, remote = synced
+    emulator.set_video(remote, transcript=[{"start": s, "end": s + 50, "text": f"topic {s}"}
+                                           for s in range(300, 500, 50)])
+    emulator.as_user().post(f"/api/v1/videos/{remote}/chapters/generate", json={}).raise_for_status()
+    [report] = context.sync.sync(local)
+    assert report.ok and report.pulled["created"] == 4
+    pulled = [c for c in context.chapters.list(local).chapters if c.start_time >= 300]
+    assert [c.source.value for c in pulled] == ["ai"] * 4
+    assert all(c.confidence_score == 0.9 for c in pulled)
+    [again] = context.sync.sync(local)
+    assert again.pushed == {"created": 0, "updated": 0, "deleted": 0}
