@@ -95,20 +95,23 @@ class UploadService:
         options = options or UploadOptions()
         options.validate()
         control = control or UploadControl()
-        self._platform_factory().close()  # refuse now, not after the transfer, if unconfigured
-        session_id, path, size = self._prepare(vod_ref, options, restart)
-        meter = ProgressMeter(size, progress)
-        tus = self._tus_factory()
+        platform = self._platform_factory()  # refuses now, not after the transfer, if unconfigured
         try:
-            result = self._transfer(session_id, path, size, tus, meter, control)
+            session_id, path, size = self._prepare(vod_ref, options, restart)
+            meter = ProgressMeter(size, progress)
+            tus = self._tus_factory()
+            try:
+                result = self._transfer(session_id, path, size, tus, meter, control)
+            finally:
+                tus.close()
+            if result.status != "uploaded":
+                return result
+            meter.update(size, "linking", force=True)
+            linked = self._link(session_id, result, platform)
+            meter.update(size, "done", force=True)
+            return linked
         finally:
-            tus.close()
-        if result.status != "uploaded":
-            return result
-        meter.update(size, "linking", force=True)
-        linked = self._link(session_id, result)
-        meter.update(size, "done", force=True)
-        return linked
+            platform.close()
 
     # --- steps ---------------------------------------------------------------------------
     def _prepare(self, vod_ref: str, options: UploadOptions, restart: bool) -> tuple[str, Path, int]:
@@ -236,11 +239,10 @@ class UploadService:
         meter.update(offset, result.status, force=True)
         return result
 
-    def _link(self, session_id: str, result: UploadResult) -> UploadResult:
+    def _link(self, session_id: str, result: UploadResult, client: PlatformClient) -> UploadResult:
         state = self._load(session_id)
         options = state.options or {}
         self._save(session_id, status="linking")
-        client = self._platform_factory()
         try:
             # The session id as idempotency key: re-linking after a lost answer gives back
             # the same VOD and post instead of a second post.
@@ -252,8 +254,6 @@ class UploadService:
         except PlatformError as error:
             self._save(session_id, error=str(error))
             raise
-        finally:
-            client.close()
         with self._database.session() as s:
             vod = s.get(Vod, state.vod_id)
             vod.remote_id, vod.remote_post_id = linked.vod.id, linked.post.id
