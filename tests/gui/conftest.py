@@ -21,8 +21,9 @@ def qapp_args():
     return ["vodstudio-tests"]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def themed(qapp):
+    # Once: an app-wide stylesheet change re-polishes every live widget.
     from ui.theme import apply_theme
 
     apply_theme(qapp)
@@ -46,10 +47,17 @@ def context(shared_context):
     return shared_context
 
 
-@pytest.fixture
-def vod(context, clip_factory):
+@pytest.fixture(scope="session")
+def shared_vod(shared_context, clip_factory):
     clip = clip_factory("gui.mp4", seconds=20, size="160x90", rate=10)
-    return context.vods.import_file(clip, title="GUI test VOD")
+    return shared_context.vods.import_file(clip, title="GUI test VOD")
+
+
+@pytest.fixture
+def vod(context, shared_vod):
+    """The editing VOD, with no chapters at the start of each test (probing once is enough)."""
+    context.chapters.replace_all(shared_vod.id, [])
+    return shared_vod
 
 
 @pytest.fixture

@@ -233,3 +233,21 @@ def test_filmstrip_loads_frames_lazily_for_the_visible_tiles(qtbot, monkeypatch,
     finally:
         view.close_editor()
         view.tasks.wait(10000)
+
+
+def test_dragging_past_the_edge_scrolls_and_keeps_drawing(editor, context, vod):
+    timeline = editor.timeline
+    timeline.snapping = False
+    timeline.zoom(4.0, 0)
+    visible_end = timeline.viewport.visible_end
+    start_x = x_of(timeline, 1.0)
+    QTest.mousePress(timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(start_x, LANE_Y))
+    for x in list(range(start_x, timeline.width(), 60)) + [timeline.width() + 40] * 12:
+        QTest.mouseMove(timeline, QPoint(x, LANE_Y))
+    QTest.mouseRelease(timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       QPoint(timeline.width() + 40, LANE_Y))
+    chapter = stored(context, vod.id)[0]
+    assert chapter.start_time == pytest.approx(1.0, abs=timeline.viewport.seconds_for_pixels(1))
+    assert chapter.end_time > visible_end
+    assert timeline.viewport.offset > 0

@@ -154,6 +154,7 @@ class TimelineWidget(QWidget):
             if abs(position.x() - start.x()) >= DRAG_START_PX:
                 self._begin_drag(hit)
         if self.drag is not None:
+            self._scroll_near_edges(position.x())
             seconds = self.viewport.x_to_time_clamped(position.x())
             self.drag.update(seconds, self.viewport.seconds_for_pixels(SNAP_PX))
             self.update()
@@ -215,6 +216,20 @@ class TimelineWidget(QWidget):
         super().leaveEvent(event)
 
     # --- helpers -------------------------------------------------------------------------
+    def _scroll_near_edges(self, x: float) -> None:
+        """Dragging past an edge scrolls the view, so a chapter can be drawn longer than the
+        visible part of a zoomed-in timeline."""
+        margin = 24.0
+        if x < margin:
+            step = x - margin
+        elif x > self.width() - margin:
+            step = x - (self.width() - margin)
+        else:
+            return
+        before = self.viewport.offset
+        self.viewport.scroll_by_pixels(step)
+        if self.viewport.offset != before:
+            self.view_changed.emit()
     def _begin_drag(self, hit) -> None:
         snapper = Snapper(playhead=self.playhead, sorted_sources=[self.index.edges, self.keyframes],
                           enabled=self.snapping)
