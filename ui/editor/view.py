@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from core.domain.chapters import ChapterTimeline
 from core.domain.errors import DomainError
 from core.domain.timefmt import format_time
-from core.timeline import ChapterIndex, MIN_CHAPTER_SECONDS
+from core.timeline import MIN_CHAPTER_SECONDS
 from ui.player import PlayerWidget
 from ui.tasks import TaskRunner, describe_error
 from ui.theme import icon
@@ -240,7 +240,7 @@ class EditorView(QWidget):
     def add_chapter_at_playhead(self):
         """M: a chapter from the playhead to the next chapter (or the end of the VOD)."""
         at = self.playhead()
-        index = ChapterIndex(self.timeline_model)
+        index = self.timeline.index
         inside = index.at(at)
         if inside is not None:
             self.show_message(f'The playhead is inside "{inside.title}": move it to a free spot',
@@ -279,13 +279,13 @@ class EditorView(QWidget):
                 self.timeline.update()
 
     def go_previous_chapter(self) -> None:
-        chapter = ChapterIndex(self.timeline_model).previous_before(self.playhead())
+        chapter = self.timeline.index.previous_before(self.playhead())
         if chapter is not None:
             self.seek(chapter.start_time)
             self.select_chapter(chapter.id)
 
     def go_next_chapter(self) -> None:
-        chapter = ChapterIndex(self.timeline_model).next_after(self.playhead())
+        chapter = self.timeline.index.next_after(self.playhead())
         if chapter is not None:
             self.seek(chapter.start_time)
             self.select_chapter(chapter.id)

@@ -99,7 +99,9 @@ class ChaptersPanel(QWidget):
             self.source.addItem(label, value)
         self.min_confidence = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2)
         self.min_confidence.setToolTip("Hide AI chapters below this confidence")
-        self.min_confidence.setPrefix("≥ ")
+        self.min_confidence.setPrefix("AI ≥ ")
+        self.min_confidence.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
+        self.min_confidence.setFixedWidth(86)
         filters.addWidget(self.search, 1)
         filters.addWidget(self.source)
         filters.addWidget(self.min_confidence)
@@ -126,6 +128,11 @@ class ChaptersPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.table.clicked.connect(self._row_clicked)
         layout.addWidget(self.table, 1)
+        self.empty_hint = QLabel("No chapters yet.\nDrag across the timeline to draw one, press M to add one\n"
+                                 "at the playhead, or let the AI tab propose them.",
+                                 objectName="EmptyState", alignment=Qt.AlignmentFlag.AlignCenter,
+                                 wordWrap=True)
+        layout.addWidget(self.empty_hint, 1)
         self.count_label = QLabel(objectName="Muted")
         layout.addWidget(self.count_label)
 
@@ -175,6 +182,8 @@ class ChaptersPanel(QWidget):
         self.model.set_chapters(shown)
         self._syncing = False
         hidden = len(timeline) - len(shown)
+        self.table.setVisible(bool(len(timeline)))
+        self.empty_hint.setVisible(not len(timeline))
         self.count_label.setText(f"{len(timeline)} chapters" + (f" · {hidden} hidden by filters"
                                                                  if hidden else ""))
         self._select_row(self.host.selected_chapter_id())
