@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 import traceback
 from collections.abc import Callable
@@ -11,6 +12,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from .panel_api import TaskFunction
+
+log = logging.getLogger(__name__)
 
 
 class _Signals(QObject):
@@ -49,14 +52,17 @@ class Task(QObject):
     def _done(self, result: Any) -> None:
         self._running = False
         if self._on_done:
-            self._on_done(result)
+            _deliver(self._on_done, result)
         self.finished.emit(self)
 
     @Slot(object)
     def _failed(self, error: BaseException) -> None:
         self._running = False
+        if not isinstance(error, _expected_errors()):
+            log.error("background task %r failed:\n%s", self.label or self.id,
+                      getattr(error, "__traceback_text__", repr(error)))
         if self._on_error:
-            self._on_error(error)
+            _deliver(self._on_error, error)
         else:
             self._report_error(error)
         self.finished.emit(self)
@@ -65,7 +71,23 @@ class Task(QObject):
     def _progress(self, fraction: float | None, text: str) -> None:
         self.fraction, self.text = fraction, text
         if self._on_progress:
-            self._on_progress(fraction, text)
+            _deliver(self._on_progress, fraction, text)
+
+
+def _deliver(callback, *args) -> None:
+    """Call back into a widget, unless it was closed while the work ran (its C++ side is
+    gone; the result is simply no longer wanted)."""
+    try:
+        callback(*args)
+    except RuntimeError as error:
+        if "already deleted" not in str(error):
+            raise
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    from core.domain.errors import DomainError
+
+    return (DomainError,)
 
 
 class _Runnable(QRunnable):

@@ -157,3 +157,33 @@ def test_cards_show_the_sync_state_of_uploaded_vods(qtbot, window, context, clip
     row = _titles(window).index("Uploaded stream")
     # the import is still in the outbox, so the platform copy is behind: "changed"
     assert window.library.model.item(row).data(VOD_ROLE)["badges"] == ["ready", "changed"]
+
+
+def test_results_for_a_closed_widget_are_dropped_and_errors_reported(qtbot, themed):
+    import threading
+
+    from PySide6.QtWidgets import QLabel
+
+    from core.domain.errors import ValidationError
+    from ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    label = QLabel()
+    release = threading.Event()
+    runner.run_task(lambda progress, cancel: release.wait(10) and "late", on_done=label.setText)
+    label.deleteLater()
+    qtbot.wait(50)  # the label is gone before the work finishes
+    release.set()
+    qtbot.waitUntil(lambda: not runner.active, timeout=10000)
+    errors = []
+    runner.error.connect(errors.append)
+    runner.run_task(lambda progress, cancel: (_ for _ in ()).throw(ValidationError("bad range")))
+    qtbot.waitUntil(lambda: bool(errors), timeout=10000)
+    assert errors == ["bad range"]
+    seen = []
+    handle = runner.run_task(lambda progress, cancel: (progress(0.5, "half"), cancel.wait(10),
+                                                       cancel.is_set())[-1],
+                             on_done=seen.append, on_progress=lambda f, t: seen.append((f, t)))
+    qtbot.waitUntil(lambda: (0.5, "half") in seen, timeout=10000)
+    handle.cancel()
+    qtbot.waitUntil(lambda: True in seen, timeout=10000)

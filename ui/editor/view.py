@@ -165,7 +165,7 @@ class EditorView(QWidget):
         self.show_message(f"Playing {path}")
 
     def show_message(self, text: str, error: bool = False) -> None:
-        self.messages.append((text, error))
+        self.messages = [*self.messages[-49:], (text, error)]
         self.message.emit(text, error)
 
     def reload_chapters(self) -> None:
