@@ -82,7 +82,7 @@ def grab_frames(path: str, start: float, *, count: int, every: float = 0.0,
         filters.insert(0, f"fps=1/{every}:round=down")
     if width:
         filters.append(f"scale={width}:-2")
-    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error",
+    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-threads", "1",
             "-ss", f"{max(0.0, start):.3f}", "-i", path, "-map", "0:v:0",
             "-vf", ",".join(filters), "-frames:v", str(count),
             "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
@@ -100,7 +100,7 @@ _PTS_TIME = re.compile(r"pts_time:\s*(-?[0-9.]+)")
 def grab_keyframe(path: str, seconds: float) -> tuple[float, Image.Image] | None:
     """The keyframe at or before ``seconds`` and its time: one decoded frame instead of a
     whole GOP, for moments that only need to be near a time (the default 20..80 %)."""
-    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-copyts",
+    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-copyts", "-threads", "1",
             "-noaccurate_seek", "-ss", f"{max(0.0, seconds):.3f}", "-i", path, "-map", "0:v:0",
             "-vf", f"showinfo,{_SQUARE_PIXELS}", "-frames:v", "1",
             "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
@@ -113,6 +113,34 @@ def grab_keyframe(path: str, seconds: float) -> tuple[float, Image.Image] | None
     if not images:
         return None
     return (float(found.group(1)) if found else seconds), images[0]
+
+
+def grab_keyframes(path: str, times: list[float]) -> list[tuple[float, Image.Image]] | None:
+    """``grab_keyframe`` for several times in ONE ffmpeg process (one start-up, one probe
+    of the file instead of one per time); ``None`` when that fails, so the caller can fall
+    back to one grab per time."""
+    if not times:
+        return []
+    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-copyts"]
+    for seconds in times:
+        args += ["-threads", "1", "-noaccurate_seek", "-ss", f"{max(0.0, seconds):.3f}",
+                 "-i", path]
+    chains = [f"[{i}:v:0]trim=end_frame=1,showinfo@k{i},{_SQUARE_PIXELS},setpts=N/TB[f{i}]"
+              for i in range(len(times))]
+    joined = "".join(f"[f{i}]" for i in range(len(times)))
+    # passthrough: the joined frames carry made-up times, which must not make ffmpeg drop one.
+    args += ["-filter_complex", ";".join(chains) + f";{joined}concat=n={len(times)}:v=1:a=0",
+             "-fps_mode", "passthrough", "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
+    result = run_capture(args, timeout=FRAME_TIMEOUT_SECONDS)
+    images = _split_ppm(result.stdout) if result.returncode == 0 else []
+    if len(images) != len(times):
+        return None
+    log = result.stderr.decode("utf-8", "replace")
+    found = []
+    for index, (seconds, image) in enumerate(zip(times, images)):
+        match = re.search(rf"showinfo@k{index} @ [^\]]*\] n:\s*0 .*?pts_time:\s*(-?[0-9.]+)", log)
+        found.append((float(match.group(1)) if match else seconds, image))
+    return found
 
 
 _PPM_HEADER = re.compile(rb"P6\s+(\d+)\s+(\d+)\s+(\d+)\s")

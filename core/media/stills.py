@@ -28,15 +28,16 @@ class PickedFrame:
 
 
 def pick_frame(path: str, seconds: float, *, smart: bool, last_frame: float,
-               window: tuple[float, float] | None = None, near: float = 0.0) -> PickedFrame:
+               window: tuple[float, float] | None = None, near: float = 0.0,
+               keyframe: tuple[float, Image.Image] | None = None) -> PickedFrame:
     """The frame at ``seconds`` (with ``near`` > 0, the keyframe at or before it when it is
     at most ``near`` seconds earlier: one decoded frame instead of a GOP); with ``smart``, a
     better one nearby when it is black, near-uniform or blurry. ``window`` bounds where a
-    replacement may come from."""
+    replacement may come from. ``keyframe`` is that keyframe when already grabbed."""
     at = min(max(0.0, seconds), last_frame)
     image = None
     if near > 0:
-        keyframe = grab_keyframe(path, at)
+        keyframe = keyframe or grab_keyframe(path, at)
         if keyframe is not None and 0 <= at - keyframe[0] <= near:
             at, image = min(max(0.0, round(keyframe[0], 3)), last_frame), keyframe[1]
     image = image or grab_frame(path, at) or grab_frame(path, max(0.0, last_frame - 0.05))

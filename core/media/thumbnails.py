@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,7 +33,7 @@ from core.store.models import ThumbnailRow, new_id
 from core.store.outbox import record_change
 
 from .errors import MediaCancelled
-from .frames import last_frame_time
+from .frames import grab_keyframes, last_frame_time
 from .sources import ready_vod
 from .tools import ffmpeg_path
 from .stills import letterboxed, pick_frame, write_stills
@@ -128,7 +128,8 @@ class ThumbnailService:
                 bound, wanted = duration, moments[index]
             approximate = timestamps is None and moments[index] is not None
             pick = pick_frame(path, wanted, smart=smart, last_frame=bound,
-                              near=duration * KEYFRAME_NEAR_FRACTION if approximate else 0.0)
+                              near=duration * KEYFRAME_NEAR_FRACTION if approximate else 0.0,
+                              keyframe=keyframes.get(index))
             image = pick.image
             # Largest first, each size from the one before: the sizes share one aspect
             # ratio, so a letterboxed picture scales down to the next exactly, and cheaper.
@@ -147,10 +148,20 @@ class ThumbnailService:
                     webp_size_bytes=webp.stat().st_size, batch_index=index,
                 ))
 
+        keyframes: dict[int, tuple] = {}
         try:
             done = 0
             with ThreadPoolExecutor(max_workers=min(PARALLEL_GRABS, len(moments))) as pool:
-                for _ in pool.map(work, range(len(moments))):
+                # The last frame (100 %) needs its own probe: start it first, in parallel.
+                futures = [pool.submit(work, i) for i, m in enumerate(moments) if m is None]
+                if timestamps is None:
+                    # The default 20..80 % keyframes, all from one ffmpeg process.
+                    approximate = [i for i, m in enumerate(moments) if m is not None]
+                    grabbed = grab_keyframes(path, [moments[i] for i in approximate]) or []
+                    keyframes.update(zip(approximate, grabbed))
+                futures += [pool.submit(work, i) for i, m in enumerate(moments) if m is not None]
+                for future in as_completed(futures):
+                    future.result()
                     done += 1
                     report(done / len(moments), f"thumbnail {done} of {len(moments)}")
             if cancel is not None and cancel.is_set():

@@ -212,3 +212,16 @@ def test_cli_generate_list_default_delete(run_cli, clip_factory, import_vod):
     missing = run_cli("thumbnails", "generate", vod_id, "--at", "1",
                       env={"PATH": "/nonexistent"})
     assert missing.code == 1 and "was not found on PATH" in missing.stderr
+
+
+def test_default_moments_use_nearby_keyframes_from_one_batch(context, clip_factory, import_vod):
+    """With a keyframe on every frame, each default moment is the keyframe at or just
+    before its time (grabbed in one ffmpeg run); each is a different picture."""
+    all_intra = clip_factory("intra.mp4", seconds=5, extra=["-g", "1"])
+    vod_id = import_vod(all_intra)
+    thumbs = context.thumbnails.generate(vod_id, resolutions="small", smart=False)
+    assert len(thumbs) == 5
+    for thumb in thumbs[:4]:
+        assert thumb.requested_timestamp - 0.05 <= thumb.timestamp <= thumb.requested_timestamp
+    pictures = {Path(t.jpeg_path).read_bytes() for t in thumbs}
+    assert len(pictures) == 5
