@@ -192,3 +192,33 @@ def test_cancelling_a_running_transcode(qtbot, context, clip_factory, themed):
     finally:
         view.close_editor()
         stop_job_bridge(context)
+
+
+@pytest.mark.media
+def test_a_failed_quality_can_be_retried_from_the_panel(qtbot, themed, context, clip_factory, tmp_path):
+    import shutil
+
+    from ui.editor import EditorView
+    from ui.jobs_bridge import stop_job_bridge
+
+    original = clip_factory("retry.mp4", seconds=2, size="640x360", rate=15)
+    source = tmp_path / "retry-source.mp4"
+    shutil.copy(original, source)
+    vod = context.vods.import_file(source, title="Retry me")
+    context.transcodes.start(vod.id, ["360p"])
+    source.write_bytes(b"not a video any more")  # breaks before the runner gets to it
+    view = EditorView(context, vod.id)  # the panel finds the queued job and runs it
+    qtbot.addWidget(view)
+    try:
+        panel = view.panels["Transcode"]
+        qtbot.waitUntil(lambda: panel.job["status"] == "failed", timeout=60000)
+        row = panel.rows["360p"]
+        assert row.state.text() == "failed" and not row.retry_button.isHidden()
+        assert panel.error_label.text()
+        shutil.copy(original, source)  # the user put the file back
+        row.retry_button.click()
+        qtbot.waitUntil(lambda: panel.job["status"] == "completed", timeout=120000)
+        assert row.bar.value() == 100 and row.retry_button.isHidden()
+    finally:
+        view.close_editor()
+        stop_job_bridge(context)
