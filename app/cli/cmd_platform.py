@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import sys
 import time
@@ -205,7 +206,7 @@ def resolve(args, context) -> int:
     resolved = context.sync.resolve(args.vod, args.chapter, args.keep)
     print(f"Keeping the {args.keep} version of chapter {resolved.chapter_id}.")
     if not args.no_sync:
-        return sync(type("A", (), {"vod": args.vod, "json": False})(), context)
+        return sync(argparse.Namespace(vod=args.vod, json=False), context)
     return 0
 
 

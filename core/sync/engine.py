@@ -20,7 +20,7 @@ from core.library.vods import find_vod
 from core.platform.client import PlatformClient
 from core.platform.errors import PlatformAuthError, PlatformError, PlatformNotFoundError
 from core.store.db import Database
-from core.store.models import OutboxEntry, SyncLink, Vod, utcnow
+from core.store.models import ChapterRow, OutboxEntry, SyncLink, Vod, new_id, utcnow
 
 from .apply import apply_pulls
 from .conflicts import ChapterConflict, list_conflicts, resolve_conflict
@@ -97,8 +97,6 @@ class SyncService:
         """Pair local chapters, links and remote chapters into items, adopting remote chapters
         that match an unlinked local one (same title and times, or the intent of a create
         whose answer was lost), and decide each item."""
-        from core.store.models import ChapterRow
-
         remote = {r.id: normalise(r) for r in remote_chapters}
         items: list[Item] = []
         with self._database.session() as s:
@@ -205,8 +203,6 @@ class SyncService:
             report.pushed["updated"] += 1
 
     def _linked(self, local_id: str, remote_chapter) -> None:
-        from core.store.models import ChapterRow
-
         with self._database.session() as s:
             link = _link(s, local_id)
             link.remote_id, link.base_snapshot = remote_chapter.id, normalise(remote_chapter)
@@ -223,8 +219,6 @@ class SyncService:
 
     def _conflict(self, vod_id: str, item: Item, reason: str, remote_gone: bool = False,
                   retry: bool = False) -> None:
-        from core.store.models import new_id
-
         with self._database.session() as s:
             link = _link(s, item.local_id) if item.local_id else None
             if link is None:
