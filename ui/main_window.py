@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
         self.toast = Toast(self)
         self._build_menus()
         self._build_status_bar()
+        self._restore_geometry()
         if context is not None:
             self.attach_context(context)
 
@@ -257,7 +258,17 @@ class MainWindow(QMainWindow):
             info["Data folder"] = str(self.context.data_dir)
         AboutDialog(info, self).open()
 
+    def _restore_geometry(self) -> None:
+        from PySide6.QtCore import QSettings
+
+        saved = QSettings("VOD Studio", "vodstudio").value("window/geometry")
+        if saved is not None:
+            self.restoreGeometry(saved)
+
     def closeEvent(self, event) -> None:  # noqa: N802
+        from PySide6.QtCore import QSettings
+
+        QSettings("VOD Studio", "vodstudio").setValue("window/geometry", self.saveGeometry())
         from .jobs_bridge import stop_job_bridge
 
         self.tasks.cancel_all()

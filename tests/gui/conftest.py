@@ -21,6 +21,16 @@ def qapp_args():
     return ["vodstudio-tests"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_qsettings(tmp_path_factory):
+    # Window geometry and the chosen data dir go to a throw-away folder, not ~/.config.
+    from PySide6.QtCore import QSettings
+
+    folder = str(tmp_path_factory.mktemp("qsettings"))
+    for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(kind, QSettings.Scope.UserScope, folder)
+
+
 @pytest.fixture(scope="session")
 def themed(qapp):
     # Once: an app-wide stylesheet change re-polishes every live widget.

@@ -222,3 +222,18 @@ def test_a_failed_quality_can_be_retried_from_the_panel(qtbot, themed, context, 
     finally:
         view.close_editor()
         stop_job_bridge(context)
+
+
+@pytest.mark.media
+def test_chapter_thumbnails_show_in_the_list(qtbot, editor, context, vod):
+    context.chapters.add(vod.id, title="Opening", start_time=0, end_time=6)
+    context.chapters.add(vod.id, title="Middle", start_time=8, end_time=14)
+    editor.reload_chapters()
+    panel = editor.panels["Thumbnails"]
+    panel.chapters_button.click()
+    qtbot.waitUntil(lambda: panel.task is None, timeout=60000)
+    chapters = context.chapters.list(vod.id).chapters
+    assert all(c.thumbnail_url and c.thumbnail_url.startswith("file:") for c in chapters)
+    model = editor.panels["Chapters"].model
+    icon = model.data(model.index(0, 1), Qt.ItemDataRole.DecorationRole)
+    assert icon is not None and not icon.isNull()

@@ -125,9 +125,18 @@ class EditorView(QWidget):
             button.setEnabled(False)
             button.clicked.connect(slot)
             signal.connect(button.setEnabled)
+            self.undo_stack.indexChanged.connect(
+                lambda _i, b=button, n=name: b.setToolTip(self._undo_tip(n)))
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             row.addWidget(button)
         return bar
+
+    def _undo_tip(self, which: str) -> str:
+        if which == "undo":
+            text = self.undo_stack.undoText()
+            return f"Undo {text} (Ctrl+Z)" if text else "Nothing to undo"
+        text = self.undo_stack.redoText()
+        return f"Redo {text} (Ctrl+Shift+Z)" if text else "Nothing to redo"
 
     def _install_shortcuts(self) -> None:
         bindings = {

@@ -7,8 +7,8 @@ message under the field instead of a dialog.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
@@ -26,6 +26,7 @@ class ChapterTableModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.chapters: list[Chapter] = []
+        self._icons: dict[str, QIcon] = {}
 
     def set_chapters(self, chapters: list[Chapter]) -> None:
         self.beginResetModel()
@@ -59,6 +60,8 @@ class ChapterTableModel(QAbstractTableModel):
                 score = chapter.confidence_score
                 return "AI" + (f" {score:.0%}" if score is not None else "")
             return "manual"
+        if role == Qt.ItemDataRole.DecorationRole and column == 1 and chapter.thumbnail_url:
+            return self._icon(chapter.thumbnail_url)
         if role == Qt.ItemDataRole.ForegroundRole and column == 4:
             return QColor(COLORS["ai"] if chapter.source == ChapterSource.AI else COLORS["muted"])
         if role == Qt.ItemDataRole.ForegroundRole and column in (0, 2, 3):
@@ -68,6 +71,17 @@ class ChapterTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return chapter.id
         return None
+
+    def _icon(self, url: str) -> QIcon | None:
+        """The chapter's thumbnail, loaded when its row is first shown (visible rows only)."""
+        found = self._icons.get(url)
+        if found is None:
+            path = QUrl(url).toLocalFile() if url.startswith("file:") else ""
+            image = QPixmap(path) if path else QPixmap()
+            found = QIcon(image.scaledToHeight(36, Qt.TransformationMode.SmoothTransformation)) \
+                if not image.isNull() else QIcon()
+            self._icons[url] = found
+        return found if not found.isNull() else None
 
     def row_of(self, chapter_id: str | None) -> int | None:
         for row, chapter in enumerate(self.chapters):
@@ -122,6 +136,7 @@ class ChaptersPanel(QWidget):
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setIconSize(QSize(64, 36))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -50,8 +50,13 @@ class ThumbnailsPanel(QWidget):
         self.sizes = QComboBox(toolTip="Resolutions to make")
         for label, names in RESOLUTION_CHOICES:
             self.sizes.addItem(label, names)
+        self.chapters_button = QPushButton(icon("chapters"), "")
+        self.chapters_button.setToolTip("One thumbnail per chapter, picked near its start "
+                                        "(saved as each chapter's thumbnail)")
+        self.chapters_button.clicked.connect(self.generate_for_chapters)
         row.addWidget(self.generate_button)
         row.addWidget(self.playhead_button)
+        row.addWidget(self.chapters_button)
         row.addWidget(self.sizes, 1)
         layout.addLayout(row)
 
@@ -185,6 +190,25 @@ class ThumbnailsPanel(QWidget):
         self.task = self.host.tasks.run_task(work, on_done=self._generated, on_error=self._failed,
                                              on_progress=self._progress, label="Making thumbnails")
 
+    def generate_for_chapters(self) -> None:
+        if self.task is not None:
+            return
+        service, vod_id = self.service, self.host.vod_id
+
+        def work(progress, cancel):
+            return service.generate_for_chapters(vod_id, progress=progress, cancel=cancel)
+
+        def done(chapters) -> None:
+            self.task = None
+            self._set_busy(False)
+            self.host.reload_chapters()
+            self.host.show_message(f"{len(chapters)} chapter thumbnails ready")
+
+        self._set_busy(True)
+        self.task = self.host.tasks.run_task(work, on_done=done, on_error=self._failed,
+                                             on_progress=self._progress,
+                                             label="Making chapter thumbnails")
+
     def _progress(self, fraction, text: str) -> None:
         self.progress.setRange(0, 1000 if fraction is not None else 0)
         if fraction is not None:
@@ -212,6 +236,7 @@ class ThumbnailsPanel(QWidget):
             widget.setVisible(busy)
         self.generate_button.setEnabled(not busy)
         self.playhead_button.setEnabled(not busy)
+        self.chapters_button.setEnabled(not busy)
         if busy:
             self.progress.setRange(0, 0)
             self.progress_label.setText("starting…")
