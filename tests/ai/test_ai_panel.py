@@ -71,9 +71,13 @@ def make_panel(qtbot, context):
         return panel, host
 
     yield make
+    # Deterministic teardown: workers finish, then the undo stack (whose commands point at
+    # the host) is cleared, before Qt and Python free anything.
     for host in hosts:
         host.tasks.cancel_all()
-        host.tasks.wait(10_000)
+        assert host.tasks.wait(10_000)
+        qtbot.wait(10)
+        host.undo_stack.clear()
 
 
 def stored(context, vod_id):
@@ -111,6 +115,37 @@ def test_import_view_and_seek(qtbot, context, long_clip, labelled, tmp_path, mak
     panel.transcript_view.setCurrentRow(5)
     qtbot.keyClick(panel.transcript_view, Qt.Key.Key_Return)
     assert host.seeks[-1] == labelled.segments[5].start
+
+
+def test_drop_a_transcript_file(qtbot, context, long_clip, labelled, tmp_path, make_panel):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    vod = context.vods.import_file(long_clip)
+    panel, host = make_panel(vod.id)
+    path = tmp_path / "dropped.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:03,000\ndropped words\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    enter = QDragEnterEvent(panel.rect().center(), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(panel, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(panel.rect().center()), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(panel, drop)
+    assert panel.transcript_view.count() == 1
+    assert panel.transcript_view.item(0).text() == "[0:01] dropped words"
+    video = QMimeData()
+    video.setUrls([QUrl.fromLocalFile(str(long_clip))])
+    refused = QDragEnterEvent(panel.rect().center(), Qt.DropAction.CopyAction, video,
+                              Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    refused.ignore()
+    QApplication.sendEvent(panel, refused)
+    assert not refused.isAccepted()
+    del enter, drop, refused  # events go before the mime data they point at
+    del mime, video
 
 
 def test_generate_repairs_and_undo_as_one_step(qtbot, context, online, vod_with_transcript, make_panel):
