@@ -56,11 +56,12 @@ class PlatformClient:
             "cloudflare_video_id": cloudflare_video_id, "title": title, "description": description,
             "visibility": visibility, "group_id": group_id, "content_warning": content_warning,
             "is_nsfw": is_nsfw}.items() if v is not None}
-        # With an idempotency key the server answers a repeat with the first result, so a
-        # lost answer can be asked again; without one, the POST is never repeated blindly.
+        # Never repeated automatically after an ambiguous failure (the page documents no
+        # idempotency). The key lets a server that honours it answer a deliberate repeat (the
+        # user running upload again) with the first result instead of a second post.
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         return self.http.request("POST", "/api/v1/vod/upload", json=body, headers=headers,
-                                     idempotent=idempotency_key is not None, expected=(200, 201),
+                                     idempotent=False, expected=(200, 201),
             parse=lambda r: self._parse(r, VodUploadResult))
 
     def get_vod(self, vod_id: str) -> RemoteVod:

@@ -253,6 +253,11 @@ class UploadService:
                 is_nsfw=options.get("is_nsfw"), idempotency_key=session_id)
         except PlatformError as error:
             self._save(session_id, error=str(error))
+            if error.ambiguous:
+                raise type(error)(
+                    f"{error} — the platform may have created the post anyway; running the "
+                    "upload again re-sends the same request id instead of uploading again",
+                    status=error.status, ambiguous=True) from None
             raise
         with self._database.session() as s:
             vod = s.get(Vod, state.vod_id)

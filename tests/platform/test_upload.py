@@ -136,11 +136,19 @@ def test_patch_faults_resume_from_the_servers_offset(fault, context, platform_en
     assert tus.server.uploads[result.media_id].sha256() == sha(random_file)
 
 
-def test_lost_link_answer_does_not_create_a_second_post(context, platform_env, local_vod,
-                                                        emulator):
+def test_lost_link_answer_is_not_repeated_and_a_rerun_does_not_post_twice(
+        context, platform_env, local_vod, emulator, tus):
+    from core.platform.errors import PlatformServerError
+
     emulator.fault(kind="status", status=500, method="POST", path="/vod/upload", after=True)
+    with pytest.raises(PlatformServerError, match="may have created the post"):
+        context.uploads.upload(local_vod, UploadOptions(chunk_size=CHUNK))
+    assert len(emulator.requests("POST", "/vod/upload")) == 1  # never repeated blindly
+    assert context.uploads.session(local_vod).status == "linking"
+    sent = tus.stats()["bytes_received"]
     result = context.uploads.upload(local_vod, UploadOptions(chunk_size=CHUNK))
     assert result.status == "completed"
+    assert tus.stats()["bytes_received"] == sent  # the file was not sent again
     assert len(emulator.requests("POST", "/vod/upload")) == 2
     assert [v["id"] for v in emulator.http.get("/_control/videos").json()] == [result.remote_vod_id]
 
