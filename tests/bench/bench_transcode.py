@@ -37,13 +37,13 @@ GOP = FPS * 2
 RUNGS = [LADDER[q] for q in ("360p", "720p", "1080p")]
 
 
-def make_source(path: Path, seconds: int, bitrate: str) -> Path:
+def make_source(path: Path, seconds: int, bitrate: str, preset: str = "ultrafast") -> Path:
     if path.exists():
         return path
     subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
                     "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate={FPS}:duration={seconds}",
                     "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
-                    "-c:v", "libx264", "-preset", "ultrafast", "-b:v", bitrate, "-g", str(GOP),
+                    "-c:v", "libx264", "-preset", preset, "-b:v", bitrate, "-g", str(GOP),
                     "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", str(path)], check=True)
     return path
 
@@ -137,10 +137,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--keep", help="folder to keep sources and outputs in")
+    parser.add_argument("--source-preset", default="ultrafast",
+                        help="x264 preset of the generated source (veryfast is closer to an "
+                        "OBS recording: CABAC and B-frames make it costlier to decode)")
+    parser.add_argument("--skip-remux", action="store_true", help="skip measurement (d)")
     args = parser.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-transcode-"))
     work.mkdir(parents=True, exist_ok=True)
-    source = make_source(work / f"src_{args.seconds}s_12M.mp4", args.seconds, "12M")
+    source = make_source(work / f"src_{args.seconds}s_12M_{args.source_preset}.mp4",
+                         args.seconds, "12M", args.source_preset)
     for name in ("a", "b", "c", "d"):
         shutil.rmtree(work / name, ignore_errors=True)
 
@@ -152,7 +157,8 @@ def main() -> None:
     cpu_b, cpu = cpu_seconds() - cpu, cpu_seconds()
     c, renditions = run_ours(source, work / "c")
     cpu_c = cpu_seconds() - cpu
-    print(f"source: {args.seconds} s 1920x1080 {FPS} fps, ladder 360p+720p+1080p, libx264 veryfast")
+    print(f"source: {args.seconds} s 1920x1080 {FPS} fps (x264 {args.source_preset}, 12 Mb/s), "
+          "ladder 360p+720p+1080p, libx264 veryfast")
     print(f"(a) three separate runs : {a:7.2f} s")
     print(f"(b) hand-written single : {b:7.2f} s")
     print(f"(c) VOD Studio ladder   : {c:7.2f} s  (methods: "
@@ -169,6 +175,8 @@ def main() -> None:
               f"(target <= 0.005)  avg {ours.average_bandwidth / 1000:.0f} kb/s, "
               f"peak {ours.peak_bandwidth / 1000:.0f} kb/s")
 
+    if args.skip_remux:
+        return
     fitting = make_source(work / f"src_{args.seconds}s_4500k.mp4", args.seconds, "4500k")
     d, remuxed = run_ours(fitting, work / "d", qualities=("1080p",))
     single_a = timed(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(fitting),
