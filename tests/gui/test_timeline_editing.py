@@ -78,13 +78,15 @@ def test_snapping_to_the_playhead(editor, context, vod):
     assert stored(context, vod.id)[0].end_time == pytest.approx(9.0)
 
 
-def test_undo_and_redo_with_shortcuts(editor, context, vod):
+def test_undo_and_redo_with_shortcuts(qtbot, editor, context, vod):
     timeline = editor.timeline
     timeline.snapping = False
     drag(timeline, 2.0, 6.0)
     chapter = stored(context, vod.id)[0]
+    assert editor.undo_button.toolTip() == "Undo Add Chapter 1 (Ctrl+Z)"
     QTest.keyClick(timeline, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert stored(context, vod.id) == []
+    qtbot.waitUntil(lambda: editor.redo_button.toolTip() == "Redo Add Chapter 1 (Ctrl+Shift+Z)")
     assert len(timeline.index) == 0
     QTest.keyClick(timeline, Qt.Key.Key_Z,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget,
@@ -115,6 +115,7 @@ class EditorView(QWidget):
             details.append(f"{self.vod.fps:g} fps")
         row.addWidget(QLabel("  ·  ".join(details), objectName="Muted"))
         row.addStretch(1)
+        buttons = []
         for name, tip, slot, signal in (
             ("undo", "Undo (Ctrl+Z)", self.undo_stack.undo, self.undo_stack.canUndoChanged),
             ("redo", "Redo (Ctrl+Shift+Z)", self.undo_stack.redo, self.undo_stack.canRedoChanged),
@@ -125,10 +126,10 @@ class EditorView(QWidget):
             button.setEnabled(False)
             button.clicked.connect(slot)
             signal.connect(button.setEnabled)
-            self.undo_stack.indexChanged.connect(
-                lambda _i, b=button, n=name: b.setToolTip(self._undo_tip(n)))
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             row.addWidget(button)
+            buttons.append(button)
+        self.undo_button, self.redo_button = buttons
         return bar
 
     def _undo_tip(self, which: str) -> str:
@@ -180,6 +181,13 @@ class EditorView(QWidget):
     def reload_chapters(self) -> None:
         self.timeline_model = self.context.chapters.timeline(self.vod_id)
         self._publish_chapters()
+        # The stack moves its index only after a command's undo/redo returns.
+        QTimer.singleShot(0, self, self._update_undo_tips)
+
+    def _update_undo_tips(self) -> None:
+        """After every push, undo and redo: the buttons say what they would do."""
+        self.undo_button.setToolTip(self._undo_tip("undo"))
+        self.redo_button.setToolTip(self._undo_tip("redo"))
 
     def selected_chapter_id(self) -> str | None:
         return self.timeline.selected_id
@@ -202,6 +210,7 @@ class EditorView(QWidget):
             self.show_message(str(error), error=True)
             return None
         self.undo_stack.push(ServiceCommand(text, do, undo, self.reload_chapters, self._undo_failed))
+        self._update_undo_tips()
         return result
 
     def _undo_failed(self, error: BaseException) -> None:
