@@ -75,7 +75,7 @@ def complete(client: openai.OpenAI, messages: list[dict], config: ModelConfig, *
             raise translate_error(error, config.model, config.timeout, client.base_url) from None
         except openai.OpenAIError as error:
             raise translate_error(error, config.model, config.timeout, client.base_url) from None
-        return _completion(response, config)
+        return _completion(response)
 
 
 @contextlib.contextmanager
@@ -115,7 +115,7 @@ def translate_error(error: openai.OpenAIError, model: str, timeout: float | None
     return AiServiceError(f"the model request failed: {type(error).__name__}")
 
 
-def _completion(response, config: ModelConfig) -> Completion:
+def _completion(response) -> Completion:
     if not getattr(response, "choices", None):
         raise UnusableAnswerError("the model server answered without any choices; nothing was saved")
     choice = response.choices[0]
