@@ -127,10 +127,12 @@ class UploadPanel(QWidget):
             return
         options = self.options()
         uploads, vod_id = self.host.context.uploads, self.host.vod_id
+        # Made here, on the GUI thread, so Pause/Cancel work from the first moment.
+        control = self._control = UploadControl()
 
         def work(progress, cancel):
-            self._control = UploadControl(cancel_event=cancel)
-            return uploads.upload(vod_id, options, control=self._control,
+            control.bind_cancel(cancel)
+            return uploads.upload(vod_id, options, control=control,
                                   progress=lambda p: progress(p.fraction, f"{p.phase}: {p.describe()}"))
 
         self._set_uploading(True)

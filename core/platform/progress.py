@@ -38,6 +38,13 @@ class UploadControl:
         self._pause = threading.Event()
         self._cancel = cancel_event or threading.Event()
 
+    def bind_cancel(self, event: threading.Event) -> None:
+        """Share the cancel switch of the task runner that runs the upload (closing the
+        editor cancels its tasks); a cancel requested earlier carries over."""
+        if self._cancel.is_set():
+            event.set()
+        self._cancel = event
+
     def pause(self) -> None:
         self._pause.set()
 

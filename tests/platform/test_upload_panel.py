@@ -136,3 +136,15 @@ def test_sync_error_is_shown(qtbot, panel, context, emulator, monkeypatch):
     qtbot.waitUntil(lambda: panel.state == "error", timeout=20000)
     assert "invalid token" in panel.state_label.text()
     assert panel.host.messages[-1][1] is True
+
+
+def test_cancel_button_stops_the_upload(qtbot, panel, tus, emulator):
+    tus.fault(kind="delay", delay=2, method="PATCH", path="/stream/", skip=1)
+    qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(r["fault"] == "delay" for r in tus.stats()["requests"]),
+                    timeout=20000)
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.progress_label.text() == "Upload cancelled", timeout=20000)
+    assert panel.state == "not_uploaded" and panel.upload_button.isEnabled()
+    assert all(upload.expired for upload in tus.server.uploads.values())
+    assert emulator.http.get("/_control/videos").json() == []
