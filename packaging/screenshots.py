@@ -74,6 +74,7 @@ def seed_library(context, clip: Path) -> str:
 
         for vod in context.vods.list():
             thumbnails(context).generate(vod.id, resolutions=["small", "medium"])
+        thumbnails(context).generate_for_chapters(main.id)
     except Exception as error:  # screenshots still useful without thumbnails
         print(f"thumbnails skipped: {error}", file=sys.stderr)
     return main.id

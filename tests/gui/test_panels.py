@@ -82,10 +82,10 @@ def test_filters(editor, context, vod, chapters_panel):
     panel = chapters_panel
     panel.source.setCurrentIndex(2)
     assert [c.title for c in panel.model.chapters] == ["AI sure", "AI unsure"]
-    panel.min_confidence.setValue(0.5)
+    panel.min_confidence.setCurrentIndex(1)  # AI ≥ 50 %
     assert [c.title for c in panel.model.chapters] == ["AI sure"]
     panel.source.setCurrentIndex(0)
-    panel.min_confidence.setValue(0)
+    panel.min_confidence.setCurrentIndex(0)
     QTest.keyClicks(panel.search, "talk")
     panel.refresh()
     assert [c.title for c in panel.model.chapters] == ["Manual talk"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+    QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
@@ -111,11 +111,10 @@ class ChaptersPanel(QWidget):
         self.source = QComboBox()
         for label, value in (("All", None), ("Manual", ChapterSource.MANUAL), ("AI", ChapterSource.AI)):
             self.source.addItem(label, value)
-        self.min_confidence = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2)
-        self.min_confidence.setToolTip("Hide AI chapters below this confidence")
-        self.min_confidence.setPrefix("AI ≥ ")
-        self.min_confidence.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
-        self.min_confidence.setFixedWidth(86)
+        self.min_confidence = QComboBox(toolTip="Hide AI chapters below this confidence")
+        for label, value in (("Any AI score", None), ("AI ≥ 50 %", 0.5), ("AI ≥ 70 %", 0.7),
+                             ("AI ≥ 90 %", 0.9)):
+            self.min_confidence.addItem(label, value)
         filters.addWidget(self.search, 1)
         filters.addWidget(self.source)
         filters.addWidget(self.min_confidence)
@@ -124,7 +123,7 @@ class ChaptersPanel(QWidget):
         self._filter_timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._filter_timer.start)
         self.source.currentIndexChanged.connect(self.refresh)
-        self.min_confidence.valueChanged.connect(self.refresh)
+        self.min_confidence.currentIndexChanged.connect(self.refresh)
 
         self.model = ChapterTableModel()
         self.table = QTableView()
@@ -133,6 +132,7 @@ class ChaptersPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(40)
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -186,9 +186,8 @@ class ChaptersPanel(QWidget):
 
     # --- list ----------------------------------------------------------------------------
     def current_filter(self) -> ChapterFilter:
-        minimum = self.min_confidence.value()
         return ChapterFilter(source=self.source.currentData(), search=self.search.text().strip() or None,
-                             min_confidence=minimum if minimum > 0 else None)
+                             min_confidence=self.min_confidence.currentData())
 
     def refresh(self) -> None:
         timeline = self.host.timeline_model
