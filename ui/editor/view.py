@@ -50,6 +50,7 @@ class EditorView(QWidget):
         self._publish_chapters()
         self._load_keyframes()
         self._start_filmstrip()
+        QTimer.singleShot(0, self, self._announce_player_backend)
 
     # --- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -319,6 +320,18 @@ class EditorView(QWidget):
         self.tasks.run_task(lambda progress, cancel: keyframe_times(path, limit_seconds=span),
                             on_done=lambda frames: frames and self.timeline.set_keyframes(frames),
                             on_error=lambda error: None)
+
+    def _announce_player_backend(self) -> None:
+        """Say so when the preview is not libvlc (missing, or failed to start)."""
+        from PySide6.QtGui import QGuiApplication
+
+        backend = self.player.backend
+        if backend.name == "vlc" or QGuiApplication.platformName() in ("offscreen", "minimal") \
+                or os.environ.get("VODSTUDIO_PLAYER"):
+            return
+        what = "Qt Multimedia" if backend.name == "qt" else "no video preview"
+        self.show_message(f"libVLC is not available, so the player uses {what}. "
+                          "Install VLC for the best playback.")
 
     def _start_filmstrip(self) -> None:
         if os.environ.get("VODSTUDIO_FILMSTRIP", "1") == "0" or not self.vod.width:
