@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from .panel_api import TaskFunction
 
@@ -119,6 +119,7 @@ class TaskRunner(QObject):
         self.pool.setMaxThreadCount(max_threads)
         self._ids = itertools.count(1)
         self.active: dict[int, Task] = {}
+        self._retired: list[Task] = []
 
     def run_task(
         self, fn: TaskFunction, on_done: Callable[[Any], None] | None = None,
@@ -143,7 +144,15 @@ class TaskRunner(QObject):
 
     def _forget(self, task: Task) -> None:
         self.active.pop(task.id, None)
+        # This runs inside the task's own slot: dropping the last reference here would free
+        # the QObject mid-call. Keep it until control is back in the event loop; callers
+        # may therefore drop their handle in their callbacks (``self.task = None``) safely.
+        self._retired.append(task)
+        QTimer.singleShot(0, self, self._release_retired)
         self.activity_changed.emit()
+
+    def _release_retired(self) -> None:
+        self._retired = [t for t in self._retired if t.is_running()]
 
 
 def describe_error(error: BaseException) -> str:

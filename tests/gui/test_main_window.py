@@ -187,3 +187,4 @@ def test_results_for_a_closed_widget_are_dropped_and_errors_reported(qtbot, them
     qtbot.waitUntil(lambda: (0.5, "half") in seen, timeout=10000)
     handle.cancel()
     qtbot.waitUntil(lambda: True in seen, timeout=10000)
+
