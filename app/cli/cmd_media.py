@@ -22,7 +22,7 @@ BAR_WIDTH = 30
 
 def register(cli) -> None:
     parser = cli.subcommand("thumbnails", "generate", generate_thumbnails,
-                            "make thumbnails (default: at 20/40/60/80/100 %, small+medium+large)")
+                            "make thumbnails (default: at 20/40/60/80/100 %%, small+medium+large)")
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--at", action="append", metavar="S",
                         help="a timestamp (seconds or H:MM:SS); repeat for several")
