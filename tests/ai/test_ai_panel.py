@@ -4,56 +4,16 @@ the OpenAI-compatible stub over HTTP."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import Qt
 
 from tests.ai.synthetic import to_vtt
-
-
-class Host(QObject):
-    """A PanelHost (ui/panel_api.py) with the editor's real task runner and undo stack."""
-
-    chapters_changed = Signal()
-    chapter_selected = Signal(object)
-
-    def __init__(self, context, vod_id: str) -> None:
-        super().__init__()
-        from ui.tasks import TaskRunner
-
-        self.context, self.vod_id = context, vod_id
-        self.tasks = TaskRunner(self)
-        self.undo_stack = QUndoStack(self)
-        self.messages: list[tuple[str, bool]] = []
-        self.seeks: list[float] = []
-        self.reloads = 0
-
-    def selected_chapter_id(self) -> str | None:
-        return None
-
-    def select_chapter(self, chapter_id: str | None) -> None:
-        pass
-
-    def reload_chapters(self) -> None:
-        self.reloads += 1
-        self.chapters_changed.emit()
-
-    def seek(self, seconds: float) -> None:
-        self.seeks.append(seconds)
-
-    def playhead(self) -> float:
-        return 0.0
-
-    def play_file(self, path: str) -> None:
-        pass
-
-    def show_message(self, text: str, error: bool = False) -> None:
-        self.messages.append((text, error))
+from tests.panel_host import RecordingPanelHost
 
 
 def test_host_satisfies_the_panel_api(context, long_clip):
     from ui.panel_api import PanelHost
 
-    assert isinstance(Host(context, "x"), PanelHost)
+    assert isinstance(RecordingPanelHost(context, "x"), PanelHost)
 
 
 @pytest.fixture
@@ -63,7 +23,7 @@ def make_panel(qtbot, context):
     def make(vod_id):
         from ui.ai_panel import AiPanel
 
-        host = Host(context, vod_id)
+        host = RecordingPanelHost(context, vod_id)
         hosts.append(host)
         panel = AiPanel(host)
         qtbot.addWidget(panel)

@@ -4,55 +4,19 @@ server and platform emulator."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import Qt
 
 from ui.panel_api import PanelHost
-from ui.tasks import TaskRunner
 from ui.upload_panel import UploadPanel
+from tests.panel_host import RecordingPanelHost
 
 MIB = 1024 * 1024
 pytestmark = pytest.mark.gui
 
 
-class Host(QObject):
-    chapters_changed = Signal()
-    chapter_selected = Signal(object)
-
-    def __init__(self, context, vod_id: str) -> None:
-        super().__init__()
-        self.context, self.vod_id = context, vod_id
-        self.tasks = TaskRunner(self)
-        self.undo_stack = QUndoStack(self)
-        self.messages: list[tuple[str, bool]] = []
-        self.reloads = 0
-
-    def selected_chapter_id(self):
-        return None
-
-    def select_chapter(self, chapter_id) -> None:
-        pass
-
-    def reload_chapters(self) -> None:
-        self.reloads += 1
-        self.chapters_changed.emit()
-
-    def seek(self, seconds: float) -> None:
-        pass
-
-    def playhead(self) -> float:
-        return 0.0
-
-    def play_file(self, path: str) -> None:
-        pass
-
-    def show_message(self, text: str, error: bool = False) -> None:
-        self.messages.append((text, error))
-
-
 @pytest.fixture
 def panel(qtbot, context, platform_env, local_vod):
-    host = Host(context, local_vod)
+    host = RecordingPanelHost(context, local_vod)
     assert isinstance(host, PanelHost)
     widget = UploadPanel(host)
     widget.chunk_size = 5 * MIB
