@@ -15,6 +15,12 @@ Prints both wall times and b/a, then the overheads of chunking, each on its own 
   - joining: the concat + HLS remux of every rung (no re-encode) plus the master playlist.
 Finally checks that both outputs have the same segment count and frame count per rung.
 Run on an otherwise idle machine: other load changes both sides, not only one.
+
+Measured 2026-11-28 (defaults: 300 s, 2 processes, veryfast, 6 chunks of 54 s) on a 2-core
+VM shared with five other engineers' test runs (load average 15-20 throughout, so absolute
+times are several times an idle machine's): a 1442.2 s, b 1301.7 s, b/a 0.903; cutting
+1.7 s, audio 14.2 s, joining 3.3 s (0.3 % of b); every rung the same segment count (50) and
+frame count as (a), sizes within 0.1 %.
 """
 
 from __future__ import annotations
