@@ -58,7 +58,6 @@ class AiPanel(QWidget):
         self.host = host
         self.ai = host.context.ai
         self.task = None
-        self._finished_task = None
         self.last_result = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
@@ -275,9 +274,7 @@ class AiPanel(QWidget):
         self.host.show_message(message, error=True)
 
     def _finish(self) -> None:
-        # Keep the finished task object alive past this callback: it runs inside the task's
-        # own slot, and dropping the last reference here would free the QObject mid-call.
-        self._finished_task, self.task = self.task, None
+        self.task = None  # the task runner keeps the object alive until its slot returned
         self._set_busy(False)
         self.progress.setMaximum(1000)
         self.progress.setValue(0)

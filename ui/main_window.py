@@ -93,9 +93,9 @@ class MainWindow(QMainWindow):
         settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(settings_action)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
         self.edit_menu = bar.addMenu("&Edit")
         help_menu = bar.addMenu("&Help")
         shortcuts = QAction("Keyboard shortcuts", self)
@@ -275,7 +275,7 @@ class MainWindow(QMainWindow):
         self._close_editor()
         if self.context is not None:
             stop_job_bridge(self.context)  # a running transcode is queued again for next time
-        self.tasks.wait(3000)
+        self.tasks.shutdown(3000)
         super().closeEvent(event)
 
 

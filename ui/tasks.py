@@ -23,9 +23,15 @@ class _Signals(QObject):
 
 
 class Task(QObject):
-    """One submitted piece of work; created on the GUI thread, so its slots run there."""
+    """One submitted piece of work; created on the GUI thread, so its slots run there.
+
+    The runner holds every task until after its final signal has been delivered, so the
+    callbacks may drop their own handle (``self.task = None``) without freeing the object
+    inside its own slot.
+    """
 
     finished = Signal(object)  # the task itself, when it ends in any way
+    changed = Signal()  # progress text or fraction moved
 
     def __init__(self, task_id: int, label: str, on_done, on_error, on_progress, report_error) -> None:
         super().__init__()
@@ -37,7 +43,8 @@ class Task(QObject):
         self._running = True
         self._on_done, self._on_error, self._on_progress = on_done, on_error, on_progress
         self._report_error = report_error
-        self.signals = _Signals()
+        # A child of the task: it lives exactly as long as the task, on the GUI thread.
+        self.signals = _Signals(self)
         self.signals.done.connect(self._done)
         self.signals.failed.connect(self._failed)
         self.signals.progress.connect(self._progress)
@@ -69,7 +76,10 @@ class Task(QObject):
 
     @Slot(object, str)
     def _progress(self, fraction: float | None, text: str) -> None:
+        if not self._running:  # a late progress report after the end: nobody wants it
+            return
         self.fraction, self.text = fraction, text
+        self.changed.emit()
         if self._on_progress:
             _deliver(self._on_progress, fraction, text)
 
@@ -98,13 +108,28 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn(lambda fraction, text="": self._signals.progress.emit(fraction, text),
-                              self._cancel)
+            result = self._fn(self._report_progress, self._cancel)
         except BaseException as error:  # reported on the GUI thread, never swallowed
             error.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self._signals.failed.emit(error)
+            self._emit(self._signals.failed, error)
         else:
-            self._signals.done.emit(result)
+            self._emit(self._signals.done, result)
+        finally:
+            self._signals = None  # the worker thread holds no reference to a GUI object
+
+    def _report_progress(self, fraction: float | None, text: str = "") -> None:
+        signals = self._signals
+        if signals is not None:
+            self._emit(signals.progress, fraction, text)
+
+    @staticmethod
+    def _emit(signal, *args) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            # Only when the application is being torn down with work still running: the
+            # GUI side is gone and nobody is left to hear the result.
+            pass
 
 
 class TaskRunner(QObject):
@@ -119,7 +144,10 @@ class TaskRunner(QObject):
         self.pool.setMaxThreadCount(max_threads)
         self._ids = itertools.count(1)
         self.active: dict[int, Task] = {}
-        self._retired: list[Task] = []
+        # Every task not yet released: running ones, and finished ones until control is
+        # back in the event loop after their final callback.
+        self._held: set[Task] = set()
+        self._closing = False
 
     def run_task(
         self, fn: TaskFunction, on_done: Callable[[Any], None] | None = None,
@@ -129,8 +157,11 @@ class TaskRunner(QObject):
         task = Task(next(self._ids), label, on_done, on_error, on_progress,
                     lambda e: self.error.emit(describe_error(e)))
         task.finished.connect(self._forget)
-        task.signals.progress.connect(lambda *_: self.activity_changed.emit())
+        task.changed.connect(self.activity_changed)
         self.active[task.id] = task
+        self._held.add(task)
+        if self._closing:
+            task.cancel()
         self.pool.start(_Runnable(fn, task))
         self.activity_changed.emit()
         return task
@@ -142,17 +173,26 @@ class TaskRunner(QObject):
     def wait(self, msecs: int = 5000) -> bool:
         return self.pool.waitForDone(msecs)
 
+    def shutdown(self, msecs: int = 5000) -> bool:
+        """At quit: cancel everything, wait for the workers, drop callbacks not yet run.
+
+        Returns whether every worker stopped in time."""
+        self._closing = True
+        self.cancel_all()
+        stopped = self.pool.waitForDone(msecs)
+        self.pool.clear()  # work queued but never started
+        return stopped
+
+    def held_count(self) -> int:
+        """Tasks the runner still keeps alive (tests check nothing leaks)."""
+        return len(self._held)
+
     def _forget(self, task: Task) -> None:
         self.active.pop(task.id, None)
         # This runs inside the task's own slot: dropping the last reference here would free
-        # the QObject mid-call. Keep it until control is back in the event loop; callers
-        # may therefore drop their handle in their callbacks (``self.task = None``) safely.
-        self._retired.append(task)
-        QTimer.singleShot(0, self, self._release_retired)
+        # the QObject mid-call. Release it from a queued call instead, once the slot returned.
+        QTimer.singleShot(0, self, lambda: self._held.discard(task))
         self.activity_changed.emit()
-
-    def _release_retired(self) -> None:
-        self._retired = [t for t in self._retired if t.is_running()]
 
 
 def describe_error(error: BaseException) -> str:
