@@ -20,7 +20,10 @@ class JobBridge(QObject):
         super().__init__()
         from core.jobs import JobRunner
 
-        self.runner = JobRunner(context.database, context.database.data_dir, context.settings)
+        # The farm executor sends chunks to the broker while a broker URL is set, and runs
+        # the local ladder otherwise, exactly as the CLI does.
+        self.runner = JobRunner(context.database, context.database.data_dir, context.settings,
+                                executor=getattr(context, "farm_executor", None))
         self._unsubscribe = self.runner.subscribe(self.status.emit)
         self.runner.start()
 
