@@ -201,7 +201,7 @@ def _runner(context):
     from core.jobs.runner import JobRunner
 
     return JobRunner(context.database, context.database.data_dir, context.settings,
-                     executor=getattr(context, "farm_executor", None))
+                     executor=context.farm_executor)
 
 
 def _run_with_progress(context, vod_id: str, job_id: str) -> dict:
