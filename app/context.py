@@ -47,7 +47,7 @@ class AppContext:
     def formats(self):
         from core.formats import ChapterFormats
 
-        return ChapterFormats(self.chapters)
+        return ChapterFormats(self.chapters, self.vods)
 
     @cached_property
     def thumbnails(self):

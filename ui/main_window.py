@@ -97,6 +97,8 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
         self.edit_menu = bar.addMenu("&Edit")
+        self.chapters_menu = bar.addMenu("&Chapters")
+        self.chapters_menu.setEnabled(False)  # filled while a VOD is open in the editor
         help_menu = bar.addMenu("&Help")
         shortcuts = QAction("Keyboard shortcuts", self)
         shortcuts.triggered.connect(lambda: self.show_message(SHORTCUT_HELP))
@@ -177,6 +179,9 @@ class MainWindow(QMainWindow):
         redo.setIcon(icon("redo"))
         self.edit_menu.addAction(undo)
         self.edit_menu.addAction(redo)
+        self.chapters_menu.clear()
+        self.chapters_menu.addActions(editor.chapter_files.actions())
+        self.chapters_menu.setEnabled(True)
         editor.timeline.setFocus()
 
     def _close_editor(self) -> None:
@@ -186,6 +191,8 @@ class MainWindow(QMainWindow):
             self.editor.deleteLater()
             self.editor = None
             self.edit_menu.clear()
+            self.chapters_menu.clear()
+            self.chapters_menu.setEnabled(False)
 
     # --- import --------------------------------------------------------------------------
     def choose_import(self) -> None:

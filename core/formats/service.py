@@ -7,6 +7,7 @@ before the change, so the GUI can undo an import (or a YouTube fix) in one step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,8 +103,31 @@ def video_chapter_entries(path: str | Path) -> list[ParsedEntry]:
 
 
 class ChapterFormats:
-    def __init__(self, chapters: ChapterService) -> None:
+    def __init__(self, chapters: ChapterService, vods=None) -> None:
         self._chapters = chapters
+        self._vods = vods  # a ``VodLibrary``: only ``embed`` needs it (for the video file)
+
+    # --- embed ---------------------------------------------------------------------------
+    def embed(self, vod_ref: str, output: str | Path, *, overwrite: bool = False,
+              progress: Callable[[float], None] | None = None,
+              should_cancel: Callable[[], bool] | None = None):
+        """Write a copy of the VOD's video with its chapters inside (streams copied, read back
+        with ffprobe). ``progress`` gets the fraction copied (0..1); ``should_cancel()``
+        stops the copy and leaves no file behind. Returns the ``EmbedResult``."""
+        from core.media.chapter_embed import embed_chapters
+
+        if self._vods is None:
+            raise ValidationError("embedding needs the VOD library (ChapterFormats(chapters, vods))")
+        vod = self._vods.get(vod_ref)
+        duration = vod.duration or 0.0
+        chapters = self._chapters.list(vod.id).chapters
+
+        def copied(seconds: float) -> None:
+            if progress is not None and duration > 0:
+                progress(max(0.0, min(1.0, seconds / duration)))
+
+        return embed_chapters(vod.file_path, chapters, output, overwrite=overwrite,
+                              progress=copied, should_cancel=should_cancel)
 
     # --- export --------------------------------------------------------------------------
     def export(self, vod_ref: str, fmt: str, *, fix_youtube: bool = False,

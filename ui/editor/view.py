@@ -23,6 +23,7 @@ from ui.tasks import TaskRunner, describe_error
 from ui.theme import icon
 from ui.timeline import TimelineView
 
+from .chapter_files import ChapterFileActions
 from .commands import ChapterEdits, ServiceCommand
 from .panels import PANEL_SPECS, build_panel
 
@@ -44,6 +45,7 @@ class EditorView(QWidget):
         self.edits = ChapterEdits(context.chapters, self.vod_id)
         self.messages: list[tuple[str, bool]] = []
         self.timeline_model: ChapterTimeline = context.chapters.timeline(self.vod_id)
+        self.chapter_files = ChapterFileActions(self)
         self._build()
         self._install_shortcuts()
         self.player.load(self.vod.file_path, self.vod.duration, self.vod.fps)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, 
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QLineEdit, QPlainTextEdit, QPushButton, QTableView, QToolButton, QVBoxLayout, QWidget,
 )
 
 from core.domain.chapters import Chapter, ChapterFilter, ChapterSource
@@ -149,7 +149,21 @@ class ChaptersPanel(QWidget):
                                  wordWrap=True)
         layout.addWidget(self.empty_hint, 1)
         self.count_label = QLabel(objectName="Muted")
-        layout.addWidget(self.count_label)
+        files_row = QHBoxLayout()
+        files_row.addWidget(self.count_label, 1)
+        self.file_buttons = []
+        files = getattr(self.host, "chapter_files", None)  # chapter files: import/export/YouTube
+        if files is not None:
+            for action, text in ((files.import_action, "Import…"), (files.export_action, "Export…"),
+                                 (files.youtube_action, "YouTube…")):
+                button = QToolButton()
+                button.setDefaultAction(action)
+                button.setText(text)
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+                button.setProperty("flat", True)
+                files_row.addWidget(button)
+                self.file_buttons.append(button)
+        layout.addLayout(files_row)
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
