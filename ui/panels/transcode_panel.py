@@ -30,6 +30,9 @@ class QualityRow:
         self.detail = QLabel(f"{rung.width}×{rung.height} · {rung.video_kbps} kbps", objectName="Muted")
         self.bar = QProgressBar(textVisible=True, maximumHeight=14)
         self.bar.setRange(0, 100)
+        policy = self.bar.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # hiding a skipped rung's bar keeps the grid still
+        self.bar.setSizePolicy(policy)
         self.state = QLabel(objectName="Muted")
         self.state.setMinimumWidth(110)
         self.retry_button = QPushButton(icon("retry"), "")
@@ -46,6 +49,8 @@ class QualityRow:
         grid.addWidget(self.retry_button, row, 3)
 
     def show(self, state: str, percent: int, text: str) -> None:
+        # A skipped rung is never encoded: an empty "0%" bar would read as stuck.
+        self.bar.setVisible(state != "skipped")
         self.bar.setValue(percent)
         self.bar.setProperty("state", state)
         self.bar.style().unpolish(self.bar)
@@ -61,6 +66,7 @@ class TranscodePanel(QWidget):
         self.host = host
         self.service = transcode_service(host.context)
         self.job: dict | None = None
+        self._announced_job: str | None = None
         self.bridge = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
@@ -159,6 +165,26 @@ class TranscodePanel(QWidget):
                 status.get("status") in ("queued", "processing"):
             self.job = status
             self._render()
+            self._announce_end()
+
+    def _announce_end(self) -> None:
+        """Once per job: replace "Transcode queued…" in the status bar with how it ended."""
+        job = self.job
+        if not job or job["status"] in ("queued", "processing") or \
+                job.get("job_id") == self._announced_job:
+            return
+        self._announced_job = job.get("job_id")
+        status = job["status"]
+        skipped = job.get("skipped_qualities") or []
+        done = job.get("completed_qualities") or []
+        if status == "completed":
+            extra = f" ({', '.join(skipped)} skipped: above the source)" if skipped else ""
+            self.host.show_message(f"Transcode complete: {', '.join(done) or 'nothing'} ready{extra}")
+        elif status == "failed":
+            self.host.show_message(f"Transcode failed: {job.get('error') or 'see the Transcode tab'}",
+                                   error=True)
+        else:
+            self.host.show_message(f"Transcode {status}")
 
     # --- actions -------------------------------------------------------------------------
     def selected_qualities(self) -> list[str]:
@@ -234,7 +260,7 @@ class TranscodePanel(QWidget):
         if quality in job.get("failed_qualities", []):
             return "failed", 0, "failed"
         if quality in job.get("skipped_qualities", []):
-            return "skipped", 0, "skipped"
+            return "skipped", 0, "skipped (above source)"
         if quality not in job.get("qualities_requested", []):
             return "idle", 0, "—"
         if status == "processing" and quality in (job.get("current_quality") or "").split(","):
