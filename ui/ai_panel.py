@@ -123,6 +123,11 @@ class AiPanel(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel)
         self.progress = QProgressBar(textVisible=False, maximumHeight=8, maximum=1000)
+        # Shown only while work runs (an idle empty bar reads as stuck); keeps its room.
+        policy = self.progress.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.progress.setSizePolicy(policy)
+        self.progress.hide()
         row.addWidget(self.generate_button)
         row.addWidget(self.cancel_button)
         row.addWidget(self.progress, 1)
@@ -285,6 +290,7 @@ class AiPanel(QWidget):
         self.import_button.setEnabled(not busy)
         self.transcribe_button.setEnabled(not busy and self.ai.online_available())
         self.cancel_button.setEnabled(busy)
+        self.progress.setVisible(busy)
 
     def _show_status(self, text: str) -> None:
         self.status.setObjectName("Muted")

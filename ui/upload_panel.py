@@ -60,6 +60,10 @@ class UploadPanel(QWidget):
 
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 100)
+        self._uploading = False
+        # Shown while uploading or part-uploaded; an idle empty bar reads as stuck.
+        self.progress_bar.valueChanged.connect(lambda _: self._show_progress_bar())
+        self.progress_bar.hide()
         self.progress_label = QLabel("")
         self.upload_button = QPushButton("Upload")
         self.pause_button = QPushButton("Pause")
@@ -173,7 +177,12 @@ class UploadPanel(QWidget):
         self.host.show_message(str(error), error=True)
         self.refresh_state()
 
+    def _show_progress_bar(self) -> None:
+        self.progress_bar.setVisible(self._uploading or self.progress_bar.value() > 0)
+
     def _set_uploading(self, running: bool) -> None:
+        self._uploading = running
+        self._show_progress_bar()
         self.upload_button.setEnabled(not running)
         self.pause_button.setEnabled(running)
         self.cancel_button.setEnabled(running)
