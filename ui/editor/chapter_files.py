@@ -146,9 +146,13 @@ class ChapterFileActions(QObject):
         stem = Path(self.editor.vod.file_path).stem
 
         def filter_chosen(text: str) -> None:
-            fmt = _format_of(text)
-            dialog.setDefaultSuffix(FILE_EXTENSIONS[fmt].lstrip("."))
-            dialog.selectFile(f"{stem} chapters{FILE_EXTENSIONS[fmt]}")
+            extension = FILE_EXTENSIONS[_format_of(text)]
+            dialog.setDefaultSuffix(extension.lstrip("."))
+            chosen = dialog.selectedFiles()
+            # Keep the name the user typed; only the extension follows the format.
+            typed = Path(chosen[0]) if chosen else None
+            name = typed.stem if typed and typed.stem and not typed.is_dir() else f"{stem} chapters"
+            dialog.selectFile(f"{name}{extension}")
 
         dialog.filterSelected.connect(filter_chosen)
         filter_chosen(EXPORT_FILTERS["youtube"])
