@@ -113,8 +113,19 @@ QUIT_WITH_WORK_RUNNING = textwrap.dedent("""
         progress(1.0, "stopping")
         return "stopped"
 
+    def slow_to_stop(progress, cancel):
+        # Like an ffmpeg run that takes longer to stop than the window waits at quit: it
+        # still reports progress and a result after the window is gone.
+        while not cancel.is_set():
+            time.sleep(0.01)
+        for _ in range(40):
+            progress(0.5, "stopping")
+            time.sleep(0.1)
+        raise RuntimeError("stopped late")
+
     for n in range(3):
         window.tasks.run_task(endless, on_done=lambda r: None, label=f"Endless {n}")
+    window.tasks.run_task(slow_to_stop, on_done=lambda r: None, label="Slow to stop")
     QTimer.singleShot(300, window.quit_action.trigger)
     code = app.exec()
     print("cancelled", len(cancelled), "visible", window.isVisible())
