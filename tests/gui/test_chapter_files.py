@@ -148,3 +148,25 @@ def test_main_window_chapters_menu_follows_the_open_editor(qtbot, themed, contex
     window.show_library()
     assert not window.chapters_menu.isEnabled() and window.chapters_menu.actions() == []
     window.close()
+
+
+def test_embed_shows_progress_in_the_status_bar_and_cancels_from_it(qtbot, themed, context, vod,
+                                                                    tmp_path):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_vod(vod.id)
+    editor = window.editor
+    editor.add_chapter(0.0, 7.0, "Intro")
+    target = tmp_path / "cancelled.mkv"
+    task = editor.chapter_files.embed_into(str(target))
+    assert window.activity_label.text().startswith("Embedding chapters into cancelled.mkv")
+    assert window.activity_cancel.isVisible()
+    qtbot.mouseClick(window.activity_cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not task.is_running(), timeout=20000)
+    assert editor.messages[-1] == ("Embedding cancelled; cancelled.mkv was not written", False)
+    assert not target.exists() and list(tmp_path.iterdir()) == []
+    assert not window.activity_label.isVisible()
+    window.close()
