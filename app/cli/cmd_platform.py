@@ -8,7 +8,6 @@ import sys
 import time
 
 from core.domain.errors import ValidationError
-from core.platform.errors import PlatformError
 
 from .output import human_size, print_json, print_table
 
@@ -156,6 +155,10 @@ def sync(args, context) -> int:
                       f"(vodstudio platform resolve {r.vod_id[:8]} {chapter_id[:8]} --keep local|remote)")
     failed = [e for r in reports for e in r.errors]
     if failed:
+        # Imported here: the platform package pulls in httpx and pydantic, which every other
+        # command would otherwise pay for at start-up.
+        from core.platform.errors import PlatformError
+
         raise PlatformError(f"sync incomplete, local changes are kept for the next sync: {failed[0]}")
     return 0
 

@@ -27,6 +27,7 @@ def test_migrations_have_a_single_head_and_match_the_models(tmp_path):
     database = Database.open(tmp_path)
     scripts = ScriptDirectory.from_config(dbmod._alembic_config(database.engine))
     assert len(scripts.get_heads()) == 1, "two Alembic heads: chain the newer revision after the other"
+    assert scripts.get_current_head() == dbmod.SCHEMA_HEAD, "set core.store.db.SCHEMA_HEAD to the new revision"
     with database.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == [], f"models.py and the migrations disagree: {differences}"
