@@ -43,7 +43,8 @@ class Toast(QWidget):
         parent = self.parentWidget()
         width = min(self.sizeHint().width(), parent.width() - 40)
         height = self.heightForWidth(width) if self.hasHeightForWidth() else self.sizeHint().height()
-        self.setGeometry((parent.width() - width) // 2, parent.height() - height - 44, width, height)
+        # Bottom left, over the timeline: centred it covered the side panel's action buttons.
+        self.setGeometry(16, parent.height() - height - 44, width, height)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Resize and self.isVisible():
