@@ -185,7 +185,9 @@ class AiService:
         else:
             drafts = self._ask_model(info, options, result, report, cancel)
         if options.youtube:
-            drafts = make_youtube_ready(drafts, info.duration, result.repairs)
+            manual_count = sum(1 for c in self._chapters.list(info.vod_id).chapters
+                               if c.source == ChapterSource.MANUAL)
+            drafts = make_youtube_ready(drafts, info.duration, result.repairs, manual_count)
         if not drafts:
             raise UnusableAnswerError("the model found no chapters in the transcript; nothing was changed")
         return drafts, result

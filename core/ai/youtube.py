@@ -13,7 +13,10 @@ YOUTUBE_MIN_CHAPTERS = 3
 YOUTUBE_MIN_SECONDS = 10.0
 
 
-def make_youtube_ready(drafts: list[ChapterDraft], duration: float, repairs: list[str]) -> list[ChapterDraft]:
+def make_youtube_ready(drafts: list[ChapterDraft], duration: float, repairs: list[str],
+                       manual_count: int = 0) -> list[ChapterDraft]:
+    """``drafts`` reshaped for YouTube; ``manual_count`` manual chapters will stand beside
+    them, so they count towards the minimum and no AI chapter is split to reach it needlessly."""
     if duration < YOUTUBE_MIN_CHAPTERS * YOUTUBE_MIN_SECONDS:
         raise UnusableAnswerError(
             f"YouTube chapters need a video of at least {YOUTUBE_MIN_CHAPTERS * YOUTUBE_MIN_SECONDS:g} s; "
@@ -35,7 +38,7 @@ def make_youtube_ready(drafts: list[ChapterDraft], duration: float, repairs: lis
     chapters = [_with(c, end=chapters[i + 1].start_time if i + 1 < len(chapters) else duration)
                 for i, c in enumerate(chapters)]
     chapters = _merge_short(chapters, repairs)
-    while len(chapters) < YOUTUBE_MIN_CHAPTERS:
+    while len(chapters) + manual_count < YOUTUBE_MIN_CHAPTERS:
         longest = max(range(len(chapters)), key=lambda i: chapters[i].end_time - chapters[i].start_time)
         chapter = chapters[longest]
         middle = round((chapter.start_time + chapter.end_time) / 2, 1)

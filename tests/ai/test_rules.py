@@ -125,6 +125,14 @@ def test_youtube_rules_are_enforced_and_reported():
         make_youtube_ready(drafts, 20.0, [])
 
 
+def test_youtube_minimum_counts_the_manual_chapters_that_stay():
+    drafts = [ChapterDraft("Talk", 0, 150, "", 0.9), ChapterDraft("Games", 150, 300, "", 0.9)]
+    alone = make_youtube_ready(drafts, 300.0, [])
+    beside_manual = make_youtube_ready(drafts, 300.0, [], manual_count=1)
+    assert len(alone) == 3
+    assert [d.title for d in beside_manual] == ["Talk", "Games"]
+
+
 def test_retry_after_forms():
     assert retry_after_seconds({"retry-after": "7"}) == 7
     assert retry_after_seconds({"retry-after-ms": "1500"}) == 1.5
