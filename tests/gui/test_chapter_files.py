@@ -170,3 +170,14 @@ def test_embed_shows_progress_in_the_status_bar_and_cancels_from_it(qtbot, theme
     assert not target.exists() and list(tmp_path.iterdir()) == []
     assert not window.activity_label.isVisible()
     window.close()
+
+
+def test_actions_that_need_chapters_wait_for_one(qtbot, editor):
+    files = editor.chapter_files
+    assert files.import_action.isEnabled()
+    assert not any(a.isEnabled() for a in (files.export_action, files.youtube_action,
+                                           files.embed_action))
+    editor.add_chapter(0.0, 5.0, "Intro")
+    assert all(a.isEnabled() for a in files.actions())
+    qtbot.keyClick(editor.timeline, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not files.export_action.isEnabled()

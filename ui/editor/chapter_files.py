@@ -54,6 +54,13 @@ class ChapterFileActions(QObject):
                                          self.choose_embed,
                                          "Write a copy of the video with the chapters inside "
                                          "(no re-encoding)")
+        editor.chapters_changed.connect(self._update_enabled)
+
+    def _update_enabled(self) -> None:
+        """Export, YouTube and embed need chapters; say so rather than fail after a dialog."""
+        has_chapters = len(self.editor.timeline_model) > 0
+        for action in (self.export_action, self.youtube_action, self.embed_action):
+            action.setEnabled(has_chapters)
 
     def actions(self) -> list[QAction]:
         return [self.import_action, self.export_action, self.youtube_action, self.embed_action]
