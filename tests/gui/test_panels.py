@@ -8,7 +8,7 @@ from PySide6.QtTest import QTest
 
 from core.domain.chapters import ChapterSource
 
-from .helpers import LANE_Y, stored, x_of
+from .helpers import LANE_Y, x_of
 
 
 @pytest.fixture
