@@ -9,15 +9,11 @@ terminal with ``--wait`` (progress bar and ETA on stderr), or with ``transcode r
 from __future__ import annotations
 
 import sys
-import threading
-import time
 
 from core.domain.errors import DomainError
 from core.domain.timefmt import format_time, parse_time
 
-from .output import human_size, print_json, print_table
-
-BAR_WIDTH = 30
+from .output import ProgressBar, human_size, print_json, print_table
 
 
 def register(cli) -> None:
@@ -279,44 +275,3 @@ def _print_status(status: dict) -> None:
         print(f"note      {note}")
     if status.get("error"):
         print(f"error     {status['error']}")
-
-
-class ProgressBar:
-    """A one-line progress bar with ETA on stderr (a line per 10 % when not a terminal)."""
-
-    def __init__(self, title: str) -> None:
-        self._title = title
-        self._tty = sys.stderr.isatty()
-        self._last_step = -1
-        self._started = time.monotonic()
-        self._lock = threading.Lock()
-        self._drawn = False
-
-    def update(self, fraction: float, label: str = "", eta: str | None = None) -> None:
-        fraction = max(0.0, min(1.0, fraction))
-        if eta is None and fraction > 0.02:
-            from core.domain.timefmt import format_duration_words
-
-            elapsed = time.monotonic() - self._started
-            eta = format_duration_words(elapsed * (1 - fraction) / fraction)
-        with self._lock:
-            if self._tty:
-                filled = int(BAR_WIDTH * fraction)
-                text = (f"\r[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {fraction * 100:5.1f}% "
-                        f"{label}  ETA {eta or '…'}   ")
-                sys.stderr.write(text)
-                sys.stderr.flush()
-                self._drawn = True
-            else:
-                step = int(fraction * 10)
-                if step != self._last_step:
-                    self._last_step = step
-                    print(f"{self._title}: {fraction * 100:.0f}% {label} ETA {eta or '…'}",
-                          file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._tty and self._drawn:
-                sys.stderr.write("\n")
-                sys.stderr.flush()
-                self._drawn = False

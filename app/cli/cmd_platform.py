@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-import time
 
 from core.domain.errors import ValidationError
 
-from .output import human_size, print_json, print_table
+from .output import ProgressBar, human_size, print_json, print_table
 
 MIB = 1024 * 1024
 
@@ -78,28 +77,19 @@ def register(cli) -> None:
 
 
 # --- upload ------------------------------------------------------------------------------
-class ProgressBar:
-    def __init__(self, stream=sys.stderr) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
-        self._last_line = 0.0
+def _upload_progress(bar: ProgressBar):
+    """Transfer reports (bytes, speed, phase) drawn on the shared terminal progress bar; a
+    pause, cancel or finish always gets its line."""
 
-    def __call__(self, p) -> None:
-        now = time.monotonic()
-        final = p.phase in ("done", "paused", "cancelled", "linking")
-        if not self.tty and not final and now - self._last_line < 1.0:
-            return
-        self._last_line = now
-        width = 30
-        filled = int(width * p.fraction)
-        eta = "--:--" if p.eta is None else f"{int(p.eta) // 60:d}:{int(p.eta) % 60:02d}"
-        line = (f"[{'#' * filled}{'.' * (width - filled)}] {p.fraction * 100:5.1f}% "
-                f"{human_size(p.sent)}/{human_size(p.total)} {human_size(int(p.speed))}/s "
-                f"ETA {eta} {p.phase}")
-        self.stream.write(("\r" + line) if self.tty else line + "\n")
-        if self.tty and final:
-            self.stream.write("\n")
-        self.stream.flush()
+    def report(p) -> None:
+        from core.domain.timefmt import format_duration_words
+
+        bar.update(p.fraction,
+                   f"{human_size(p.sent)}/{human_size(p.total)} {human_size(int(p.speed))}/s {p.phase}",
+                   eta=None if p.eta is None else format_duration_words(p.eta),
+                   force=p.phase in ("done", "paused", "cancelled", "linking"))
+
+    return report
 
 
 def upload(args, context) -> int:
@@ -109,13 +99,16 @@ def upload(args, context) -> int:
         title=args.title, description=args.description, visibility=args.visibility,
         group_id=args.group, content_warning=args.content_warning, is_nsfw=args.nsfw,
         chunk_size=args.chunk_size * MIB)
+    bar = ProgressBar()
     try:
-        result = context.uploads.upload(args.vod, options, progress=ProgressBar(),
+        result = context.uploads.upload(args.vod, options, progress=_upload_progress(bar),
                                         restart=args.restart)
     except KeyboardInterrupt:
+        bar.close()
         print("vodstudio: upload interrupted; run the same command again to resume",
               file=sys.stderr)
         return 130
+    bar.close()
     if args.json:
         print_json(result.__dict__)
         return 0

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
+import time
 from typing import Any
+
+BAR_WIDTH = 30
 
 
 def print_json(data: Any) -> None:
@@ -30,3 +34,48 @@ def human_size(size: int | None) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} TB"
+
+
+class ProgressBar:
+    """One progress line on stderr with an ETA: redrawn in place on a terminal; elsewhere a
+    line per 10 % (and whenever ``force`` is set), so logs stay short. Safe to call from the
+    threads that report progress."""
+
+    def __init__(self, title: str = "", stream=None) -> None:
+        self._title = title
+        self._stream = stream or sys.stderr
+        self._tty = self._stream.isatty()
+        self._last_step = -1
+        self._started = time.monotonic()
+        self._lock = threading.Lock()
+        self._drawn = False
+
+    def update(self, fraction: float, label: str = "", eta: str | None = None, *,
+               force: bool = False) -> None:
+        fraction = max(0.0, min(1.0, fraction))
+        if eta is None and fraction > 0.02:
+            from core.domain.timefmt import format_duration_words
+
+            elapsed = time.monotonic() - self._started
+            eta = format_duration_words(elapsed * (1 - fraction) / fraction)
+        with self._lock:
+            if self._tty:
+                filled = int(BAR_WIDTH * fraction)
+                self._stream.write(f"\r[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] "
+                                   f"{fraction * 100:5.1f}% {label}  ETA {eta or '…'}   ")
+                self._drawn = True
+            else:
+                step = int(fraction * 10)
+                if step == self._last_step and not force:
+                    return
+                self._last_step = step
+                prefix = f"{self._title}: " if self._title else ""
+                self._stream.write(f"{prefix}{fraction * 100:5.1f}% {label} ETA {eta or '…'}\n")
+            self._stream.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._tty and self._drawn:
+                self._stream.write("\n")
+                self._stream.flush()
+                self._drawn = False
