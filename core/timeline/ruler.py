@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from core.domain.timefmt import format_time
+
 from .viewport import Viewport
 
 # Steps a person reads comfortably: tenths, seconds, the usual minute and hour fractions.
@@ -46,18 +48,10 @@ def format_tick(seconds: float, step: float) -> str:
         tenths = int(round((seconds - whole) * 10))
         if tenths == 10:
             whole, tenths = whole + 1, 0
-        text = _clock(whole) + f".{tenths}"
+        text = format_time(whole, decimals=0) + f".{tenths}"
     else:
-        text = _clock(int(round(seconds)))
+        text = format_time(round(seconds), decimals=0)
     return ("-" if negative else "") + text
-
-
-def _clock(total: int) -> str:
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
 
 
 def ruler_ticks(viewport: Viewport) -> list[Tick]:
