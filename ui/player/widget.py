@@ -9,23 +9,13 @@ from PySide6.QtWidgets import (
 )
 
 from ui.theme import icon
+from ui.timecode import clock
 
 from .backends import PlayerBackend, create_backend
 
 BACKEND_NAMES = {"vlc": "libvlc", "qt": "Qt Multimedia", "none": "no preview"}
 SPEEDS = (0.25, 0.5, 1.0, 1.25, 1.5, 2.0)
 SHUTTLE_SPEEDS = (1.0, 2.0, 4.0, 8.0)
-
-
-def clock(seconds: float, *, hundredths: bool = True) -> str:
-    seconds = max(0.0, seconds)
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-    if hundredths:
-        text += f".{int((seconds - whole) * 100):02d}"
-    return text
 
 
 class SeekSlider(QSlider):
@@ -243,7 +233,7 @@ class PlayerWidget(QWidget):
 
     def _update_time(self, seconds: float | None = None) -> None:
         position = self.position() if seconds is None else seconds
-        self.time_label.setText(f"{clock(position)}  /  {clock(self._duration, hundredths=False)}")
+        self.time_label.setText(f"{clock(position, fraction_digits=2)}  /  {clock(self._duration)}")
         if self._duration and not self.seek_slider.isSliderDown():
             self.seek_slider.blockSignals(True)
             self.seek_slider.setValue(int(position / self._duration * 1000))

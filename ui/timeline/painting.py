@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter
 
 from core.domain.chapters import Chapter, ChapterSource
 from core.timeline import ruler_ticks
+from ui.timecode import clock
 
 RULER_HEIGHT = 26.0
 LANE_TOP = 34.0
@@ -73,7 +74,7 @@ def _elided_texts(palette: "Palette", chapter: Chapter, width: int) -> tuple[str
             palette._texts.clear()
         is_ai = chapter.source == ChapterSource.AI
         title = ("✦ " if is_ai else "") + chapter.title
-        detail = _clock(chapter.start_time)
+        detail = clock(chapter.start_time)
         if is_ai and chapter.confidence_score is not None:
             detail += f"  ·  {chapter.confidence_score:.0%}"
         found = (palette.bold_metrics.elidedText(title, Qt.TextElideMode.ElideRight, width),
@@ -302,7 +303,8 @@ def _paint_drag(painter: QPainter, widget, palette: Palette) -> None:
         painter.fillRect(QRectF(x0, top, x1 - x0, bottom - top), palette.preview)
         painter.setPen(palette.preview_edge)
         painter.drawRect(QRectF(x0, top, x1 - x0, bottom - top))
-    label = f"{_clock(drag.start, True)} – {_clock(drag.end, True)}  ({_clock(drag.end - drag.start, True)})"
+    label = (f"{clock(drag.start, fraction_digits=1)} – {clock(drag.end, fraction_digits=1)}  "
+             f"({clock(drag.end - drag.start, fraction_digits=1)})")
     painter.setFont(palette.font)
     text_width = palette.metrics.horizontalAdvance(label) + 12
     box_x = min(max(0.0, x0), widget.width() - text_width)
@@ -325,14 +327,3 @@ def _paint_playhead(painter: QPainter, x: float, palette: Palette, height: float
     painter.drawPolygon(QPolygonF([QPointF(x - 6, 2), QPointF(x + 6, 2), QPointF(x + 6, 10),
                                    QPointF(x, 16), QPointF(x - 6, 10)]))
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-
-
-def _clock(seconds: float, fraction: bool = False) -> str:
-    seconds = max(0.0, seconds)
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-    if fraction:
-        text += f".{int((seconds - whole) * 10)}"
-    return text
