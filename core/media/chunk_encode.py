@@ -26,6 +26,7 @@ from .chunk_plan import ChunkSpan
 from .encoders import SOFTWARE_ENCODER, device_args, encoder_options, upload_filter
 from .hls_ladder import gop_frames
 from .ladder_plan import RungPlan
+from .scale_graph import scale_graph
 
 #: Peak rate and buffer relative to the rung's bitrate: the single-process ladder's values.
 MAXRATE_FACTOR = 1.07
@@ -126,14 +127,8 @@ def encode_chunk(
     if request.end is not None:
         arguments += ["-t", _time(request.end - request.start)]
     arguments += ["-i", request.source]
-    count = len(request.rungs)
     upload = upload_filter(request.settings.encoder)
-    scales = ";".join(
-        f"[v{i}]scale={r.width}:{r.height}:flags=bicubic,setsar=1,format=yuv420p{upload}[o{i}]"
-        for i, r in enumerate(request.rungs)
-    )
-    split = f"[0:v:0]split={count}" + "".join(f"[v{i}]" for i in range(count))
-    arguments += ["-filter_complex", f"{split};{scales}"]
+    arguments += ["-filter_complex", scale_graph(request.rungs, tail=upload, output_prefix="o")]
     parts: list[tuple[Path, Path]] = []
     for i, rung in enumerate(request.rungs):
         final = chunk_path(request.work_dir, rung.quality, request.index)

@@ -53,8 +53,8 @@ def device_args(encoder: str) -> list[str]:
 
 
 def upload_filter(encoder: str) -> str:
-    """Filter appended to each scaled picture so the encoder can take it."""
-    return ",format=nv12,hwupload" if encoder == "h264_vaapi" else ""
+    """Filters (``""``: none) applied to each scaled picture so the encoder can take it."""
+    return "format=nv12,hwupload" if encoder == "h264_vaapi" else ""
 
 
 def check_encoder(name: str) -> EncoderCheck:
@@ -69,7 +69,7 @@ def check_encoder(name: str) -> EncoderCheck:
     else:
         args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", *device_args(name),
                 "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=0.2",
-                "-vf", "format=yuv420p" + upload_filter(name),
+                "-vf", ",".join(filter(None, ("format=yuv420p", upload_filter(name)))),
                 "-frames:v", "3", "-c:v", name, "-f", "null", "-"]
         result = run_capture(args, timeout=30)
         check = EncoderCheck(name, result.returncode == 0,

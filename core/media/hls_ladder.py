@@ -1,6 +1,6 @@
-"""The HLS ladder in ONE ffmpeg process: decode once, ``split`` the picture, scale and encode
-each rung with the same fixed GOP (no scene-cut keyframes), cut ~6 s MPEG-TS segments into
-VOD playlists, report progress from ``-progress pipe:1``.
+"""The HLS ladder in ONE ffmpeg process: decode once, scale the picture down rung by rung
+(``scale_graph``), encode each rung with the same fixed GOP (no scene-cut keyframes), cut
+~6 s MPEG-TS segments into VOD playlists, report progress from ``-progress pipe:1``.
 
 Usable for a whole file or one chunk of it (``start``/``length``), so a farm backend can
 run it per chunk. Renditions are written under a hidden ``.partial-*`` folder and moved to
@@ -27,6 +27,7 @@ from .encoders import SOFTWARE_ENCODER, device_args, encoder_options, upload_fil
 from .errors import FFmpegMissingError, MediaCancelled, MediaError
 from .hls_master import RenditionInfo, measure_rendition
 from .ladder_plan import RungPlan
+from .scale_graph import scale_graph
 from .tools import ffmpeg_path, stderr_tail
 
 PLAYLIST_NAME = "playlist.m3u8"
@@ -84,13 +85,8 @@ def build_command(spec: LadderSpec, work_dir: Path) -> list[str]:
         args += ["-t", f"{spec.length:.3f}"]
     args += ["-i", spec.source]
     if encoded:
-        labels = [f"[s{i}]" for i in range(len(encoded))]
-        chains = [f"[0:v:0]split={len(encoded)}{''.join(labels)}" if len(encoded) > 1
-                  else f"[0:v:0]null{labels[0]}"]
-        for index, rung in enumerate(encoded):
-            chains.append(f"{labels[index]}scale={rung.width}:{rung.height}:flags=bicubic,"
-                          f"setsar=1,format=yuv420p{upload_filter(spec.encoder)}[v{index}]")
-        args += ["-filter_complex", ";".join(chains)]
+        args += ["-filter_complex",
+                 scale_graph(encoded, tail=upload_filter(spec.encoder))]
     out_index = 0
     stream_map = []
     per_stream: list[str] = []
