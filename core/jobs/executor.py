@@ -64,12 +64,15 @@ class LocalLadderExecutor:
         if not info.has_video:
             raise MediaError(f"{info.path} has no video stream: HLS transcoding needs video "
                              "(an audio-only file cannot make a video ladder)")
+        qualities = list(spec.qualities)
         aligned = False
-        if spec.allow_copy and info.video_codec == "h264":
+        # Reading keyframe positions costs a pass over the packets: only when a rung would
+        # be a stream copy if the keyframes were aligned.
+        if spec.allow_copy and any(rung.method == "copy" for rung in plan_ladder(
+                info, qualities, keyframes_aligned=True).rungs):
             aligned = on_grid(keyframe_times(info.path), GOP_SECONDS, info.fps,
                               covered=min(info.duration, 60.0) - GOP_SECONDS)
-        plan = plan_ladder(info, list(spec.qualities), keyframes_aligned=aligned,
-                           allow_copy=spec.allow_copy)
+        plan = plan_ladder(info, qualities, keyframes_aligned=aligned, allow_copy=spec.allow_copy)
         outcome = ExecutionOutcome(skipped=dict(plan.skipped), notes=list(plan.notes))
         choice = choose_encoder(spec.encoder_preference)
         if choice.note:

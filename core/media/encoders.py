@@ -2,12 +2,18 @@
 
 ``ffmpeg -encoders`` lists what the build supports, not what the machine has (a build with
 NVENC lists it on a box without an NVIDIA card), so each listed hardware encoder gets a tiny
-trial encode before it is trusted.
+trial encode before it is trusted. An encoder whose device cannot exist here (no NVIDIA or
+DRI device node on Linux, VideoToolbox off macOS) is ruled out without a trial, and the
+remaining trials run side by side: "auto" must not add a second to every job.
 """
 
 from __future__ import annotations
 
+import functools
+import glob
+import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .tools import run_capture, stderr_tail
@@ -37,14 +43,16 @@ class EncoderChoice:
         return self.name != SOFTWARE_ENCODER
 
 
-def listed_encoders() -> set[str]:
+@functools.cache
+def listed_encoders() -> frozenset[str]:
+    """Video encoders this ffmpeg build includes (asked once per process)."""
     result = run_capture(["ffmpeg", "-hide_banner", "-encoders"], timeout=30)
     names = set()
     for line in result.stdout.decode("utf-8", "replace").splitlines():
         parts = line.split()
         if len(parts) >= 2 and parts[0].startswith("V"):
             names.add(parts[1])
-    return names
+    return frozenset(names)
 
 
 def device_args(encoder: str) -> list[str]:
@@ -57,6 +65,20 @@ def upload_filter(encoder: str) -> str:
     return "format=nv12,hwupload" if encoder == "h264_vaapi" else ""
 
 
+def missing_device(name: str, platform: str | None = None) -> str | None:
+    """Why ``name`` cannot have its hardware on this machine, or ``None`` when it may."""
+    platform = platform or sys.platform
+    if name == "h264_videotoolbox":
+        return None if platform == "darwin" else "VideoToolbox exists only on macOS"
+    if not platform.startswith("linux"):
+        return None
+    if name == "h264_nvenc" and not glob.glob("/dev/nvidia[0-9]*"):
+        return "no NVIDIA device (/dev/nvidia*)"
+    if name in ("h264_vaapi", "h264_qsv") and not glob.glob("/dev/dri/renderD*"):
+        return "no GPU render device (/dev/dri/renderD*)"
+    return None
+
+
 def check_encoder(name: str) -> EncoderCheck:
     """Whether ``name`` can encode a few frames on this machine (cached per process)."""
     with _lock:
@@ -66,6 +88,8 @@ def check_encoder(name: str) -> EncoderCheck:
         check = EncoderCheck(name, True)
     elif name not in listed_encoders():
         check = EncoderCheck(name, False, "this ffmpeg build does not include it")
+    elif (absent := missing_device(name)) is not None:
+        check = EncoderCheck(name, False, absent)
     else:
         args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", *device_args(name),
                 "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=0.2",
@@ -86,9 +110,12 @@ def choose_encoder(preference: str | None) -> EncoderChoice:
     if wanted in ("", SOFTWARE_ENCODER, "software", "none", "off"):
         return EncoderChoice(SOFTWARE_ENCODER)
     if wanted == "auto":
-        for name in HARDWARE_ENCODERS:
-            if check_encoder(name).usable:
-                return EncoderChoice(name, f"using the hardware encoder {name}")
+        listed_encoders()  # once, before the checks that each consult it
+        with ThreadPoolExecutor(max_workers=len(HARDWARE_ENCODERS)) as pool:
+            checks = list(pool.map(check_encoder, HARDWARE_ENCODERS))
+        for check in checks:
+            if check.usable:
+                return EncoderChoice(check.name, f"using the hardware encoder {check.name}")
         return EncoderChoice(SOFTWARE_ENCODER)
     if wanted not in HARDWARE_ENCODERS:
         return EncoderChoice(SOFTWARE_ENCODER,
