@@ -1,6 +1,6 @@
 """Benchmark: VOD Studio's one-process HLS ladder against two baselines, in the same run.
 
-    .venv/bin/python tests/bench/bench_transcode.py [--seconds 60] [--keep DIR]
+    .venv/bin/python tests/bench/bench_transcode.py [--seconds 60] [--rounds 3] [--keep DIR]
 
 On a generated 1080p30 clip (testsrc2 + sine, H.264 12 Mb/s so no rung can be remuxed):
   (a) three separate ffmpeg runs, one per rung (360p, 720p, 1080p);
@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import re
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -140,33 +141,64 @@ def main() -> None:
     parser.add_argument("--source-preset", default="ultrafast",
                         help="x264 preset of the generated source (veryfast is closer to an "
                         "OBS recording: CABAC and B-frames make it costlier to decode)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of (a), (b), (c), interleaved and in a rotating order so "
+                        "that a noisy moment on a shared machine hits all three alike; ratios "
+                        "are the medians of each round's own ratios")
     parser.add_argument("--skip-remux", action="store_true", help="skip measurement (d)")
     args = parser.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-transcode-"))
     work.mkdir(parents=True, exist_ok=True)
     source = make_source(work / f"src_{args.seconds}s_12M_{args.source_preset}.mp4",
                          args.seconds, "12M", args.source_preset)
-    for name in ("a", "b", "c", "d"):
-        shutil.rmtree(work / name, ignore_errors=True)
 
-    cpu = cpu_seconds()
-    a = run_separate(source, work / "a")
-    cpu_a, cpu = cpu_seconds() - cpu, cpu_seconds()
-    (work / "b").mkdir()
-    b = run_single(source, work / "b")
-    cpu_b, cpu = cpu_seconds() - cpu, cpu_seconds()
-    c, renditions = run_ours(source, work / "c")
-    cpu_c = cpu_seconds() - cpu
+    def run_a() -> float:
+        return run_separate(source, work / "a")
+
+    def run_b() -> float:
+        (work / "b").mkdir()
+        return run_single(source, work / "b")
+
+    renditions: list = []
+
+    def run_c() -> float:
+        seconds, made = run_ours(source, work / "c")
+        renditions[:] = made
+        return seconds
+
+    runners = {"a": run_a, "b": run_b, "c": run_c}
+    rounds: list[dict[str, tuple[float, float]]] = []
+    for number in range(max(1, args.rounds)):
+        order = "abc"[number % 3:] + "abc"[:number % 3]
+        measured: dict[str, tuple[float, float]] = {}
+        for name in order:
+            shutil.rmtree(work / name, ignore_errors=True)
+            cpu = cpu_seconds()
+            wall = runners[name]()
+            measured[name] = (wall, cpu_seconds() - cpu)
+        rounds.append(measured)
+        print(f"round {number + 1} ({order}): " + "  ".join(
+            f"({n}) {measured[n][0]:.2f} s / {measured[n][1]:.1f} cpu-s" for n in "abc")
+            + f"  c/a {measured['c'][0] / measured['a'][0]:.3f}"
+            f"  c/b {measured['c'][0] / measured['b'][0]:.3f}", flush=True)
+
+    def median_of(name: str, which: int) -> float:
+        return statistics.median(r[name][which] for r in rounds)
+
+    def ratio(top: str, bottom: str, which: int) -> float:
+        return statistics.median(r[top][which] / r[bottom][which] for r in rounds)
+
     print(f"source: {args.seconds} s 1920x1080 {FPS} fps (x264 {args.source_preset}, 12 Mb/s), "
-          "ladder 360p+720p+1080p, libx264 veryfast")
-    print(f"(a) three separate runs : {a:7.2f} s")
-    print(f"(b) hand-written single : {b:7.2f} s")
-    print(f"(c) VOD Studio ladder   : {c:7.2f} s  (methods: "
+          f"ladder 360p+720p+1080p, libx264 veryfast; medians of {len(rounds)} round(s)")
+    print(f"(a) three separate runs : {median_of('a', 0):7.2f} s")
+    print(f"(b) hand-written single : {median_of('b', 0):7.2f} s")
+    print(f"(c) VOD Studio ladder   : {median_of('c', 0):7.2f} s  (methods: "
           f"{', '.join(r.quality + '=' + r.method for r in renditions)})")
-    print(f"c/a = {c / a:.3f}  (target <= 0.70)   CPU: {cpu_c / cpu_a:.3f}")
-    print(f"c/b = {c / b:.3f}  (target <= 1.02)   CPU: {cpu_c / cpu_b:.3f}")
-    print(f"CPU seconds: (a) {cpu_a:.1f}  (b) {cpu_b:.1f}  (c) {cpu_c:.1f}; load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"c/a = {ratio('c', 'a', 0):.3f}  (target <= 0.70)   CPU: {ratio('c', 'a', 1):.3f}")
+    print(f"c/b = {ratio('c', 'b', 0):.3f}  (target <= 1.02)   CPU: {ratio('c', 'b', 1):.3f}")
+    print(f"CPU seconds: (a) {median_of('a', 1):.1f}  (b) {median_of('b', 1):.1f}  "
+          f"(c) {median_of('c', 1):.1f}; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPUs")
     for rung in RUNGS:
         ours = next(r for r in renditions if r.quality == rung.name)
         sa = ssim(work / "a" / rung.name / "playlist.m3u8", source, rung)
