@@ -139,6 +139,28 @@ def transcode_editor(qtbot, themed, context, transcode_vod):
     view.tasks.wait(5000)
 
 
+def test_rungs_above_the_source_start_unticked_and_say_why(transcode_editor):
+    panel = transcode_editor.panels["Transcode"]  # the VOD is 640x360
+    ticked = {q: box.isChecked() for q, box in panel.quality_boxes.items()}
+    assert ticked == {"360p": True, "720p": False, "1080p": False}
+    assert panel.quality_boxes["1080p"].text() == "1080p (above source)"
+    assert "640x360" in panel.quality_boxes["720p"].toolTip()
+    assert panel.selected_qualities() == ["360p"]
+
+
+def test_a_source_below_every_rung_keeps_the_lowest_ticked(qtbot, themed, context, clip_factory):
+    from ui.editor import EditorView
+
+    tiny = context.vods.import_file(clip_factory("tiny.mp4", seconds=2, size="320x180"))
+    view = EditorView(context, tiny.id)
+    qtbot.addWidget(view)
+    try:
+        assert view.panels["Transcode"].selected_qualities() == ["360p"]
+    finally:
+        view.close_editor()
+        view.tasks.wait(5000)
+
+
 @pytest.mark.media
 def test_a_real_transcode_reaches_100_percent_in_the_panel(qtbot, transcode_editor, transcode_vod):
     panel = transcode_editor.panels["Transcode"]

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain.media_specs import LADDER
+from core.media.ladder_plan import fit_rung
 from ui.jobs_bridge import job_bridge
 from ui.services import transcodes as transcode_service
 from ui.tasks import describe_error
@@ -76,11 +77,13 @@ class TranscodePanel(QWidget):
         form = QVBoxLayout(setup)
         checks = QHBoxLayout()
         self.quality_boxes: dict[str, QCheckBox] = {}
-        source_height = getattr(host, "vod", None) and host.vod.height
-        for quality, rung in LADDER.items():
-            box = QCheckBox(quality, checked=True)
-            if source_height and rung.height > source_height:
-                box.setToolTip(f"Above the source ({source_height}p): it will be skipped, not upscaled")
+        above_source = self._rungs_above_source(getattr(host, "vod", None))
+        for quality in LADDER:
+            box = QCheckBox(quality, checked=quality not in above_source)
+            if quality in above_source:
+                box.setText(f"{quality} (above source)")
+                box.setToolTip(f"Larger than the source ({above_source[quality]}): it would be "
+                               "skipped, not upscaled")
             self.quality_boxes[quality] = box
             checks.addWidget(box)
         checks.addStretch(1)
@@ -141,6 +144,18 @@ class TranscodePanel(QWidget):
         layout.addWidget(self.job_box)
         layout.addStretch(1)
         self._load_latest()
+
+    @staticmethod
+    def _rungs_above_source(vod) -> dict[str, str]:
+        """Rungs the ladder would skip for this VOD's picture, with the source's size. When
+        every rung is above it, the lowest is made at the source's size, so it stays."""
+        width, height = getattr(vod, "width", None), getattr(vod, "height", None)
+        if not width or not height:
+            return {}
+        above = {q: f"{width}x{height}" for q in LADDER if fit_rung(width, height, q) is None}
+        if len(above) == len(LADDER):
+            above.pop(next(iter(LADDER)))
+        return above
 
     # --- runner --------------------------------------------------------------------------
     def _ensure_bridge(self):
