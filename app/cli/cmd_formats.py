@@ -55,21 +55,22 @@ def register(cli) -> None:
 
 
 def export_chapters(args, context) -> int:
-    result = context.formats.export(args.vod, args.format, fix_youtube=args.fix_youtube,
-                                    ignore_youtube_rules=args.ignore_rules)
+    if args.output:
+        path = Path(args.output).expanduser()
+        if path.exists() and not args.overwrite:  # refuse before any warning is printed
+            raise ValidationError(f"{path} already exists (add --overwrite to replace it)")
+        result = context.formats.export_to_file(
+            args.vod, args.format, path, overwrite=args.overwrite,
+            fix_youtube=args.fix_youtube, ignore_youtube_rules=args.ignore_rules)
+    else:
+        result = context.formats.export(args.vod, args.format, fix_youtube=args.fix_youtube,
+                                        ignore_youtube_rules=args.ignore_rules)
     for change in result.changes:
         print(f"vodstudio: fixed for YouTube: {change}", file=sys.stderr)
     for problem in result.problems:
         print(f"vodstudio: warning: YouTube will ignore these chapters: {problem.message}",
               file=sys.stderr)
     if args.output:
-        path = Path(args.output).expanduser()
-        if path.exists() and not args.overwrite:
-            raise ValidationError(f"{path} already exists (add --overwrite to replace it)")
-        try:
-            path.write_text(result.text, encoding="utf-8")
-        except OSError as error:
-            raise ValidationError(f"cannot write {path}: {error.strerror or error}") from None
         print(f"wrote {len(result.chapters)} chapters as {result.format} to {path}")
     else:
         sys.stdout.write(result.text)
@@ -128,11 +129,7 @@ def check_youtube(args, context) -> int:
 
 
 def embed_chapters(args, context) -> int:
-    from core.media.chapter_embed import embed_chapters as embed
-
-    vod = context.vods.get(args.vod)
-    chapters = context.chapters.list(vod.id).chapters
-    result = embed(vod.file_path, chapters, args.output, overwrite=args.overwrite)
+    result = context.formats.embed(args.vod, args.output, overwrite=args.overwrite)
     for note in result.notes:
         print(f"vodstudio: note: {note}", file=sys.stderr)
     print(f"wrote {result.output} with {len(result.chapters)} chapters (streams copied, "

@@ -17,6 +17,7 @@ from core.library.chapters import ChapterService
 from core.store.models import new_id
 
 from .entries import FormatError, ParsedEntry, resolve_entries
+from .files import FileWriteError, write_text_file
 from .importing import plan_import
 from .registry import (
     EXPORT_FORMATS, TEXT_IMPORT_FORMATS, check_format, detect_format, export_chapters,
@@ -126,8 +127,14 @@ class ChapterFormats:
             if progress is not None and duration > 0:
                 progress(max(0.0, min(1.0, seconds / duration)))
 
-        return embed_chapters(vod.file_path, chapters, output, overwrite=overwrite,
-                              progress=copied, should_cancel=should_cancel)
+        try:
+            return embed_chapters(vod.file_path, chapters, output, overwrite=overwrite,
+                                  progress=copied, should_cancel=should_cancel)
+        except OSError as error:  # e.g. its temporary folder on a full or read-only disk
+            where = error.filename or Path(output).expanduser().parent
+            raise FileWriteError(
+                f"cannot write the copy {Path(output).expanduser()} ({where}): "
+                f"{error.strerror or error}") from None
 
     # --- export --------------------------------------------------------------------------
     def export(self, vod_ref: str, fmt: str, *, fix_youtube: bool = False,
@@ -148,6 +155,16 @@ class ChapterFormats:
                 raise YoutubeRulesError(problems)
         text = export_chapters(fmt, chapters, video_id=listing.vod_id)
         return ExportResult(fmt, text, chapters, problems, changes)
+
+    def export_to_file(self, vod_ref: str, fmt: str, path: str | Path, *,
+                       overwrite: bool = False, fix_youtube: bool = False,
+                       ignore_youtube_rules: bool = False) -> ExportResult:
+        """``export`` written to ``path`` atomically (``files.write_text_file``): a full or
+        read-only disk raises ``FileWriteError`` and leaves no truncated file."""
+        result = self.export(vod_ref, fmt, fix_youtube=fix_youtube,
+                             ignore_youtube_rules=ignore_youtube_rules)
+        write_text_file(path, result.text, overwrite=overwrite)
+        return result
 
     def check_youtube(self, vod_ref: str) -> YoutubeCheck:
         listing = self._chapters.list(vod_ref)

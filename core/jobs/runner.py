@@ -23,6 +23,7 @@ from core.media.ladder_plan import RungPlan
 from core.store.db import Database
 from core.store.models import TranscodeJobRow, Vod
 
+from .diskspace import out_of_space
 from .executor import ExecutionOutcome, Executor, LocalLadderExecutor, TranscodeSpec
 from .queue import claim_next, clear_partial_output, new_worker_id, recover_interrupted
 from .shapes import status_json
@@ -47,6 +48,8 @@ class _Running:
         self.last_notify = 0.0
         self.thread: threading.Thread | None = None
         self.done = False
+        self.output_dir: str | None = None
+        self.disk_full: str | None = None  # why the job was stopped: its disk filled up
 
 
 class JobRunner:
@@ -190,7 +193,10 @@ class JobRunner:
                 watcher.join(timeout=2)
             self._complete(item, outcome)
         except MediaCancelled:
-            self._cancelled(item)
+            if item.disk_full:
+                self._fail(item, item.disk_full)
+            else:
+                self._cancelled(item)
         except MediaError as error:
             self._fail(item, str(error))
         except Exception as error:  # never leave a job processing
@@ -219,14 +225,29 @@ class JobRunner:
                 preset=(job.options or {}).get("preset"),
             )
             item.snapshot = status_json(job)
+        item.output_dir = spec.output_dir
+        full = out_of_space(spec.output_dir)
+        if full:
+            raise MediaError(full)
         self._notify(item, force=True)
         return spec
+
+    def _check_disk(self, item: _Running) -> None:
+        """Stop the job when its output disk is full: ffmpeg's HLS muxer would carry on
+        without writing anything (see ``diskspace``)."""
+        if item.disk_full or item.output_dir is None:
+            return
+        full = out_of_space(item.output_dir)
+        if full:
+            item.disk_full = full
+            item.cancel.set()
 
     def _on_progress(self, item: _Running, fraction: float, label: str) -> None:
         item.fraction = max(0.0, min(1.0, fraction))
         item.label = label or item.label
         elapsed = time.monotonic() - item.started
         item.eta = elapsed * (1 - item.fraction) / item.fraction if item.fraction > 0.02 else None
+        self._check_disk(item)
         self._notify(item)
 
     def _watch(self, item: _Running) -> None:
@@ -246,6 +267,7 @@ class JobRunner:
                         last_save = time.monotonic()
             except Exception:
                 log.exception("saving progress of %s failed", item.job_id)
+            self._check_disk(item)
             time.sleep(CANCEL_POLL_INTERVAL)
 
     # --- endings -----------------------------------------------------------------------------
@@ -272,7 +294,9 @@ class JobRunner:
             produced = {r.quality for r in outcome.renditions} | set(outcome.skipped)
             for quality in (job.options or {}).get("run_qualities") or []:
                 if quality not in produced:
-                    reason = outcome.failed.get(quality, "ffmpeg produced no output for it")
+                    # A full disk explains an empty playlist better than the playlist does.
+                    reason = item.disk_full or outcome.failed.get(
+                        quality, "ffmpeg produced no output for it")
                     outputs[quality].status, outputs[quality].error = "failed", reason
                     failed = _add(failed, quality)
             job.completed_qualities = _ordered(completed)
@@ -283,7 +307,8 @@ class JobRunner:
             self._write_master(job)
             if job.failed_qualities:
                 job.status = JobStatus.FAILED.value
-                job.error = "; ".join(f"{q}: {outputs[q].error}" for q in job.failed_qualities)
+                job.error = "; ".join(_prefixed(q, outputs[q].error)
+                                      for q in job.failed_qualities)
             else:
                 job.status = JobStatus.COMPLETED.value
                 job.error = None
@@ -381,6 +406,11 @@ def _eta_words(seconds: float | None) -> str | None:
     from core.domain.timefmt import format_duration_words
 
     return None if seconds is None else format_duration_words(seconds)
+
+
+def _prefixed(quality: str, error: str | None) -> str:
+    text = error or "failed"
+    return text if text.startswith(f"{quality}:") else f"{quality}: {text}"
 
 
 def _add(items: list[str], quality: str) -> list[str]:
