@@ -8,7 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
-from core.domain.errors import ValidationError
+from core.domain.errors import DomainError, ValidationError
 
 from .output import print_json, print_table
 
@@ -118,7 +118,15 @@ def farm_transcode_command(args, context) -> int:
         if not args.json:
             print(f"\r{fraction * 100:5.1f}% {text:<40}", end="", file=sys.stderr, flush=True)
 
-    outcome = _run_cancellable(lambda: executor.execute(spec, progress, cancel), cancel)
+    try:
+        outcome = _run_cancellable(lambda: executor.execute(spec, progress, cancel), cancel)
+    except DomainError:
+        # As the job queue does on failure: no chunk folder left behind (on a full disk it
+        # holds the space the user needs back).
+        from core.jobs.queue import clear_partial_output
+
+        clear_partial_output(spec.output_dir)
+        raise
     if not args.json:
         print(file=sys.stderr)
     master = output.resolve() / "master.m3u8"

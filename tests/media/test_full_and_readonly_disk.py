@@ -211,3 +211,20 @@ def test_a_full_or_read_only_data_dir_gets_a_message_not_a_traceback(
     line = _one_line_error(run_cli("import", source))
     assert ("not writable" if read_only else "is full") in line, line
     assert str(data_dir) in line, line
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["full", "read-only"])
+def test_farm_transcode_into_a_full_or_read_only_output_folder(run_cli, vod, small_target,
+                                                               read_only):
+    """``farm transcode --local 1 --output DIR``: the chunked path, into a folder the user
+    names. A clear error, and no chunk folder left holding the space."""
+    vod_id, _ = vod
+    target = small_target(leave_free=None if read_only else 24 * 1024, read_only=read_only)
+    before = set(target.iterdir())
+    line = _one_line_error(run_cli("farm", "transcode", vod_id, "--local", "1",
+                                   "--qualities", "360p", "--output", target / "ladder"))
+    assert (READ_ONLY if read_only else NO_SPACE) in line, line
+    if read_only:
+        assert str(target / "ladder") in line, line
+    leftovers = set(target.rglob("*")) - before
+    assert not [p for p in leftovers if p.is_file()], leftovers
