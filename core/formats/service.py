@@ -131,10 +131,8 @@ class ChapterFormats:
             return embed_chapters(vod.file_path, chapters, output, overwrite=overwrite,
                                   progress=copied, should_cancel=should_cancel)
         except OSError as error:  # e.g. its temporary folder on a full or read-only disk
-            where = error.filename or Path(output).expanduser().parent
-            raise FileWriteError(
-                f"cannot write the copy {Path(output).expanduser()} ({where}): "
-                f"{error.strerror or error}") from None
+            raise FileWriteError(f"cannot write the copy {Path(output).expanduser()}: "
+                                 f"{error.strerror or error}") from None
 
     # --- export --------------------------------------------------------------------------
     def export(self, vod_ref: str, fmt: str, *, fix_youtube: bool = False,

@@ -187,12 +187,14 @@ def test_chapter_export_to_a_read_only_folder(run_cli, vod, small_target):
     assert not list(target.iterdir())
 
 
-@pytest.mark.parametrize("read_only", [False, True], ids=["full", "read-only"])
+# full: not even the chapter metadata file fits; 64 KB free: it does, the ~300 KB copy not.
+@pytest.mark.parametrize("leave_free, read_only", [(0, False), (64 * 1024, False), (None, True)],
+                         ids=["full", "fills-up-while-copying", "read-only"])
 def test_embedding_chapters_into_a_full_or_read_only_folder(run_cli, vod, small_target,
-                                                            read_only):
+                                                            leave_free, read_only):
     vod_id, source = vod
     source_hash = _sha256(source)
-    target = small_target(leave_free=0 if not read_only else None, read_only=read_only)
+    target = small_target(leave_free=leave_free, read_only=read_only)
     before = set(target.iterdir())
     line = _one_line_error(run_cli("chapters", "embed", vod_id, target / "copy.mp4"))
     assert (READ_ONLY if read_only else NO_SPACE) in line, line
