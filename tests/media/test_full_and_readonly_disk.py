@@ -63,7 +63,10 @@ def _chapters(context, vod_id: str) -> list:
 # --- 1 and 2: HLS transcoding into a full or read-only output folder -----------------------
 # Below MIN_FREE_BYTES the job does not start; a little above it, it starts and the ~80 KB
 # 360p rendition of the 3 s clip fills the disk while ffmpeg writes it.
-@pytest.mark.parametrize("size", [f"{MIN_FREE_BYTES // 2048}k", f"{MIN_FREE_BYTES // 1024 + 8}k"],
+FULL_BEFORE, FILLS_UP = f"{MIN_FREE_BYTES // 2048}k", f"{MIN_FREE_BYTES // 1024 + 8}k"
+
+
+@pytest.mark.parametrize("size", [FULL_BEFORE, FILLS_UP],
                          ids=["full-before-start", "fills-up-mid-run"])
 def test_transcode_into_a_full_folder_fails_with_enospc_and_leaves_nothing(
         run_cli, context, data_dir, vod, small_mounts, size):
@@ -86,10 +89,15 @@ def test_transcode_into_a_full_folder_fails_with_enospc_and_leaves_nothing(
     assert not [p for p in leftovers if p.name.startswith(".partial-")], leftovers
     assert not [p for p in leftovers if p.suffix in (".m3u8", ".ts")], leftovers
 
-    # The same queue runs the next job once there is room again.
+    # Once there is room again, what the message suggests works: retrying the failed
+    # quality, and the queue runs the next job.
     small_mounts.unmount(hls)
-    again = run_cli("transcode", "start", vod_id, "--qualities", "360p", "--wait", "--json")
-    final = json.loads(_ok(again))  # the CLI ran the queue: the next job is fine
+    if size == FILLS_UP:
+        _ok(run_cli("transcode", "retry", vod_id, "360p", "--wait"))
+        final = context.transcodes.status(vod_id, status["job_id"])
+    else:
+        again = run_cli("transcode", "start", vod_id, "--qualities", "360p", "--wait", "--json")
+        final = json.loads(_ok(again))
     assert final["status"] == "completed" and Path(final["master_playlist"]).is_file()
     assert _sha256(source) == source_hash
     assert _chapters(context, vod_id) == chapters
