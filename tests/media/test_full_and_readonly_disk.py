@@ -22,6 +22,12 @@ NO_SPACE = "No space left on device"
 READ_ONLY = "Read-only file system"
 
 
+@pytest.fixture(autouse=True)
+def _tmpfs_first(small_mounts):
+    """Ask for the mounts before any other fixture, so a machine that cannot mount skips
+    at once instead of after importing clips."""
+
+
 # --- helpers ------------------------------------------------------------------------------
 def _ok(result) -> str:
     assert result.code == 0, f"exit {result.code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
