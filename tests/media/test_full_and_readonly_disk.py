@@ -18,6 +18,8 @@ import pytest
 from core.jobs.diskspace import MIN_FREE_BYTES
 from tests.media.conftest import fill
 
+pytestmark = pytest.mark.media
+
 NO_SPACE = "No space left on device"
 READ_ONLY = "Read-only file system"
 
