@@ -35,7 +35,7 @@ def write_text_file(path: str | Path, text: str, *, overwrite: bool = False) -> 
     mode = target.stat().st_mode & 0o777 if target.exists() else 0o666
     try:
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
