@@ -20,6 +20,12 @@ from .tools import run_capture, stderr_tail
 _SQUARE_PIXELS = "scale=trunc(iw*sar/2)*2:ih,setsar=1"
 ANALYSIS_WIDTH = 160
 FRAME_TIMEOUT_SECONDS = 60
+# The last frame is looked for in the last few frame durations before the end of the file
+# (every frame there is buffered to find the last one, so the window stays this small).
+TAIL_FRAMES = 4
+TAIL_SECONDS_UNKNOWN_RATE = 0.25
+# When even the last video packet does not decode (a damaged end), decode this much more.
+DAMAGED_TAIL_SECONDS = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +64,9 @@ def judge(image: Image.Image) -> FrameQuality:
     grey = image.convert("L")
     if grey.width > ANALYSIS_WIDTH:
         height = max(1, round(grey.height * ANALYSIS_WIDTH / grey.width))
-        grey = grey.resize((ANALYSIS_WIDTH, height))
+        # reducing_gap: a box pre-reduction then bicubic, a third of the cost of bicubic
+        # over the whole factor, and the same scores to within a few percent.
+        grey = grey.resize((ANALYSIS_WIDTH, height), Image.Resampling.BICUBIC, reducing_gap=3.0)
     stats = ImageStat.Stat(grey)
     inner = (1, 1, grey.width - 1, grey.height - 1)  # the edge filter's border is noise
     edges = ImageStat.Stat(grey.filter(ImageFilter.FIND_EDGES).crop(inner))
@@ -150,6 +158,7 @@ def _split_ppm(data: bytes) -> list[Image.Image]:
     """The images of a stream of binary PPM frames (ffmpeg's image2pipe with the ppm codec)."""
     images = []
     offset = 0
+    view = memoryview(data)
     while offset < len(data):
         header = _PPM_HEADER.match(data, offset)
         if header is None:
@@ -159,9 +168,70 @@ def _split_ppm(data: bytes) -> list[Image.Image]:
         end = begin + width * height * 3
         if end > len(data):
             break
-        images.append(Image.frombuffer("RGB", (width, height), data[begin:end], "raw", "RGB", 0, 1))
+        # A view, not a slice: Pillow unpacks RGB into its own 4-byte pixels anyway, so a
+        # slice would copy every frame once more for nothing.
+        images.append(Image.frombytes("RGB", (width, height), view[begin:end]))
         offset = end
     return images
+
+
+def grab_last_frame(path: str, duration: float, fps: float | None = None
+                    ) -> tuple[float, Image.Image]:
+    """The last frame that decodes and its time: the picture for "100 %", never a black
+    frame past the end. ffmpeg decodes from the keyframe before the last few frame
+    durations to the end of the file and keeps the last frame it got (``reverse`` over a
+    window of a few frames), so one process gives both the picture and its exact time; no
+    separate probe of the end is needed unless the video stops before the file does."""
+    margin = TAIL_FRAMES / fps if fps and fps > 0 else TAIL_SECONDS_UNKNOWN_RATE
+    found = _tail_frame(path, duration - margin)
+    if found is None:
+        # The video ends before the file (a longer audio track, a cut-off end): start
+        # from the last video packet instead, and failing that, decode a longer tail.
+        last_packet = last_frame_time(path, duration)
+        found = _tail_frame(path, last_packet - margin)
+        if found is None:
+            decoded = _last_decoded_time(path, last_packet - DAMAGED_TAIL_SECONDS)
+            found = _tail_frame(path, decoded - margin / 2) if decoded is not None else None
+    if found is None:
+        raise MediaError(f"no decodable frame near the end of {path}")
+    return found
+
+
+_SHOWINFO_PTS = re.compile(r"showinfo@tail @ [^\]]*\] n:\s*\d+ .*?pts_time:\s*(-?[0-9.]+)")
+
+
+def _tail_frame(path: str, start: float) -> tuple[float, Image.Image] | None:
+    """The last frame from ``start`` to the end of the file, or ``None`` when no frame
+    decodes there. The accurate seek drops the frames before ``start`` (decoded, never
+    converted); ``reverse`` buffers only the frames after it."""
+    start = round(max(0.0, start), 3)
+    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-threads", "1",
+            "-ss", f"{start:.3f}", "-i", path, "-map", "0:v:0",
+            "-vf", f"showinfo@tail,reverse,trim=end_frame=1,{_SQUARE_PIXELS}",
+            "-frames:v", "1", "-fps_mode", "passthrough",
+            "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
+    result = run_capture(args, timeout=FRAME_TIMEOUT_SECONDS)
+    if result.returncode != 0:
+        raise MediaError(f"ffmpeg could not read the end of the video: "
+                         f"{stderr_tail(result.stderr, 2) or 'unknown error'}")
+    images = _split_ppm(result.stdout)
+    # Without -copyts the times count from the seek point: the frame's time in the file
+    # is the seek point plus the latest time showinfo saw (frames arrive in display order).
+    times = [float(t) for t in _SHOWINFO_PTS.findall(result.stderr.decode("utf-8", "replace"))]
+    if not images or not times:
+        return None
+    return round(start + max(times), 3), images[0]
+
+
+def _last_decoded_time(path: str, start: float) -> float | None:
+    """The time of the last frame that decodes from ``start`` on (decoded, not converted)."""
+    start = round(max(0.0, start), 3)
+    result = run_capture(["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info",
+                          "-ss", f"{start:.3f}", "-i", path, "-map", "0:v:0",
+                          "-vf", "showinfo@tail", "-f", "null", "-"],
+                         timeout=FRAME_TIMEOUT_SECONDS)
+    times = [float(t) for t in _SHOWINFO_PTS.findall(result.stderr.decode("utf-8", "replace"))]
+    return start + max(times) if times else None
 
 
 def last_frame_time(path: str, duration: float) -> float:

@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image
 
 from .errors import MediaError
-from .frames import grab_frame, grab_frames, grab_keyframe, judge
+from .frames import grab_frame, grab_frames, grab_keyframe, grab_last_frame, judge
 
 SMART_WINDOW_SECONDS = 2.0
 SMART_STEP_SECONDS = 0.5
@@ -29,20 +29,26 @@ class PickedFrame:
 
 def pick_frame(path: str, seconds: float, *, smart: bool, last_frame: float,
                window: tuple[float, float] | None = None, near: float = 0.0,
-               keyframe: tuple[float, Image.Image] | None = None) -> PickedFrame:
+               keyframe: tuple[float, Image.Image] | None = None,
+               exact: tuple[float, Image.Image] | None = None) -> PickedFrame:
     """The frame at ``seconds`` (with ``near`` > 0, the keyframe at or before it when it is
     at most ``near`` seconds earlier: one decoded frame instead of a GOP); with ``smart``, a
     better one nearby when it is black, near-uniform or blurry. ``window`` bounds where a
-    replacement may come from. ``keyframe`` is that keyframe when already grabbed."""
+    replacement may come from. ``keyframe`` is that keyframe when already grabbed;
+    ``exact`` is the frame itself and its time when already grabbed (the last frame)."""
     at = min(max(0.0, seconds), last_frame)
     image = None
-    if near > 0:
+    if exact is not None:
+        at, image = exact
+    elif near > 0:
         keyframe = keyframe or grab_keyframe(path, at)
         if keyframe is not None and 0 <= at - keyframe[0] <= near:
             at, image = min(max(0.0, round(keyframe[0], 3)), last_frame), keyframe[1]
-    image = image or grab_frame(path, at) or grab_frame(path, max(0.0, last_frame - 0.05))
+    image = image or grab_frame(path, at)
     if image is None:
-        raise MediaError(f"no decodable frame at {seconds:.2f} s")
+        # Past the last frame (the video stops before the file does): the last frame,
+        # at its own time, rather than a neighbour recorded under the wrong time.
+        at, image = grab_last_frame(path, last_frame)
     if not smart:
         return PickedFrame(seconds, at, image, None)
     quality = judge(image)
@@ -79,7 +85,9 @@ def letterboxed(image: Image.Image, width: int, height: int) -> Image.Image:
     fitted = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     if fitted == (width, height) and image.size == fitted:
         return image
-    resized = image.resize(fitted, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # Bicubic (Pillow's is antialiased when it shrinks): as sharp to the eye as Lanczos at
+    # these factors (1.5x, then 2x down the chain) for two thirds of the time.
+    resized = image.resize(fitted, Image.Resampling.BICUBIC, reducing_gap=3.0)
     if fitted == (width, height):
         return resized
     canvas = Image.new("RGB", (width, height), (0, 0, 0))

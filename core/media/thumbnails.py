@@ -33,7 +33,7 @@ from core.store.models import ThumbnailRow, new_id
 from core.store.outbox import record_change
 
 from .errors import MediaCancelled
-from .frames import grab_keyframes, last_frame_time
+from .frames import grab_keyframes, grab_last_frame, last_frame_time
 from .sources import ready_vod
 from .tools import ffmpeg_path
 from .stills import letterboxed, pick_frame, write_stills
@@ -104,7 +104,7 @@ class ThumbnailService:
     ) -> list[ThumbnailInfo]:
         with self._database.session() as session:
             vod = ready_vod(session, vod_ref, "make thumbnails")
-            vod_id, path, duration = vod.id, vod.file_path, vod.duration
+            vod_id, path, duration, fps = vod.id, vod.file_path, vod.duration, vod.fps
         sizes = parse_resolutions(resolutions)
         ffmpeg_path("ffmpeg"), ffmpeg_path("ffprobe")
         moments = self._moments(timestamps, duration)
@@ -120,16 +120,17 @@ class ThumbnailService:
         def work(index: int) -> None:
             if cancel is not None and cancel.is_set():
                 return
-            # Only the 100 % moment needs the exact last frame; finding it costs a probe,
-            # so it runs in that moment's own thread, beside the other grabs.
-            if moments[index] is None:
-                bound = wanted = last_frame_time(path, duration)
+            # Only the 100 % moment needs the exact last frame; it costs decoding the last
+            # GOP, so it runs in that moment's own thread, started first, beside the others.
+            exact = grab_last_frame(path, duration, fps) if moments[index] is None else None
+            if exact is not None:
+                bound = wanted = exact[0]
             else:
                 bound, wanted = duration, moments[index]
             approximate = timestamps is None and moments[index] is not None
             pick = pick_frame(path, wanted, smart=smart, last_frame=bound,
                               near=duration * KEYFRAME_NEAR_FRACTION if approximate else 0.0,
-                              keyframe=keyframes.get(index))
+                              keyframe=keyframes.get(index), exact=exact)
             image = pick.image
             # Largest first, each size from the one before: the sizes share one aspect
             # ratio, so a letterboxed picture scales down to the next exactly, and cheaper.
@@ -152,7 +153,7 @@ class ThumbnailService:
         try:
             done = 0
             with ThreadPoolExecutor(max_workers=min(PARALLEL_GRABS, len(moments))) as pool:
-                # The last frame (100 %) needs its own probe: start it first, in parallel.
+                # The last frame (100 %) is the longest grab: start it first, in parallel.
                 futures = [pool.submit(work, i) for i, m in enumerate(moments) if m is None]
                 if timestamps is None:
                     # The default 20..80 % keyframes, all from one ffmpeg process.
