@@ -150,17 +150,21 @@ def test_thumbnails_into_a_full_or_read_only_folder(run_cli, context, data_dir, 
     before = context.thumbnails.list(vod_id)
     assert [t.is_default for t in before] == [True]
     folder = data_dir / "thumbnails"
-    # Room for about one small JPEG: some writes succeed before the disk is full, so the
-    # cleanup of files already written is exercised too.
-    small_mounts.mount(folder, size="1m", leave_free=16 * 1024, read_only=read_only)
+    # Room for about two of the five small JPEG+WebP pairs (~20 KB each on 4 KB pages): some
+    # are written before the disk is full, so their removal is exercised too.
+    small_mounts.mount(folder, size="1m", leave_free=48 * 1024, read_only=read_only)
     previous_files = set(_files(folder))
 
-    line = _one_line_error(run_cli("thumbnails", "generate", vod_id))
+    line = _one_line_error(run_cli("thumbnails", "generate", vod_id, "--resolutions", "small"))
     assert (READ_ONLY if read_only else NO_SPACE) in line and str(folder) in line, line
     assert context.thumbnails.list(vod_id) == before  # no rows, and the default is unchanged
     assert set(_files(folder)) == previous_files  # no new or partial images
 
-    # Chapter thumbnails: the chapter's thumbnail_url stays as it was.
+    # Chapter thumbnails (one medium image, which would fit in what is left): the chapter's
+    # thumbnail_url stays as it was.
+    if not read_only:
+        fill(folder / "more-filler", 0)
+        previous_files = set(_files(folder))
     chapters = _chapters(context, vod_id)
     line = _one_line_error(run_cli("thumbnails", "chapters", vod_id))
     assert (READ_ONLY if read_only else NO_SPACE) in line, line
