@@ -8,6 +8,7 @@ job's ``cancel_requested`` flag, so ``transcode cancel`` in another shell stops 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -18,7 +19,8 @@ from typing import Any
 
 from core.domain.media_specs import LADDER, JobStatus
 from core.media.errors import MediaCancelled, MediaError
-from core.media.hls_master import measure_rendition, write_master
+from core.media.audio_rendition import find_audio_rendition
+from core.media.hls_master import MASTER_NAME, measure_rendition, write_master
 from core.media.ladder_plan import RungPlan
 from core.store.db import Database
 from core.store.models import TranscodeJobRow, Vod
@@ -304,7 +306,7 @@ class JobRunner:
             job.skipped_qualities = _ordered(skipped)
             job.notes = [*job.notes, *[n for n in outcome.notes if n not in job.notes]]
             job.encoder = outcome.encoder
-            self._write_master(job)
+            self._write_master(session, job)
             if job.failed_qualities:
                 job.status = JobStatus.FAILED.value
                 job.error = "; ".join(_prefixed(q, outputs[q].error)
@@ -329,7 +331,7 @@ class JobRunner:
                 job.current_quality = None
                 job.estimated_seconds_remaining = None
                 return
-            self._write_master(job)
+            self._write_master(session, job)
             job.status = JobStatus.CANCELLED.value
             self._close(job)
 
@@ -348,10 +350,15 @@ class JobRunner:
             job.failed_qualities = _ordered(failed)
             job.status = JobStatus.FAILED.value
             job.error = message
-            self._write_master(job)
+            self._write_master(session, job)
             self._close(job)
 
-    def _write_master(self, job: TranscodeJobRow) -> None:
+    def _write_master(self, session: Any, job: TranscodeJobRow) -> None:
+        """Rebuild ``master.m3u8`` from what is on disk: every completed quality's variant
+        and the shared audio rendition (``<output>/audio``). A quality whose files are gone
+        or broken is failed; so is every quality when the source has audio but the audio
+        rendition is missing or broken (silent variants are not a finished transcode; a
+        retry of any quality makes the audio again)."""
         renditions = []
         for output in job.outputs:
             if output.status != "completed" or not output.path:
@@ -362,11 +369,29 @@ class JobRunner:
             try:
                 renditions.append(measure_rendition(Path(output.path), rung))
             except MediaError as error:
-                output.status, output.error = "failed", str(error)
+                _fail_output(job, output, str(error))
+        if renditions and not self._audio_in_place(session, job):
+            for output in job.outputs:
+                if output.status == "completed":
+                    _fail_output(job, output, "the audio rendition is missing or incomplete; "
+                                              "retry this quality to make it again")
+            renditions = []
         if renditions:
             job.master_playlist = str(write_master(renditions, Path(job.output_dir)))
         else:
             job.master_playlist = None
+            with contextlib.suppress(OSError):  # a master left from a run whose files broke
+                Path(job.output_dir, MASTER_NAME).unlink(missing_ok=True)
+
+    @staticmethod
+    def _audio_in_place(session: Any, job: TranscodeJobRow) -> bool:
+        """Whether the audio rendition the variants need is there (always, without audio)."""
+        vod = session.get(Vod, job.vod_id)
+        try:
+            audio = find_audio_rendition(job.output_dir)
+        except MediaError:
+            return False
+        return audio is not None or vod is None or not vod.audio_codec
 
     @staticmethod
     def _close(job: TranscodeJobRow) -> None:
@@ -411,6 +436,12 @@ def _eta_words(seconds: float | None) -> str | None:
 def _prefixed(quality: str, error: str | None) -> str:
     text = error or "failed"
     return text if text.startswith(f"{quality}:") else f"{quality}: {text}"
+
+
+def _fail_output(job: TranscodeJobRow, output: Any, reason: str) -> None:
+    output.status, output.error = "failed", reason
+    job.completed_qualities = [q for q in job.completed_qualities if q != output.quality]
+    job.failed_qualities = _ordered(_add(list(job.failed_qualities), output.quality))
 
 
 def _add(items: list[str], quality: str) -> list[str]:

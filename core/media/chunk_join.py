@@ -2,9 +2,10 @@
 
 The chunks of a rung are read back to back with ffmpeg's concat demuxer, which shifts each
 chunk's timestamps to start where the previous chunk ended: timestamps are continuous and
-no frame is doubled or dropped. The whole-VOD audio is muxed in, and the HLS muxer
-(``-c copy``) cuts 6 s segments on the keyframes the chunks forced every GOP, so the
-segments fall exactly where the single-process ladder puts them.
+no frame is doubled or dropped. The HLS muxer (``-c copy``) cuts 6 s segments on the
+keyframes the chunks forced every GOP, so the segments fall exactly where the
+single-process ladder puts them. Rungs are video only, like the single-process ladder's:
+the whole-VOD audio becomes the one audio rendition (``join_audio``), ``<output>/audio``.
 """
 
 from __future__ import annotations
@@ -14,9 +15,19 @@ from pathlib import Path
 
 from core.domain.media_specs import SEGMENT_SECONDS
 
+from .audio_rendition import AUDIO_FOLDER, write_fingerprint
 from .chunk_encode import audio_path, chunk_path
 from .chunk_ffmpeg import CancelCheck, ProgressCallback, run_ffmpeg
 from .hls_ladder import PLAYLIST_NAME, SEGMENT_PATTERN
+
+#: The AAC encoder's priming (1024 samples at 48 kHz) starts the audio this much before
+#: the source's first instant. The single-process ladder's one muxing process shifts every
+#: stream by it, so its video starts this much after its audio; a rung joined on its own
+#: is shifted by the same amount to keep the same timestamps and A/V sync.
+AAC_PRIMING_SECONDS = 1024 / 48000
+#: The same muxer options as the single-process ladder (core.media.hls_ladder).
+_HLS_OPTIONS = ["-f", "hls", "-hls_time", f"{SEGMENT_SECONDS:g}", "-hls_playlist_type", "vod",
+                "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts"]
 
 
 def _concat_line(path: Path) -> str:
@@ -43,36 +54,56 @@ def join_rung(
     chunk_count: int,
     output_dir: str | Path,
     *,
-    with_audio: bool,
+    beside_audio: bool,
     progress: ProgressCallback | None = None,
     should_cancel: CancelCheck | None = None,
 ) -> Path:
-    """Write ``<output_dir>/<quality>/playlist.m3u8`` and its segments from the chunks.
-
-    The rung folder is built beside the final one and swapped in at the end, so a failed
-    or cancelled join never leaves a half playlist where a player would find it."""
+    """Write ``<output_dir>/<quality>/playlist.m3u8`` and its (video-only) segments from the
+    chunks; ``beside_audio``: the ladder has an audio rendition to stay in sync with."""
     listing = write_concat_list(work_dir, quality, chunk_count)
-    final = Path(output_dir) / quality
+    arguments = ["-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0:v:0",
+                 "-c", "copy", "-map_metadata", "-1"]
+    if beside_audio:
+        arguments += ["-output_ts_offset", f"{AAC_PRIMING_SECONDS:.6f}"]
+    return _write_rendition(arguments, quality, output_dir, progress, should_cancel)
+
+
+def join_audio(
+    work_dir: str | Path,
+    output_dir: str | Path,
+    *,
+    source: str,
+    language: str,
+    progress: ProgressCallback | None = None,
+    should_cancel: CancelCheck | None = None,
+) -> Path:
+    """Write the audio rendition ``<output_dir>/audio/playlist.m3u8`` from the whole-VOD
+    AAC (``-c copy``), tagged with the source's ``language`` (ISO 639-2, as the MPEG-TS
+    language descriptor wants it)."""
+    arguments = ["-i", str(audio_path(work_dir)), "-map", "0:a:0", "-c", "copy",
+                 "-map_metadata", "-1", "-metadata:s:a:0", f"language={language}"]
+    return _write_rendition(arguments, AUDIO_FOLDER, output_dir, progress, should_cancel,
+                            fingerprint_of=source)
+
+
+def _write_rendition(arguments: list[str], name: str, output_dir: str | Path,
+                     progress: ProgressCallback | None, should_cancel: CancelCheck | None,
+                     fingerprint_of: str | None = None) -> Path:
+    """Run the HLS muxer into a folder beside the final one and swap it in at the end, so
+    a failed or cancelled join never leaves a half playlist where a player would find it."""
+    final = Path(output_dir) / name
     # ".partial-*": the job queue clears these when a job is cancelled or fails
-    staging = Path(output_dir) / f".partial-join-{quality}"
+    staging = Path(output_dir) / f".partial-join-{name}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    arguments = ["-f", "concat", "-safe", "0", "-i", str(listing)]
-    if with_audio:
-        arguments += ["-i", str(audio_path(work_dir))]
-    arguments += ["-map", "0:v:0"]
-    if with_audio:
-        arguments += ["-map", "1:a:0"]
-    arguments += [
-        "-c", "copy", "-map_metadata", "-1",
-        # the same muxer options as the single-process ladder (core.media.hls_ladder)
-        "-f", "hls", "-hls_time", f"{SEGMENT_SECONDS:g}", "-hls_playlist_type", "vod",
-        "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts",
-        "-hls_segment_filename", str(staging / SEGMENT_PATTERN), str(staging / PLAYLIST_NAME),
-    ]
+    arguments = [*arguments, *_HLS_OPTIONS,
+                 "-hls_segment_filename", str(staging / SEGMENT_PATTERN),
+                 str(staging / PLAYLIST_NAME)]
     try:
-        run_ffmpeg(arguments, label=f"join {quality}", progress=progress,
+        run_ffmpeg(arguments, label=f"join {name}", progress=progress,
                    should_cancel=should_cancel)
+        if fingerprint_of is not None:
+            write_fingerprint(staging, fingerprint_of)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -5,7 +5,9 @@ The VOD is cut at boundaries that are multiples of the 2 s GOP and the 6 s segme
 (``LocalChunkExecutor``) or farm workers (``core.jobs.farm``) — and each rung's chunks are
 joined into one HLS playlist without re-encoding (``chunk_join``). The result has the same
 structure as the single-process ladder: continuous timestamps, every frame exactly once,
-keyframes every GOP at the same times in every rung, 6 s segments and a master playlist.
+keyframes every GOP at the same times in every rung, 6 s segments, video-only variants,
+one audio rendition (``<output>/audio``, the whole-VOD AAC encoded once) and a master
+playlist that points every variant at it.
 
 Shared storage for the farm: the source and the output folder must be reachable by every
 worker under the SAME absolute path (an NFS/SMB mount at the same mount point on every
@@ -28,9 +30,10 @@ from typing import Protocol
 
 from core.domain.media_specs import parse_qualities
 
+from .audio_rendition import remove_stale_audio, reusable_audio, source_audio_language
 from .chunk_encode import ChunkRequest, EncodeSettings, encode_audio, encode_chunk
 from .chunk_ffmpeg import CancelCheck
-from .chunk_join import join_rung
+from .chunk_join import join_audio, join_rung
 from .chunk_plan import auto_chunk_seconds, plan_chunks, round_to_boundary
 from .encoders import SOFTWARE_ENCODER
 from .errors import MediaCancelled, MediaError
@@ -54,11 +57,14 @@ class ChunkedPlan:
     output_dir: str
     work_dir: str
     duration: float
+    #: the audio still has to be encoded and joined in this run: the source has audio and
+    #: the output folder does not already hold its finished audio rendition (``audio_ready``)
     has_audio: bool
     rungs: tuple[RungPlan, ...]
     skipped: tuple[tuple[str, str], ...]  # (quality, why) as in the single-process ladder
     notes: tuple[str, ...]
     chunks: tuple[ChunkRequest, ...]
+    audio_ready: bool = False  # the source's audio rendition is already in the output folder
 
     @property
     def qualities(self) -> tuple[str, ...]:
@@ -124,8 +130,10 @@ def plan_chunked(
                      start=span.start, end=span.end, rungs=ladder.rungs, settings=settings)
         for span in plan_chunks(info.duration, seconds)
     )
+    audio_ready = info.has_audio and reusable_audio(output_dir, info.path) is not None
     return ChunkedPlan(info.path, str(output_dir), str(work_dir), info.duration,
-                       info.has_audio, ladder.rungs, ladder.skipped, ladder.notes, chunks)
+                       info.has_audio and not audio_ready, ladder.rungs, ladder.skipped,
+                       ladder.notes, chunks, audio_ready)
 
 
 def _fingerprint(info, chunk_seconds: float, rungs, settings: EncodeSettings) -> str:
@@ -212,12 +220,19 @@ def transcode_chunked(
     if cancel():
         raise MediaCancelled("the chunked transcode")
     report(1 - JOIN_SHARE, "joining chunks")
-    with ThreadPoolExecutor(max_workers=len(plan.rungs), thread_name_prefix="join") as pool:
+    if not plan.has_audio and not plan.audio_ready:
+        remove_stale_audio(plan.output_dir)
+    with ThreadPoolExecutor(max_workers=len(plan.rungs) + 1, thread_name_prefix="join") as pool:
+        audio = pool.submit(join_audio, plan.work_dir, plan.output_dir, source=plan.source,
+                            language=source_audio_language(plan.source),
+                            should_cancel=cancel) if plan.has_audio else None
         playlists = list(pool.map(
             lambda rung: join_rung(plan.work_dir, rung.quality, len(plan.chunks),
-                                   plan.output_dir, with_audio=plan.has_audio,
-                                   should_cancel=cancel),
+                                   plan.output_dir, should_cancel=cancel,
+                                   beside_audio=plan.has_audio or plan.audio_ready),
             plan.rungs))
+        if audio is not None:
+            audio.result()
     variants = {rung.quality: measure_rendition(path, rung)
                 for rung, path in zip(plan.rungs, playlists)}
     master = write_master(list(variants.values()), Path(plan.output_dir))

@@ -2,6 +2,12 @@
 (``scale_graph``), encode each rung with the same fixed GOP (no scene-cut keyframes), cut
 ~6 s MPEG-TS segments into VOD playlists, report progress from ``-progress pipe:1``.
 
+Variants are video only; the audio is ONE separate rendition (``<output_dir>/audio/``,
+``audio_rendition``) encoded once, not muxed and encoded again into every variant. It is
+stream-copied when a rung is remuxed and the source's audio already is AAC-LC stereo
+(``audio_method``), and reused, not redone, by a later run in the same folder (a retry of
+one quality) when it is complete and made from the same, unchanged source.
+
 Usable for a whole file or one chunk of it (``start``/``length``), so a farm backend can
 run it per chunk. Renditions are written under a hidden ``.partial-*`` folder and moved to
 ``<output_dir>/<quality>/`` only once ffmpeg finished and the playlist is complete.
@@ -24,6 +30,10 @@ from typing import Protocol
 from core.domain.media_specs import AUDIO_KBPS, GOP_SECONDS, SEGMENT_SECONDS
 
 from .encoders import SOFTWARE_ENCODER, device_args, encoder_options, upload_filter
+from .audio_rendition import (
+    AUDIO_FOLDER, AudioRenditionInfo, measure_audio_rendition, remove_stale_audio,
+    reusable_audio, source_audio_fits, write_fingerprint,
+)
 from .errors import FFmpegMissingError, MediaCancelled, MediaError
 from .hls_master import RenditionInfo, measure_rendition
 from .ladder_plan import RungPlan
@@ -62,6 +72,7 @@ class LadderResult:
     failed: dict[str, str] = field(default_factory=dict)
     encoder: str = SOFTWARE_ENCODER
     seconds: float = 0.0
+    audio: AudioRenditionInfo | None = None  # made by this run or reused from an earlier one
 
 
 class FFmpegFailed(MediaError):
@@ -74,8 +85,19 @@ def gop_frames(fps: float) -> int:
     return max(1, round(fps * GOP_SECONDS))
 
 
-def build_command(spec: LadderSpec, work_dir: Path) -> list[str]:
-    """The ffmpeg argument list (no shell) for ``spec``, writing into ``work_dir/<quality>/``."""
+def audio_method(spec: LadderSpec) -> str:
+    """``copy`` when a rung remuxes the source and the source's audio already is AAC-LC
+    stereo (a remux-only job stays a remux), else ``encode`` (AAC-LC stereo 48 kHz)."""
+    remuxing = any(r.method == "copy" for r in spec.rungs)
+    return "copy" if remuxing and source_audio_fits(spec.source) else "encode"
+
+
+def build_command(spec: LadderSpec, work_dir: Path, *, with_audio: bool | None = None,
+                  copy_audio: bool = False) -> list[str]:
+    """The ffmpeg argument list (no shell) for ``spec``, writing every video rung into
+    ``work_dir/<quality>/`` and, ``with_audio`` (default: when the source has audio), the
+    one audio rendition into ``work_dir/audio/``, encoded or, ``copy_audio``, copied."""
+    with_audio = spec.has_audio if with_audio is None else with_audio
     encoded = [r for r in spec.rungs if r.method == "encode"]
     args = ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
             "-progress", "pipe:1", "-stats_period", "0.5", *device_args(spec.encoder)]
@@ -87,11 +109,11 @@ def build_command(spec: LadderSpec, work_dir: Path) -> list[str]:
     if encoded:
         args += ["-filter_complex",
                  scale_graph(encoded, tail=upload_filter(spec.encoder))]
-    out_index = 0
     stream_map = []
     per_stream: list[str] = []
     encoded_index = 0
-    for rung in spec.rungs:
+    group = f",agroup:{AUDIO_FOLDER}" if with_audio else ""
+    for out_index, rung in enumerate(spec.rungs):
         if rung.method == "copy":
             args += ["-map", "0:v:0"]
             per_stream += [f"-c:v:{out_index}", "copy"]
@@ -102,19 +124,15 @@ def build_command(spec: LadderSpec, work_dir: Path) -> list[str]:
             per_stream += [f"-c:v:{out_index}", spec.encoder, f"-b:v:{out_index}", f"{kbps}k",
                            f"-maxrate:v:{out_index}", f"{round(kbps * 1.07)}k",
                            f"-bufsize:v:{out_index}", f"{round(kbps * 1.5)}k"]
-        entry = f"v:{out_index}"
-        if spec.has_audio:
-            entry += f",a:{out_index}"
-        stream_map.append(f"{entry},name:{rung.quality}")
-        out_index += 1
-    if spec.has_audio:
-        for index, rung in enumerate(spec.rungs):
-            args += ["-map", "0:a:0"]
-            if rung.method == "copy":
-                per_stream += [f"-c:a:{index}", "copy"]
-            else:
-                per_stream += [f"-c:a:{index}", "aac", f"-b:a:{index}", f"{AUDIO_KBPS}k",
-                               f"-ac:a:{index}", "2", f"-ar:a:{index}", "48000"]
+        stream_map.append(f"v:{out_index}{group},name:{rung.quality}")
+    if with_audio:
+        args += ["-map", "0:a:0"]
+        if copy_audio:
+            per_stream += ["-c:a:0", "copy"]
+        else:
+            per_stream += ["-c:a:0", "aac", "-b:a:0", f"{AUDIO_KBPS}k", "-ac:a:0", "2",
+                           "-ar:a:0", "48000"]
+        stream_map.append(f"a:0{group},name:{AUDIO_FOLDER}")
     args += per_stream
     if encoded:
         args += encoder_options(spec.encoder, gop_frames(spec.fps), spec.preset)
@@ -130,24 +148,41 @@ def build_command(spec: LadderSpec, work_dir: Path) -> list[str]:
 
 def run_ladder(spec: LadderSpec, *, progress: LadderProgress | None = None,
                cancel: CancelFlag | None = None) -> LadderResult:
-    """Produce every rung of ``spec``; finished renditions end up in ``output_dir/<quality>``.
+    """Produce every rung of ``spec``; finished renditions end up in ``output_dir/<quality>``
+    and the audio rendition in ``output_dir/audio`` (kept from an earlier run when it is
+    complete and from the same source, else made by this run).
 
     Raises ``MediaCancelled`` when ``cancel`` is set (ffmpeg is stopped, the partial output
     removed) and ``FFmpegFailed`` with ffmpeg's last lines when it dies.
     """
     output = Path(spec.output_dir)
+    whole_source = not spec.start and not spec.length
     try:
         output.mkdir(parents=True, exist_ok=True)
+        if not spec.has_audio:
+            remove_stale_audio(output)
+        kept_audio = reusable_audio(output, spec.source) if spec.has_audio and whole_source \
+            else None
+        make_audio = spec.has_audio and kept_audio is None
         work_dir = output / f".partial-{uuid.uuid4().hex[:8]}"
         work_dir.mkdir()
-        for rung in spec.rungs:
-            (work_dir / rung.quality).mkdir()
+        for name in [r.quality for r in spec.rungs] + ([AUDIO_FOLDER] if make_audio else []):
+            (work_dir / name).mkdir()
     except OSError as error:
         raise _unwritable(output, error) from None
     started = time.monotonic()
     try:
-        _run_ffmpeg(build_command(spec, work_dir), spec, progress, cancel)
-        result = LadderResult(encoder=spec.encoder)
+        copy_audio = make_audio and audio_method(spec) == "copy"
+        command = build_command(spec, work_dir, with_audio=make_audio, copy_audio=copy_audio)
+        _run_ffmpeg(command, spec, progress, cancel)
+        result = LadderResult(encoder=spec.encoder, audio=kept_audio)
+        if make_audio:
+            try:
+                result.audio = _move_audio_into_place(spec, work_dir, output)
+            except MediaError as error:
+                # Variants without their audio would play silent: none of them counts.
+                result.failed = {r.quality: str(error) for r in spec.rungs}
+                return result
         for rung in spec.rungs:
             produced = work_dir / rung.quality
             try:
@@ -166,6 +201,19 @@ def run_ladder(spec: LadderSpec, *, progress: LadderProgress | None = None,
         raise _unwritable(output, error) from None
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def _move_audio_into_place(spec: LadderSpec, work_dir: Path, output: Path
+                           ) -> AudioRenditionInfo:
+    produced = work_dir / AUDIO_FOLDER
+    info = measure_audio_rendition(produced / PLAYLIST_NAME)
+    if not spec.start and not spec.length:  # only the whole source's audio is reusable
+        write_fingerprint(produced, spec.source)
+    final = output / AUDIO_FOLDER
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(produced, final)
+    return info.moved_to(final / PLAYLIST_NAME)
 
 
 def _unwritable(output: Path, error: OSError) -> MediaError:

@@ -2,8 +2,11 @@
 
 FFmpeg 5.1's master lacks AVERAGE-BANDWIDTH, FRAME-RATE and EXT-X-INDEPENDENT-SEGMENTS and
 writes nominal bitrates; Apple's authoring spec wants measured ones, so the master is built
-here from the segments on disk: BANDWIDTH is the peak segment bitrate, AVERAGE-BANDWIDTH
-the total bits over the total duration.
+here from the segments on disk: a rendition's peak is its peak segment bitrate, its average
+the total bits over the total duration. Video variants are video only; the one audio
+rendition (``audio_rendition``) is an ``EXT-X-MEDIA`` audio group every variant points to,
+and a variant's BANDWIDTH / AVERAGE-BANDWIDTH are its video's plus the audio's (Apple 9.13:
+the largest sum of the peak segment bitrates a player fetches together).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 
 import m3u8
 
+from .audio_rendition import AUDIO_GROUP, AudioRenditionInfo, find_audio_rendition
 from .errors import MediaError
 from .ladder_plan import RungPlan
 from .tools import run_capture
@@ -29,6 +33,9 @@ _PROFILE_CODES = {"Constrained Baseline": "42E0", "Baseline": "4200", "Main": "4
 
 @dataclass(frozen=True, slots=True)
 class RenditionInfo:
+    """One video variant. ``size_bytes`` and the bandwidths are the variant's own segments
+    (video only); the master adds the shared audio rendition's to the bandwidths."""
+
     quality: str
     playlist: str
     width: int
@@ -52,31 +59,56 @@ class RenditionInfo:
         return replace(self, playlist=str(playlist))
 
 
-def measure_rendition(playlist_path: Path, rung: RungPlan) -> RenditionInfo:
-    """Measured facts of a finished rendition; ``MediaError`` when it is incomplete."""
+@dataclass(frozen=True, slots=True)
+class MeasuredSegments:
+    sizes: list[int]
+    durations: list[float]
+    first_segment: Path
+
+    @property
+    def duration(self) -> float:
+        return sum(self.durations) or 1e-9
+
+    @property
+    def average_bandwidth(self) -> int:
+        return round(sum(self.sizes) * 8 / self.duration)
+
+    @property
+    def peak_bandwidth(self) -> int:
+        rates = [s * 8 / d for s, d in zip(self.sizes, self.durations)
+                 if d >= PEAK_MIN_SEGMENT_SECONDS]
+        return max(round(max(rates)) if rates else 0, self.average_bandwidth)
+
+
+def measure_segments(playlist_path: Path, label: str) -> MeasuredSegments:
+    """Sizes and durations of a finished media playlist's segments; ``MediaError`` when the
+    playlist is missing or incomplete or a segment is missing."""
     if not playlist_path.is_file():
-        raise MediaError(f"{rung.quality}: ffmpeg wrote no playlist")
+        raise MediaError(f"{label}: ffmpeg wrote no playlist")
     playlist = m3u8.load(str(playlist_path))
     if not playlist.is_endlist or not playlist.segments:
-        raise MediaError(f"{rung.quality}: the playlist is incomplete (no segments or no end)")
+        raise MediaError(f"{label}: the playlist is incomplete (no segments or no end)")
     folder = playlist_path.parent
     sizes, durations = [], []
     for segment in playlist.segments:
         file = folder / segment.uri
         if not file.is_file():
-            raise MediaError(f"{rung.quality}: segment {segment.uri} is missing")
+            raise MediaError(f"{label}: segment {segment.uri} is missing")
         sizes.append(file.stat().st_size)
         durations.append(float(segment.duration))
-    total_seconds = sum(durations) or 1e-9
-    average = round(sum(sizes) * 8 / total_seconds)
-    rates = [s * 8 / d for s, d in zip(sizes, durations) if d >= PEAK_MIN_SEGMENT_SECONDS]
-    peak = round(max(rates)) if rates else average
-    width, height, frame_rate, codecs = _stream_facts(folder / playlist.segments[0].uri)
+    return MeasuredSegments(sizes, durations, folder / playlist.segments[0].uri)
+
+
+def measure_rendition(playlist_path: Path, rung: RungPlan) -> RenditionInfo:
+    """Measured facts of a finished rendition; ``MediaError`` when it is incomplete."""
+    measured = measure_segments(playlist_path, rung.quality)
+    width, height, frame_rate, codecs = _stream_facts(measured.first_segment)
     return RenditionInfo(
         quality=rung.quality, playlist=str(playlist_path), width=width, height=height,
-        frame_rate=frame_rate, codecs=codecs, segment_count=len(sizes), size_bytes=sum(sizes),
-        duration=total_seconds, average_bandwidth=average, peak_bandwidth=max(peak, average),
-        segment_durations=tuple(durations), method=rung.method,
+        frame_rate=frame_rate, codecs=codecs, segment_count=len(measured.sizes),
+        size_bytes=sum(measured.sizes), duration=measured.duration,
+        average_bandwidth=measured.average_bandwidth, peak_bandwidth=measured.peak_bandwidth,
+        segment_durations=tuple(measured.durations), method=rung.method,
         nominal_bitrate=rung.nominal_bitrate,
     )
 
@@ -113,27 +145,45 @@ def _rate(value: object) -> float | None:
         return None
 
 
-def master_text(renditions: list[RenditionInfo], base: Path) -> str:
-    """The multivariant playlist for ``renditions`` (URIs relative to ``base``)."""
+def master_text(renditions: list[RenditionInfo], base: Path,
+                audio: AudioRenditionInfo | None = None) -> str:
+    """The multivariant playlist for ``renditions`` and the shared ``audio`` rendition, if
+    any (URIs relative to ``base``)."""
     lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"]
-    for item in sorted(renditions, key=lambda r: r.peak_bandwidth):
-        uri = Path(os.path.relpath(item.playlist, base)).as_posix()
+    audio_attribute = ""
+    extra_peak = extra_average = 0
+    if audio is not None:
         lines.append(
-            f"#EXT-X-STREAM-INF:BANDWIDTH={item.peak_bandwidth},"
-            f"AVERAGE-BANDWIDTH={item.average_bandwidth},CODECS=\"{item.codecs}\","
-            f"RESOLUTION={item.width}x{item.height},FRAME-RATE={item.frame_rate:.3f}")
-        lines.append(uri)
+            f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="{AUDIO_GROUP}",NAME="{audio.name}",'
+            f'LANGUAGE="{audio.language}",DEFAULT=YES,AUTOSELECT=YES,'
+            f'CHANNELS="{audio.channels}",URI="{_relative(audio.playlist, base)}"')
+        audio_attribute = f',AUDIO="{AUDIO_GROUP}"'
+        extra_peak, extra_average = audio.peak_bandwidth, audio.average_bandwidth
+    for item in sorted(renditions, key=lambda r: r.peak_bandwidth):
+        codecs = item.codecs if audio is None else f"{item.codecs},{audio.codecs}"
+        lines.append(
+            f"#EXT-X-STREAM-INF:BANDWIDTH={item.peak_bandwidth + extra_peak},"
+            f"AVERAGE-BANDWIDTH={item.average_bandwidth + extra_average},CODECS=\"{codecs}\","
+            f"RESOLUTION={item.width}x{item.height},FRAME-RATE={item.frame_rate:.3f}"
+            f"{audio_attribute}")
+        lines.append(_relative(item.playlist, base))
     return "\n".join(lines) + "\n"
 
 
+def _relative(path: str, base: Path) -> str:
+    return Path(os.path.relpath(path, base)).as_posix()
+
+
 def write_master(renditions: list[RenditionInfo], directory: Path) -> Path:
-    """Write ``master.m3u8`` atomically (temporary name, then rename)."""
+    """Write ``master.m3u8`` atomically (temporary name, then rename) for ``renditions`` and
+    the audio rendition found in ``directory`` (``directory/audio``), if there is one."""
     if not renditions:
         raise MediaError("no finished rendition to put in a master playlist")
+    audio = find_audio_rendition(directory)
     target = directory / MASTER_NAME
     partial = directory / f".{MASTER_NAME}.partial"
     try:
-        partial.write_text(master_text(renditions, directory), encoding="utf-8")
+        partial.write_text(master_text(renditions, directory, audio), encoding="utf-8")
         os.replace(partial, target)
     except OSError as error:
         partial.unlink(missing_ok=True)

@@ -11,7 +11,9 @@ from core.media.chunk_plan import auto_chunk_seconds, plan_chunks
 from core.media.chunked import LocalChunkExecutor, plan_chunked, transcode_chunked
 from core.media.errors import MediaError
 
-from .hls_checks import assert_joined_rung, assert_master, video_frames
+from .hls_checks import (
+    assert_joined_rung, assert_master, audio_rendition_packets, video_frames,
+)
 
 
 def test_chunks_are_cut_on_gop_and_segment_multiples():
@@ -102,6 +104,45 @@ def test_chunked_output_has_the_single_process_ladders_structure(clip_factory, t
     ours, theirs = (m3u8.load(str(d / "master.m3u8")) for d in (chunked_dir, single_dir))
     assert [p.uri for p in ours.playlists] == [p.uri for p in theirs.playlists]
     assert ours.is_independent_segments == theirs.is_independent_segments
+    # The same one audio rendition: same group, cuts and packet times (A/V sync included).
+    assert [(m.type, m.group_id, m.language, m.channels, m.uri) for m in ours.media] == [
+        (m.type, m.group_id, m.language, m.channels, m.uri) for m in theirs.media]
+    assert [p.stream_info.audio for p in ours.playlists] == ["audio", "audio"]
+    assert [p.stream_info.codecs for p in ours.playlists] == [
+        p.stream_info.codecs for p in theirs.playlists]
+    chunked_audio, single_audio = (m3u8.load(str(d / "audio" / "playlist.m3u8"))
+                                   for d in (chunked_dir, single_dir))
+    assert [s.duration for s in chunked_audio.segments] == [
+        s.duration for s in single_audio.segments]
+    assert audio_rendition_packets(chunked_dir / "audio" / "playlist.m3u8") == (
+        audio_rendition_packets(single_dir / "audio" / "playlist.m3u8"))
+
+
+@pytest.mark.media
+def test_chunked_audio_is_reused_by_a_rerun_and_absent_without_audio(clip_factory, tmp_path):
+    source = clip_factory("chunk_reuse.mp4", seconds=12, size="320x180", rate=10)
+    output = tmp_path / "hls"
+    first = plan_chunked(source, output, qualities="360p", chunk_seconds=6, preset="ultrafast")
+    assert first.has_audio and not first.audio_ready
+    transcode_chunked(first, LocalChunkExecutor(2))
+    audio_segment = output / "audio" / "seg_00000.ts"
+    made = audio_segment.stat()
+    again = plan_chunked(source, output, qualities="360p", chunk_seconds=6, preset="ultrafast")
+    assert again.audio_ready and not again.has_audio  # nothing to encode or join
+    result = transcode_chunked(again, LocalChunkExecutor(2))
+    assert (audio_segment.stat().st_ino, audio_segment.stat().st_mtime_ns) == (
+        made.st_ino, made.st_mtime_ns)
+    assert_master(result.master_playlist, ["360p"])
+
+    silent = clip_factory("chunk_silent.mp4", seconds=12, size="320x180", rate=10,
+                          audio=False)
+    plan = plan_chunked(silent, output, qualities="360p", chunk_seconds=6, preset="ultrafast")
+    result = transcode_chunked(plan, LocalChunkExecutor(2))
+    text = result.master_playlist.read_text()
+    assert "EXT-X-MEDIA" not in text and "AUDIO=" not in text
+    assert not (output / "audio").exists()
+    assert_joined_rung(output / "360p" / "playlist.m3u8", silent, fps=10, duration=12,
+                       audio=False)
 
 
 @pytest.mark.media

@@ -87,6 +87,10 @@ def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory,
         assert status["failed_qualities"] == ["720p"]
         master = m3u8.load(status["master_playlist"])
         assert [p.stream_info.resolution for p in master.playlists] == [(640, 360)]
+        # The killed first run left no audio: the retry made the one audio rendition.
+        assert [m.uri for m in master.media] == ["audio/playlist.m3u8"]
+        audio_segment = Path(status["master_playlist"]).parent / "audio" / "seg_00000.ts"
+        made = audio_segment.stat()
 
         # Retry the other, then cancel it: ffmpeg stops, the finished 360p is kept.
         context.transcodes.retry(vod_id, "720p", preset="veryslow")
@@ -101,6 +105,7 @@ def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory,
         assert Path(by_quality["360p"]["path"]).is_file()
         assert by_quality["720p"]["status"] == "cancelled"
         assert not (Path(status["master_playlist"]).parent / "720p").exists()
+        assert len(m3u8.load(status["master_playlist"]).media) == 1  # the audio is kept
         with pytest.raises(StateError, match="already cancelled"):
             context.transcodes.cancel(vod_id, job_id)
 
@@ -114,6 +119,10 @@ def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory,
     assert status["completed_qualities"] == ["360p", "720p"] and status["error"] is None
     master = m3u8.load(status["master_playlist"])
     assert sorted(p.stream_info.resolution for p in master.playlists) == [(640, 360), (1280, 720)]
+    # Retrying 720p (twice) reused the audio rendition instead of encoding it again.
+    assert [p.stream_info.audio for p in master.playlists] == ["audio", "audio"]
+    assert (audio_segment.stat().st_ino, audio_segment.stat().st_mtime_ns) == (
+        made.st_ino, made.st_mtime_ns)
     with pytest.raises(StateError, match="already completed"):
         context.transcodes.cancel(vod_id, job_id)
 

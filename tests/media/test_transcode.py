@@ -22,13 +22,17 @@ def run_job(context, started: dict) -> dict:
     return context.transcodes.status(started["video_id"], started["job_id"])
 
 
-def check_master(status: dict) -> m3u8.M3U8:
+def check_master(status: dict, *, audio: bool = True) -> m3u8.M3U8:
+    """Apple's MUSTs on every variant; video-only variants sharing ONE audio rendition."""
     master = m3u8.load(status["master_playlist"])
     assert master.is_variant and master.is_independent_segments
+    assert [(m.type, m.group_id, m.uri) for m in master.media] == (
+        [("AUDIO", "audio", "audio/playlist.m3u8")] if audio else [])
     for variant in master.playlists:
         info = variant.stream_info
         assert info.bandwidth >= info.average_bandwidth > 0
         assert info.codecs.startswith("avc1.") and info.resolution and info.frame_rate
+        assert info.audio == ("audio" if audio else None)
     return master
 
 
@@ -61,6 +65,8 @@ def test_360p_source_makes_only_360p_and_reports_the_skipped_rungs(context, clip
                          "stream=profile,level")["streams"][0]
     assert video["profile"] == "High"
     assert variant.stream_info.codecs == f"avc1.6400{video['level']:02x},mp4a.40.2"
+    assert ffprobe_json(first_segment, "-show_entries", "stream=codec_type")["streams"] == [
+        {"codec_type": "video"}]  # the audio is its own rendition
     assert variant.stream_info.frame_rate == pytest.approx(15.0)
     assert media.playlist_type == "vod" and media.is_endlist
     assert len(media.segments) == output["segment_count"] >= 1
@@ -140,7 +146,7 @@ def test_names_with_spaces_quotes_and_accents_and_video_only(context, clip_facto
     vod_id = import_vod(source)
     status = run_job(context, context.transcodes.start(vod_id, "360p"))
     assert status["status"] == "completed", status["error"]
-    (variant,) = check_master(status).playlists
+    (variant,) = check_master(status, audio=False).playlists
     assert variant.stream_info.codecs.count(",") == 0  # no audio codec in a video-only file
 
 
