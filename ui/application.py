@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from core.store.disk_errors import disk_problem
+
 
 def create_application() -> QApplication:
     existing = QApplication.instance()
@@ -35,8 +37,9 @@ def run(context) -> int:
     app = create_application()
     try:
         context.database  # open (and migrate) before the first window
-    except Exception as error:  # a domain error: unwritable dir, newer database
-        QMessageBox.critical(None, "VOD Studio", str(error))
+    except Exception as error:  # unwritable or full dir, newer database
+        QMessageBox.critical(None, "VOD Studio",
+                             disk_problem(error, context.data_dir) or str(error))
         return 1
     from .main_window import MainWindow
 

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 
 from core.domain.errors import DomainError
+from core.store.disk_errors import disk_problem
 
 from .registry import CliRegistry
 
@@ -74,31 +75,13 @@ def run_cli(argv: list[str]) -> int:
         return EXIT_OK
     except Exception as error:
         # A full or read-only disk is the user's to fix, not a bug: one line, not a traceback.
-        message = _disk_problem(error, context.data_dir)
+        message = disk_problem(error, context.data_dir)
         if message is None:
             raise
         print(f"vodstudio: error: {_one_line(message)}", file=sys.stderr)
         return EXIT_DOMAIN_ERROR
     finally:
         context.close()
-
-
-def _disk_problem(error: BaseException, data_dir) -> str | None:
-    """What a failed file or SQLite write means for the user, or ``None`` for other errors."""
-    if isinstance(error, OSError) and error.strerror:
-        where = f": {error.filename}" if error.filename else ""
-        return f"{error.strerror}{where}"
-    if type(error).__name__ == "OperationalError" and type(error).__module__.startswith(
-            ("sqlalchemy", "sqlite3")):
-        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-        lowered = reason.lower()
-        if "disk is full" in lowered:
-            return (f"the data directory {data_dir} is full ({reason}): free some space, or "
-                    "choose another with --data-dir or VODSTUDIO_DATA_DIR")
-        if "readonly" in lowered or "read-only" in lowered or "disk i/o" in lowered:
-            return (f"cannot write the database in the data directory {data_dir} ({reason}); "
-                    "choose another with --data-dir or VODSTUDIO_DATA_DIR")
-    return None
 
 
 def _one_line(text: str) -> str:

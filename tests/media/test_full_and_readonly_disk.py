@@ -250,3 +250,24 @@ def test_farm_transcode_into_a_full_or_read_only_output_folder(run_cli, vod, sma
         assert str(target / "ladder") in line, line
     leftovers = set(target.rglob("*")) - before
     assert not [p for p in leftovers if p.is_file()], leftovers
+
+
+def test_the_app_started_on_a_full_data_dir_says_so_in_one_sentence(
+        qapp, data_dir, small_mounts, monkeypatch):
+    """The GUI's start shows the same sentence as the CLI, not SQLAlchemy's error text."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.context import AppContext
+    from ui import application
+
+    small_mounts.mount(data_dir, size="64k", leave_free=0)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    context = AppContext(data_dir)
+    try:
+        assert application.run(context) == 1
+    finally:
+        context.close()
+    (message,) = shown
+    assert message.startswith(f"the data directory {data_dir} is full"), message
+    assert "\n" not in message and "sqlalchemy" not in message.lower()

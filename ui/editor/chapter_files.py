@@ -170,9 +170,9 @@ class ChapterFileActions(QObject):
         vod_id, formats = self.editor.vod_id, self._formats
 
         def work(progress, cancel):
-            result = formats.export(vod_id, fmt, ignore_youtube_rules=True)
-            Path(path).write_text(result.text, encoding="utf-8")
-            return result
+            # The save dialog already confirmed replacing an existing file.
+            return formats.export_to_file(vod_id, fmt, path, overwrite=True,
+                                          ignore_youtube_rules=True)
 
         def done(result) -> None:
             name = Path(path).name
