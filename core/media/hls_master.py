@@ -12,6 +12,7 @@ the largest sum of the peak segment bitrates a player fetches together).
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,9 +21,11 @@ import m3u8
 
 from .audio_rendition import AUDIO_GROUP, AudioRenditionInfo, find_audio_rendition
 from .errors import MediaError
+from .iframe_playlists import IFramePlaylistInfo, ensure_iframe_playlist
 from .ladder_plan import RungPlan
 from .tools import run_capture
 
+log = logging.getLogger(__name__)
 MASTER_NAME = "master.m3u8"
 # Segments shorter than this (the tail) are left out of the peak: a 0.3 s tail with a
 # keyframe would otherwise inflate BANDWIDTH far past what a player ever sees.
@@ -146,9 +149,11 @@ def _rate(value: object) -> float | None:
 
 
 def master_text(renditions: list[RenditionInfo], base: Path,
-                audio: AudioRenditionInfo | None = None) -> str:
-    """The multivariant playlist for ``renditions`` and the shared ``audio`` rendition, if
-    any (URIs relative to ``base``)."""
+                audio: AudioRenditionInfo | None = None,
+                iframes: dict[str, IFramePlaylistInfo] | None = None) -> str:
+    """The multivariant playlist for ``renditions``, the shared ``audio`` rendition, if
+    any, and the I-frame playlists of ``iframes`` (by rendition playlist path); URIs
+    relative to ``base``."""
     lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"]
     audio_attribute = ""
     extra_peak = extra_average = 0
@@ -167,6 +172,14 @@ def master_text(renditions: list[RenditionInfo], base: Path,
             f"RESOLUTION={item.width}x{item.height},FRAME-RATE={item.frame_rate:.3f}"
             f"{audio_attribute}")
         lines.append(_relative(item.playlist, base))
+    for item in sorted(renditions, key=lambda r: r.peak_bandwidth):
+        iframe = (iframes or {}).get(item.playlist)
+        if iframe is not None:
+            lines.append(
+                f"#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH={iframe.peak_bandwidth},"
+                f"AVERAGE-BANDWIDTH={iframe.average_bandwidth},CODECS=\"{item.codecs}\","
+                f"RESOLUTION={item.width}x{item.height},"
+                f"URI=\"{_relative(iframe.playlist, base)}\"")
     return "\n".join(lines) + "\n"
 
 
@@ -175,15 +188,23 @@ def _relative(path: str, base: Path) -> str:
 
 
 def write_master(renditions: list[RenditionInfo], directory: Path) -> Path:
-    """Write ``master.m3u8`` atomically (temporary name, then rename) for ``renditions`` and
-    the audio rendition found in ``directory`` (``directory/audio``), if there is one."""
+    """Write ``master.m3u8`` atomically (temporary name, then rename) for ``renditions``,
+    the audio rendition found in ``directory`` (``directory/audio``), if there is one, and
+    each rendition's I-frame playlist (made now unless it is already up to date)."""
     if not renditions:
         raise MediaError("no finished rendition to put in a master playlist")
     audio = find_audio_rendition(directory)
+    iframes = {}
+    for item in renditions:
+        try:
+            iframes[item.playlist] = ensure_iframe_playlist(item.playlist)
+        except MediaError as error:  # trick play is optional for playback: keep the variant
+            log.warning("no I-frame playlist for %s: %s", item.quality, error)
     target = directory / MASTER_NAME
     partial = directory / f".{MASTER_NAME}.partial"
     try:
-        partial.write_text(master_text(renditions, directory, audio), encoding="utf-8")
+        partial.write_text(master_text(renditions, directory, audio, iframes),
+                           encoding="utf-8")
         os.replace(partial, target)
     except OSError as error:
         partial.unlink(missing_ok=True)

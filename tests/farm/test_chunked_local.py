@@ -110,6 +110,14 @@ def test_chunked_output_has_the_single_process_ladders_structure(clip_factory, t
     assert [p.stream_info.audio for p in ours.playlists] == ["audio", "audio"]
     assert [p.stream_info.codecs for p in ours.playlists] == [
         p.stream_info.codecs for p in theirs.playlists]
+    # The same I-frame playlists (trick play): one per variant, a keyframe every GOP.
+    assert [p.uri for p in ours.iframe_playlists] == [p.uri for p in theirs.iframe_playlists] == [
+        "360p/iframes.m3u8", "720p/iframes.m3u8"]
+    for entry in ours.iframe_playlists:
+        chunked_iframes, single_iframes = (m3u8.load(str(d / entry.uri))
+                                           for d in (chunked_dir, single_dir))
+        assert [s.duration for s in chunked_iframes.segments] == [
+            s.duration for s in single_iframes.segments]
     chunked_audio, single_audio = (m3u8.load(str(d / "audio" / "playlist.m3u8"))
                                    for d in (chunked_dir, single_dir))
     assert [s.duration for s in chunked_audio.segments] == [

@@ -228,6 +228,8 @@ def test_a_remuxed_rung_shares_the_audio_rendition(clip_factory, tmp_path):
         (variant,) = master.playlists
         assert variant.stream_info.audio == "audio"
         assert stream_types(segment_files(output / "360p" / "playlist.m3u8")[0]) == ["video"]
+        (iframes,) = master.iframe_playlists  # the remuxed keyframes are found too
+        assert len(m3u8.load(str(output / iframes.uri)).segments) == 2
         audio_stream = ffprobe_json(segment_files(output / "audio" / "playlist.m3u8")[0],
                                     "-show_entries", "stream=channels,sample_rate")
         assert audio_stream["streams"][0]["channels"] == 2
