@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import math
 import re
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PIL import Image, ImageFilter, ImageStat
 
-from .errors import MediaError
-from .tools import run_capture, stderr_tail
+from .errors import FFmpegMissingError, MediaError
+from .tools import ffmpeg_path, run_capture, stderr_tail
 
 # Square pixels and the source's display orientation (ffmpeg autorotates by default).
 _SQUARE_PIXELS = "scale=trunc(iw*sar/2)*2:ih,setsar=1"
@@ -123,32 +127,155 @@ def grab_keyframe(path: str, seconds: float) -> tuple[float, Image.Image] | None
     return (float(found.group(1)) if found else seconds), images[0]
 
 
-def grab_keyframes(path: str, times: list[float]) -> list[tuple[float, Image.Image]] | None:
-    """``grab_keyframe`` for several times in ONE ffmpeg process (one start-up, one probe
-    of the file instead of one per time); ``None`` when that fails, so the caller can fall
-    back to one grab per time."""
-    if not times:
-        return []
-    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-copyts"]
+def stream_keyframes(path: str, times: list[float], *, last_from: tuple[float, float | None]
+                     | None = None) -> Iterator[tuple[int, float, Image.Image]]:
+    """``grab_keyframe`` for each of ``times`` and, with ``last_from`` = (duration, fps),
+    the last frame as ``grab_last_frame`` finds it, all from ONE ffmpeg process (one
+    start-up, which costs more than a grab), yielded as ``(slot, time, picture)`` the
+    moment ffmpeg has written each, so the caller can work on one while ffmpeg decodes
+    the next. ``slot`` is the index into ``times``, or ``len(times)`` for the last frame.
+    A time with no frame is simply missing (the caller grabs it on its own)."""
+    slots = len(times) + (last_from is not None)
+    if not slots:
+        return
+    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info"]
     for seconds in times:
         args += ["-threads", "1", "-noaccurate_seek", "-ss", f"{max(0.0, seconds):.3f}",
                  "-i", path]
+    starts = [float(f"{max(0.0, seconds):.3f}") for seconds in times]
     chains = [f"[{i}:v:0]trim=end_frame=1,showinfo@k{i},{_SQUARE_PIXELS},setpts=N/TB[f{i}]"
               for i in range(len(times))]
-    joined = "".join(f"[f{i}]" for i in range(len(times)))
+    if last_from is not None:
+        tail_start = _tail_start(*last_from)
+        starts.append(tail_start)
+        args += ["-threads", "1", "-ss", f"{tail_start:.3f}", "-i", path]
+        chains.append(f"[{len(times)}:v:0]showinfo@k{len(times)},reverse,trim=end_frame=1,"
+                      f"{_SQUARE_PIXELS},setpts=N/TB[f{len(times)}]")
+    joined = "".join(f"[f{i}]" for i in range(slots))
     # passthrough: the joined frames carry made-up times, which must not make ffmpeg drop one.
-    args += ["-filter_complex", ";".join(chains) + f";{joined}concat=n={len(times)}:v=1:a=0",
+    # No -copyts: each input's times count from its own seek point, so a frame's time in
+    # the file is that point plus its showinfo time (negative for a keyframe before it).
+    args += ["-filter_complex", ";".join(chains) + f";{joined}concat=n={slots}:v=1:a=0",
              "-fps_mode", "passthrough", "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
-    result = run_capture(args, timeout=FRAME_TIMEOUT_SECONDS)
-    images = _split_ppm(result.stdout) if result.returncode == 0 else []
-    if len(images) != len(times):
+    log = _ShowinfoLog()
+    with _streaming(args, log) as process:
+        produced = 0
+        for image in _read_ppm_stream(process.stdout):
+            # The segments are joined in order and each logs its frames before writing
+            # one, so the n-th picture is the n-th segment that logged a frame.
+            slot = log.nth_segment(produced)
+            produced += 1
+            if slot is None:
+                return
+            when = log.last_time(slot) if slot == len(times) else log.first_time(slot)
+            yield slot, round(starts[slot] + when, 3), image
+
+
+class _ShowinfoLog:
+    """ffmpeg's stderr, read on a thread: the showinfo times of each segment ``k<i>``."""
+
+    _LINE = re.compile(r"showinfo@k(\d+) @ [^\]]*\] n:\s*\d+ .*?pts_time:\s*(-?[0-9.]+)")
+
+    def __init__(self) -> None:
+        self.times: dict[int, list[float]] = {}
+        self.order: list[int] = []
+        self.lines: list[str] = []
+        self.finished = False
+        self._changed = threading.Condition()
+
+    def read(self, stream) -> None:
+        for raw in stream:
+            line = raw.decode("utf-8", "replace")
+            found = self._LINE.search(line)
+            with self._changed:
+                self.lines = (self.lines + [line])[-8:]
+                if found:
+                    segment = int(found.group(1))
+                    if segment not in self.times:
+                        self.order.append(segment)
+                    self.times.setdefault(segment, []).append(float(found.group(2)))
+                    self._changed.notify_all()
+        with self._changed:
+            self.finished = True
+            self._changed.notify_all()
+
+    def nth_segment(self, n: int) -> int | None:
+        with self._changed:
+            self._changed.wait_for(lambda: len(self.order) > n or self.finished)
+            return self.order[n] if len(self.order) > n else None
+
+    def first_time(self, segment: int) -> float:
+        return self.times[segment][0]
+
+    def last_time(self, segment: int) -> float:
+        # Every frame of the last segment is logged before reverse gives the latest one;
+        # wait for the end of the log so that none is still unread.
+        with self._changed:
+            self._changed.wait_for(lambda: self.finished)
+            return max(self.times[segment])
+
+
+@contextmanager
+def _streaming(args: list[str], log: _ShowinfoLog):
+    """ffmpeg running with its stdout to read and its stderr going to ``log``; stopped
+    (killed) when the reader leaves early, after FRAME_TIMEOUT_SECONDS at most."""
+    command = [ffmpeg_path(args[0]), *args[1:]]
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+    except FileNotFoundError:
+        raise FFmpegMissingError(args[0]) from None
+    reader = threading.Thread(target=log.read, args=(process.stderr,), daemon=True)
+    reader.start()
+    watchdog = threading.Timer(FRAME_TIMEOUT_SECONDS, process.kill)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        yield process
+    finally:
+        watchdog.cancel()
+        if process.poll() is None:
+            process.kill()
+        process.stdout.close()
+        process.wait()
+        reader.join()
+        process.stderr.close()
+
+
+def _read_ppm_stream(stream) -> Iterator[Image.Image]:
+    """The pictures of a binary PPM stream, each as soon as it is complete."""
+    while True:
+        header = _read_ppm_header(stream)
+        if header is None:
+            return
+        width, height = header
+        pixels = bytearray(width * height * 3)
+        view, got = memoryview(pixels), 0
+        while got < len(pixels):
+            count = stream.readinto(view[got:])
+            if not count:
+                return
+            got += count
+        yield Image.frombytes("RGB", (width, height), pixels)
+
+
+def _read_ppm_header(stream) -> tuple[int, int] | None:
+    """``P6 <width> <height> <maxval>`` and the one whitespace byte after it."""
+    tokens: list[bytes] = []
+    token = b""
+    while len(tokens) < 4:
+        byte = stream.read(1)
+        if not byte:
+            return None
+        if byte.isspace():
+            if token:
+                tokens.append(token)
+                token = b""
+        else:
+            token += byte
+    if tokens[0] != b"P6" or tokens[3] != b"255":
         return None
-    log = result.stderr.decode("utf-8", "replace")
-    found = []
-    for index, (seconds, image) in enumerate(zip(times, images)):
-        match = re.search(rf"showinfo@k{index} @ [^\]]*\] n:\s*0 .*?pts_time:\s*(-?[0-9.]+)", log)
-        found.append((float(match.group(1)) if match else seconds, image))
-    return found
+    return int(tokens[1]), int(tokens[2])
 
 
 _PPM_HEADER = re.compile(rb"P6\s+(\d+)\s+(\d+)\s+(\d+)\s")
@@ -182,8 +309,8 @@ def grab_last_frame(path: str, duration: float, fps: float | None = None
     durations to the end of the file and keeps the last frame it got (``reverse`` over a
     window of a few frames), so one process gives both the picture and its exact time; no
     separate probe of the end is needed unless the video stops before the file does."""
-    margin = TAIL_FRAMES / fps if fps and fps > 0 else TAIL_SECONDS_UNKNOWN_RATE
-    found = _tail_frame(path, duration - margin)
+    margin = _tail_margin(fps)
+    found = _tail_frame(path, _tail_start(duration, fps))
     if found is None:
         # The video ends before the file (a longer audio track, a cut-off end): start
         # from the last video packet instead, and failing that, decode a longer tail.
@@ -195,6 +322,15 @@ def grab_last_frame(path: str, duration: float, fps: float | None = None
     if found is None:
         raise MediaError(f"no decodable frame near the end of {path}")
     return found
+
+
+def _tail_margin(fps: float | None) -> float:
+    return TAIL_FRAMES / fps if fps and fps > 0 else TAIL_SECONDS_UNKNOWN_RATE
+
+
+def _tail_start(duration: float, fps: float | None) -> float:
+    """Where to start decoding to find the last frame: a few frame durations before the end."""
+    return round(max(0.0, duration - _tail_margin(fps)), 3)
 
 
 _SHOWINFO_PTS = re.compile(r"showinfo@tail @ [^\]]*\] n:\s*\d+ .*?pts_time:\s*(-?[0-9.]+)")

@@ -33,7 +33,7 @@ from core.store.models import ThumbnailRow, new_id
 from core.store.outbox import record_change
 
 from .errors import MediaCancelled
-from .frames import grab_keyframes, grab_last_frame, last_frame_time
+from .frames import grab_last_frame, last_frame_time, stream_keyframes
 from .sources import ready_vod
 from .tools import ffmpeg_path
 from .stills import letterboxed, pick_frame, write_stills
@@ -117,20 +117,20 @@ class ThumbnailService:
         written: list[Path] = []
         rows: list[ThumbnailRow] = []
 
-        def work(index: int) -> None:
+        def work(index: int, grabbed: tuple[float, Any] | None = None) -> None:
+            """One moment: ``grabbed`` is its frame when the batch grab already has it."""
             if cancel is not None and cancel.is_set():
                 return
-            # Only the 100 % moment needs the exact last frame; it costs decoding the last
-            # GOP, so it runs in that moment's own thread, started first, beside the others.
-            exact = grab_last_frame(path, duration, fps) if moments[index] is None else None
-            if exact is not None:
+            exact = keyframe = None
+            if moments[index] is None:
+                exact = grabbed or grab_last_frame(path, duration, fps)
                 bound = wanted = exact[0]
             else:
-                bound, wanted = duration, moments[index]
+                bound, wanted, keyframe = duration, moments[index], grabbed
             approximate = timestamps is None and moments[index] is not None
             pick = pick_frame(path, wanted, smart=smart, last_frame=bound,
                               near=duration * KEYFRAME_NEAR_FRACTION if approximate else 0.0,
-                              keyframe=keyframes.get(index), exact=exact)
+                              keyframe=keyframe, exact=exact)
             image = pick.image
             # Largest first, each size from the one before: the sizes share one aspect
             # ratio, so a letterboxed picture scales down to the next exactly, and cheaper.
@@ -149,18 +149,27 @@ class ThumbnailService:
                     webp_size_bytes=webp.stat().st_size, batch_index=index,
                 ))
 
-        keyframes: dict[int, tuple] = {}
         try:
             done = 0
             with ThreadPoolExecutor(max_workers=min(PARALLEL_GRABS, len(moments))) as pool:
-                # The last frame (100 %) is the longest grab: start it first, in parallel.
-                futures = [pool.submit(work, i) for i, m in enumerate(moments) if m is None]
+                futures, pending = [], list(range(len(moments)))
                 if timestamps is None:
-                    # The default 20..80 % keyframes, all from one ffmpeg process.
-                    approximate = [i for i, m in enumerate(moments) if m is not None]
-                    grabbed = grab_keyframes(path, [moments[i] for i in approximate]) or []
-                    keyframes.update(zip(approximate, grabbed))
-                futures += [pool.submit(work, i) for i, m in enumerate(moments) if m is not None]
+                    # The default moments: the 20..80 % keyframes and the last frame, all
+                    # from ONE ffmpeg process (its start-up costs more than a grab), each
+                    # made into thumbnails as soon as it arrives, while ffmpeg decodes on.
+                    near = [i for i, m in enumerate(moments) if m is not None]
+                    last = [i for i, m in enumerate(moments) if m is None]
+                    slots = near + last
+                    for slot, when, image in stream_keyframes(
+                            path, [moments[i] for i in near],
+                            last_from=(duration, fps) if last else None):
+                        if cancel is not None and cancel.is_set():
+                            break
+                        futures.append(pool.submit(work, slots[slot], (when, image)))
+                        pending.remove(slots[slot])
+                # The rest grab their own frames (the last frame, the longest, first).
+                pending.sort(key=lambda i: moments[i] is not None)
+                futures += [pool.submit(work, i) for i in pending]
                 for future in as_completed(futures):
                     future.result()
                     done += 1
