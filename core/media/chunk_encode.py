@@ -2,8 +2,9 @@
 
 A chunk is decoded once and scaled to every requested rung in the same ffmpeg run, like
 the single-process ladder. Chunks are video only: the audio is encoded once for the whole
-VOD (it is cheap) and muxed in when the chunks are joined. Encoding AAC per chunk would
-put an encoder priming gap and a partial frame at every join.
+VOD (it is cheap) and becomes the ladder's one audio rendition when the chunks are joined
+(``chunk_join.join_audio``). Encoding AAC per chunk would put an encoder priming gap and a
+partial frame at every join.
 
 Outputs are written under a ``.part`` name and renamed when complete, so a chunk retried
 on another farm worker after a crash never leaves a half-written file that looks done.
