@@ -244,12 +244,16 @@ def _streaming(args: list[str], log: _ShowinfoLog):
 
 def _read_ppm_stream(stream) -> Iterator[Image.Image]:
     """The pictures of a binary PPM stream, each as soon as it is complete."""
+    pixels = bytearray()
     while True:
         header = _read_ppm_header(stream)
         if header is None:
             return
         width, height = header
-        pixels = bytearray(width * height * 3)
+        # One buffer for every frame of a size (Pillow copies out of it): a fresh 6 MB a
+        # frame costs more in page faults than the copy itself.
+        if len(pixels) != width * height * 3:
+            pixels = bytearray(width * height * 3)
         view, got = memoryview(pixels), 0
         while got < len(pixels):
             count = stream.readinto(view[got:])

@@ -130,7 +130,10 @@ class Stages:
         @functools.wraps(stream)
         def stream_keyframes(*args, **kwargs):
             begin, children = time.perf_counter(), _children_cpu()
-            yield from stream(*args, **kwargs)
+            for slot, when, image in stream(*args, **kwargs):
+                arrived = time.perf_counter() - stages.started
+                stages.events.append((f"  frame {slot} arrives", "process", arrived, arrived, 0.0))
+                yield slot, when, image
             # Any other child that ends meanwhile counts too: with the default moments on
             # this source (no smart-pick grabs) the batch process is the only one.
             stages.events.append(("  ffmpeg:batch", "process", begin - stages.started,
