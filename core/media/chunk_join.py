@@ -18,15 +18,13 @@ from core.domain.media_specs import SEGMENT_SECONDS
 from .audio_rendition import AUDIO_FOLDER, write_fingerprint
 from .chunk_encode import audio_path, chunk_path
 from .chunk_ffmpeg import CancelCheck, ProgressCallback, run_ffmpeg
-from .hls_ladder import PLAYLIST_NAME, SEGMENT_PATTERN
+from .hls_ladder import PLAYLIST_NAME, SEGMENT_PATTERN, TIMESTAMP_OFFSET_SECONDS
 
-#: The AAC encoder's priming (1024 samples at 48 kHz) starts the audio this much before
-#: the source's first instant. The single-process ladder's one muxing process shifts every
-#: stream by it, so its video starts this much after its audio; a rung joined on its own
-#: is shifted by the same amount to keep the same timestamps and A/V sync.
-AAC_PRIMING_SECONDS = 1024 / 48000
-#: The same muxer options as the single-process ladder (core.media.hls_ladder).
-_HLS_OPTIONS = ["-f", "hls", "-hls_time", f"{SEGMENT_SECONDS:g}", "-hls_playlist_type", "vod",
+#: The same muxer options as the single-process ladder (core.media.hls_ladder), including
+#: its timestamp offset: the rungs and the audio are joined by separate ffmpeg runs, which
+#: stay in sync (and match the ladder's timestamps) only because none starts below zero.
+_HLS_OPTIONS = ["-output_ts_offset", f"{TIMESTAMP_OFFSET_SECONDS:g}",
+                "-f", "hls", "-hls_time", f"{SEGMENT_SECONDS:g}", "-hls_playlist_type", "vod",
                 "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts"]
 
 
@@ -54,17 +52,14 @@ def join_rung(
     chunk_count: int,
     output_dir: str | Path,
     *,
-    beside_audio: bool,
     progress: ProgressCallback | None = None,
     should_cancel: CancelCheck | None = None,
 ) -> Path:
     """Write ``<output_dir>/<quality>/playlist.m3u8`` and its (video-only) segments from the
-    chunks; ``beside_audio``: the ladder has an audio rendition to stay in sync with."""
+    chunks."""
     listing = write_concat_list(work_dir, quality, chunk_count)
     arguments = ["-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0:v:0",
                  "-c", "copy", "-map_metadata", "-1"]
-    if beside_audio:
-        arguments += ["-output_ts_offset", f"{AAC_PRIMING_SECONDS:.6f}"]
     return _write_rendition(arguments, quality, output_dir, progress, should_cancel)
 
 

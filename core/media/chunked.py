@@ -228,8 +228,7 @@ def transcode_chunked(
                             should_cancel=cancel) if plan.has_audio else None
         playlists = list(pool.map(
             lambda rung: join_rung(plan.work_dir, rung.quality, len(plan.chunks),
-                                   plan.output_dir, should_cancel=cancel,
-                                   beside_audio=plan.has_audio or plan.audio_ready),
+                                   plan.output_dir, should_cancel=cancel),
             plan.rungs))
         if audio is not None:
             audio.result()

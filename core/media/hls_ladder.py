@@ -41,6 +41,12 @@ from .scale_graph import scale_graph
 from .tools import ffmpeg_path, stderr_tail
 
 PLAYLIST_NAME = "playlist.m3u8"
+#: Added to every output timestamp (``-output_ts_offset``) so that no stream starts below
+#: zero: otherwise each ffmpeg run shifts its streams by whatever starts earliest (the AAC
+#: encoder's priming, or B-frame decoding delay), and video made by a later run (a retry
+#: beside the kept audio rendition, or the farm's separate joins) would drift from the
+#: audio by up to a few frames. With it, every run puts source time t at the same place.
+TIMESTAMP_OFFSET_SECONDS = 1.0
 SEGMENT_PATTERN = "seg_%05d.ts"
 TERMINATE_GRACE_SECONDS = 5.0
 
@@ -139,7 +145,8 @@ def build_command(spec: LadderSpec, work_dir: Path, *, with_audio: bool | None =
         args += ["-force_key_frames", f"expr:gte(t,n_forced*{GOP_SECONDS:g})"]
         if spec.variable_frame_rate:
             args += ["-fps_mode", "cfr", "-r", f"{spec.fps:.3f}"]
-    args += ["-f", "hls", "-hls_time", f"{SEGMENT_SECONDS:g}", "-hls_playlist_type", "vod",
+    args += ["-output_ts_offset", f"{TIMESTAMP_OFFSET_SECONDS:g}",
+             "-f", "hls", "-hls_time", f"{SEGMENT_SECONDS:g}", "-hls_playlist_type", "vod",
              "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts",
              "-hls_segment_filename", str(work_dir / "%v" / SEGMENT_PATTERN),
              "-var_stream_map", " ".join(stream_map), str(work_dir / "%v" / PLAYLIST_NAME)]
