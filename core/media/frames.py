@@ -316,13 +316,18 @@ def grab_last_frame(path: str, duration: float, fps: float | None = None
     margin = _tail_margin(fps)
     found = _tail_frame(path, _tail_start(duration, fps))
     if found is None:
-        # The video ends before the file (a longer audio track, a cut-off end): start
-        # from the last video packet instead, and failing that, decode a longer tail.
+        # The video ends before the file (a longer audio track, a cut-off end): look
+        # before the last video packet instead.
         last_packet = last_frame_time(path, duration)
         found = _tail_frame(path, last_packet - margin)
         if found is None:
-            decoded = _last_decoded_time(path, last_packet - DAMAGED_TAIL_SECONDS)
-            found = _tail_frame(path, decoded - margin / 2) if decoded is not None else None
+            # A damaged end, or a container that cannot seek this close to its end
+            # (MPEG-TS): decode a longer stretch once to learn the last time that
+            # decodes, then keep only that frame while decoding the same stretch again.
+            start = max(0.0, min(duration, last_packet) - DAMAGED_TAIL_SECONDS)
+            decoded = _last_decoded_time(path, start)
+            if decoded is not None:
+                found = _tail_frame(path, start, keep_from=decoded - margin / 2)
     if found is None:
         raise MediaError(f"no decodable frame near the end of {path}")
     return found
@@ -340,14 +345,17 @@ def _tail_start(duration: float, fps: float | None) -> float:
 _SHOWINFO_PTS = re.compile(r"showinfo@tail @ [^\]]*\] n:\s*\d+ .*?pts_time:\s*(-?[0-9.]+)")
 
 
-def _tail_frame(path: str, start: float) -> tuple[float, Image.Image] | None:
-    """The last frame from ``start`` to the end of the file, or ``None`` when no frame
-    decodes there. The accurate seek drops the frames before ``start`` (decoded, never
-    converted); ``reverse`` buffers only the frames after it."""
+def _tail_frame(path: str, start: float, keep_from: float | None = None
+                ) -> tuple[float, Image.Image] | None:
+    """The last frame from ``start`` (or, decoding from ``start``, from ``keep_from``) to
+    the end of the file; ``None`` when no frame decodes there. The accurate seek drops the
+    frames before ``start`` and ``select`` those before ``keep_from`` (decoded, never
+    converted), so ``reverse`` buffers only the few frames after them."""
     start = round(max(0.0, start), 3)
+    keep = f"select=gte(t\\,{max(0.0, keep_from - start):.4f})," if keep_from else ""
     args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-threads", "1",
             "-ss", f"{start:.3f}", "-i", path, "-map", "0:v:0",
-            "-vf", f"showinfo@tail,reverse,trim=end_frame=1,{_SQUARE_PIXELS}",
+            "-vf", f"{keep}showinfo@tail,reverse,trim=end_frame=1,{_SQUARE_PIXELS}",
             "-frames:v", "1", "-fps_mode", "passthrough",
             "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
     result = run_capture(args, timeout=FRAME_TIMEOUT_SECONDS)
