@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,7 +113,10 @@ def write_stills(image: Image.Image, base: Path) -> tuple[Path, Path]:
             written.append(target)
     except OSError as error:
         for leftover in written:
-            leftover.unlink(missing_ok=True)
+            # On a read-only mount even removing a file that was never made fails
+            # (EROFS): the clear message below matters more than the tidy-up.
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
         raise MediaError(
             f"cannot write thumbnails in {base.parent}: {error.strerror or error}"
         ) from None

@@ -134,10 +134,6 @@ def test_unwritable_output_leaves_nothing_behind(context, clip, import_vod):
     assert context.thumbnails.list(vod_id) == []
 
 
-@pytest.mark.xfail(
-    hasattr(os, "geteuid") and os.geteuid() == 0, raises=OSError, strict=True,
-    reason="on a read-only mount stills.write_stills' cleanup unlink raises EROFS "
-    "instead of the MediaError (permission bits, the non-root case, are fine)")
 def test_read_only_folder_is_reported(context, clip, import_vod, tmp_path, request):
     vod_id = import_vod(clip)
     folder = context.data_dir / "thumbnails" / vod_id
