@@ -247,3 +247,34 @@ def test_a_remuxed_rung_shares_the_audio_rendition(clip_factory, tmp_path):
         measured = find_audio_rendition(output)
         # copied: the source's 96 kbit/s; encoded: the ladder's 128 kbit/s (plus TS overhead)
         assert bitrate < measured.average_bandwidth < bitrate * 1.4
+
+
+def test_a_job_whose_audio_rendition_vanished_is_not_completed(context, clip_factory,
+                                                              import_vod):
+    """Variants without the audio they point to would play silent: the job fails those
+    qualities (a retry makes the audio again) and leaves no master behind."""
+    import shutil
+
+    from core.jobs.runner import JobRunner
+
+    class LosesTheAudio(LocalLadderExecutor):
+        def execute(self, spec, progress, cancel):
+            outcome = super().execute(spec, progress, cancel)
+            shutil.rmtree(Path(spec.output_dir) / "audio")
+            return outcome
+
+    vod_id = import_vod(clip_factory("vanishing.mp4", seconds=2, size="320x180", rate=15))
+    started = context.transcodes.start(vod_id, "360p", preset="ultrafast")
+    JobRunner(context.database, context.data_dir, context.settings,
+              executor=LosesTheAudio()).run_until_idle(until_job=started["job_id"], timeout=120)
+    status = context.transcodes.status(vod_id, started["job_id"])
+    assert status["status"] == "failed" and status["failed_qualities"] == ["360p"]
+    assert "audio rendition is missing" in status["error"]
+    assert status["master_playlist"] is None
+
+    retried = context.transcodes.retry(vod_id, "360p", preset="ultrafast")
+    JobRunner(context.database, context.data_dir, context.settings).run_until_idle(
+        until_job=retried["job_id"], timeout=120)
+    status = context.transcodes.status(vod_id, retried["job_id"])
+    assert status["status"] == "completed", status["error"]
+    assert len(m3u8.load(status["master_playlist"]).media) == 1
