@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageStat
 
 from core.domain.media_specs import THUMBNAIL_SIZES
-from core.media.frames import grab_last_frame
+from core.media.frames import grab_last_frame, stream_keyframes
 from core.media.probe import probe
 from core.media.stills import letterboxed
 
@@ -106,3 +106,23 @@ def test_every_size_down_the_chain_is_exact_and_letterboxed(source_size, bars):
                 assert picture_h == size.height and lit[0] > 0
             else:
                 assert picture_w == size.width and lit_rows[0] > 0
+
+
+def test_one_stream_gives_each_keyframe_and_the_last_frame_as_it_goes(clip_factory):
+    """Every frame a keyframe: each slot is the frame at or just before its time, the last
+    slot is the very last frame, and a time past the end only loses its own slot."""
+    all_intra = clip_factory("intra.mp4", seconds=5, extra=["-g", "1"])
+    info = probe(all_intra)
+    got = list(stream_keyframes(str(all_intra), [1.0, 2.5, 3.75],
+                                last_from=(info.duration, info.fps)))
+    assert [slot for slot, _, _ in got] == [0, 1, 2, 3]
+    for (slot, when, image), wanted in zip(got, [1.0, 2.5, 3.75]):
+        assert wanted - 1 / 30 - 0.002 <= when <= wanted + 0.002
+        assert image.size == (320, 180)
+    expected_time, expected = _decoded_last_frame(all_intra)
+    assert got[3][1] == pytest.approx(expected_time, abs=0.002)
+    assert got[3][2].tobytes() == expected.tobytes()
+
+    # No frame after a window that starts past the end: that slot is missing, not wrong.
+    past = list(stream_keyframes(str(all_intra), [1.0], last_from=(info.duration + 5, 30.0)))
+    assert [slot for slot, _, _ in past] == [0]
