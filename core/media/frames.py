@@ -139,31 +139,37 @@ def stream_keyframes(path: str, times: list[float], *, last_from: tuple[float, f
     if not slots:
         return
     args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info"]
-    for seconds in times:
-        args += ["-threads", "1", "-noaccurate_seek", "-ss", f"{max(0.0, seconds):.3f}",
-                 "-i", path]
     starts = [float(f"{max(0.0, seconds):.3f}") for seconds in times]
-    chains = [f"[{i}:v:0]trim=end_frame=1,showinfo@k{i},{_SQUARE_PIXELS},setpts=N/TB[f{i}]"
-              for i in range(len(times))]
+    # (slot, seek options, filter chain). The quick keyframes first: their thumbnails are
+    # made on the other core while ffmpeg decodes the last GOP for the last frame.
+    inputs = [(slot, ["-noaccurate_seek", "-ss", f"{starts[slot]:.3f}"], "")
+              for slot in range(len(times))]
     if last_from is not None:
-        tail_start = _tail_start(*last_from)
-        starts.append(tail_start)
-        args += ["-threads", "1", "-ss", f"{tail_start:.3f}", "-i", path]
-        chains.append(f"[{len(times)}:v:0]showinfo@k{len(times)},reverse,trim=end_frame=1,"
-                      f"{_SQUARE_PIXELS},setpts=N/TB[f{len(times)}]")
+        starts.append(_tail_start(*last_from))
+        inputs.append((len(times), ["-ss", f"{starts[-1]:.3f}"], "reverse,trim=end_frame=1,"))
+    chains = []
+    for index, (slot, seek, chain) in enumerate(inputs):
+        args += ["-threads", "1", *seek, "-i", path]
+        keep = "" if chain else "trim=end_frame=1,"
+        chains.append(f"[{index}:v:0]{keep}showinfo@k{slot},{chain}{_SQUARE_PIXELS},"
+                      f"metadata@s{slot}=mode=add:key=vs_slot:value={slot},"
+                      f"setpts=N/TB[f{index}]")
     joined = "".join(f"[f{i}]" for i in range(slots))
     # passthrough: the joined frames carry made-up times, which must not make ffmpeg drop one.
     # No -copyts: each input's times count from its own seek point, so a frame's time in
     # the file is that point plus its showinfo time (negative for a keyframe before it).
-    args += ["-filter_complex", ";".join(chains) + f";{joined}concat=n={slots}:v=1:a=0",
+    # Each frame carries its slot, and the joined stream logs it on its way out: the log
+    # of the segments follows the order ffmpeg decodes in, not the order frames leave.
+    args += ["-nostats", "-filter_complex", ";".join(chains)
+             + f";{joined}concat=n={slots}:v=1:a=0,metadata@out=mode=print:key=vs_slot",
              "-fps_mode", "passthrough", "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
     log = _ShowinfoLog()
     with _streaming(args, log) as process:
         produced = 0
         for image in _read_ppm_stream(process.stdout):
-            # The segments are joined in order and each logs its frames before writing
-            # one, so the n-th picture is the n-th segment that logged a frame.
-            slot = log.nth_segment(produced)
+            # Every showinfo line of a frame's segment, and its slot, are logged before
+            # the frame is written, so the n-th picture is the n-th slot logged on the way out.
+            slot = log.nth_output(produced)
             produced += 1
             if slot is None:
                 return
@@ -172,47 +178,43 @@ def stream_keyframes(path: str, times: list[float], *, last_from: tuple[float, f
 
 
 class _ShowinfoLog:
-    """ffmpeg's stderr, read on a thread: the showinfo times of each segment ``k<i>``."""
+    """ffmpeg's stderr, read on a thread: the showinfo times of each slot's segment
+    (``showinfo@k<slot>``) and the slots of the frames in the order they were written."""
 
-    _LINE = re.compile(r"showinfo@k(\d+) @ [^\]]*\] n:\s*\d+ .*?pts_time:\s*(-?[0-9.]+)")
+    _TIME = re.compile(r"showinfo@k(\d+) @ [^\]]*\] n:\s*\d+ .*?pts_time:\s*(-?[0-9.]+)")
+    _OUT = re.compile(r"metadata@out @ [^\]]*\] vs_slot=(\d+)")
 
     def __init__(self) -> None:
         self.times: dict[int, list[float]] = {}
-        self.order: list[int] = []
-        self.lines: list[str] = []
+        self.written: list[int] = []
         self.finished = False
         self._changed = threading.Condition()
 
     def read(self, stream) -> None:
         for raw in stream:
             line = raw.decode("utf-8", "replace")
-            found = self._LINE.search(line)
+            timed, out = self._TIME.search(line), self._OUT.search(line)
             with self._changed:
-                self.lines = (self.lines + [line])[-8:]
-                if found:
-                    segment = int(found.group(1))
-                    if segment not in self.times:
-                        self.order.append(segment)
-                    self.times.setdefault(segment, []).append(float(found.group(2)))
+                if timed:
+                    self.times.setdefault(int(timed.group(1)), []).append(
+                        float(timed.group(2)))
+                if out:
+                    self.written.append(int(out.group(1)))
                     self._changed.notify_all()
         with self._changed:
             self.finished = True
             self._changed.notify_all()
 
-    def nth_segment(self, n: int) -> int | None:
+    def nth_output(self, n: int) -> int | None:
         with self._changed:
-            self._changed.wait_for(lambda: len(self.order) > n or self.finished)
-            return self.order[n] if len(self.order) > n else None
+            self._changed.wait_for(lambda: len(self.written) > n or self.finished)
+            return self.written[n] if len(self.written) > n else None
 
-    def first_time(self, segment: int) -> float:
-        return self.times[segment][0]
+    def first_time(self, slot: int) -> float:
+        return self.times[slot][0]
 
-    def last_time(self, segment: int) -> float:
-        # Every frame of the last segment is logged before reverse gives the latest one;
-        # wait for the end of the log so that none is still unread.
-        with self._changed:
-            self._changed.wait_for(lambda: self.finished)
-            return max(self.times[segment])
+    def last_time(self, slot: int) -> float:
+        return max(self.times[slot])
 
 
 @contextmanager
