@@ -1,4 +1,5 @@
-"""Grabbing still frames quickly and judging whether a frame is worth showing.
+"""Grabbing still frames quickly and judging whether a frame is worth showing (the
+default moments in one streamed process: frame_stream.py).
 
 Every grab seeks on the input side (``-ss`` before ``-i``): ffmpeg jumps to the keyframe
 before the time and decodes only that GOP, so a frame one hour in costs the same as one at
@@ -9,19 +10,15 @@ from __future__ import annotations
 
 import math
 import re
-import subprocess
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PIL import Image, ImageFilter, ImageStat
 
-from .errors import FFmpegMissingError, MediaError
-from .tools import ffmpeg_path, run_capture, stderr_tail
+from .errors import MediaError
+from .tools import run_capture, stderr_tail
 
 # Square pixels and the source's display orientation (ffmpeg autorotates by default).
-_SQUARE_PIXELS = "scale=trunc(iw*sar/2)*2:ih,setsar=1"
+SQUARE_PIXELS = "scale=trunc(iw*sar/2)*2:ih,setsar=1"
 ANALYSIS_WIDTH = 160
 FRAME_TIMEOUT_SECONDS = 60
 # The last frame is looked for in the last few frame durations before the end of the file
@@ -89,7 +86,7 @@ def grab_frames(path: str, start: float, *, count: int, every: float = 0.0,
                 width: int | None = None) -> list[tuple[float, Image.Image]]:
     """Up to ``count`` frames from ``start`` on, ``every`` seconds apart (0: consecutive),
     each with the time it was taken from."""
-    filters = [_SQUARE_PIXELS]
+    filters = [SQUARE_PIXELS]
     if every > 0:
         filters.insert(0, f"fps=1/{every}:round=down")
     if width:
@@ -114,7 +111,7 @@ def grab_keyframe(path: str, seconds: float) -> tuple[float, Image.Image] | None
     whole GOP, for moments that only need to be near a time (the default 20..80 %)."""
     args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-copyts", "-threads", "1",
             "-noaccurate_seek", "-ss", f"{max(0.0, seconds):.3f}", "-i", path, "-map", "0:v:0",
-            "-vf", f"showinfo,{_SQUARE_PIXELS}", "-frames:v", "1",
+            "-vf", f"showinfo,{SQUARE_PIXELS}", "-frames:v", "1",
             "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
     result = run_capture(args, timeout=FRAME_TIMEOUT_SECONDS)
     if result.returncode != 0:
@@ -125,163 +122,6 @@ def grab_keyframe(path: str, seconds: float) -> tuple[float, Image.Image] | None
     if not images:
         return None
     return (float(found.group(1)) if found else seconds), images[0]
-
-
-def stream_keyframes(path: str, times: list[float], *, last_from: tuple[float, float | None]
-                     | None = None) -> Iterator[tuple[int, float, Image.Image]]:
-    """``grab_keyframe`` for each of ``times`` and, with ``last_from`` = (duration, fps),
-    the last frame as ``grab_last_frame`` finds it, all from ONE ffmpeg process (one
-    start-up, which costs more than a grab), yielded as ``(slot, time, picture)`` the
-    moment ffmpeg has written each, so the caller can work on one while ffmpeg decodes
-    the next. ``slot`` is the index into ``times``, or ``len(times)`` for the last frame.
-    A time with no frame is simply missing (the caller grabs it on its own)."""
-    slots = len(times) + (last_from is not None)
-    if not slots:
-        return
-    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info"]
-    starts = [float(f"{max(0.0, seconds):.3f}") for seconds in times]
-    # (slot, seek options, filter chain). The quick keyframes first: their thumbnails are
-    # made on the other core while ffmpeg decodes the last GOP for the last frame.
-    inputs = [(slot, ["-noaccurate_seek", "-ss", f"{starts[slot]:.3f}"], "")
-              for slot in range(len(times))]
-    if last_from is not None:
-        starts.append(_tail_start(*last_from))
-        inputs.append((len(times), ["-ss", f"{starts[-1]:.3f}"], "reverse,trim=end_frame=1,"))
-    chains = []
-    for index, (slot, seek, chain) in enumerate(inputs):
-        args += ["-threads", "1", *seek, "-i", path]
-        keep = "" if chain else "trim=end_frame=1,"
-        chains.append(f"[{index}:v:0]{keep}showinfo@k{slot},{chain}{_SQUARE_PIXELS},"
-                      f"metadata@s{slot}=mode=add:key=vs_slot:value={slot},"
-                      f"setpts=N/TB[f{index}]")
-    joined = "".join(f"[f{i}]" for i in range(slots))
-    # passthrough: the joined frames carry made-up times, which must not make ffmpeg drop one.
-    # No -copyts: each input's times count from its own seek point, so a frame's time in
-    # the file is that point plus its showinfo time (negative for a keyframe before it).
-    # Each frame carries its slot, and the joined stream logs it on its way out: the log
-    # of the segments follows the order ffmpeg decodes in, not the order frames leave.
-    args += ["-nostats", "-filter_complex", ";".join(chains)
-             + f";{joined}concat=n={slots}:v=1:a=0,metadata@out=mode=print:key=vs_slot",
-             "-fps_mode", "passthrough", "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
-    log = _ShowinfoLog()
-    with _streaming(args, log) as process:
-        produced = 0
-        for image in _read_ppm_stream(process.stdout):
-            # Every showinfo line of a frame's segment, and its slot, are logged before
-            # the frame is written, so the n-th picture is the n-th slot logged on the way out.
-            slot = log.nth_output(produced)
-            produced += 1
-            if slot is None:
-                return
-            when = log.last_time(slot) if slot == len(times) else log.first_time(slot)
-            yield slot, round(starts[slot] + when, 3), image
-
-
-class _ShowinfoLog:
-    """ffmpeg's stderr, read on a thread: the showinfo times of each slot's segment
-    (``showinfo@k<slot>``) and the slots of the frames in the order they were written."""
-
-    _TIME = re.compile(r"showinfo@k(\d+) @ [^\]]*\] n:\s*\d+ .*?pts_time:\s*(-?[0-9.]+)")
-    _OUT = re.compile(r"metadata@out @ [^\]]*\] vs_slot=(\d+)")
-
-    def __init__(self) -> None:
-        self.times: dict[int, list[float]] = {}
-        self.written: list[int] = []
-        self.finished = False
-        self._changed = threading.Condition()
-
-    def read(self, stream) -> None:
-        for raw in stream:
-            line = raw.decode("utf-8", "replace")
-            timed, out = self._TIME.search(line), self._OUT.search(line)
-            with self._changed:
-                if timed:
-                    self.times.setdefault(int(timed.group(1)), []).append(
-                        float(timed.group(2)))
-                if out:
-                    self.written.append(int(out.group(1)))
-                    self._changed.notify_all()
-        with self._changed:
-            self.finished = True
-            self._changed.notify_all()
-
-    def nth_output(self, n: int) -> int | None:
-        with self._changed:
-            self._changed.wait_for(lambda: len(self.written) > n or self.finished)
-            return self.written[n] if len(self.written) > n else None
-
-    def first_time(self, slot: int) -> float:
-        return self.times[slot][0]
-
-    def last_time(self, slot: int) -> float:
-        return max(self.times[slot])
-
-
-@contextmanager
-def _streaming(args: list[str], log: _ShowinfoLog):
-    """ffmpeg running with its stdout to read and its stderr going to ``log``; stopped
-    (killed) when the reader leaves early, after FRAME_TIMEOUT_SECONDS at most."""
-    command = [ffmpeg_path(args[0]), *args[1:]]
-    try:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE)
-    except FileNotFoundError:
-        raise FFmpegMissingError(args[0]) from None
-    reader = threading.Thread(target=log.read, args=(process.stderr,), daemon=True)
-    reader.start()
-    watchdog = threading.Timer(FRAME_TIMEOUT_SECONDS, process.kill)
-    watchdog.daemon = True
-    watchdog.start()
-    try:
-        yield process
-    finally:
-        watchdog.cancel()
-        if process.poll() is None:
-            process.kill()
-        process.stdout.close()
-        process.wait()
-        reader.join()
-        process.stderr.close()
-
-
-def _read_ppm_stream(stream) -> Iterator[Image.Image]:
-    """The pictures of a binary PPM stream, each as soon as it is complete."""
-    pixels = bytearray()
-    while True:
-        header = _read_ppm_header(stream)
-        if header is None:
-            return
-        width, height = header
-        # One buffer for every frame of a size (Pillow copies out of it): a fresh 6 MB a
-        # frame costs more in page faults than the copy itself.
-        if len(pixels) != width * height * 3:
-            pixels = bytearray(width * height * 3)
-        view, got = memoryview(pixels), 0
-        while got < len(pixels):
-            count = stream.readinto(view[got:])
-            if not count:
-                return
-            got += count
-        yield Image.frombytes("RGB", (width, height), pixels)
-
-
-def _read_ppm_header(stream) -> tuple[int, int] | None:
-    """``P6 <width> <height> <maxval>`` and the one whitespace byte after it."""
-    tokens: list[bytes] = []
-    token = b""
-    while len(tokens) < 4:
-        byte = stream.read(1)
-        if not byte:
-            return None
-        if byte.isspace():
-            if token:
-                tokens.append(token)
-                token = b""
-        else:
-            token += byte
-    if tokens[0] != b"P6" or tokens[3] != b"255":
-        return None
-    return int(tokens[1]), int(tokens[2])
 
 
 _PPM_HEADER = re.compile(rb"P6\s+(\d+)\s+(\d+)\s+(\d+)\s")
@@ -316,7 +156,7 @@ def grab_last_frame(path: str, duration: float, fps: float | None = None
     window of a few frames), so one process gives both the picture and its exact time; no
     separate probe of the end is needed unless the video stops before the file does."""
     margin = _tail_margin(fps)
-    found = _tail_frame(path, _tail_start(duration, fps))
+    found = _tail_frame(path, tail_start(duration, fps))
     if found is None:
         # The video ends before the file (a longer audio track, a cut-off end): look
         # before the last video packet instead.
@@ -339,7 +179,7 @@ def _tail_margin(fps: float | None) -> float:
     return TAIL_FRAMES / fps if fps and fps > 0 else TAIL_SECONDS_UNKNOWN_RATE
 
 
-def _tail_start(duration: float, fps: float | None) -> float:
+def tail_start(duration: float, fps: float | None) -> float:
     """Where to start decoding to find the last frame: a few frame durations before the end."""
     return round(max(0.0, duration - _tail_margin(fps)), 3)
 
@@ -357,7 +197,7 @@ def _tail_frame(path: str, start: float, keep_from: float | None = None
     keep = f"select=gte(t\\,{max(0.0, keep_from - start):.4f})," if keep_from else ""
     args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-threads", "1",
             "-ss", f"{start:.3f}", "-i", path, "-map", "0:v:0",
-            "-vf", f"{keep}showinfo@tail,reverse,trim=end_frame=1,{_SQUARE_PIXELS}",
+            "-vf", f"{keep}showinfo@tail,reverse,trim=end_frame=1,{SQUARE_PIXELS}",
             "-frames:v", "1", "-fps_mode", "passthrough",
             "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
     result = run_capture(args, timeout=FRAME_TIMEOUT_SECONDS)

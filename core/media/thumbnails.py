@@ -33,7 +33,8 @@ from core.store.models import ThumbnailRow, new_id
 from core.store.outbox import record_change
 
 from .errors import MediaCancelled
-from .frames import grab_last_frame, last_frame_time, stream_keyframes
+from .frame_stream import stream_keyframes
+from .frames import grab_last_frame, last_frame_time
 from .sources import ready_vod
 from .tools import ffmpeg_path
 from .stills import letterboxed, pick_frame, write_stills

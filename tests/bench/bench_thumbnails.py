@@ -100,7 +100,7 @@ class Stages:
 
         setattr(module, name, measured)
 
-    def wrap_processes(self, module) -> None:
+    def wrap_processes(self, module, streaming) -> None:
         """``run_capture`` with the child's own rusage (os.wait4), labelled by its job."""
 
         def run_capture(args, *, timeout=120, input_bytes=None):
@@ -125,7 +125,7 @@ class Stages:
                                                outputs["err"])
 
         module.run_capture = run_capture
-        stream, stages = module.stream_keyframes, self
+        stream, stages = streaming.stream_keyframes, self
 
         @functools.wraps(stream)
         def stream_keyframes(*args, **kwargs):
@@ -140,7 +140,7 @@ class Stages:
                                   time.perf_counter() - stages.started,
                                   _children_cpu() - children))
 
-        module.stream_keyframes = stream_keyframes
+        streaming.stream_keyframes = stream_keyframes
 
     def report(self) -> None:
         print("stages of the last run (ms from the start of generate; CPU = thread or process):")
@@ -170,7 +170,7 @@ def _job(args) -> str:
 
 
 def instrument() -> Stages:
-    from core.media import frames, stills, thumbnails
+    from core.media import frame_stream, frames, stills, thumbnails
 
     stages = Stages()
     for module, name in ((thumbnails, "grab_last_frame"),
@@ -178,8 +178,8 @@ def instrument() -> Stages:
                          (thumbnails, "letterboxed"), (thumbnails, "write_stills"),
                          (frames, "_split_ppm")):
         stages.wrap(module, name)
-    stages.wrap_processes(frames)
-    thumbnails.stream_keyframes = frames.stream_keyframes
+    stages.wrap_processes(frames, frame_stream)
+    thumbnails.stream_keyframes = frame_stream.stream_keyframes
     return stages
 
 

@@ -10,7 +10,8 @@ import pytest
 from PIL import Image, ImageStat
 
 from core.domain.media_specs import THUMBNAIL_SIZES
-from core.media.frames import grab_last_frame, stream_keyframes
+from core.media.frame_stream import stream_keyframes
+from core.media.frames import grab_last_frame
 from core.media.probe import probe
 from core.media.stills import letterboxed
 
