@@ -135,21 +135,33 @@ class ThumbnailService:
             image = pick.image
             # Largest first, each size from the one before: the sizes share one aspect
             # ratio, so a letterboxed picture scales down to the next exactly, and cheaper.
-            for name in sorted(sizes, key=lambda n: -THUMBNAIL_SIZES[n].width):
+            # The largest size, the dearest to encode, is written by another task beside
+            # the chain (Pillow lets go of the GIL), so the last moment to arrive is not
+            # finished by one core alone.
+            ordered = sorted(sizes, key=lambda n: -THUMBNAIL_SIZES[n].width)
+            for number, name in enumerate(ordered):
                 size = THUMBNAIL_SIZES[name]
-                thumb_id = new_id()
                 image = letterboxed(image, size.width, size.height)
-                jpeg, webp = write_stills(image, folder / thumb_id)
-                written.extend((jpeg, webp))
-                rows.append(ThumbnailRow(
-                    id=thumb_id, vod_id=vod_id, timestamp=round(pick.used, 3),
-                    requested_timestamp=round(duration if moments[index] is None
-                                              else pick.requested, 3), resolution=name,
-                    width=size.width, height=size.height, jpeg_path=str(jpeg),
-                    webp_path=str(webp), size_bytes=jpeg.stat().st_size,
-                    webp_size_bytes=webp.stat().st_size, batch_index=index,
-                ))
+                if number == 0 and len(ordered) > 1:
+                    offloaded.append(pool.submit(write, index, name, image, pick))
+                else:
+                    write(index, name, image, pick)
 
+        def write(index: int, name: str, image, pick) -> None:
+            size = THUMBNAIL_SIZES[name]
+            thumb_id = new_id()
+            jpeg, webp = write_stills(image, folder / thumb_id)
+            written.extend((jpeg, webp))
+            rows.append(ThumbnailRow(
+                id=thumb_id, vod_id=vod_id, timestamp=round(pick.used, 3),
+                requested_timestamp=round(duration if moments[index] is None
+                                          else pick.requested, 3), resolution=name,
+                width=size.width, height=size.height, jpeg_path=str(jpeg),
+                webp_path=str(webp), size_bytes=jpeg.stat().st_size,
+                webp_size_bytes=webp.stat().st_size, batch_index=index,
+            ))
+
+        offloaded: list = []
         try:
             done = 0
             with ThreadPoolExecutor(max_workers=min(PARALLEL_GRABS, len(moments))) as pool:
@@ -175,6 +187,8 @@ class ThumbnailService:
                     future.result()
                     done += 1
                     report(done / len(moments), f"thumbnail {done} of {len(moments)}")
+                for future in offloaded:
+                    future.result()
             if cancel is not None and cancel.is_set():
                 raise MediaCancelled("thumbnail generation")
         except BaseException:
