@@ -21,6 +21,7 @@ import argparse
 import functools
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -236,6 +237,7 @@ def main() -> None:
     if stages is not None:
         stages.report()
     database.close()
+    shutil.rmtree(data, ignore_errors=True)  # 20 thumbnails a run; nothing to keep
 
 
 if __name__ == "__main__":
