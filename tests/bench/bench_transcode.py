@@ -138,9 +138,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--keep", help="folder to keep sources and outputs in")
-    parser.add_argument("--source-preset", default="ultrafast",
-                        help="x264 preset of the generated source (veryfast is closer to an "
-                        "OBS recording: CABAC and B-frames make it costlier to decode)")
+    parser.add_argument("--source-preset", default="veryfast",
+                        help="x264 preset of the generated source (default veryfast: what OBS "
+                        "records with by default, CABAC and B-frames; ultrafast makes a source "
+                        "that is unusually cheap to decode)")
     parser.add_argument("--rounds", type=int, default=3,
                         help="rounds of (a), (b), (c), interleaved and in a rotating order so "
                         "that a noisy moment on a shared machine hits all three alike; ratios "
