@@ -313,13 +313,14 @@ class EditorView(QWidget):
 
     # --- background ----------------------------------------------------------------------
     def _load_keyframes(self) -> None:
-        """Keyframe times for snapping, read from packet flags by ffprobe (no decoding)."""
+        """Keyframe times for snapping, read from packet flags by ffprobe (no decoding) the
+        first time, then from the VOD's row: a 4-hour file's packets take a while to read."""
         if not self.vod.width:
             return
-        from core.media.keyframes import keyframe_times
+        from core.media.keyframes import keyframes_for_vod
 
-        path, span = self.vod.file_path, self.vod.duration + 1.0
-        self.tasks.run_task(lambda progress, cancel: keyframe_times(path, limit_seconds=span),
+        context, vod_id = self.context, self.vod_id
+        self.tasks.run_task(lambda progress, cancel: keyframes_for_vod(context, vod_id, cancel),
                             on_done=lambda frames: frames and self.timeline.set_keyframes(frames),
                             on_error=lambda error: None)
 
