@@ -181,6 +181,8 @@ def test_a_real_transcode_reaches_100_percent_in_the_panel(qtbot, transcode_edit
     assert panel.rows["360p"].bar.value() == 100
     assert panel.overall.value() == 100
     assert "done" in panel.rows["360p"].state.text()
+    assert panel.rows["720p"].state.text() == "not requested"
+    assert panel.rows["720p"].bar.isHidden() and not panel.rows["360p"].bar.isHidden()
     assert panel.play_button.isEnabled()
     assert any(status == "processing" for status, _ in seen)
     master = panel.job["master_playlist"]

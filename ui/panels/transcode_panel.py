@@ -50,8 +50,8 @@ class QualityRow:
         grid.addWidget(self.retry_button, row, 3)
 
     def show(self, state: str, percent: int, text: str) -> None:
-        # A skipped rung is never encoded: an empty "0%" bar would read as stuck.
-        self.bar.setVisible(state != "skipped")
+        # A skipped or unrequested rung is never encoded: an empty "0%" bar would read as stuck.
+        self.bar.setVisible(state not in ("skipped", "idle"))
         self.bar.setValue(percent)
         self.bar.setProperty("state", state)
         self.bar.style().unpolish(self.bar)
@@ -277,7 +277,7 @@ class TranscodePanel(QWidget):
         if quality in job.get("skipped_qualities", []):
             return "skipped", 0, "skipped (above source)"
         if quality not in job.get("qualities_requested", []):
-            return "idle", 0, "—"
+            return "idle", 0, "not requested" if job else "—"
         if status == "processing" and quality in (job.get("current_quality") or "").split(","):
             eta = job.get("estimated_time_remaining")
             percent = int(job.get("progress") or 0)
