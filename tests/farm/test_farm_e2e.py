@@ -164,14 +164,18 @@ def test_cancel_revokes_chunks_and_stops_ffmpeg_on_the_workers(farm, silent_long
         return [pid for pid, name in _descendants({p.pid for p in farm.workers.values()})
                 if name == "ffmpeg"]
 
-    deadline = time.monotonic() + 10
-    while ffmpegs() and time.monotonic() < deadline:
+    # A chunk that a worker took just before the cancel may still launch its ffmpeg; it
+    # stops at its next cancel poll. The revoked chunks never start: once the workers are
+    # quiet they stay quiet (without the revoke, each chunk would start an ffmpeg in turn).
+    deadline, quiet_since = time.monotonic() + 12, None
+    while quiet_since is None or time.monotonic() - quiet_since < 2.5:
+        assert time.monotonic() < deadline, f"ffmpeg kept running on a worker: {ffmpegs()}"
+        if ffmpegs():
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
         time.sleep(0.2)
-    assert not ffmpegs(), "ffmpeg kept running on a worker after cancel"
     assert not (output / "master.m3u8").exists()
-    # no chunk is started after the cancel: the remaining ones were revoked
-    time.sleep(2)
-    assert not ffmpegs()
 
     # The same job run again (a retry keeps its job id) is not blocked by the old cancel.
     retry_plan = plan_chunked(long_clip, output, qualities="360p", chunk_seconds=60,
