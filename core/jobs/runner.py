@@ -249,6 +249,8 @@ class JobRunner:
         item.label = label or item.label
         elapsed = time.monotonic() - item.started
         item.eta = elapsed * (1 - item.fraction) / item.fraction if item.fraction > 0.02 else None
+        # Besides the watcher's poll: a short job can fill the disk and end between two polls,
+        # and ffmpeg's last progress report ("end") still comes through here.
         self._check_disk(item)
         self._notify(item)
 

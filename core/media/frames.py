@@ -95,10 +95,7 @@ def grab_frames(path: str, start: float, *, count: int, every: float = 0.0,
             "-ss", f"{max(0.0, start):.3f}", "-i", path, "-map", "0:v:0",
             "-vf", ",".join(filters), "-frames:v", str(count),
             "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
-    result = run_capture(args, timeout=FRAME_TIMEOUT_SECONDS)
-    if result.returncode != 0:
-        raise MediaError(f"ffmpeg could not read a frame at {start:.2f} s: "
-                         f"{stderr_tail(result.stderr, 2) or 'unknown error'}")
+    result = _run_grab(args, f"a frame at {start:.2f} s")
     return [(round(max(0.0, start) + index * every, 3), image)
             for index, image in enumerate(_split_ppm(result.stdout))]
 
@@ -113,15 +110,21 @@ def grab_keyframe(path: str, seconds: float) -> tuple[float, Image.Image] | None
             "-noaccurate_seek", "-ss", f"{max(0.0, seconds):.3f}", "-i", path, "-map", "0:v:0",
             "-vf", f"showinfo,{SQUARE_PIXELS}", "-frames:v", "1",
             "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
-    result = run_capture(args, timeout=FRAME_TIMEOUT_SECONDS)
-    if result.returncode != 0:
-        raise MediaError(f"ffmpeg could not read a frame at {seconds:.2f} s: "
-                         f"{stderr_tail(result.stderr, 2) or 'unknown error'}")
+    result = _run_grab(args, f"a frame at {seconds:.2f} s")
     images = _split_ppm(result.stdout)
     found = _PTS_TIME.search(result.stderr.decode("utf-8", "replace"))
     if not images:
         return None
     return (float(found.group(1)) if found else seconds), images[0]
+
+
+def _run_grab(args: list[str], what: str):
+    """Run a frame grab; ``MediaError`` naming ``what`` with ffmpeg's last lines if it fails."""
+    result = run_capture(args, timeout=FRAME_TIMEOUT_SECONDS)
+    if result.returncode != 0:
+        raise MediaError(f"ffmpeg could not read {what}: "
+                         f"{stderr_tail(result.stderr, 2) or 'unknown error'}")
+    return result
 
 
 _PPM_HEADER = re.compile(rb"P6\s+(\d+)\s+(\d+)\s+(\d+)\s")
@@ -200,10 +203,7 @@ def _tail_frame(path: str, start: float, keep_from: float | None = None
             "-vf", f"{keep}showinfo@tail,reverse,trim=end_frame=1,{SQUARE_PIXELS}",
             "-frames:v", "1", "-fps_mode", "passthrough",
             "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
-    result = run_capture(args, timeout=FRAME_TIMEOUT_SECONDS)
-    if result.returncode != 0:
-        raise MediaError(f"ffmpeg could not read the end of the video: "
-                         f"{stderr_tail(result.stderr, 2) or 'unknown error'}")
+    result = _run_grab(args, "the end of the video")
     images = _split_ppm(result.stdout)
     # Without -copyts the times count from the seek point: the frame's time in the file
     # is the seek point plus the latest time showinfo saw (frames arrive in display order).
