@@ -103,19 +103,41 @@ def grab_frames(path: str, start: float, *, count: int, every: float = 0.0,
 _PTS_TIME = re.compile(r"pts_time:\s*(-?[0-9.]+)")
 
 
+#: How far before the wanted time a keyframe grab seeks again when the container's seek
+#: (MPEG-TS has no index, so ffmpeg estimates a byte position) landed after that time or
+#: past the last keyframe: growing steps, then the start of the file.
+KEYFRAME_SEEK_BACKOFF_SECONDS = (2.0, 6.0, 20.0, 60.0)
+
+
 def grab_keyframe(path: str, seconds: float) -> tuple[float, Image.Image] | None:
     """The keyframe at or before ``seconds`` and its time: one decoded frame instead of a
     whole GOP, for moments that only need to be near a time (the default 20..80 %)."""
-    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-copyts", "-threads", "1",
-            "-noaccurate_seek", "-ss", f"{max(0.0, seconds):.3f}", "-i", path, "-map", "0:v:0",
-            "-vf", f"showinfo,{SQUARE_PIXELS}", "-frames:v", "1",
+    wanted = round(max(0.0, seconds), 3)
+    for back in (0.0, *KEYFRAME_SEEK_BACKOFF_SECONDS, wanted):
+        seek = max(0.0, wanted - back)
+        found = _keyframe_after_seek(path, seek, seconds)
+        if found is not None and found[0] <= wanted + 0.001:
+            return found
+        if seek == 0.0:
+            return found
+    return None
+
+
+def _keyframe_after_seek(path: str, seek: float, seconds: float
+                         ) -> tuple[float, Image.Image] | None:
+    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-threads", "1",
+            "-noaccurate_seek", "-ss", f"{seek:.3f}", "-i", path, "-map", "0:v:0",
+            "-vf", f"showinfo,{SQUARE_PIXELS}", "-frames:v", "1", "-fps_mode", "passthrough",
             "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
     result = _run_grab(args, f"a frame at {seconds:.2f} s")
     images = _split_ppm(result.stdout)
     found = _PTS_TIME.search(result.stderr.decode("utf-8", "replace"))
     if not images:
         return None
-    return (float(found.group(1)) if found else seconds), images[0]
+    # Without -copyts the times count from the seek point (whatever the container's clock
+    # starts at): the keyframe's time in the file is the seek point plus its showinfo time,
+    # negative when it lies before that point.
+    return (round(seek + float(found.group(1)), 3) if found else seek), images[0]
 
 
 def _run_grab(args: list[str], what: str):

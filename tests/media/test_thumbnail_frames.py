@@ -11,9 +11,11 @@ from PIL import Image, ImageStat
 
 from core.domain.media_specs import THUMBNAIL_SIZES
 from core.media.frame_stream import stream_keyframes
-from core.media.frames import grab_last_frame
+from core.media.frames import grab_keyframe, grab_last_frame
 from core.media.probe import probe
 from core.media.stills import letterboxed
+
+from .conftest import keyframe_times
 
 pytestmark = pytest.mark.media
 
@@ -127,3 +129,33 @@ def test_one_stream_gives_each_keyframe_and_the_last_frame_as_it_goes(clip_facto
     # No frame after a window that starts past the end: that slot is missing, not wrong.
     past = list(stream_keyframes(str(all_intra), [1.0], last_from=(info.duration + 5, 30.0)))
     assert [slot for slot, _, _ in past] == [0]
+
+
+@pytest.mark.parametrize("name, offset", [("gop2.mp4", []), ("gop2.ts", []),
+                                          ("late_clock.ts", ["-output_ts_offset", "10"])])
+def test_keyframe_grab_is_the_keyframe_at_or_before_in_the_files_own_time(
+        clip_factory, name, offset):
+    """The filmstrip's grab: the latest keyframe not after the wanted time, its time counted
+    from the start of the file, also where the container's clock starts late (MPEG-TS
+    at 1.4 s, or 11.4 s) and seeks land after the wanted time or past the last keyframe."""
+    path = clip_factory(name, seconds=12, extra=["-bf", "2", *offset])
+    start = float(probe_start(path))
+    keyframes = [round(t - start, 3) for t in keyframe_times(path)]
+    assert [round(b - a, 3) for a, b in zip(keyframes, keyframes[1:])] == [2.0] * 5
+    for wanted in (3.0, 5.0, 9.0, 11.9, 30.0):
+        when, image = grab_keyframe(str(path), wanted)
+        expected = max(k for k in keyframes if k <= wanted + 0.001)
+        assert when == pytest.approx(expected, abs=0.002), wanted
+        assert image.size == (320, 180)
+    # At 0 (the pictures may start a little after the file's clock) the first picture.
+    when, image = grab_keyframe(str(path), 0.0)
+    assert 0.0 <= when <= keyframes[0] + 0.002
+
+
+def probe_start(path: Path) -> str:
+    """Where the file's clock starts: ffmpeg's seeks (``-ss``), the probed duration and so
+    every time in the app count from there (MPEG-TS: the audio's start, 21 ms before the
+    first picture here, as AAC starts with priming samples)."""
+    return subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=start_time", "-of", "csv=p=0",
+         str(path)], capture_output=True, text=True, check=True).stdout.strip()
