@@ -128,6 +128,15 @@ def choose_encoder(preference: str | None) -> EncoderChoice:
                          f"{wanted} is not usable here ({reason}); fell back to {SOFTWARE_ENCODER}")
 
 
+def for_video_output(options: list[str], index: int) -> list[str]:
+    """``options`` (flag, value pairs such as ``encoder_options``'s) for the ``index``-th
+    video output stream only. A job that remuxes one rung and encodes the others must not
+    hand the encoder's options to the stream copy: ffmpeg refuses, for one, ``-profile high``
+    there (a libx264 name the copy's generic codec context does not know)."""
+    pairs = zip(options[::2], options[1::2], strict=True)
+    return [item for flag, value in pairs for item in (f"{flag.split(':')[0]}:v:{index}", value)]
+
+
 def encoder_options(name: str, gop_frames: int, preset: str | None = None) -> list[str]:
     """Rate-control-independent options that keep keyframes every ``gop_frames`` frames and
     never elsewhere, so all rungs cut segments at the same instants."""

@@ -29,7 +29,9 @@ from typing import Protocol
 
 from core.domain.media_specs import AUDIO_KBPS, GOP_SECONDS, SEGMENT_SECONDS
 
-from .encoders import SOFTWARE_ENCODER, device_args, encoder_options, upload_filter
+from .encoders import (
+    SOFTWARE_ENCODER, device_args, encoder_options, for_video_output, upload_filter,
+)
 from .audio_rendition import (
     AUDIO_FOLDER, AudioRenditionInfo, measure_audio_rendition, remove_stale_audio,
     reusable_audio, source_audio_fits, write_fingerprint,
@@ -117,6 +119,11 @@ def build_command(spec: LadderSpec, work_dir: Path, *, with_audio: bool | None =
                  scale_graph(encoded, tail=upload_filter(spec.encoder))]
     stream_map = []
     per_stream: list[str] = []
+    # Only the encoded rungs get the encoder's options; a remuxed rung is left as it is.
+    encoded_options = [*encoder_options(spec.encoder, gop_frames(spec.fps), spec.preset),
+                       "-force_key_frames", f"expr:gte(t,n_forced*{GOP_SECONDS:g})"]
+    if spec.variable_frame_rate:
+        encoded_options += ["-fps_mode", "cfr", "-r", f"{spec.fps:.3f}"]
     encoded_index = 0
     group = f",agroup:{AUDIO_FOLDER}" if with_audio else ""
     for out_index, rung in enumerate(spec.rungs):
@@ -130,6 +137,7 @@ def build_command(spec: LadderSpec, work_dir: Path, *, with_audio: bool | None =
             per_stream += [f"-c:v:{out_index}", spec.encoder, f"-b:v:{out_index}", f"{kbps}k",
                            f"-maxrate:v:{out_index}", f"{round(kbps * 1.07)}k",
                            f"-bufsize:v:{out_index}", f"{round(kbps * 1.5)}k"]
+            per_stream += for_video_output(encoded_options, out_index)
         stream_map.append(f"v:{out_index}{group},name:{rung.quality}")
     if with_audio:
         args += ["-map", "0:a:0"]
@@ -140,11 +148,6 @@ def build_command(spec: LadderSpec, work_dir: Path, *, with_audio: bool | None =
                            "-ar:a:0", "48000"]
         stream_map.append(f"a:0{group},name:{AUDIO_FOLDER}")
     args += per_stream
-    if encoded:
-        args += encoder_options(spec.encoder, gop_frames(spec.fps), spec.preset)
-        args += ["-force_key_frames", f"expr:gte(t,n_forced*{GOP_SECONDS:g})"]
-        if spec.variable_frame_rate:
-            args += ["-fps_mode", "cfr", "-r", f"{spec.fps:.3f}"]
     args += ["-output_ts_offset", f"{TIMESTAMP_OFFSET_SECONDS:g}",
              "-f", "hls", "-hls_time", f"{SEGMENT_SECONDS:g}", "-hls_playlist_type", "vod",
              "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts",

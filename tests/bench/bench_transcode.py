@@ -2,7 +2,8 @@
 
     .venv/bin/python tests/bench/bench_transcode.py [--seconds 60] [--rounds 3] [--keep DIR]
 
-On a generated 1080p30 clip (testsrc2 + sine, H.264 12 Mb/s so no rung can be remuxed):
+On a generated 1080p30 clip (testsrc2 + sine, H.264 at --source-bitrate, 12 Mb/s by default so
+no rung can be remuxed):
   (a) three separate ffmpeg runs, one per rung (360p, 720p, 1080p);
   (b) a hand-written single ffmpeg command (split + var_stream_map), same encoder settings;
   (c) VOD Studio's ladder (LocalLadderExecutor: probe, plan, one ffmpeg, measure, master).
@@ -142,6 +143,12 @@ def main() -> None:
                         help="x264 preset of the generated source (default veryfast: what OBS "
                         "records with by default, CABAC and B-frames; ultrafast makes a source "
                         "that is unusually cheap to decode)")
+    parser.add_argument("--source-bitrate", default="12M",
+                        help="video bitrate of the generated source (default 12M: every rung "
+                        "must be encoded, none can be remuxed). Decoding is what the ladder "
+                        "does once instead of three times, and it costs more the higher the "
+                        "bitrate: try 6M (a stream-quality recording) or 30M (a high-quality "
+                        "local recording) to see how much")
     parser.add_argument("--rounds", type=int, default=3,
                         help="rounds of (a), (b), (c), interleaved and in a rotating order so "
                         "that a noisy moment on a shared machine hits all three alike; ratios "
@@ -150,8 +157,9 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-transcode-"))
     work.mkdir(parents=True, exist_ok=True)
-    source = make_source(work / f"src_{args.seconds}s_12M_{args.source_preset}.mp4",
-                         args.seconds, "12M", args.source_preset)
+    source = make_source(
+        work / f"src_{args.seconds}s_{args.source_bitrate}_{args.source_preset}.mp4",
+        args.seconds, args.source_bitrate, args.source_preset)
 
     def run_a() -> float:
         return run_separate(source, work / "a")
@@ -189,7 +197,8 @@ def main() -> None:
     def ratio(top: str, bottom: str, which: int) -> float:
         return statistics.median(r[top][which] / r[bottom][which] for r in rounds)
 
-    print(f"source: {args.seconds} s 1920x1080 {FPS} fps (x264 {args.source_preset}, 12 Mb/s), "
+    print(f"source: {args.seconds} s 1920x1080 {FPS} fps (x264 {args.source_preset}, "
+          f"{args.source_bitrate}b/s), "
           f"ladder 360p+720p+1080p, libx264 veryfast; medians of {len(rounds)} round(s)")
     print(f"(a) three separate runs : {median_of('a', 0):7.2f} s")
     print(f"(b) hand-written single : {median_of('b', 0):7.2f} s")
@@ -197,6 +206,8 @@ def main() -> None:
           f"{', '.join(r.quality + '=' + r.method for r in renditions)})")
     print(f"c/a = {ratio('c', 'a', 0):.3f}  (target <= 0.70)   CPU: {ratio('c', 'a', 1):.3f}")
     print(f"c/b = {ratio('c', 'b', 0):.3f}  (target <= 1.02)   CPU: {ratio('c', 'b', 1):.3f}")
+    print(f"b/a = {ratio('b', 'a', 0):.3f}  (what one process decoding once gains by itself)"
+          f"   CPU: {ratio('b', 'a', 1):.3f}")
     print(f"CPU seconds: (a) {median_of('a', 1):.1f}  (b) {median_of('b', 1):.1f}  "
           f"(c) {median_of('c', 1):.1f}; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} CPUs")

@@ -123,6 +123,27 @@ def test_a_rung_the_source_already_fits_is_remuxed(context, clip_factory, import
     check_master(status)
 
 
+def test_a_remuxed_rung_beside_encoded_ones(context, clip_factory, import_vod):
+    """The common stream recording: H.264/AAC with 2 s keyframes at a bitrate that fits the
+    top rung, so that rung is remuxed while the lower ones are encoded in the same ffmpeg
+    run (which refused the job when the encoder's options reached the stream copy too)."""
+    source = clip_factory("fits720.mp4", seconds=6, size="1280x720", rate=15,
+                          extra=["-b:v", "1500k", "-bf", "2"])
+    vod_id = import_vod(source)
+    status = run_job(context, context.transcodes.start(vod_id, "360p,720p", preset="ultrafast"))
+    assert status["status"] == "completed", status["error"]
+    methods = {o["quality"]: o["method"] for o in status["outputs"]}
+    assert methods == {"360p": "encode", "720p": "copy"}
+    playlists = {o["quality"]: Path(o["path"]) for o in status["outputs"]}
+    assert ffprobe_json(playlists["720p"], "-show_streams")["streams"][0]["profile"] == \
+        ffprobe_json(source, "-select_streams", "v:0", "-show_streams")["streams"][0]["profile"]
+    assert keyframe_times(playlists["360p"]) == keyframe_times(playlists["720p"])
+    for playlist in playlists.values():
+        ok, errors = decodes_cleanly(playlist)
+        assert ok, errors
+    check_master(status)
+
+
 @pytest.mark.parametrize("size, expected", [("360x640", "360x640"), ("317x179", "316x178")])
 def test_portrait_and_odd_sizes_keep_their_shape_with_even_dimensions(
         context, clip_factory, odd_clip, import_vod, size, expected):
