@@ -99,8 +99,11 @@ def _media_info(file: Path, size: int, data: dict[str, Any]) -> MediaInfo:
     if video is not None:
         avg = _rate(video.get("avg_frame_rate"))
         real = _rate(video.get("r_frame_rate"))
-        fps = avg or real
         vfr = bool(avg and real and abs(avg - real) / real > 0.01)
+        # A constant-rate file's own rate is r_frame_rate; the average is frames over a
+        # duration that containers round (a fragmented "hybrid" MP4 from OBS at 60 fps
+        # averages 59.826). Only a variable rate is better described by its average.
+        fps = (avg or real) if vfr else (real or avg)
     return MediaInfo(
         path=str(file.resolve()),
         duration=duration,

@@ -231,6 +231,25 @@ def test_hardware_encoder_that_cannot_run_falls_back_to_libx264(context, clip, i
         assert any("h264_nvenc" in note and "libx264" in note for note in status["notes"])
 
 
+def test_fragmented_mp4_keeps_its_exact_frame_rate(context, clip_factory, import_vod):
+    """OBS's hybrid MP4 is fragmented: ffprobe's average rate comes out at 59.65 for 60 fps
+    here. The VOD and every variant say 60, and all frames are kept."""
+    source = clip_factory("hybrid.mp4", seconds=4, size="640x360", rate=60, extra=[
+        "-movflags", "frag_keyframe+empty_moov+default_base_moof"])
+    info = context.vods.get(import_vod(source))
+    assert info.fps == 60.0
+    status = run_job(context, context.transcodes.start(info.id, "360p", allow_copy=False,
+                                                       preset="ultrafast"))
+    assert status["status"] == "completed", status["error"]
+    (variant,) = check_master(status).playlists
+    assert variant.stream_info.frame_rate == 60.0
+    (output,) = status["outputs"]
+    frames = ffprobe_json(Path(output["path"]), "-select_streams", "v:0", "-count_frames",
+                          "-show_entries", "stream=nb_read_frames")["streams"][0]
+    # ffmpeg's constant-rate output may repeat the last picture once; nothing is resampled.
+    assert int(frames["nb_read_frames"]) in (240, 241)
+
+
 def test_variable_frame_rate_source_gets_constant_rate_and_a_regular_gop(
         context, clip_factory, import_vod):
     source = clip_factory("vfr.mp4", seconds=6, size="320x180", rate=30, extra=[
