@@ -181,6 +181,9 @@ def test_a_real_transcode_reaches_100_percent_in_the_panel(qtbot, transcode_edit
     assert panel.rows["360p"].bar.value() == 100
     assert panel.overall.value() == 100
     assert "done" in panel.rows["360p"].state.text()
+    (output,) = [o for o in panel.job["outputs"] if o["quality"] == "360p"]
+    # The row says how the rendition was made: a remux of the source's own stream, or not.
+    assert ("remuxed" in panel.rows["360p"].state.text()) == (output["method"] == "copy")
     assert panel.rows["720p"].state.text() == "not requested"
     assert panel.rows["720p"].bar.isHidden() and not panel.rows["360p"].bar.isHidden()
     assert panel.play_button.isEnabled()

@@ -270,8 +270,10 @@ class TranscodePanel(QWidget):
         outputs = {o["quality"]: o for o in job.get("outputs", [])}
         status = job.get("status")
         if quality in job.get("completed_qualities", []):
-            size = outputs.get(quality, {}).get("size_bytes")
-            return "completed", 100, "done" + (f" · {size / 1e6:.1f} MB" if size else "")
+            output = outputs.get(quality, {})
+            size = output.get("size_bytes")
+            return "completed", 100, "done" + (f" · {size / 1e6:.1f} MB" if size else "") + (
+                " · remuxed" if output.get("method") == "copy" else "")
         if quality in job.get("failed_qualities", []):
             return "failed", 0, "failed"
         if quality in job.get("skipped_qualities", []):
