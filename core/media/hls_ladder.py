@@ -23,6 +23,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -186,9 +187,18 @@ def run_ladder(spec: LadderSpec, *, progress: LadderProgress | None = None,
         command = build_command(spec, work_dir, with_audio=make_audio, copy_audio=copy_audio)
         _run_ffmpeg(command, spec, progress, cancel)
         result = LadderResult(encoder=spec.encoder, audio=kept_audio)
-        if make_audio:
+        # Measuring runs an ffprobe per rendition: side by side, not one after another.
+        with ThreadPoolExecutor(max_workers=len(spec.rungs) + 1) as pool:
+            audio_measured = pool.submit(measure_audio_rendition,
+                                         work_dir / AUDIO_FOLDER / PLAYLIST_NAME) \
+                if make_audio else None
+            measured = {rung.quality: pool.submit(measure_rendition,
+                                                  work_dir / rung.quality / PLAYLIST_NAME, rung)
+                        for rung in spec.rungs}
+        if audio_measured is not None:
             try:
-                result.audio = _move_audio_into_place(spec, work_dir, output)
+                result.audio = _move_audio_into_place(spec, audio_measured.result(), work_dir,
+                                                      output)
             except MediaError as error:
                 # Variants without their audio would play silent: none of them counts.
                 result.failed = {r.quality: str(error) for r in spec.rungs}
@@ -196,7 +206,7 @@ def run_ladder(spec: LadderSpec, *, progress: LadderProgress | None = None,
         for rung in spec.rungs:
             produced = work_dir / rung.quality
             try:
-                info = measure_rendition(produced / PLAYLIST_NAME, rung)
+                info = measured[rung.quality].result()
             except MediaError as error:
                 result.failed[rung.quality] = str(error)
                 continue
@@ -213,10 +223,9 @@ def run_ladder(spec: LadderSpec, *, progress: LadderProgress | None = None,
         shutil.rmtree(work_dir, ignore_errors=True)
 
 
-def _move_audio_into_place(spec: LadderSpec, work_dir: Path, output: Path
-                           ) -> AudioRenditionInfo:
+def _move_audio_into_place(spec: LadderSpec, info: AudioRenditionInfo, work_dir: Path,
+                           output: Path) -> AudioRenditionInfo:
     produced = work_dir / AUDIO_FOLDER
-    info = measure_audio_rendition(produced / PLAYLIST_NAME)
     if not spec.start and not spec.length:  # only the whole source's audio is reusable
         write_fingerprint(produced, spec.source)
     final = output / AUDIO_FOLDER
