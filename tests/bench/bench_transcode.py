@@ -9,8 +9,9 @@ no rung can be remuxed):
   (c) VOD Studio's ladder (LocalLadderExecutor: probe, plan, one ffmpeg, measure, master).
 Prints wall times, c/a and c/b, and SSIM of every rung of (a) and (c) against the source
 scaled to the rung (loss = a - c). Targets: c/a <= 0.70, c/b <= 1.02, SSIM loss <= 0.005.
-Then (d): a 1080p source at 4.5 Mb/s with 2 s GOP, whose 1080p rung is remuxed, against
-(a)'s 1080p encode.
+With --floor, also (f): decode once and encode the three rungs to -f null, the least any
+single-process ladder with these settings can cost. Then (d): a 1080p source at 4.5 Mb/s with
+2 s GOP, whose 1080p rung is remuxed, against (a)'s 1080p encode.
 """
 
 from __future__ import annotations
@@ -109,6 +110,19 @@ def run_single(source: Path, out: Path) -> float:
     return timed(command)
 
 
+def run_floor(source: Path) -> float:
+    """What no single-process ladder with (a)'s x264 settings can avoid: decode once, scale in
+    a cascade (720p from the source, 360p from 720p), encode the three rungs into -f null
+    (no audio, no muxing, no files). (c) cannot be cheaper than this."""
+    graph = ("[0:v]split=2[big][s];[s]scale=1280:720:flags=bicubic,split=2[v1][m];"
+             "[m]scale=640:360:flags=bicubic[v0]")
+    command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(source),
+               "-filter_complex", graph]
+    for label, rung in zip(("[v0]", "[v1]", "[big]"), RUNGS):
+        command += ["-map", label, *video_options(rung), *COMMON, "-f", "null", "-"]
+    return timed(command)
+
+
 def run_ours(source: Path, out: Path, qualities=("360p", "720p", "1080p"),
              allow_copy: bool = True) -> tuple[float, list]:
     started = time.perf_counter()
@@ -153,6 +167,10 @@ def main() -> None:
                         help="rounds of (a), (b), (c), interleaved and in a rotating order so "
                         "that a noisy moment on a shared machine hits all three alike; ratios "
                         "are the medians of each round's own ratios")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time (f), the floor: decode once and encode the three rungs "
+                        "to -f null, nothing else; f/a is the best c/a any single-process "
+                        "ladder with these encoder settings can reach on this machine")
     parser.add_argument("--skip-remux", action="store_true", help="skip measurement (d)")
     args = parser.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-transcode-"))
@@ -176,9 +194,13 @@ def main() -> None:
         return seconds
 
     runners = {"a": run_a, "b": run_b, "c": run_c}
+    if args.floor:
+        runners["f"] = lambda: run_floor(source)
+    names = "".join(runners)
     rounds: list[dict[str, tuple[float, float]]] = []
     for number in range(max(1, args.rounds)):
-        order = "abc"[number % 3:] + "abc"[:number % 3]
+        shift = number % len(names)
+        order = names[shift:] + names[:shift]
         measured: dict[str, tuple[float, float]] = {}
         for name in order:
             shutil.rmtree(work / name, ignore_errors=True)
@@ -187,7 +209,7 @@ def main() -> None:
             measured[name] = (wall, cpu_seconds() - cpu)
         rounds.append(measured)
         print(f"round {number + 1} ({order}): " + "  ".join(
-            f"({n}) {measured[n][0]:.2f} s / {measured[n][1]:.1f} cpu-s" for n in "abc")
+            f"({n}) {measured[n][0]:.2f} s / {measured[n][1]:.1f} cpu-s" for n in names)
             + f"  c/a {measured['c'][0] / measured['a'][0]:.3f}"
             f"  c/b {measured['c'][0] / measured['b'][0]:.3f}", flush=True)
 
@@ -208,6 +230,9 @@ def main() -> None:
     print(f"c/b = {ratio('c', 'b', 0):.3f}  (target <= 1.02)   CPU: {ratio('c', 'b', 1):.3f}")
     print(f"b/a = {ratio('b', 'a', 0):.3f}  (what one process decoding once gains by itself)"
           f"   CPU: {ratio('b', 'a', 1):.3f}")
+    if args.floor:
+        print(f"f/a = {ratio('f', 'a', 0):.3f}  (the floor: decode once, encode to -f null)"
+              f"   CPU: {ratio('f', 'a', 1):.3f};  c/f = {ratio('c', 'f', 0):.3f}")
     print(f"CPU seconds: (a) {median_of('a', 1):.1f}  (b) {median_of('b', 1):.1f}  "
           f"(c) {median_of('c', 1):.1f}; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} CPUs")
