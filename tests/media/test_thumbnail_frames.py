@@ -15,7 +15,7 @@ from core.media.frames import grab_keyframe, grab_last_frame
 from core.media.probe import probe
 from core.media.stills import letterboxed
 
-from .conftest import keyframe_times
+from .conftest import ffprobe_json, keyframe_times
 
 pytestmark = pytest.mark.media
 
@@ -139,7 +139,7 @@ def test_keyframe_grab_is_the_keyframe_at_or_before_in_the_files_own_time(
     from the start of the file, also where the container's clock starts late (MPEG-TS
     at 1.4 s, or 11.4 s) and seeks land after the wanted time or past the last keyframe."""
     path = clip_factory(name, seconds=12, extra=["-bf", "2", *offset])
-    start = float(probe_start(path))
+    start = file_clock_start(path)
     keyframes = [round(t - start, 3) for t in keyframe_times(path)]
     assert [round(b - a, 3) for a, b in zip(keyframes, keyframes[1:])] == [2.0] * 5
     for wanted in (3.0, 5.0, 9.0, 11.9, 30.0):
@@ -152,10 +152,8 @@ def test_keyframe_grab_is_the_keyframe_at_or_before_in_the_files_own_time(
     assert 0.0 <= when <= keyframes[0] + 0.002
 
 
-def probe_start(path: Path) -> str:
+def file_clock_start(path: Path) -> float:
     """Where the file's clock starts: ffmpeg's seeks (``-ss``), the probed duration and so
     every time in the app count from there (MPEG-TS: the audio's start, 21 ms before the
     first picture here, as AAC starts with priming samples)."""
-    return subprocess.run(
-        ["ffprobe", "-v", "error", "-show_entries", "format=start_time", "-of", "csv=p=0",
-         str(path)], capture_output=True, text=True, check=True).stdout.strip()
+    return float(ffprobe_json(path, "-show_entries", "format=start_time")["format"]["start_time"])
