@@ -85,8 +85,9 @@ class AppContext:
     def uploads(self):
         from core.platform import TusClient, UploadService
 
-        return UploadService(self.database, lambda: TusClient(self.platform_config()),
-                             self.platform_client)
+        return UploadService(
+            self.database, lambda: TusClient(self.platform_config()), self.platform_client
+        )
 
     @cached_property
     def sync(self):

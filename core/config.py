@@ -38,18 +38,27 @@ class SettingSpec:
     label: str
 
 
-SETTINGS: dict[str, SettingSpec] = {spec.key: spec for spec in (
-    SettingSpec("api_url", "VODSTUDIO_API_URL", "", "Platform API URL"),
-    SettingSpec("project_id", "VODSTUDIO_PROJECT_ID", "", "Platform project id"),
-    SettingSpec("stream_api_url", "VODSTUDIO_STREAM_API_URL",
-                "https://api.cloudflare.com/client/v4", "Cloudflare Stream API URL"),
-    SettingSpec("stream_account_id", "VODSTUDIO_STREAM_ACCOUNT_ID", "", "Cloudflare account id"),
-    SettingSpec("openai_base_url", "OPENAI_BASE_URL", "", "OpenAI-compatible server URL"),
-    SettingSpec("openai_model", None, "gpt-4o", "AI model"),
-    SettingSpec("broker_url", "VODSTUDIO_BROKER_URL", "", "Transcode farm (Redis URL)"),
-    SettingSpec("hardware_encoder", "VODSTUDIO_HW_ENCODER", "auto", "Video encoder"),
-    SettingSpec("max_parallel_jobs", "VODSTUDIO_MAX_PARALLEL_JOBS", 1, "Transcodes at once"),
-)}
+SETTINGS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec("api_url", "VODSTUDIO_API_URL", "", "Platform API URL"),
+        SettingSpec("project_id", "VODSTUDIO_PROJECT_ID", "", "Platform project id"),
+        SettingSpec(
+            "stream_api_url",
+            "VODSTUDIO_STREAM_API_URL",
+            "https://api.cloudflare.com/client/v4",
+            "Cloudflare Stream API URL",
+        ),
+        SettingSpec(
+            "stream_account_id", "VODSTUDIO_STREAM_ACCOUNT_ID", "", "Cloudflare account id"
+        ),
+        SettingSpec("openai_base_url", "OPENAI_BASE_URL", "", "OpenAI-compatible server URL"),
+        SettingSpec("openai_model", None, "gpt-4o", "AI model"),
+        SettingSpec("broker_url", "VODSTUDIO_BROKER_URL", "", "Transcode farm (Redis URL)"),
+        SettingSpec("hardware_encoder", "VODSTUDIO_HW_ENCODER", "auto", "Video encoder"),
+        SettingSpec("max_parallel_jobs", "VODSTUDIO_MAX_PARALLEL_JOBS", 1, "Transcodes at once"),
+    )
+}
 
 
 class SettingsStore:

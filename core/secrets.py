@@ -8,6 +8,7 @@ readable only by the user inside the data directory.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -79,10 +80,8 @@ class SecretStore:
         if self._keyring_usable():
             import keyring
 
-            try:
+            with contextlib.suppress(Exception):
                 keyring.delete_password(SERVICE, name)
-            except Exception:
-                pass
         data = self._read_file()
         if data.pop(name, None) is not None:
             self._file.write_text(json.dumps(data), encoding="utf-8")

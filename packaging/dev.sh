@@ -24,6 +24,9 @@ case "$command" in
     exec .venv/bin/vodstudio "$@"
     ;;
   test)
+    # Lint first: a finding fails the run in seconds, before the long suite.
+    .venv/bin/ruff check --quiet .
+    .venv/bin/ruff format --check --quiet .
     export QT_QPA_PLATFORM=offscreen
     exec .venv/bin/python -m pytest "$@"
     ;;

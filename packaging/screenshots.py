@@ -36,11 +36,37 @@ CHAPTERS = [  # (title, start, end, source, confidence)
 
 def make_demo_clip(path: Path, seconds: int = 600) -> Path:
     if not path.exists():
-        subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-                        "-f", "lavfi", "-i", f"testsrc2=size=640x360:rate=10:duration={seconds}",
-                        "-f", "lavfi", "-i", f"sine=frequency=330:duration={seconds}",
-                        "-c:v", "libx264", "-preset", "ultrafast", "-g", "20", "-pix_fmt", "yuv420p",
-                        "-c:a", "aac", "-b:a", "64k", str(path)], check=True)
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                f"testsrc2=size=640x360:rate=10:duration={seconds}",
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency=330:duration={seconds}",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-g",
+                "20",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "64k",
+                str(path),
+            ],
+            check=True,
+        )
     return path
 
 
@@ -53,9 +79,29 @@ EXTRA_SOURCES = {  # other looks for the other library cards (short clips, cheap
 
 def make_extra_clip(path: Path, source: str, seconds: int = 95) -> Path:
     if not path.exists():
-        subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-                        "-i", source, "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-                        str(path)], check=True)
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                source,
+                "-t",
+                str(seconds),
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv420p",
+                str(path),
+            ],
+            check=True,
+        )
     return path
 
 
@@ -67,8 +113,14 @@ def seed_library(context, clip: Path) -> str:
         context.vods.import_file(extra, title=title)
     main = context.vods.import_file(clip, title="Road to Diamond — ranked grind + viewer Q&A")
     for title, start, end, source, confidence in CHAPTERS:
-        context.chapters.add(main.id, title=title, start_time=start, end_time=end,
-                             source=ChapterSource(source), confidence_score=confidence)
+        context.chapters.add(
+            main.id,
+            title=title,
+            start_time=start,
+            end_time=end,
+            source=ChapterSource(source),
+            confidence_score=confidence,
+        )
     try:
         from ui.services import thumbnails
 
@@ -94,8 +146,9 @@ def wait_for_filmstrip(app, editor, timeout: float = 30.0) -> None:
     if loader is None:
         return
     view = editor.timeline.viewport
-    tiles = visible_tiles(view.visible_start, view.visible_end,
-                          tile_step(view.pixels_per_second), view.duration)
+    tiles = visible_tiles(
+        view.visible_start, view.visible_end, tile_step(view.pixels_per_second), view.duration
+    )
     end = time.monotonic() + timeout
     while time.monotonic() < end and any(loader.image(t) is None for t in tiles):
         editor.timeline.update()
@@ -115,8 +168,9 @@ def save(widget, path: Path) -> None:
     from PIL import Image
 
     with Image.open(path) as picture:  # a 256-colour palette keeps README images small
-        picture.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
-                                        dither=Image.Dither.NONE).save(path, optimize=True)
+        picture.convert("RGB").quantize(
+            colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        ).save(path, optimize=True)
     print(f"saved {path} ({path.stat().st_size // 1024} KB)")
 
 
@@ -161,8 +215,11 @@ def main() -> int:
         if options.transcode and hasattr(panel, "start_transcode"):
             panel.start_transcode()
             end = time.monotonic() + 120
-            while time.monotonic() < end and \
-                    (panel.job or {}).get("status") not in ("completed", "failed", "cancelled"):
+            while time.monotonic() < end and (panel.job or {}).get("status") not in (
+                "completed",
+                "failed",
+                "cancelled",
+            ):
                 settle(app, 0.5)
         settle(app, 1.0)
         save(window, out / "transcode.png")

@@ -13,10 +13,18 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests never reach a real keyring, platform or OpenAI: each test sets what it needs.
-for variable in ("VODSTUDIO_API_URL", "VODSTUDIO_API_TOKEN", "VODSTUDIO_PROJECT_ID",
-                 "VODSTUDIO_STREAM_API_URL", "VODSTUDIO_STREAM_ACCOUNT_ID",
-                 "VODSTUDIO_STREAM_API_TOKEN", "OPENAI_API_KEY", "OPENAI_BASE_URL",
-                 "VODSTUDIO_BROKER_URL", "VODSTUDIO_DATA_DIR"):
+for variable in (
+    "VODSTUDIO_API_URL",
+    "VODSTUDIO_API_TOKEN",
+    "VODSTUDIO_PROJECT_ID",
+    "VODSTUDIO_STREAM_API_URL",
+    "VODSTUDIO_STREAM_ACCOUNT_ID",
+    "VODSTUDIO_STREAM_API_TOKEN",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "VODSTUDIO_BROKER_URL",
+    "VODSTUDIO_DATA_DIR",
+):
     os.environ.pop(variable, None)
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
@@ -28,8 +36,15 @@ def ffmpeg_available() -> bool:
 
 
 def make_clip(
-    path: Path, *, seconds: float = 4.0, size: str = "320x180", rate: int = 30,
-    audio: bool = True, video: bool = True, codec: str = "libx264", extra: list[str] | None = None,
+    path: Path,
+    *,
+    seconds: float = 4.0,
+    size: str = "320x180",
+    rate: int = 30,
+    audio: bool = True,
+    video: bool = True,
+    codec: str = "libx264",
+    extra: list[str] | None = None,
 ) -> Path:
     """A test clip made by ffmpeg from lavfi sources (never a checked-in binary)."""
     command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y"]
@@ -91,8 +106,9 @@ def run_cli(data_dir):
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> CliResult:
         command = [sys.executable, "-m", "app", "--data-dir", str(data_dir), *map(str, args)]
         environment = {**os.environ, **(env or {})}
-        completed = subprocess.run(command, capture_output=True, text=True, env=environment,
-                                   timeout=timeout)
+        completed = subprocess.run(
+            command, capture_output=True, text=True, env=environment, timeout=timeout
+        )
         return CliResult(completed.returncode, completed.stdout, completed.stderr)
 
     return run

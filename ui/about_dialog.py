@@ -16,7 +16,14 @@ import PySide6
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 APP_NAME = "VOD Studio"
@@ -56,14 +63,17 @@ def runtime_info() -> dict[str, str]:
 
 
 class AboutDialog(QDialog):
-    def __init__(self, backend_info: Mapping[str, str] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, backend_info: Mapping[str, str] | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("aboutDialog")
         self.setWindowTitle(f"About {APP_NAME}")
         self.version = installed_version()
-        self.details: dict[str, str] = {**{k: str(v) for k, v in (backend_info or {}).items()},
-                                        **runtime_info()}
+        self.details: dict[str, str] = {
+            **{k: str(v) for k, v in (backend_info or {}).items()},
+            **runtime_info(),
+        }
 
         icon_label = QLabel()
         icon_label.setPixmap(app_icon().pixmap(96, 96))

@@ -10,8 +10,20 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
-    QCheckBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QSpinBox, QVBoxLayout,
+    QCheckBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -81,9 +93,13 @@ class AiPanel(QWidget):
         column = QVBoxLayout(box)
         row = QHBoxLayout()
         self.transcript_label = QLabel(wordWrap=True)
-        self.import_button = QPushButton("Import…", toolTip="WebVTT, SRT, JSON segments or timed text")
+        self.import_button = QPushButton(
+            "Import…", toolTip="WebVTT, SRT, JSON segments or timed text"
+        )
         self.import_button.clicked.connect(self._choose_transcript)
-        self.transcribe_button = QPushButton("Transcribe", toolTip="Send the audio to the OpenAI audio API")
+        self.transcribe_button = QPushButton(
+            "Transcribe", toolTip="Send the audio to the OpenAI audio API"
+        )
         self.transcribe_button.clicked.connect(self.transcribe)
         row.addWidget(self.transcript_label, 1)
         row.addWidget(self.import_button)
@@ -139,8 +155,10 @@ class AiPanel(QWidget):
         online = self.ai.online_available()
         if not online:
             self.offline_check.setChecked(True)
-            self.connection_label.setText("No API key or server URL is set (Settings, or "
-                                          "OPENAI_API_KEY / OPENAI_BASE_URL): offline mode only.")
+            self.connection_label.setText(
+                "No API key or server URL is set (Settings, or "
+                "OPENAI_API_KEY / OPENAI_BASE_URL): offline mode only."
+            )
         else:
             if not self.offline_check.isEnabled():
                 self.offline_check.setChecked(False)
@@ -163,9 +181,12 @@ class AiPanel(QWidget):
             self.transcript_view.addItem(item)
         if info.segments:
             self.transcript_label.setText(
-                f"{len(info.segments)} segments, {info.word_count} words ({info.source})")
+                f"{len(info.segments)} segments, {info.word_count} words ({info.source})"
+            )
         else:
-            self.transcript_label.setText("No transcript yet: import a file or transcribe the audio.")
+            self.transcript_label.setText(
+                "No transcript yet: import a file or transcribe the audio."
+            )
         self.generate_button.setEnabled(bool(info.segments) and self.task is None)
 
     def _dropped_transcript(self, mime) -> str | None:
@@ -201,8 +222,11 @@ class AiPanel(QWidget):
 
     def transcribe(self) -> None:
         vod_id = self.host.vod_id
-        self._start(lambda progress, cancel: self.ai.transcribe(vod_id, progress=progress, cancel=cancel),
-                    self._transcribed, "Transcribing")
+        self._start(
+            lambda progress, cancel: self.ai.transcribe(vod_id, progress=progress, cancel=cancel),
+            self._transcribed,
+            "Transcribing",
+        )
 
     def _transcribed(self, info) -> None:
         self._finish()
@@ -216,8 +240,10 @@ class AiPanel(QWidget):
     def options(self) -> GenerationOptions:
         return GenerationOptions(
             model=self.model_edit.text().strip() or self.ai.default_model(),
-            temperature=round(self.temperature.value(), 2), max_tokens=self.max_tokens.value(),
-            offline=self.offline_check.isChecked(), youtube=self.youtube_check.isChecked(),
+            temperature=round(self.temperature.value(), 2),
+            max_tokens=self.max_tokens.value(),
+            offline=self.offline_check.isChecked(),
+            youtube=self.youtube_check.isChecked(),
         )
 
     def generate(self) -> None:
@@ -228,20 +254,30 @@ class AiPanel(QWidget):
             return
         vod_id = self.host.vod_id
         self.repairs.hide()
-        self._start(lambda progress, cancel: self.ai.generate(vod_id, options, progress=progress,
-                                                              cancel=cancel),
-                    self._generated, "Generating chapters")
+        self._start(
+            lambda progress, cancel: self.ai.generate(
+                vod_id, options, progress=progress, cancel=cancel
+            ),
+            self._generated,
+            "Generating chapters",
+        )
 
     def _generated(self, result) -> None:
         self._finish()
         self.last_result = result
-        self.host.undo_stack.push(AiReplaceCommand(
-            self.host, result.previous_chapters, result.current_chapters,
-            f"Generate {result.count} AI chapters"))
+        self.host.undo_stack.push(
+            AiReplaceCommand(
+                self.host,
+                result.previous_chapters,
+                result.current_chapters,
+                f"Generate {result.count} AI chapters",
+            )
+        )
         self._show_status(
             f"{result.count} AI chapters from {result.model_used} in "
             f"{result.processing_time_seconds:.1f} s; replaced {len(result.removed)}. "
-            + (f"{len(result.repairs)} repairs:" if result.repairs else "No repairs needed."))
+            + (f"{len(result.repairs)} repairs:" if result.repairs else "No repairs needed.")
+        )
         self.repairs.clear()
         self.repairs.addItems(result.repairs)
         self.repairs.setVisible(bool(result.repairs))
@@ -251,8 +287,9 @@ class AiPanel(QWidget):
         self._set_busy(True)
         self.progress.setValue(0)
         self._show_status(f"{label}…")
-        self.task = self.host.tasks.run_task(work, on_done=on_done, on_error=self._failed,
-                                             on_progress=self._progressed, label=label)
+        self.task = self.host.tasks.run_task(
+            work, on_done=on_done, on_error=self._failed, on_progress=self._progressed, label=label
+        )
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -274,7 +311,9 @@ class AiPanel(QWidget):
         if isinstance(error, CancelledError):
             self._show_status("Cancelled; nothing was changed.")
             return
-        message = str(error) if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
+        message = (
+            str(error) if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
+        )
         self._show_error(message)
         self.host.show_message(message, error=True)
 

@@ -18,9 +18,14 @@ def create_application() -> QApplication:
         return existing
     # Crisp at fractional scales (150 %, 175 %) instead of rounding to whole multiples.
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    if sys.platform.startswith("linux") and os.environ.get("WAYLAND_DISPLAY") \
-            and not os.environ.get("QT_QPA_PLATFORM") and os.environ.get("DISPLAY"):
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    if (
+        sys.platform.startswith("linux")
+        and os.environ.get("WAYLAND_DISPLAY")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and os.environ.get("DISPLAY")
+    ):
         # libvlc draws into an X11 window id; under Wayland run through XWayland.
         os.environ["QT_QPA_PLATFORM"] = "xcb"
     app = QApplication(sys.argv[:1])
@@ -36,10 +41,11 @@ def create_application() -> QApplication:
 def run(context) -> int:
     app = create_application()
     try:
-        context.database  # open (and migrate) before the first window
+        _ = context.database  # open (and migrate) before the first window
     except Exception as error:  # unwritable or full dir, newer database
-        QMessageBox.critical(None, "VOD Studio",
-                             disk_problem(error, context.data_dir) or str(error))
+        QMessageBox.critical(
+            None, "VOD Studio", disk_problem(error, context.data_dir) or str(error)
+        )
         return 1
     from .main_window import MainWindow
 

@@ -11,8 +11,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from core.jobs.farm.settings import resolve_broker_url, save_broker_url
@@ -57,7 +66,8 @@ class FarmPanel(QWidget):
         settings_layout.addWidget(self.env_label)
         help_label = QLabel(
             "Workers run <code>vodstudio worker --broker URL</code>. Sources and output folders "
-            "must be on storage mounted at the same path on every machine.")
+            "must be on storage mounted at the same path on every machine."
+        )
         help_label.setWordWrap(True)
         help_label.setTextFormat(Qt.TextFormat.RichText)
         settings_layout.addWidget(help_label)
@@ -94,8 +104,9 @@ class FarmPanel(QWidget):
         self.url_edit.setText(redact(str(settings.get("broker_url") or "")))
         self.url_edit.setReadOnly(overridden)
         self.save_button.setEnabled(not overridden)
-        self.env_label.setText("Set by VODSTUDIO_BROKER_URL; change it there." if overridden
-                               else "")
+        self.env_label.setText(
+            "Set by VODSTUDIO_BROKER_URL; change it there." if overridden else ""
+        )
         self.env_label.setVisible(overridden)
         self._show_summary_for_url()
 
@@ -118,8 +129,11 @@ class FarmPanel(QWidget):
             self._report(str(error), error=True)
             return
         self.url_edit.setText(stored)
-        self._report("Farm turned off: transcodes run on this machine." if not stored
-                     else f"Farm broker saved: {stored}")
+        self._report(
+            "Farm turned off: transcodes run on this machine."
+            if not stored
+            else f"Farm broker saved: {stored}"
+        )
         self._show_summary_for_url()
         if stored:
             self.refresh()
@@ -133,17 +147,27 @@ class FarmPanel(QWidget):
         self.summary_label.setText("Asking the farm…")
         self._task = self.host.tasks.run_task(
             lambda progress, cancel: farm_status(url),
-            on_done=self._show_status, on_error=self._show_error, label="Farm status")
+            on_done=self._show_status,
+            on_error=self._show_error,
+            label="Farm status",
+        )
 
     def _show_status(self, status: FarmStatus) -> None:
         self.refresh_button.setEnabled(True)
         self.summary_label.setText(
-            f"{status.online_count} worker(s) online at {status.broker}" if status.workers
-            else f"No workers seen at {status.broker}. Start one with: vodstudio worker")
+            f"{status.online_count} worker(s) online at {status.broker}"
+            if status.workers
+            else f"No workers seen at {status.broker}. Start one with: vodstudio worker"
+        )
         self.table.setRowCount(len(status.workers))
         for row, worker in enumerate(status.workers):
-            running = ", ".join(f"{a['job_id']} #{a['chunk']}" if a["chunk"] else a["job_id"]
-                                for a in worker.active) or "—"
+            running = (
+                ", ".join(
+                    f"{a['job_id']} #{a['chunk']}" if a["chunk"] else a["job_id"]
+                    for a in worker.active
+                )
+                or "—"
+            )
             jobs = ", ".join(f"{job} ({count})" for job, count in sorted(worker.jobs.items()))
             cells = (worker.name, "online" if worker.online else "offline", running, jobs or "—")
             for column, text in enumerate(cells):
@@ -166,11 +190,11 @@ class FarmPanel(QWidget):
             self.summary_label.setText(text)
 
     # --- visibility --------------------------------------------------------------------------
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self._timer.start()
         self.refresh()
 
-    def hideEvent(self, event) -> None:  # noqa: N802
+    def hideEvent(self, event) -> None:
         self._timer.stop()
         super().hideEvent(event)

@@ -10,7 +10,7 @@ import weakref
 
 from PySide6.QtCore import QObject, Signal
 
-_bridges: "weakref.WeakKeyDictionary[object, JobBridge]" = weakref.WeakKeyDictionary()
+_bridges: weakref.WeakKeyDictionary[object, JobBridge] = weakref.WeakKeyDictionary()
 
 
 class JobBridge(QObject):
@@ -22,8 +22,12 @@ class JobBridge(QObject):
 
         # The farm executor sends chunks to the broker while a broker URL is set, and runs
         # the local ladder otherwise, exactly as the CLI does.
-        self.runner = JobRunner(context.database, context.database.data_dir, context.settings,
-                                executor=getattr(context, "farm_executor", None))
+        self.runner = JobRunner(
+            context.database,
+            context.database.data_dir,
+            context.settings,
+            executor=getattr(context, "farm_executor", None),
+        )
         self._unsubscribe = self.runner.subscribe(self.status.emit)
         self.runner.start()
 

@@ -7,7 +7,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QStackedWidget, QToolButton, QWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QStackedWidget,
+    QToolButton,
+    QWidget,
 )
 
 from .library import LibraryView
@@ -38,8 +45,9 @@ class MainWindow(QMainWindow):
         self.editor = None
 
         self.pages = QStackedWidget()
-        self.loading = QLabel("Opening your library…", objectName="EmptyState",
-                              alignment=Qt.AlignmentFlag.AlignCenter)
+        self.loading = QLabel(
+            "Opening your library…", objectName="EmptyState", alignment=Qt.AlignmentFlag.AlignCenter
+        )
         self.pages.addWidget(self.loading)
         self.setCentralWidget(self.pages)
         self.toast = Toast(self)
@@ -67,7 +75,7 @@ class MainWindow(QMainWindow):
 
         def work(progress, cancel):
             context = make_context()
-            context.database  # imports SQLAlchemy/Alembic and migrates: the slow part
+            _ = context.database  # imports SQLAlchemy/Alembic and migrates: the slow part
             return context
 
         def failed(error: BaseException) -> None:
@@ -75,14 +83,17 @@ class MainWindow(QMainWindow):
             self.loading.setObjectName("ErrorText")
             self.loading.setStyleSheet("color: #ff8097;")
 
-        self.tasks.run_task(work, on_done=self.attach_context, on_error=failed,
-                            label="Opening the library")
+        self.tasks.run_task(
+            work, on_done=self.attach_context, on_error=failed, label="Opening the library"
+        )
 
     # --- chrome --------------------------------------------------------------------------
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self.import_action = QAction(icon("import"), "&Import VOD…", self, shortcut=QKeySequence.StandardKey.Open)
+        self.import_action = QAction(
+            icon("import"), "&Import VOD…", self, shortcut=QKeySequence.StandardKey.Open
+        )
         self.import_action.triggered.connect(self.choose_import)
         file_menu.addAction(self.import_action)
         library_action = QAction(icon("library"), "&Library", self, shortcut="Ctrl+L")
@@ -196,8 +207,9 @@ class MainWindow(QMainWindow):
 
     # --- import --------------------------------------------------------------------------
     def choose_import(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import stream recordings", str(Path.home()),
-                                                VIDEO_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import stream recordings", str(Path.home()), VIDEO_FILTER
+        )
         for path in paths:
             self.import_file(path)
 
@@ -215,17 +227,23 @@ class MainWindow(QMainWindow):
             if on_done:
                 on_done(vod)
 
-        return self.tasks.run_task(lambda progress, cancel: vods.import_file(path), on_done=finished,
-                                   on_error=lambda e: self.show_message(
-                                       f"Could not import {name}: {describe_error(e)}", error=True),
-                                   label=f"Importing {name}")
+        return self.tasks.run_task(
+            lambda progress, cancel: vods.import_file(path),
+            on_done=finished,
+            on_error=lambda e: self.show_message(
+                f"Could not import {name}: {describe_error(e)}", error=True
+            ),
+            label=f"Importing {name}",
+        )
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
-        if any(Path(url.toLocalFile()).suffix.lower() in VIDEO_SUFFIXES
-               for url in event.mimeData().urls()):
+    def dragEnterEvent(self, event) -> None:
+        if any(
+            Path(url.toLocalFile()).suffix.lower() in VIDEO_SUFFIXES
+            for url in event.mimeData().urls()
+        ):
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         for url in event.mimeData().urls():
             path = url.toLocalFile()
             if Path(path).suffix.lower() in VIDEO_SUFFIXES:
@@ -272,7 +290,7 @@ class MainWindow(QMainWindow):
         if saved is not None:
             self.restoreGeometry(saved)
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         from PySide6.QtCore import QSettings
 
         QSettings("VOD Studio", "vodstudio").setValue("window/geometry", self.saveGeometry())
@@ -286,6 +304,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-SHORTCUT_HELP = ("Space play/pause · J/K/L shuttle · ←/→ 5 s · ,/. one frame · I/O in/out · "
-                 "M chapter at playhead · Alt+←/→ previous/next chapter · Delete remove · "
-                 "Ctrl+Z/Ctrl+Shift+Z undo/redo · Ctrl+wheel zoom")
+SHORTCUT_HELP = (
+    "Space play/pause · J/K/L shuttle · ←/→ 5 s · ,/. one frame · I/O in/out · "
+    "M chapter at playhead · Alt+←/→ previous/next chapter · Delete remove · "
+    "Ctrl+Z/Ctrl+Shift+Z undo/redo · Ctrl+wheel zoom"
+)

@@ -10,8 +10,20 @@ from types import SimpleNamespace
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QLineEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from core.config import SETTINGS
@@ -19,18 +31,30 @@ from core.domain.errors import DomainError
 
 from .preferences import store_data_dir, stored_data_dir
 
-SECRETS = (("api_token", "Platform API token"), ("stream_api_token", "Cloudflare Stream token"),
-           ("openai_api_key", "OpenAI API key"))
-GROUPS = (("Streaming platform", ("api_url", "project_id")),
-          ("Cloudflare Stream", ("stream_api_url", "stream_account_id")),
-          ("AI chapters", ("openai_base_url", "openai_model")),
-          ("Transcoding", ("hardware_encoder", "max_parallel_jobs", "broker_url")))
-SECRET_GROUP = {"api_token": "Streaming platform", "stream_api_token": "Cloudflare Stream",
-                "openai_api_key": "AI chapters"}
-ENCODERS = (("auto", "Automatic (hardware when it works, else libx264)"),
-            ("libx264", "Software — libx264"), ("h264_nvenc", "NVIDIA — NVENC"),
-            ("h264_qsv", "Intel — Quick Sync"), ("h264_vaapi", "Linux — VA-API"),
-            ("h264_videotoolbox", "macOS — VideoToolbox"))
+SECRETS = (
+    ("api_token", "Platform API token"),
+    ("stream_api_token", "Cloudflare Stream token"),
+    ("openai_api_key", "OpenAI API key"),
+)
+GROUPS = (
+    ("Streaming platform", ("api_url", "project_id")),
+    ("Cloudflare Stream", ("stream_api_url", "stream_account_id")),
+    ("AI chapters", ("openai_base_url", "openai_model")),
+    ("Transcoding", ("hardware_encoder", "max_parallel_jobs", "broker_url")),
+)
+SECRET_GROUP = {
+    "api_token": "Streaming platform",
+    "stream_api_token": "Cloudflare Stream",
+    "openai_api_key": "AI chapters",
+}
+ENCODERS = (
+    ("auto", "Automatic (hardware when it works, else libx264)"),
+    ("libx264", "Software — libx264"),
+    ("h264_nvenc", "NVIDIA — NVENC"),
+    ("h264_qsv", "Intel — Quick Sync"),
+    ("h264_vaapi", "Linux — VA-API"),
+    ("h264_videotoolbox", "macOS — VideoToolbox"),
+)
 
 
 class SettingsDialog(QDialog):
@@ -66,8 +90,9 @@ class SettingsDialog(QDialog):
         self.error_label = QLabel(objectName="ErrorText", wordWrap=True)
         self.error_label.hide()
         outer.addWidget(self.error_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Save).setProperty("accent", True)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
@@ -81,13 +106,17 @@ class SettingsDialog(QDialog):
             from .farm_panel import FarmPanel
         except ImportError:
             return
-        host = SimpleNamespace(context=self.context, tasks=self.tasks,
-                               show_message=lambda text, error=False: self.saved.emit(text))
+        host = SimpleNamespace(
+            context=self.context,
+            tasks=self.tasks,
+            show_message=lambda text, error=False: self.saved.emit(text),
+        )
         try:
             self.tabs.addTab(FarmPanel(host), "Transcode farm")
         except Exception as error:  # the farm is optional: never block the settings
-            self.tabs.addTab(QLabel(f"Farm settings unavailable: {error}", wordWrap=True),
-                             "Transcode farm")
+            self.tabs.addTab(
+                QLabel(f"Farm settings unavailable: {error}", wordWrap=True), "Transcode farm"
+            )
 
     def _field(self, key: str, store) -> QWidget:
         spec = SETTINGS[key]
@@ -121,9 +150,14 @@ class SettingsDialog(QDialog):
         edit.setPlaceholderText("•••••• stored — type to replace" if stored else "not set")
         remove = QPushButton("Remove")
         remove.setEnabled(stored)
-        remove.clicked.connect(lambda: (self.removed_secrets.add(name), edit.clear(),
-                                        edit.setPlaceholderText("will be removed"),
-                                        remove.setEnabled(False)))
+        remove.clicked.connect(
+            lambda: (
+                self.removed_secrets.add(name),
+                edit.clear(),
+                edit.setPlaceholderText("will be removed"),
+                remove.setEnabled(False),
+            )
+        )
         row.addWidget(edit, 1)
         row.addWidget(remove)
         self.secret_fields[name] = edit
@@ -133,8 +167,9 @@ class SettingsDialog(QDialog):
         box = QGroupBox("Data directory")
         row = QHBoxLayout(box)
         self.data_dir_edit = QLineEdit(stored_data_dir() or str(self.context.data_dir))
-        self.data_dir_edit.setToolTip("SQLite cache, thumbnails and HLS output. "
-                                      "A change takes effect at the next start.")
+        self.data_dir_edit.setToolTip(
+            "SQLite cache, thumbnails and HLS output. A change takes effect at the next start."
+        )
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         row.addWidget(self.data_dir_edit, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import threading
@@ -33,7 +34,9 @@ class Task(QObject):
     finished = Signal(object)  # the task itself, when it ends in any way
     changed = Signal()  # progress text or fraction moved
 
-    def __init__(self, task_id: int, label: str, on_done, on_error, on_progress, report_error) -> None:
+    def __init__(
+        self, task_id: int, label: str, on_done, on_error, on_progress, report_error
+    ) -> None:
         super().__init__()
         self.id = task_id
         self.label = label
@@ -66,8 +69,11 @@ class Task(QObject):
     def _failed(self, error: BaseException) -> None:
         self._running = False
         if not isinstance(error, _expected_errors()):
-            log.error("background task %r failed:\n%s", self.label or self.id,
-                      getattr(error, "__traceback_text__", repr(error)))
+            log.error(
+                "background task %r failed:\n%s",
+                self.label or self.id,
+                getattr(error, "__traceback_text__", repr(error)),
+            )
         if self._on_error:
             _deliver(self._on_error, error)
         else:
@@ -124,12 +130,10 @@ class _Runnable(QRunnable):
 
     @staticmethod
     def _emit(signal, *args) -> None:
-        try:
+        # RuntimeError only when the application is being torn down with work still running:
+        # the GUI side is gone and nobody is left to hear the result.
+        with contextlib.suppress(RuntimeError):
             signal.emit(*args)
-        except RuntimeError:
-            # Only when the application is being torn down with work still running: the
-            # GUI side is gone and nobody is left to hear the result.
-            pass
 
 
 class TaskRunner(QObject):
@@ -150,12 +154,22 @@ class TaskRunner(QObject):
         self._closing = False
 
     def run_task(
-        self, fn: TaskFunction, on_done: Callable[[Any], None] | None = None,
+        self,
+        fn: TaskFunction,
+        on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
-        on_progress: Callable[[float | None, str], None] | None = None, *, label: str = "",
+        on_progress: Callable[[float | None, str], None] | None = None,
+        *,
+        label: str = "",
     ) -> Task:
-        task = Task(next(self._ids), label, on_done, on_error, on_progress,
-                    lambda e: self.error.emit(describe_error(e)))
+        task = Task(
+            next(self._ids),
+            label,
+            on_done,
+            on_error,
+            on_progress,
+            lambda e: self.error.emit(describe_error(e)),
+        )
         task.finished.connect(self._forget)
         task.changed.connect(self.activity_changed)
         self.active[task.id] = task

@@ -12,6 +12,6 @@ def clock(seconds: float, *, fraction_digits: int = 0) -> str:
     minutes, secs = divmod(rest, 60)
     text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
     if fraction_digits:
-        scale = 10 ** fraction_digits
+        scale = 10**fraction_digits
         text += f".{int((seconds - whole) * scale):0{fraction_digits}d}"
     return text

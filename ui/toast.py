@@ -42,11 +42,13 @@ class Toast(QWidget):
     def _place(self) -> None:
         parent = self.parentWidget()
         width = min(self.sizeHint().width(), parent.width() - 40)
-        height = self.heightForWidth(width) if self.hasHeightForWidth() else self.sizeHint().height()
+        height = (
+            self.heightForWidth(width) if self.hasHeightForWidth() else self.sizeHint().height()
+        )
         # Bottom left, over the timeline: centred it covered the side panel's action buttons.
         self.setGeometry(16, parent.height() - height - 44, width, height)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.Resize and self.isVisible():
             self._place()
         return False

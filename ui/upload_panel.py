@@ -8,8 +8,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QPlainTextEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from core.platform import UploadControl, UploadOptions
@@ -123,7 +135,8 @@ class UploadPanel(QWidget):
             group_id=self.group_edit.text().strip() or None,
             content_warning=self.warning_edit.text().strip() or None,
             is_nsfw=self.nsfw_check.isChecked(),
-            **({"chunk_size": self.chunk_size} if self.chunk_size else {}))
+            **({"chunk_size": self.chunk_size} if self.chunk_size else {}),
+        )
 
     def start_upload(self) -> None:
         """Upload, or resume a paused or interrupted upload from the server's offset."""
@@ -136,13 +149,21 @@ class UploadPanel(QWidget):
 
         def work(progress, cancel):
             control.bind_cancel(cancel)
-            return uploads.upload(vod_id, options, control=control,
-                                  progress=lambda p: progress(p.fraction, f"{p.phase}: {p.describe()}"))
+            return uploads.upload(
+                vod_id,
+                options,
+                control=control,
+                progress=lambda p: progress(p.fraction, f"{p.phase}: {p.describe()}"),
+            )
 
         self._set_uploading(True)
         self._upload_task = self.host.tasks.run_task(
-            work, on_done=self._upload_done, on_error=self._upload_failed,
-            on_progress=self._upload_progress, label="Uploading VOD")
+            work,
+            on_done=self._upload_done,
+            on_error=self._upload_failed,
+            on_progress=self._upload_progress,
+            label="Uploading VOD",
+        )
 
     def pause_upload(self) -> None:
         if self._control is not None:
@@ -186,8 +207,14 @@ class UploadPanel(QWidget):
         self.upload_button.setEnabled(not running)
         self.pause_button.setEnabled(running)
         self.cancel_button.setEnabled(running)
-        for field in (self.title_edit, self.description_edit, self.visibility_box,
-                      self.group_edit, self.warning_edit, self.nsfw_check):
+        for field in (
+            self.title_edit,
+            self.description_edit,
+            self.visibility_box,
+            self.group_edit,
+            self.warning_edit,
+            self.nsfw_check,
+        ):
             field.setEnabled(not running)
 
     # --- sync ----------------------------------------------------------------------------
@@ -218,8 +245,9 @@ class UploadPanel(QWidget):
                     self.progress_bar.setValue(int(100 * state.upload_offset / state.upload_size))
         self.conflict_list.clear()
         for conflict in sync.conflicts(self.host.vod_id):
-            item = QListWidgetItem(f"{_title(conflict.local)} ↔ {_title(conflict.remote)} — "
-                                   f"{conflict.reason}")
+            item = QListWidgetItem(
+                f"{_title(conflict.local)} ↔ {_title(conflict.remote)} — {conflict.reason}"
+            )
             item.setData(Qt.ItemDataRole.UserRole, conflict.chapter_id)
             self.conflict_list.addItem(item)
         has_conflicts = self.conflict_list.count() > 0
@@ -235,8 +263,11 @@ class UploadPanel(QWidget):
         self.sync_button.setEnabled(False)
         self.state_label.setText("Syncing…")
         self._sync_task = self.host.tasks.run_task(
-            lambda progress, cancel: sync.sync(vod_id)[0], on_done=self._sync_done,
-            on_error=self._sync_failed, label="Syncing with the platform")
+            lambda progress, cancel: sync.sync(vod_id)[0],
+            on_done=self._sync_done,
+            on_error=self._sync_failed,
+            label="Syncing with the platform",
+        )
 
     def resolve_selected(self, keep: str) -> None:
         item = self.conflict_list.currentItem()

@@ -10,8 +10,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit,
-    QPushButton, QVBoxLayout, QWidget,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from core.domain.errors import DomainError
@@ -21,8 +29,9 @@ class YoutubeChaptersDialog(QDialog):
     #: the chapters after the fix (a list of ``Chapter``), for the host to store undoably
     fix_requested = Signal(list)
 
-    def __init__(self, formats, vod_id: str, parent: QWidget | None = None, *,
-                 can_store_fix: bool = False) -> None:
+    def __init__(
+        self, formats, vod_id: str, parent: QWidget | None = None, *, can_store_fix: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("youtubeChaptersDialog")
         self.setWindowTitle("YouTube chapters")
@@ -36,14 +45,18 @@ class YoutubeChaptersDialog(QDialog):
         self.problem_list = QListWidget()
         self.problem_list.setObjectName("youtubeProblems")
         self.problem_list.setMaximumHeight(120)
-        self.fix_box = QCheckBox("Fix for YouTube in the copied text: add an intro at 0:00, "
-                                 "merge chapters shorter than 10 s")
+        self.fix_box = QCheckBox(
+            "Fix for YouTube in the copied text: add an intro at 0:00, "
+            "merge chapters shorter than 10 s"
+        )
         self.fix_box.toggled.connect(self.refresh)
         self.text_view = QPlainTextEdit()
         self.text_view.setReadOnly(True)
         self.text_view.setObjectName("youtubeText")
-        hint = QLabel("Paste this into the video's description. Times are whole seconds, "
-                      "rounded down so no chapter starts late.")
+        hint = QLabel(
+            "Paste this into the video's description. Times are whole seconds, "
+            "rounded down so no chapter starts late."
+        )
         hint.setWordWrap(True)
         hint.setObjectName("MutedText")
 
@@ -73,9 +86,12 @@ class YoutubeChaptersDialog(QDialog):
         self.problem_list.clear()
         try:
             check = self._formats.check_youtube(self._vod_id)
-            result = self._formats.export(self._vod_id, "youtube",
-                                          fix_youtube=self.fix_box.isChecked(),
-                                          ignore_youtube_rules=True)
+            result = self._formats.export(
+                self._vod_id,
+                "youtube",
+                fix_youtube=self.fix_box.isChecked(),
+                ignore_youtube_rules=True,
+            )
         except DomainError as error:
             self.status_label.setText(str(error))
             self.text_view.setPlainText("")
@@ -90,13 +106,16 @@ class YoutubeChaptersDialog(QDialog):
             self.status_label.setText("✓ YouTube will show these chapters.")
         elif self.fix_box.isChecked() and not result.problems:
             self.status_label.setText(
-                "Fixed for YouTube in the text below (the chapters are unchanged):")
+                "Fixed for YouTube in the text below (the chapters are unchanged):"
+            )
             for change in result.changes:
                 self.problem_list.addItem(QListWidgetItem(f"✓ {change}"))
         else:
             shown = result.problems if self.fix_box.isChecked() else check.problems
-            self.status_label.setText(f"YouTube would ignore these chapters ({len(shown)} "
-                                      f"{'problem' if len(shown) == 1 else 'problems'}):")
+            self.status_label.setText(
+                f"YouTube would ignore these chapters ({len(shown)} "
+                f"{'problem' if len(shown) == 1 else 'problems'}):"
+            )
             for problem in shown:
                 item = QListWidgetItem(f"✗ {problem.message}")
                 item.setData(Qt.ItemDataRole.UserRole, problem.rule)

@@ -35,10 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="VOD Studio: chapters, thumbnails, HLS and upload for stream recordings. "
         "Run without a command to open the app.",
     )
-    parser.add_argument("--data-dir", metavar="DIR",
-                        help="where the cache, thumbnails and HLS output live "
-                        "(default: $VODSTUDIO_DATA_DIR or the user data directory)")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where the cache, thumbnails and HLS output live "
+        "(default: $VODSTUDIO_DATA_DIR or the user data directory)",
+    )
     from app.version import app_version
+
     parser.add_argument("--version", action="version", version=f"%(prog)s {app_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True

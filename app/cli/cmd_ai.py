@@ -12,8 +12,12 @@ from .output import print_json, print_table
 
 
 def register(cli) -> None:
-    parser = cli.subcommand("transcript", "import", import_transcript,
-                            "store a transcript (WebVTT, SRT, JSON segments or timestamped text)")
+    parser = cli.subcommand(
+        "transcript",
+        "import",
+        import_transcript,
+        "store a transcript (WebVTT, SRT, JSON segments or timestamped text)",
+    )
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("--json", action="store_true")
@@ -22,22 +26,35 @@ def register(cli) -> None:
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--json", action="store_true")
 
-    parser = cli.subcommand("transcript", "transcribe", transcribe,
-                            "transcribe the VOD's audio with the OpenAI audio API")
+    parser = cli.subcommand(
+        "transcript",
+        "transcribe",
+        transcribe,
+        "transcribe the VOD's audio with the OpenAI audio API",
+    )
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--model", default="whisper-1")
     parser.add_argument("--json", action="store_true")
 
-    parser = cli.subcommand("chapters", "generate", generate_chapters,
-                            "replace the AI chapters with chapters made from the transcript")
+    parser = cli.subcommand(
+        "chapters",
+        "generate",
+        generate_chapters,
+        "replace the AI chapters with chapters made from the transcript",
+    )
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--model", help="model name (default: the setting, gpt-4o)")
     parser.add_argument("--temperature", type=float, default=0.3)
     parser.add_argument("--max-tokens", type=int, default=2000)
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
-    parser.add_argument("--offline", action="store_true", help="no network: lexical topic detection")
-    parser.add_argument("--youtube", action="store_true",
-                        help="YouTube-ready: first chapter at 0:00, at least 3, each ≥ 10 s")
+    parser.add_argument(
+        "--offline", action="store_true", help="no network: lexical topic detection"
+    )
+    parser.add_argument(
+        "--youtube",
+        action="store_true",
+        help="YouTube-ready: first chapter at 0:00, at least 3, each ≥ 10 s",
+    )
     parser.add_argument("--json", action="store_true")
 
 
@@ -46,8 +63,10 @@ def import_transcript(args, context) -> int:
     if args.json:
         print_json({k: v for k, v in info.to_json().items() if k != "segments"})
     else:
-        print(f"Transcript stored: {len(info.segments)} segments, {info.word_count} words "
-              f"({info.source}).")
+        print(
+            f"Transcript stored: {len(info.segments)} segments, {info.word_count} words "
+            f"({info.source})."
+        )
     return 0
 
 
@@ -82,8 +101,11 @@ def generate_chapters(args, context) -> int:
     if args.max_tokens is not None and args.max_tokens < 1:
         raise ValidationError("--max-tokens must be at least 1")
     options = GenerationOptions(
-        model=args.model or context.ai.default_model(), temperature=args.temperature,
-        max_tokens=args.max_tokens, offline=args.offline, youtube=args.youtube,
+        model=args.model or context.ai.default_model(),
+        temperature=args.temperature,
+        max_tokens=args.max_tokens,
+        offline=args.offline,
+        youtube=args.youtube,
         timeout=args.timeout,
     )
 
@@ -100,12 +122,22 @@ def generate_chapters(args, context) -> int:
     if args.json:
         print_json(result.to_json())
         return 0
-    print(f"{result.count} AI chapters from {result.model_used} in "
-          f"{result.processing_time_seconds:.1f} s (replaced {len(result.removed)}).")
-    print_table(["START", "END", "CONF", "TITLE"],
-                [[format_time(c.start_time), format_time(c.end_time),
-                  f"{c.confidence_score:.2f}" if c.confidence_score is not None else "-", c.title]
-                 for c in result.chapters])
+    print(
+        f"{result.count} AI chapters from {result.model_used} in "
+        f"{result.processing_time_seconds:.1f} s (replaced {len(result.removed)})."
+    )
+    print_table(
+        ["START", "END", "CONF", "TITLE"],
+        [
+            [
+                format_time(c.start_time),
+                format_time(c.end_time),
+                f"{c.confidence_score:.2f}" if c.confidence_score is not None else "-",
+                c.title,
+            ]
+            for c in result.chapters
+        ],
+    )
     if result.repairs:
         print("Repairs:")
         for repair in result.repairs:

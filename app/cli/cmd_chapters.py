@@ -61,12 +61,15 @@ def list_chapters(args, context) -> int:
         try:
             min_confidence = float(args.min_confidence)
         except ValueError:
-            raise ValidationError(f"--min-confidence must be a number in [0, 1], got {args.min_confidence!r}") from None
+            raise ValidationError(
+                f"--min-confidence must be a number in [0, 1], got {args.min_confidence!r}"
+            ) from None
         if not 0.0 <= min_confidence <= 1.0:
             raise ValidationError(f"--min-confidence must be in [0, 1], got {args.min_confidence}")
     chapter_filter = ChapterFilter(
         source=parse_source(args.source) if args.source else None,
-        search=args.search, min_confidence=min_confidence,
+        search=args.search,
+        min_confidence=min_confidence,
     )
     result = context.chapters.list(args.vod, chapter_filter)
     if args.json:
@@ -77,17 +80,30 @@ def list_chapters(args, context) -> int:
         return 0
     print_table(
         ["#", "ID", "START", "END", "SOURCE", "CONF", "TITLE"],
-        [[str(c.order), c.id[:8], format_time(c.start_time), format_time(c.end_time), c.source.value,
-          "" if c.confidence_score is None else f"{c.confidence_score:.2f}", c.title]
-         for c in result.chapters],
+        [
+            [
+                str(c.order),
+                c.id[:8],
+                format_time(c.start_time),
+                format_time(c.end_time),
+                c.source.value,
+                "" if c.confidence_score is None else f"{c.confidence_score:.2f}",
+                c.title,
+            ]
+            for c in result.chapters
+        ],
     )
     return 0
 
 
 def add_chapter(args, context) -> int:
     chapter = context.chapters.add(
-        args.vod, title=args.title, start_time=parse_time(args.start), end_time=parse_time(args.end),
-        description=args.description, thumbnail_url=args.thumbnail_url,
+        args.vod,
+        title=args.title,
+        start_time=parse_time(args.start),
+        end_time=parse_time(args.end),
+        description=args.description,
+        thumbnail_url=args.thumbnail_url,
     )
     return _print_chapter(args, context, chapter)
 
@@ -115,7 +131,9 @@ def delete_chapter(args, context) -> int:
 
 
 def chapter_at(args, context) -> int:
-    return _print_chapter(args, context, context.chapters.at_time(args.vod, parse_time(args.seconds)))
+    return _print_chapter(
+        args, context, context.chapters.at_time(args.vod, parse_time(args.seconds))
+    )
 
 
 def next_chapter(args, context) -> int:
@@ -131,5 +149,7 @@ def _print_chapter(args, context, chapter: Chapter) -> int:
         vod = context.vods.get(args.vod)
         print_json(chapter_json(chapter, vod.id))
     else:
-        print(f"{chapter.id}  {format_time(chapter.start_time)}–{format_time(chapter.end_time)}  {chapter.title}")
+        print(
+            f"{chapter.id}  {format_time(chapter.start_time)}–{format_time(chapter.end_time)}  {chapter.title}"
+        )
     return 0

@@ -14,34 +14,66 @@ from .output import print_json, print_table
 
 
 def register(cli) -> None:
-    parser = cli.command("worker", run_worker,
-                         "run a transcode-farm worker (Celery) that encodes chunks for the "
-                         "machines submitting to the same Redis broker")
-    parser.add_argument("--broker", metavar="URL",
-                        help="Redis URL (default: $VODSTUDIO_BROKER_URL or the saved setting)")
-    parser.add_argument("--concurrency", type=int, default=1, metavar="N",
-                        help="chunks encoded at once (default 1: ffmpeg already uses every core)")
-    parser.add_argument("--name", metavar="NAME",
-                        help="worker name shown in farm status (default: vodstudio-<pid>@host)")
+    parser = cli.command(
+        "worker",
+        run_worker,
+        "run a transcode-farm worker (Celery) that encodes chunks for the "
+        "machines submitting to the same Redis broker",
+    )
+    parser.add_argument(
+        "--broker",
+        metavar="URL",
+        help="Redis URL (default: $VODSTUDIO_BROKER_URL or the saved setting)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=1,
+        metavar="N",
+        help="chunks encoded at once (default 1: ffmpeg already uses every core)",
+    )
+    parser.add_argument(
+        "--name",
+        metavar="NAME",
+        help="worker name shown in farm status (default: vodstudio-<pid>@host)",
+    )
     parser.add_argument("--loglevel", default="info", choices=["debug", "info", "warning", "error"])
 
-    parser = cli.subcommand("farm", "status", farm_status_command,
-                            "list the farm's workers and the jobs each worked on")
+    parser = cli.subcommand(
+        "farm", "status", farm_status_command, "list the farm's workers and the jobs each worked on"
+    )
     parser.add_argument("--broker", metavar="URL")
     parser.add_argument("--json", action="store_true", help="print JSON")
 
-    parser = cli.subcommand("farm", "transcode", farm_transcode_command,
-                            "transcode a file or VOD to the HLS ladder in parallel chunks, on the "
-                            "farm (when a broker is set) or on local processes")
+    parser = cli.subcommand(
+        "farm",
+        "transcode",
+        farm_transcode_command,
+        "transcode a file or VOD to the HLS ladder in parallel chunks, on the "
+        "farm (when a broker is set) or on local processes",
+    )
     parser.add_argument("source", metavar="FILE_OR_VOD")
-    parser.add_argument("--output", metavar="DIR",
-                        help="output folder (default: <data dir>/hls/<vod id or file name>)")
+    parser.add_argument(
+        "--output",
+        metavar="DIR",
+        help="output folder (default: <data dir>/hls/<vod id or file name>)",
+    )
     parser.add_argument("--qualities", default=None, help="e.g. 360p,720p (default: all three)")
-    parser.add_argument("--local", type=int, metavar="N", default=None,
-                        help="encode on N local ffmpeg processes instead of the farm")
+    parser.add_argument(
+        "--local",
+        type=int,
+        metavar="N",
+        default=None,
+        help="encode on N local ffmpeg processes instead of the farm",
+    )
     parser.add_argument("--broker", metavar="URL")
-    parser.add_argument("--chunk-seconds", type=float, default=None, metavar="S",
-                        help="chunk length, rounded up to a multiple of 6 s (default: automatic)")
+    parser.add_argument(
+        "--chunk-seconds",
+        type=float,
+        default=None,
+        metavar="S",
+        help="chunk length, rounded up to a multiple of 6 s (default: automatic)",
+    )
     parser.add_argument("--preset", default=None, help="x264 preset (default: the ladder's)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
@@ -63,11 +95,23 @@ def run_worker(args, context) -> int:
         raise ValidationError("--concurrency must be 1 or more")
     name = args.name or f"vodstudio-{os.getpid()}@{socket.gethostname()}"
     print(f"vodstudio worker {name}: broker {redact(url)}, queue {QUEUE}", file=sys.stderr)
-    create_app(url).worker_main([
-        "worker", "--queues", QUEUE, "--concurrency", str(args.concurrency),
-        "--hostname", name, "--loglevel", args.loglevel.upper(), "--pool", "prefork",
-        "--without-gossip", "--without-mingle",
-    ])
+    create_app(url).worker_main(
+        [
+            "worker",
+            "--queues",
+            QUEUE,
+            "--concurrency",
+            str(args.concurrency),
+            "--hostname",
+            name,
+            "--loglevel",
+            args.loglevel.upper(),
+            "--pool",
+            "prefork",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
     return 0
 
 
@@ -76,9 +120,15 @@ def farm_status_command(args, context) -> int:
 
     status = farm_status(_broker(args, context))
     if args.json:
-        print_json({"broker": status.broker, "workers": [
-            {"name": w.name, "online": w.online, "active": w.active, "jobs": w.jobs}
-            for w in status.workers]})
+        print_json(
+            {
+                "broker": status.broker,
+                "workers": [
+                    {"name": w.name, "online": w.online, "active": w.active, "jobs": w.jobs}
+                    for w in status.workers
+                ],
+            }
+        )
         return 0
     print(f"broker {status.broker}: {status.online_count} worker(s) online")
     if not status.workers:
@@ -86,11 +136,18 @@ def farm_status_command(args, context) -> int:
         return 0
     print_table(
         ["WORKER", "STATE", "RUNNING", "JOBS (chunks done)"],
-        [[w.name, "online" if w.online else "offline",
-          ", ".join(f"{a['job_id']}#{a['chunk']}" if a["chunk"] else a["job_id"]
-                    for a in w.active) or "-",
-          ", ".join(f"{job} ({count})" for job, count in sorted(w.jobs.items())) or "-"]
-         for w in status.workers],
+        [
+            [
+                w.name,
+                "online" if w.online else "offline",
+                ", ".join(
+                    f"{a['job_id']}#{a['chunk']}" if a["chunk"] else a["job_id"] for a in w.active
+                )
+                or "-",
+                ", ".join(f"{job} ({count})" for job, count in sorted(w.jobs.items())) or "-",
+            ]
+            for w in status.workers
+        ],
     )
     return 0
 
@@ -110,8 +167,13 @@ def farm_transcode_command(args, context) -> int:
     from core.domain.media_specs import parse_qualities
 
     job_id = f"farm_{default_name}_{os.getpid()}"
-    spec = TranscodeSpec(job_id, str(source), str(output.resolve()),
-                         tuple(parse_qualities(args.qualities)), preset=args.preset)
+    spec = TranscodeSpec(
+        job_id,
+        str(source),
+        str(output.resolve()),
+        tuple(parse_qualities(args.qualities)),
+        preset=args.preset,
+    )
     cancel = threading.Event()
 
     def progress(fraction: float, text: str) -> None:
@@ -131,11 +193,22 @@ def farm_transcode_command(args, context) -> int:
         print(file=sys.stderr)
     master = output.resolve() / "master.m3u8"
     if args.json:
-        print_json({"master_playlist": str(master), "notes": outcome.notes,
-                    "skipped": outcome.skipped,
-                    "outputs": [{"quality": r.quality, "resolution": r.resolution,
-                                 "segment_count": r.segment_count, "size_bytes": r.size_bytes}
-                                for r in outcome.renditions]})
+        print_json(
+            {
+                "master_playlist": str(master),
+                "notes": outcome.notes,
+                "skipped": outcome.skipped,
+                "outputs": [
+                    {
+                        "quality": r.quality,
+                        "resolution": r.resolution,
+                        "segment_count": r.segment_count,
+                        "size_bytes": r.size_bytes,
+                    }
+                    for r in outcome.renditions
+                ],
+            }
+        )
         return 0
     for note in outcome.notes:
         print(note)

@@ -8,6 +8,7 @@ terminal with ``--wait`` (progress bar and ETA on stderr), or with ``transcode r
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from core.domain.errors import DomainError
@@ -17,57 +18,93 @@ from .output import ProgressBar, human_size, print_json, print_table
 
 
 def register(cli) -> None:
-    parser = cli.subcommand("thumbnails", "generate", generate_thumbnails,
-                            "make thumbnails (default: at 20/40/60/80/100 %%, small+medium+large)")
+    parser = cli.subcommand(
+        "thumbnails",
+        "generate",
+        generate_thumbnails,
+        "make thumbnails (default: at 20/40/60/80/100 %%, small+medium+large)",
+    )
     parser.add_argument("vod", metavar="VOD")
-    parser.add_argument("--at", action="append", metavar="S",
-                        help="a timestamp (seconds or H:MM:SS); repeat for several")
+    parser.add_argument(
+        "--at",
+        action="append",
+        metavar="S",
+        help="a timestamp (seconds or H:MM:SS); repeat for several",
+    )
     parser.add_argument("--resolutions", help="comma list of small, medium, large, xlarge")
-    parser.add_argument("--default", type=int, default=2, metavar="N",
-                        help="index of the timestamp whose thumbnail becomes the default (0-based)")
-    parser.add_argument("--no-smart", action="store_true",
-                        help="keep the exact frame even when it is black, flat or blurry")
+    parser.add_argument(
+        "--default",
+        type=int,
+        default=2,
+        metavar="N",
+        help="index of the timestamp whose thumbnail becomes the default (0-based)",
+    )
+    parser.add_argument(
+        "--no-smart",
+        action="store_true",
+        help="keep the exact frame even when it is black, flat or blurry",
+    )
     parser.add_argument("--json", action="store_true")
 
     parser = cli.subcommand("thumbnails", "list", list_thumbnails, "list a VOD's thumbnails")
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--json", action="store_true")
 
-    parser = cli.subcommand("thumbnails", "default", default_thumbnail,
-                            "make a thumbnail the default")
+    parser = cli.subcommand(
+        "thumbnails", "default", default_thumbnail, "make a thumbnail the default"
+    )
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("thumb", metavar="THUMB")
 
-    parser = cli.subcommand("thumbnails", "delete", delete_thumbnail,
-                            "delete a thumbnail (not the default one)")
+    parser = cli.subcommand(
+        "thumbnails", "delete", delete_thumbnail, "delete a thumbnail (not the default one)"
+    )
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("thumb", metavar="THUMB")
 
-    parser = cli.subcommand("thumbnails", "chapters", chapter_thumbnails,
-                            "make one thumbnail per chapter, saved as its thumbnail_url")
+    parser = cli.subcommand(
+        "thumbnails",
+        "chapters",
+        chapter_thumbnails,
+        "make one thumbnail per chapter, saved as its thumbnail_url",
+    )
     parser.add_argument("vod", metavar="VOD")
 
-    parser = cli.subcommand("transcode", "start", start_transcode,
-                            "queue an HLS transcode (it runs in the app, with --wait, "
-                            "or with `transcode run`)")
+    parser = cli.subcommand(
+        "transcode",
+        "start",
+        start_transcode,
+        "queue an HLS transcode (it runs in the app, with --wait, or with `transcode run`)",
+    )
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--qualities", help="comma list of 360p, 720p, 1080p (default: all)")
     parser.add_argument("--priority", default="normal", help="normal or high")
-    parser.add_argument("--wait", action="store_true",
-                        help="run the queue here until this job ends, with a progress bar")
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="run the queue here until this job ends, with a progress bar",
+    )
     parser.add_argument("--preset", help="x264 speed/quality preset (default veryfast)")
-    parser.add_argument("--no-remux", action="store_true",
-                        help="re-encode every rung even when the source already fits one")
+    parser.add_argument(
+        "--no-remux",
+        action="store_true",
+        help="re-encode every rung even when the source already fits one",
+    )
     parser.add_argument("--json", action="store_true")
 
-    parser = cli.subcommand("transcode", "status", transcode_status,
-                            "status of a VOD's latest (or a given) transcode job")
+    parser = cli.subcommand(
+        "transcode",
+        "status",
+        transcode_status,
+        "status of a VOD's latest (or a given) transcode job",
+    )
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--job", metavar="J")
     parser.add_argument("--json", action="store_true")
 
-    parser = cli.subcommand("transcode", "cancel", cancel_transcode,
-                            "cancel a queued or running job")
+    parser = cli.subcommand(
+        "transcode", "cancel", cancel_transcode, "cancel a queued or running job"
+    )
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("job", metavar="JOB")
 
@@ -84,8 +121,13 @@ def generate_thumbnails(args, context) -> int:
     timestamps = [parse_time(value) for value in args.at] if args.at else None
     bar = ProgressBar("thumbnails")
     thumbnails = context.thumbnails.generate(
-        args.vod, timestamps=timestamps, resolutions=args.resolutions, set_default=args.default,
-        smart=not args.no_smart, progress=lambda fraction, message: bar.update(fraction, message))
+        args.vod,
+        timestamps=timestamps,
+        resolutions=args.resolutions,
+        set_default=args.default,
+        smart=not args.no_smart,
+        progress=lambda fraction, message: bar.update(fraction, message),
+    )
     bar.close()
     if args.json:
         print_json([t.to_json() for t in thumbnails])
@@ -109,19 +151,30 @@ def list_thumbnails(args, context) -> int:
 def _thumbnail_table(thumbnails) -> None:
     rows = []
     for thumb in thumbnails:
-        moved = "" if abs(thumb.timestamp - thumb.requested_timestamp) < 0.01 else \
-            f" (asked {format_time(thumb.requested_timestamp)})"
-        rows.append([thumb.thumbnail_id[:8], format_time(thumb.timestamp) + moved,
-                     f"{thumb.resolution} {thumb.width}x{thumb.height}",
-                     human_size(thumb.size_bytes), "yes" if thumb.is_default else "",
-                     thumb.jpeg_path])
+        moved = (
+            ""
+            if abs(thumb.timestamp - thumb.requested_timestamp) < 0.01
+            else f" (asked {format_time(thumb.requested_timestamp)})"
+        )
+        rows.append(
+            [
+                thumb.thumbnail_id[:8],
+                format_time(thumb.timestamp) + moved,
+                f"{thumb.resolution} {thumb.width}x{thumb.height}",
+                human_size(thumb.size_bytes),
+                "yes" if thumb.is_default else "",
+                thumb.jpeg_path,
+            ]
+        )
     print_table(["ID", "TIME", "RESOLUTION", "SIZE", "DEFAULT", "FILE"], rows)
 
 
 def default_thumbnail(args, context) -> int:
     thumb = context.thumbnails.set_default(args.vod, args.thumb)
-    print(f"default thumbnail: {thumb.thumbnail_id} ({thumb.width}x{thumb.height} at "
-          f"{format_time(thumb.timestamp)})")
+    print(
+        f"default thumbnail: {thumb.thumbnail_id} ({thumb.width}x{thumb.height} at "
+        f"{format_time(thumb.timestamp)})"
+    )
     return 0
 
 
@@ -134,26 +187,41 @@ def delete_thumbnail(args, context) -> int:
 def chapter_thumbnails(args, context) -> int:
     bar = ProgressBar("chapter thumbnails")
     chapters = context.thumbnails.generate_for_chapters(
-        args.vod, progress=lambda fraction, message: bar.update(fraction, message))
+        args.vod, progress=lambda fraction, message: bar.update(fraction, message)
+    )
     bar.close()
-    print_table(["#", "CHAPTER", "START", "THUMBNAIL"],
-                [[str(c.order), c.title, format_time(c.start_time), c.thumbnail_url or ""]
-                 for c in chapters])
+    print_table(
+        ["#", "CHAPTER", "START", "THUMBNAIL"],
+        [
+            [str(c.order), c.title, format_time(c.start_time), c.thumbnail_url or ""]
+            for c in chapters
+        ],
+    )
     return 0
 
 
 # --- transcoding ------------------------------------------------------------------------------
 def start_transcode(args, context) -> int:
-    started = context.transcodes.start(args.vod, qualities=args.qualities, priority=args.priority,
-                                       preset=args.preset, allow_copy=not args.no_remux)
+    started = context.transcodes.start(
+        args.vod,
+        qualities=args.qualities,
+        priority=args.priority,
+        preset=args.preset,
+        allow_copy=not args.no_remux,
+    )
     if args.json and not args.wait:
         print_json(started)
         return 0
-    print(f"job {started['job_id']} queued: {', '.join(started['qualities_requested'])} "
-          f"(estimated {started['estimated_time']})", file=sys.stderr if args.json else sys.stdout)
+    print(
+        f"job {started['job_id']} queued: {', '.join(started['qualities_requested'])} "
+        f"(estimated {started['estimated_time']})",
+        file=sys.stderr if args.json else sys.stdout,
+    )
     if not args.wait:
-        print("it runs while VOD Studio is open, or now with: vodstudio transcode run",
-              file=sys.stderr)
+        print(
+            "it runs while VOD Studio is open, or now with: vodstudio transcode run",
+            file=sys.stderr,
+        )
         return 0
     final = _run_with_progress(context, started["video_id"], started["job_id"])
     if args.json:
@@ -179,8 +247,11 @@ def run_queue(args, context) -> int:
 
     def show(status: dict) -> None:
         bar = bars.setdefault(status["job_id"], ProgressBar(status["job_id"]))
-        bar.update(status["progress"] / 100, status.get("current_quality") or status["status"],
-                   status.get("estimated_time_remaining"))
+        bar.update(
+            status["progress"] / 100,
+            status.get("current_quality") or status["status"],
+            status.get("estimated_time_remaining"),
+        )
 
     runner.subscribe(show)
     runner.run_until_idle()
@@ -196,8 +267,12 @@ def _runner(context):
     (the context's ``farm_executor``), else the local one-process ladder."""
     from core.jobs.runner import JobRunner
 
-    return JobRunner(context.database, context.database.data_dir, context.settings,
-                     executor=context.farm_executor)
+    return JobRunner(
+        context.database,
+        context.database.data_dir,
+        context.settings,
+        executor=context.farm_executor,
+    )
 
 
 def _run_with_progress(context, vod_id: str, job_id: str) -> dict:
@@ -206,8 +281,11 @@ def _run_with_progress(context, vod_id: str, job_id: str) -> dict:
 
     def show(status: dict) -> None:
         if status["job_id"] == job_id and status["status"] == "processing":
-            bar.update(status["progress"] / 100, status.get("current_quality") or "",
-                       status.get("estimated_time_remaining"))
+            bar.update(
+                status["progress"] / 100,
+                status.get("current_quality") or "",
+                status.get("estimated_time_remaining"),
+            )
 
     runner.subscribe(show)
     try:
@@ -215,10 +293,8 @@ def _run_with_progress(context, vod_id: str, job_id: str) -> dict:
     except KeyboardInterrupt:
         bar.close()
         print("cancelling…", file=sys.stderr)
-        try:
+        with contextlib.suppress(DomainError):
             context.transcodes.cancel(vod_id, job_id)
-        except DomainError:
-            pass
         runner.request_cancel(job_id)
         runner.run_until_idle(until_job=job_id)
         raise
@@ -263,12 +339,21 @@ def _print_status(status: dict) -> None:
     if status.get("encoder"):
         print(f"encoder   {status['encoder']}")
     if status["outputs"]:
-        print_table(["QUALITY", "STATUS", "RESOLUTION", "BITRATE", "SEGMENTS", "SIZE", "PLAYLIST"],
-                    [[o["quality"], o["status"] + (f" ({o['method']})" if o.get("method") == "copy"
-                                                   else ""),
-                      o["resolution"] or "-", o["bitrate"], str(o["segment_count"]),
-                      human_size(o["size_bytes"]), o["path"] or (o.get("error") or "")]
-                     for o in status["outputs"]])
+        print_table(
+            ["QUALITY", "STATUS", "RESOLUTION", "BITRATE", "SEGMENTS", "SIZE", "PLAYLIST"],
+            [
+                [
+                    o["quality"],
+                    o["status"] + (f" ({o['method']})" if o.get("method") == "copy" else ""),
+                    o["resolution"] or "-",
+                    o["bitrate"],
+                    str(o["segment_count"]),
+                    human_size(o["size_bytes"]),
+                    o["path"] or (o.get("error") or ""),
+                ]
+                for o in status["outputs"]
+            ],
+        )
     if status.get("master_playlist"):
         print(f"master    {status['master_playlist']}")
     for note in status.get("notes") or []:

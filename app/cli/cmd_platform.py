@@ -14,8 +14,11 @@ MIB = 1024 * 1024
 
 
 def register(cli) -> None:
-    parser = cli.command("upload", upload, "upload a VOD to Cloudflare Stream (resumable) and "
-                         "post it on the platform")
+    parser = cli.command(
+        "upload",
+        upload,
+        "upload a VOD to Cloudflare Stream (resumable) and post it on the platform",
+    )
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--title")
     parser.add_argument("--description")
@@ -23,10 +26,18 @@ def register(cli) -> None:
     parser.add_argument("--group", help="group UUID to post to")
     parser.add_argument("--nsfw", action="store_true", default=None)
     parser.add_argument("--content-warning")
-    parser.add_argument("--chunk-size", type=int, default=50, metavar="MIB",
-                        help="tus chunk in MiB (5–200, default 50)")
-    parser.add_argument("--restart", action="store_true",
-                        help="start a new upload instead of resuming the unfinished one")
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=50,
+        metavar="MIB",
+        help="tus chunk in MiB (5–200, default 50)",
+    )
+    parser.add_argument(
+        "--restart",
+        action="store_true",
+        help="start a new upload instead of resuming the unfinished one",
+    )
     parser.add_argument("--json", action="store_true")
 
     parser = cli.command("sync", sync, "push local changes, pull the platform's, merge")
@@ -41,16 +52,20 @@ def register(cli) -> None:
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--json", action="store_true")
 
-    parser = cli.subcommand("platform", "resolve", resolve,
-                            "settle a conflict by keeping one side, then sync")
+    parser = cli.subcommand(
+        "platform", "resolve", resolve, "settle a conflict by keeping one side, then sync"
+    )
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("chapter", metavar="CHAPTER")
     parser.add_argument("--keep", required=True, choices=("local", "remote"))
     parser.add_argument("--no-sync", action="store_true", help="only record the decision")
 
-    parser = cli.subcommand("platform", "set-token", set_token,
-                            "store the platform (api) or Cloudflare (stream) token in the keyring; "
-                            "read from stdin")
+    parser = cli.subcommand(
+        "platform",
+        "set-token",
+        set_token,
+        "store the platform (api) or Cloudflare (stream) token in the keyring; read from stdin",
+    )
     parser.add_argument("which", choices=("api", "stream"))
 
     parser = cli.subcommand("platform", "config", config, "show or set the platform settings")
@@ -58,8 +73,9 @@ def register(cli) -> None:
         parser.add_argument(f"--{option}")
     parser.add_argument("--json", action="store_true")
 
-    parser = cli.subcommand("platform", "transcode", transcode,
-                            "drive the platform's transcoding of an uploaded VOD")
+    parser = cli.subcommand(
+        "platform", "transcode", transcode, "drive the platform's transcoding of an uploaded VOD"
+    )
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("action", choices=("start", "status", "cancel", "retry"))
     parser.add_argument("arg", nargs="?", help="job id (cancel/status) or quality (retry)")
@@ -68,8 +84,9 @@ def register(cli) -> None:
     parser.add_argument("--wait", action="store_true", help="poll until completed or failed")
     parser.add_argument("--json", action="store_true")
 
-    parser = cli.subcommand("platform", "thumbnails", thumbnails,
-                            "the platform's thumbnails of an uploaded VOD")
+    parser = cli.subcommand(
+        "platform", "thumbnails", thumbnails, "the platform's thumbnails of an uploaded VOD"
+    )
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("action", choices=("generate", "list", "default", "delete"))
     parser.add_argument("arg", nargs="?", help="thumbnail URL (default) or id (delete)")
@@ -84,10 +101,12 @@ def _upload_progress(bar: ProgressBar):
     def report(p) -> None:
         from core.domain.timefmt import format_duration_words
 
-        bar.update(p.fraction,
-                   f"{human_size(p.sent)}/{human_size(p.total)} {human_size(int(p.speed))}/s {p.phase}",
-                   eta=None if p.eta is None else format_duration_words(p.eta),
-                   force=p.phase in ("done", "paused", "cancelled", "linking"))
+        bar.update(
+            p.fraction,
+            f"{human_size(p.sent)}/{human_size(p.total)} {human_size(int(p.speed))}/s {p.phase}",
+            eta=None if p.eta is None else format_duration_words(p.eta),
+            force=p.phase in ("done", "paused", "cancelled", "linking"),
+        )
 
     return report
 
@@ -96,17 +115,24 @@ def upload(args, context) -> int:
     from core.platform import UploadOptions
 
     options = UploadOptions(
-        title=args.title, description=args.description, visibility=args.visibility,
-        group_id=args.group, content_warning=args.content_warning, is_nsfw=args.nsfw,
-        chunk_size=args.chunk_size * MIB)
+        title=args.title,
+        description=args.description,
+        visibility=args.visibility,
+        group_id=args.group,
+        content_warning=args.content_warning,
+        is_nsfw=args.nsfw,
+        chunk_size=args.chunk_size * MIB,
+    )
     bar = ProgressBar()
     try:
-        result = context.uploads.upload(args.vod, options, progress=_upload_progress(bar),
-                                        restart=args.restart)
+        result = context.uploads.upload(
+            args.vod, options, progress=_upload_progress(bar), restart=args.restart
+        )
     except KeyboardInterrupt:
         bar.close()
-        print("vodstudio: upload interrupted; run the same command again to resume",
-              file=sys.stderr)
+        print(
+            "vodstudio: upload interrupted; run the same command again to resume", file=sys.stderr
+        )
         return 130
     bar.close()
     if args.json:
@@ -117,8 +143,10 @@ def upload(args, context) -> int:
     for note in result.notes:
         print(note)
     if result.status == "completed":
-        print(f"Uploaded {result.vod_id}: Stream video {result.media_id}, platform VOD "
-              f"{result.remote_vod_id}, post {result.post_id}")
+        print(
+            f"Uploaded {result.vod_id}: Stream video {result.media_id}, platform VOD "
+            f"{result.remote_vod_id}, post {result.post_id}"
+        )
         if result.playback_url:
             print(f"Playback: {result.playback_url}")
     else:
@@ -130,29 +158,39 @@ def upload(args, context) -> int:
 def sync(args, context) -> int:
     reports = context.sync.sync(args.vod)
     if args.json:
-        print_json({"vods": [r.to_json() for r in reports],
-                    "requests": sum(r.requests for r in reports),
-                    "conflicts": sum(len(set(r.conflicts)) for r in reports),
-                    "errors": sum(len(r.errors) for r in reports)})
+        print_json(
+            {
+                "vods": [r.to_json() for r in reports],
+                "requests": sum(r.requests for r in reports),
+                "conflicts": sum(len(set(r.conflicts)) for r in reports),
+                "errors": sum(len(r.errors) for r in reports),
+            }
+        )
     else:
         for r in reports:
             if r.skipped:
                 print(f"{r.vod_id[:8]}  skipped: {r.skipped}")
                 continue
-            print(f"{r.vod_id[:8]}  pushed {_counts(r.pushed)}; pulled {_counts(r.pulled)}; "
-                  f"{len(set(r.conflicts))} conflicts; {r.requests} requests")
+            print(
+                f"{r.vod_id[:8]}  pushed {_counts(r.pushed)}; pulled {_counts(r.pulled)}; "
+                f"{len(set(r.conflicts))} conflicts; {r.requests} requests"
+            )
             for note in r.notes:
                 print(f"  note: {note}")
             for chapter_id in sorted(set(r.conflicts)):
-                print(f"  conflict: chapter {chapter_id} "
-                      f"(vodstudio platform resolve {r.vod_id[:8]} {chapter_id[:8]} --keep local|remote)")
+                print(
+                    f"  conflict: chapter {chapter_id} "
+                    f"(vodstudio platform resolve {r.vod_id[:8]} {chapter_id[:8]} --keep local|remote)"
+                )
     failed = [e for r in reports for e in r.errors]
     if failed:
         # Imported here: the platform package pulls in httpx and pydantic, which every other
         # command would otherwise pay for at start-up.
         from core.platform.errors import PlatformError
 
-        raise PlatformError(f"sync incomplete, local changes are kept for the next sync: {failed[0]}")
+        raise PlatformError(
+            f"sync incomplete, local changes are kept for the next sync: {failed[0]}"
+        )
     return 0
 
 
@@ -169,8 +207,10 @@ def status(args, context) -> int:
     print(f"pending changes: {state.pending_changes}, conflicts: {state.conflicts}")
     print(f"platform VOD: {state.remote_id or '-'} ({state.remote_status or '-'})")
     if state.upload_status:
-        print(f"upload: {state.upload_status} {human_size(state.upload_offset)}/"
-              f"{human_size(state.upload_size)}")
+        print(
+            f"upload: {state.upload_status} {human_size(state.upload_offset)}/"
+            f"{human_size(state.upload_size)}"
+        )
     if state.last_error:
         print(f"last error: {state.last_error}")
     return 0
@@ -194,8 +234,9 @@ def conflicts(args, context) -> int:
 def _describe(snapshot) -> str:
     if not snapshot:
         return "(deleted)"
-    return (f"{snapshot['title']!r} {snapshot['start_time']:g}–{snapshot['end_time']:g}"
-            + (f" — {snapshot['description']}" if snapshot.get("description") else ""))
+    return f"{snapshot['title']!r} {snapshot['start_time']:g}–{snapshot['end_time']:g}" + (
+        f" — {snapshot['description']}" if snapshot.get("description") else ""
+    )
 
 
 def resolve(args, context) -> int:
@@ -209,10 +250,7 @@ def resolve(args, context) -> int:
 # --- settings and tokens -----------------------------------------------------------------
 def set_token(args, context) -> int:
     name = "api_token" if args.which == "api" else "stream_api_token"
-    if sys.stdin.isatty():
-        value = getpass.getpass(f"{args.which} token: ")
-    else:
-        value = sys.stdin.readline()
+    value = getpass.getpass(f"{args.which} token: ") if sys.stdin.isatty() else sys.stdin.readline()
     value = value.strip()
     if not value:
         raise ValidationError("no token given on stdin")
@@ -226,14 +264,20 @@ def config(args, context) -> int:
         value = getattr(args, key)
         if value is not None:
             context.settings.set(key, value.strip())
-    settings = {k: context.settings.get(k) for k in
-                ("api_url", "project_id", "stream_api_url", "stream_account_id")}
-    tokens = {name: ("set" if context.secrets.get(name) else "not set")
-              for name in ("api_token", "stream_api_token")}
+    settings = {
+        k: context.settings.get(k)
+        for k in ("api_url", "project_id", "stream_api_url", "stream_account_id")
+    }
+    tokens = {
+        name: ("set" if context.secrets.get(name) else "not set")
+        for name in ("api_token", "stream_api_token")
+    }
     if args.json:
         print_json({**settings, **tokens})
         return 0
-    print_table(["SETTING", "VALUE"], [[k, str(v or "-")] for k, v in {**settings, **tokens}.items()])
+    print_table(
+        ["SETTING", "VALUE"], [[k, str(v or "-")] for k, v in {**settings, **tokens}.items()]
+    )
     return 0
 
 
@@ -241,7 +285,9 @@ def config(args, context) -> int:
 def _remote_id(context, vod_ref: str) -> str:
     vod = context.vods.get(vod_ref)
     if not vod.remote_id:
-        raise ValidationError(f"VOD {vod.id[:8]} is not on the platform yet: run 'vodstudio upload'")
+        raise ValidationError(
+            f"VOD {vod.id[:8]} is not on the platform yet: run 'vodstudio upload'"
+        )
     return vod.remote_id
 
 
@@ -266,16 +312,24 @@ def transcode(args, context) -> int:
                 raise ValidationError("give the quality to retry (360p, 720p or 1080p)")
             job = client.retry_transcode_quality(remote, args.arg)
         if args.wait and not job.finished:
-            job = poll_transcode(client, remote, job.job_id, on_update=lambda j: print(
-                f"{j.status} {j.progress:.0f}% {j.current_quality or ''}", file=sys.stderr))
+            job = poll_transcode(
+                client,
+                remote,
+                job.job_id,
+                on_update=lambda j: print(
+                    f"{j.status} {j.progress:.0f}% {j.current_quality or ''}", file=sys.stderr
+                ),
+            )
     finally:
         client.close()
     if args.json:
         print_json(job.model_dump())
     else:
-        print(f"{job.job_id}: {job.status} {job.progress:.0f}% done "
-              f"{','.join(job.completed_qualities) or '-'} failed "
-              f"{','.join(job.failed_qualities) or '-'}")
+        print(
+            f"{job.job_id}: {job.status} {job.progress:.0f}% done "
+            f"{','.join(job.completed_qualities) or '-'} failed "
+            f"{','.join(job.failed_qualities) or '-'}"
+        )
         if job.master_playlist_url:
             print(f"master playlist: {job.master_playlist_url}")
     return 0
@@ -303,7 +357,17 @@ def thumbnails(args, context) -> int:
     if args.json:
         print_json([t.model_dump() for t in found])
     else:
-        print_table(["ID", "RES", "AT", "DEFAULT", "URL"],
-                    [[t.thumbnail_id[:8], t.resolution, f"{t.timestamp:g}",
-                      "yes" if t.is_default else "", t.url] for t in found])
+        print_table(
+            ["ID", "RES", "AT", "DEFAULT", "URL"],
+            [
+                [
+                    t.thumbnail_id[:8],
+                    t.resolution,
+                    f"{t.timestamp:g}",
+                    "yes" if t.is_default else "",
+                    t.url,
+                ]
+                for t in found
+            ],
+        )
     return 0

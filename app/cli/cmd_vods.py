@@ -9,7 +9,9 @@ from .output import human_size, print_json, print_table
 
 
 def register(cli) -> None:
-    parser = cli.command("import", import_vod, "add a VOD (the file is probed with ffprobe); prints its id")
+    parser = cli.command(
+        "import", import_vod, "add a VOD (the file is probed with ffprobe); prints its id"
+    )
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("--title", help="title (default: the file name)")
 
@@ -21,7 +23,9 @@ def register(cli) -> None:
     parser.add_argument("vod", metavar="VOD", help="VOD id (or a unique prefix of it)")
     parser.add_argument("--json", action="store_true", help="print JSON")
 
-    parser = cli.command("status", set_status, "change a VOD's status (processing → ready|failed, ready → deleted)")
+    parser = cli.command(
+        "status", set_status, "change a VOD's status (processing → ready|failed, ready → deleted)"
+    )
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("status", metavar="STATUS", help="ready, failed or deleted")
 
@@ -43,8 +47,17 @@ def list_vods(args, context) -> int:
     counts = context.vods.chapter_counts()
     print_table(
         ["ID", "TITLE", "DURATION", "STATUS", "CHAPTERS", "SIZE"],
-        [[v.id[:8], _clip(v.title, 40), format_time(v.duration, decimals=0), v.status,
-          str(counts.get(v.id, 0)), human_size(v.size_bytes)] for v in vods],
+        [
+            [
+                v.id[:8],
+                _clip(v.title, 40),
+                format_time(v.duration, decimals=0),
+                v.status,
+                str(counts.get(v.id, 0)),
+                human_size(v.size_bytes),
+            ]
+            for v in vods
+        ],
     )
     return 0
 
@@ -59,11 +72,19 @@ def show_vod(args, context) -> int:
         return 0
     size = f"{vod.width}x{vod.height}" if vod.width else "audio only"
     fields = [
-        ("id", vod.id), ("title", vod.title), ("status", vod.status), ("file", vod.file_path),
-        ("duration", format_time(vod.duration)), ("video", f"{size} {vod.video_codec or ''} "
-         f"{vod.fps or ''}{' fps' if vod.fps else ''}".strip()),
-        ("audio", vod.audio_codec or "none"), ("size", human_size(vod.size_bytes)),
-        ("visibility", vod.visibility), ("transcript", "yes" if vod.transcript else "no"),
+        ("id", vod.id),
+        ("title", vod.title),
+        ("status", vod.status),
+        ("file", vod.file_path),
+        ("duration", format_time(vod.duration)),
+        (
+            "video",
+            f"{size} {vod.video_codec or ''} {vod.fps or ''}{' fps' if vod.fps else ''}".strip(),
+        ),
+        ("audio", vod.audio_codec or "none"),
+        ("size", human_size(vod.size_bytes)),
+        ("visibility", vod.visibility),
+        ("transcript", "yes" if vod.transcript else "no"),
     ]
     if vod.remote_id:
         fields.append(("platform id", vod.remote_id))
@@ -71,8 +92,10 @@ def show_vod(args, context) -> int:
         print(f"{name:>12}: {value}")
     print(f"{'chapters':>12}: {len(chapters)}")
     for chapter in chapters:
-        print(f"  {format_time(chapter.start_time):>9} – {format_time(chapter.end_time):<9} "
-              f"{chapter.title}{'  [ai]' if chapter.source == 'ai' else ''}")
+        print(
+            f"  {format_time(chapter.start_time):>9} – {format_time(chapter.end_time):<9} "
+            f"{chapter.title}{'  [ai]' if chapter.source == 'ai' else ''}"
+        )
     return 0
 
 

@@ -20,9 +20,9 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
     if not rows:
         return
     widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
-    print("  ".join(str(h).ljust(w) for h, w in zip(headers, widths)).rstrip())
+    print("  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=False)).rstrip())
     for row in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
 
 
 def human_size(size: int | None) -> str:
@@ -50,8 +50,9 @@ class ProgressBar:
         self._lock = threading.Lock()
         self._drawn = False
 
-    def update(self, fraction: float, label: str = "", eta: str | None = None, *,
-               force: bool = False) -> None:
+    def update(
+        self, fraction: float, label: str = "", eta: str | None = None, *, force: bool = False
+    ) -> None:
         fraction = max(0.0, min(1.0, fraction))
         if eta is None and fraction > 0.02:
             from core.domain.timefmt import format_duration_words
@@ -61,8 +62,10 @@ class ProgressBar:
         with self._lock:
             if self._tty:
                 filled = int(BAR_WIDTH * fraction)
-                self._stream.write(f"\r[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] "
-                                   f"{fraction * 100:5.1f}% {label}  ETA {eta or '…'}   ")
+                self._stream.write(
+                    f"\r[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] "
+                    f"{fraction * 100:5.1f}% {label}  ETA {eta or '…'}   "
+                )
                 self._drawn = True
             else:
                 step = int(fraction * 10)

@@ -17,7 +17,9 @@ class CliRegistry:
         parser.set_defaults(handler=handler)
         return parser
 
-    def subcommand(self, group: str, name: str, handler: Callable, help: str) -> argparse.ArgumentParser:
+    def subcommand(
+        self, group: str, name: str, handler: Callable, help: str
+    ) -> argparse.ArgumentParser:
         """A command inside a group, e.g. ``vodstudio chapters add``; the group is made on
         first use, so several modules can add to the same group."""
         if group not in self._groups:

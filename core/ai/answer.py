@@ -33,7 +33,9 @@ class ParsedAnswer:
     repairs: list[str] = field(default_factory=list)
 
 
-def parse_answer(content: str | None, window: Window, *, duration: float, canary: str) -> ParsedAnswer:
+def parse_answer(
+    content: str | None, window: Window, *, duration: float, canary: str
+) -> ParsedAnswer:
     result = ParsedAnswer()
     data = _load_json(content, result)
     items = data.get("chapters") if isinstance(data, dict) else None
@@ -73,8 +75,9 @@ def _load_json(content: str | None, result: ParsedAnswer) -> object:
     )
 
 
-def _draft(item: object, number: int, window: Window, duration: float, canary: str,
-           repairs: list[str]) -> ChapterDraft | None:
+def _draft(
+    item: object, number: int, window: Window, duration: float, canary: str, repairs: list[str]
+) -> ChapterDraft | None:
     label = f"chapter #{number}"
     if not isinstance(item, dict):
         repairs.append(f"{label} dropped: not an object")
@@ -89,7 +92,7 @@ def _draft(item: object, number: int, window: Window, duration: float, canary: s
         return None
     label = f'chapter "{title[:60]}"'
     if len(title) > TITLE_MAX_LENGTH:
-        title = title[:TITLE_MAX_LENGTH - 1].rstrip() + "…"
+        title = title[: TITLE_MAX_LENGTH - 1].rstrip() + "…"
         repairs.append(f"{label}: title shortened to {TITLE_MAX_LENGTH} characters")
     start = _seconds(item.get("start_time"), f"{label} start", repairs)
     end = _seconds(item.get("end_time"), f"{label} end", repairs)
@@ -98,16 +101,20 @@ def _draft(item: object, number: int, window: Window, duration: float, canary: s
         return None
     low, high = 0.0, duration
     if start >= high or (end is not None and end <= low):
-        repairs.append(f"{label} dropped: {format_time(start)} is outside the video "
-                       f"(0:00–{format_time(duration)})")
+        repairs.append(
+            f"{label} dropped: {format_time(start)} is outside the video "
+            f"(0:00–{format_time(duration)})"
+        )
         return None
     if start < low or (end is not None and end > high):
         repairs.append(f"{label}: times clamped into the video")
         start = max(low, start)
         end = min(high, end) if end is not None else None
     if not window.start - WINDOW_SLACK_SECONDS <= start <= window.end + WINDOW_SLACK_SECONDS:
-        repairs.append(f"{label} dropped: starts at {format_time(start)}, outside the part of the "
-                       f"transcript it was shown ({format_time(window.start)}–{format_time(window.end)})")
+        repairs.append(
+            f"{label} dropped: starts at {format_time(start)}, outside the part of the "
+            f"transcript it was shown ({format_time(window.start)}–{format_time(window.end)})"
+        )
         return None
     if end is not None and end <= start:
         repairs.append(f"{label}: end was not after start; it now ends at the next chapter")
@@ -154,15 +161,17 @@ def _sorted_without_overlaps(drafts: list[ChapterDraft], repairs: list[str]) -> 
     result: list[ChapterDraft] = []
     for draft in ordered:
         if result and draft.start_time - result[-1].start_time < 1.0:
-            repairs.append(f'chapter "{draft.title}" dropped: starts at the same time as '
-                           f'"{result[-1].title}"')
+            repairs.append(
+                f'chapter "{draft.title}" dropped: starts at the same time as "{result[-1].title}"'
+            )
             continue
         result.append(draft)
     return result
 
 
-def merge_windows(parts: list[tuple[Window, list[ChapterDraft]]], duration: float,
-                  repairs: list[str]) -> list[ChapterDraft]:
+def merge_windows(
+    parts: list[tuple[Window, list[ChapterDraft]]], duration: float, repairs: list[str]
+) -> list[ChapterDraft]:
     """One consistent chapter list from the windows' answers.
 
     A chapter is kept from the window that owns its start; near-duplicates across a window
@@ -177,12 +186,23 @@ def merge_windows(parts: list[tuple[Window, list[ChapterDraft]]], duration: floa
     kept.sort(key=lambda d: d.start_time)
     merged: list[ChapterDraft] = []
     for draft in kept:
-        if merged and draft.start_time - merged[-1].start_time < DUPLICATE_SECONDS and len(parts) > 1:
+        if (
+            merged
+            and draft.start_time - merged[-1].start_time < DUPLICATE_SECONDS
+            and len(parts) > 1
+        ):
             loser, winner = sorted((merged[-1], draft), key=lambda d: d.confidence_score or 0)
-            repairs.append(f'chapters "{loser.title}" and "{winner.title}" from neighbouring '
-                           f'parts of the transcript merged')
-            merged[-1] = ChapterDraft(winner.title, merged[-1].start_time, max(merged[-1].end_time, draft.end_time),
-                                      winner.description, winner.confidence_score)
+            repairs.append(
+                f'chapters "{loser.title}" and "{winner.title}" from neighbouring '
+                f"parts of the transcript merged"
+            )
+            merged[-1] = ChapterDraft(
+                winner.title,
+                merged[-1].start_time,
+                max(merged[-1].end_time, draft.end_time),
+                winner.description,
+                winner.confidence_score,
+            )
             continue
         merged.append(draft)
     result: list[ChapterDraft] = []
@@ -190,13 +210,18 @@ def merge_windows(parts: list[tuple[Window, list[ChapterDraft]]], duration: floa
         next_start = merged[index + 1].start_time if index + 1 < len(merged) else duration
         end = draft.end_time
         if end > next_start and math.isfinite(end):
-            repairs.append(f'chapter "{draft.title}" overlapped the next one: it now ends at '
-                           f"{format_time(next_start)}")
+            repairs.append(
+                f'chapter "{draft.title}" overlapped the next one: it now ends at '
+                f"{format_time(next_start)}"
+            )
         if not math.isfinite(end) or end > next_start:
             end = next_start
         if end - draft.start_time < 1.0:
             repairs.append(f'chapter "{draft.title}" dropped: shorter than 1 s')
             continue
-        result.append(ChapterDraft(draft.title, draft.start_time, end, draft.description,
-                                   draft.confidence_score))
+        result.append(
+            ChapterDraft(
+                draft.title, draft.start_time, end, draft.description, draft.confidence_score
+            )
+        )
     return result

@@ -15,7 +15,12 @@ from dataclasses import dataclass
 import openai
 
 from .errors import (
-    AiAuthError, AiRateLimitError, AiRefusalError, AiServiceError, AiTimeoutError, CancelledError,
+    AiAuthError,
+    AiRateLimitError,
+    AiRefusalError,
+    AiServiceError,
+    AiTimeoutError,
+    CancelledError,
     UnusableAnswerError,
 )
 from .prompt import FALLBACK_RESPONSE_FORMAT, RESPONSE_FORMAT
@@ -41,29 +46,41 @@ class Completion:
 
 
 def make_client(*, api_key: str | None, base_url: str | None, timeout: float) -> openai.OpenAI:
-    return openai.OpenAI(api_key=api_key or DUMMY_KEY, base_url=base_url or None,
-                         timeout=timeout, max_retries=0)
+    return openai.OpenAI(
+        api_key=api_key or DUMMY_KEY, base_url=base_url or None, timeout=timeout, max_retries=0
+    )
 
 
-def complete(client: openai.OpenAI, messages: list[dict], config: ModelConfig, *,
-             cancel=None, sleep: Callable[[float], None] = time.sleep,
-             on_wait: Callable[[float], None] | None = None) -> Completion:
+def complete(
+    client: openai.OpenAI,
+    messages: list[dict],
+    config: ModelConfig,
+    *,
+    cancel=None,
+    sleep: Callable[[float], None] = time.sleep,
+    on_wait: Callable[[float], None] | None = None,
+) -> Completion:
     response_format: dict = RESPONSE_FORMAT
     attempt = 0
     while True:
         check_cancelled(cancel)
         try:
             response = client.chat.completions.create(
-                model=config.model, messages=messages, temperature=config.temperature,
-                max_tokens=config.max_tokens, response_format=response_format,
+                model=config.model,
+                messages=messages,
+                temperature=config.temperature,
+                max_tokens=config.max_tokens,
+                response_format=response_format,
                 timeout=config.timeout,
             )
         except openai.RateLimitError as error:
             attempt += 1
             wait = retry_after_seconds(error.response.headers)
             if attempt > MAX_RATE_LIMIT_RETRIES or (wait or 0) > MAX_RETRY_AFTER_SECONDS:
-                raise translate_error(error, config.model, config.timeout, client.base_url) from None
-            wait = wait if wait is not None else min(8.0, 2.0 ** attempt)
+                raise translate_error(
+                    error, config.model, config.timeout, client.base_url
+                ) from None
+            wait = wait if wait is not None else min(8.0, 2.0**attempt)
             if on_wait:
                 on_wait(wait)
             _sleep_cancellable(wait, cancel, sleep)
@@ -87,29 +104,36 @@ def map_api_errors(model: str, timeout: float | None = None, base_url: object = 
         raise translate_error(error, model, timeout, base_url) from None
 
 
-def translate_error(error: openai.OpenAIError, model: str, timeout: float | None,
-                    base_url: object) -> Exception:
+def translate_error(
+    error: openai.OpenAIError, model: str, timeout: float | None, base_url: object
+) -> Exception:
     if isinstance(error, openai.RateLimitError):
         wait = retry_after_seconds(error.response.headers)
         hint = f"; try again in {wait:.0f} s" if wait else "; try again later"
-        return AiRateLimitError(f"the model server is rate limiting requests (429){hint}",
-                                retry_after=wait)
+        return AiRateLimitError(
+            f"the model server is rate limiting requests (429){hint}", retry_after=wait
+        )
     if isinstance(error, (openai.AuthenticationError, openai.PermissionDeniedError)):
         return AiAuthError(
             f"the model server rejected the API key ({error.status_code}): set OPENAI_API_KEY "
             "or the key in Settings, or use offline mode"
         )
     if isinstance(error, openai.NotFoundError):
-        return AiServiceError(f"the model server does not know model {model!r} (404): pick another model")
+        return AiServiceError(
+            f"the model server does not know model {model!r} (404): pick another model"
+        )
     if isinstance(error, openai.BadRequestError):
         return AiServiceError(f"the model server refused the request (400): {_message(error)}")
     if isinstance(error, openai.APITimeoutError):
         limit = f"within {timeout:g} s" if timeout else "in time"
-        return AiTimeoutError(f"the model server did not answer {limit}; try again, a smaller "
-                              "model, or offline mode")
+        return AiTimeoutError(
+            f"the model server did not answer {limit}; try again, a smaller model, or offline mode"
+        )
     if isinstance(error, openai.APIConnectionError):
-        return AiServiceError(f"could not reach the model server at {base_url}; check the URL "
-                              "and the network, or use offline mode")
+        return AiServiceError(
+            f"could not reach the model server at {base_url}; check the URL "
+            "and the network, or use offline mode"
+        )
     if isinstance(error, openai.APIStatusError):
         return AiServiceError(f"the model server failed ({error.status_code}): {_message(error)}")
     return AiServiceError(f"the model request failed: {type(error).__name__}")
@@ -117,7 +141,9 @@ def translate_error(error: openai.OpenAIError, model: str, timeout: float | None
 
 def _completion(response) -> Completion:
     if not getattr(response, "choices", None):
-        raise UnusableAnswerError("the model server answered without any choices; nothing was saved")
+        raise UnusableAnswerError(
+            "the model server answered without any choices; nothing was saved"
+        )
     choice = response.choices[0]
     message = choice.message
     refusal = getattr(message, "refusal", None)
@@ -128,8 +154,11 @@ def _completion(response) -> Completion:
     usage = getattr(response, "usage", None)
     # A cut-off answer (finish_reason "length") is returned too: the caller reports it if
     # its JSON cannot be read.
-    return Completion(message.content, choice.finish_reason,
-                      getattr(usage, "prompt_tokens", None) if usage else None)
+    return Completion(
+        message.content,
+        choice.finish_reason,
+        getattr(usage, "prompt_tokens", None) if usage else None,
+    )
 
 
 def retry_after_seconds(headers) -> float | None:

@@ -8,6 +8,7 @@ most distinctive bigram or words of each chapter. Confidence stays below the LLM
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import statistics
@@ -22,21 +23,243 @@ MAX_OFFLINE_CONFIDENCE = 0.6
 MIN_OFFLINE_CONFIDENCE = 0.2
 RELATIVE_DEPTH = 0.4
 _WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ'’-]+")
-STOPWORDS = frozenset("""
-a about above after again against all also am an and any are aren't as at be because been before
-being below between both but by can can't cannot could couldn't did didn't do does doesn't doing
-don't down during each few for from further get gets getting got gonna had hadn't has hasn't have
-haven't having he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll
-i'm i've if in into is isn't it it's its itself just let's like me more most mustn't my myself
-no nor not now of off on once only or other ought our ours ourselves out over own really right
-same shan't she she'd she'll she's should shouldn't so some such than that that's the their theirs
-them themselves then there there's these they they'd they'll they're they've thing things think this
-those through to too under until up us very was wasn't we we'd we'll we're we've well were weren't
-what what's when when's where where's which while who who's whom why why's will with won't would
-wouldn't yeah yes you you'd you'll you're you've your yours yourself yourselves okay ok oh um uh
-guys gonna wanna kind sort lot lots actually basically literally going go know see look want one
-two three maybe stuff pretty much even still back way make made say said chat thanks thank
-""".split())
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "aren't",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "can't",
+        "cannot",
+        "could",
+        "couldn't",
+        "did",
+        "didn't",
+        "do",
+        "does",
+        "doesn't",
+        "doing",
+        "don't",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "get",
+        "gets",
+        "getting",
+        "got",
+        "gonna",
+        "had",
+        "hadn't",
+        "has",
+        "hasn't",
+        "have",
+        "haven't",
+        "having",
+        "he",
+        "he'd",
+        "he'll",
+        "he's",
+        "her",
+        "here",
+        "here's",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "how's",
+        "i",
+        "i'd",
+        "i'll",
+        "i'm",
+        "i've",
+        "if",
+        "in",
+        "into",
+        "is",
+        "isn't",
+        "it",
+        "it's",
+        "its",
+        "itself",
+        "just",
+        "let's",
+        "like",
+        "me",
+        "more",
+        "most",
+        "mustn't",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "ought",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "really",
+        "right",
+        "same",
+        "shan't",
+        "she",
+        "she'd",
+        "she'll",
+        "she's",
+        "should",
+        "shouldn't",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "that's",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "there's",
+        "these",
+        "they",
+        "they'd",
+        "they'll",
+        "they're",
+        "they've",
+        "thing",
+        "things",
+        "think",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "us",
+        "very",
+        "was",
+        "wasn't",
+        "we",
+        "we'd",
+        "we'll",
+        "we're",
+        "we've",
+        "well",
+        "were",
+        "weren't",
+        "what",
+        "what's",
+        "when",
+        "when's",
+        "where",
+        "where's",
+        "which",
+        "while",
+        "who",
+        "who's",
+        "whom",
+        "why",
+        "why's",
+        "will",
+        "with",
+        "won't",
+        "would",
+        "wouldn't",
+        "yeah",
+        "yes",
+        "you",
+        "you'd",
+        "you'll",
+        "you're",
+        "you've",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "okay",
+        "ok",
+        "oh",
+        "um",
+        "uh",
+        "guys",
+        "gonna",
+        "wanna",
+        "kind",
+        "sort",
+        "lot",
+        "lots",
+        "actually",
+        "basically",
+        "literally",
+        "going",
+        "go",
+        "know",
+        "see",
+        "look",
+        "want",
+        "one",
+        "two",
+        "three",
+        "maybe",
+        "stuff",
+        "pretty",
+        "much",
+        "even",
+        "still",
+        "back",
+        "way",
+        "make",
+        "made",
+        "say",
+        "said",
+        "chat",
+        "thanks",
+        "thank",
+    ]
+)
 
 
 def words_of(text: str, surface: dict[str, Counter] | None = None) -> list[str]:
@@ -61,8 +284,9 @@ def _stem(word: str) -> str:
     return word
 
 
-def detect_chapters(segments: list[Segment], duration: float, *,
-                    min_chapter_seconds: float | None = None) -> list[ChapterDraft]:
+def detect_chapters(
+    segments: list[Segment], duration: float, *, min_chapter_seconds: float | None = None
+) -> list[ChapterDraft]:
     if not segments:
         return []
     min_len = min_chapter_seconds or max(30.0, min(180.0, duration / 40))
@@ -80,15 +304,17 @@ def detect_chapters(segments: list[Segment], duration: float, *,
     placed = sorted({_sharpest_nearby(similarities, gap): depths[gap] for gap in chosen}.items())
     boundaries = [(gap, depth) for gap, depth in placed if 0 <= gap < len(segments) - 1]
     starts = [0.0] + [segments[gap + 1].start for gap, _ in boundaries]
-    ends = starts[1:] + [duration]
+    ends = [*starts[1:], duration]
     top_depth = max((depth for _, depth in boundaries), default=0.0) or 1.0
     chapters: list[ChapterDraft] = []
     strengths = [0.7] + [depth / top_depth for _, depth in boundaries]
-    for index, (start, end) in enumerate(zip(starts, ends)):
+    for index, (start, end) in enumerate(zip(starts, ends, strict=False)):
         inside = [tokens[i] for i, s in enumerate(segments) if start <= s.start < end]
         title = key_phrase_title(inside, idf, surface) or f"Part {index + 1}"
         strength = strengths[index]
-        confidence = MIN_OFFLINE_CONFIDENCE + (MAX_OFFLINE_CONFIDENCE - MIN_OFFLINE_CONFIDENCE) * strength
+        confidence = (
+            MIN_OFFLINE_CONFIDENCE + (MAX_OFFLINE_CONFIDENCE - MIN_OFFLINE_CONFIDENCE) * strength
+        )
         chapters.append(ChapterDraft(title, start, end, "", round(confidence, 2)))
     return chapters
 
@@ -125,7 +351,7 @@ def _cosine(left: Counter, right: Counter, idf: dict[str, float]) -> float:
 
 
 def _smooth(values: list[float]) -> list[float]:
-    return [statistics.fmean(values[max(0, i - 1): i + 2]) for i in range(len(values))]
+    return [statistics.fmean(values[max(0, i - 1) : i + 2]) for i in range(len(values))]
 
 
 def _depth_scores(similarities: list[float]) -> list[float]:
@@ -145,8 +371,9 @@ def _depth_scores(similarities: list[float]) -> list[float]:
     return depths
 
 
-def _choose_boundaries(segments: list[Segment], depths: list[float], min_len: float,
-                       duration: float) -> list[int]:
+def _choose_boundaries(
+    segments: list[Segment], depths: list[float], min_len: float, duration: float
+) -> list[int]:
     """Deep valleys only: depth above mean + one standard deviation and at least
     ``RELATIVE_DEPTH`` of the deepest one (TextTiling's mean - std/2 cutoff proposed about five
     times too many boundaries on the labelled bench), deepest first, at least ``min_len``
@@ -154,8 +381,11 @@ def _choose_boundaries(segments: list[Segment], depths: list[float], min_len: fl
     if len(depths) < 2:
         return []
     cutoff = max(statistics.fmean(depths) + statistics.pstdev(depths), RELATIVE_DEPTH * max(depths))
-    candidates = sorted((i for i, d in enumerate(depths) if d > 0 and d >= cutoff),
-                        key=lambda i: depths[i], reverse=True)
+    candidates = sorted(
+        (i for i, d in enumerate(depths) if d > 0 and d >= cutoff),
+        key=lambda i: depths[i],
+        reverse=True,
+    )
     chosen: list[int] = []
     for gap in candidates:
         at = segments[gap + 1].start
@@ -166,19 +396,26 @@ def _choose_boundaries(segments: list[Segment], depths: list[float], min_len: fl
     return sorted(chosen)
 
 
-def key_phrase_title(chapter_tokens: list[list[str]], idf: dict[str, float],
-                     surface: dict[str, Counter] | None = None, *, words: int = 3) -> str:
+def key_phrase_title(
+    chapter_tokens: list[list[str]],
+    idf: dict[str, float],
+    surface: dict[str, Counter] | None = None,
+    *,
+    words: int = 3,
+) -> str:
     counts: Counter = Counter()
     bigrams: Counter = Counter()
     for line in chapter_tokens:
         counts.update(line)
-        bigrams.update(zip(line, line[1:]))
+        bigrams.update(itertools.pairwise(line))
     if not counts:
         return ""
     scored = {w: c * idf.get(w, 1.0) for w, c in counts.items()}
-    best_bigram = max(bigrams, key=lambda b: bigrams[b] * (idf.get(b[0], 1) + idf.get(b[1], 1)),
-                      default=None)
+    best_bigram = max(
+        bigrams, key=lambda b: bigrams[b] * (idf.get(b[0], 1) + idf.get(b[1], 1)), default=None
+    )
     ranked = sorted(scored, key=lambda w: (-scored[w], w))
+
     def spoken(stem: str) -> str:
         forms = (surface or {}).get(stem)
         return forms.most_common(1)[0][0] if forms else stem

@@ -74,16 +74,31 @@ def new_canary() -> str:
     return "cnry-" + secrets.token_hex(6)
 
 
-def build_messages(window: Window, *, duration: float, window_count: int, canary: str) -> list[dict]:
+def build_messages(
+    window: Window, *, duration: float, window_count: int, canary: str
+) -> list[dict]:
     span = max(1.0, window.end - window.start)
     typical_minutes = 5 if duration > 1800 else 2
     max_chapters = max(3, min(20, int(span // (typical_minutes * 60)) + 2))
-    part_note = (f", part {window.index + 1} of {window_count}; chapters may continue from or into "
-                 "neighbouring parts" if window_count > 1 else "")
-    system = _SYSTEM.format(window_start=window.start, window_end=window.end,
-                            typical_minutes=typical_minutes, max_chapters=max_chapters,
-                            canary=canary)
-    user = _USER.format(duration=duration, duration_text=format_time(duration),
-                        window_start=window.start, window_end=window.end, part_note=part_note,
-                        text=window.text)
+    part_note = (
+        f", part {window.index + 1} of {window_count}; chapters may continue from or into "
+        "neighbouring parts"
+        if window_count > 1
+        else ""
+    )
+    system = _SYSTEM.format(
+        window_start=window.start,
+        window_end=window.end,
+        typical_minutes=typical_minutes,
+        max_chapters=max_chapters,
+        canary=canary,
+    )
+    user = _USER.format(
+        duration=duration,
+        duration_text=format_time(duration),
+        window_start=window.start,
+        window_end=window.end,
+        part_note=part_note,
+        text=window.text,
+    )
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]

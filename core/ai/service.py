@@ -8,6 +8,7 @@ chapters exactly as they were.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,8 +94,15 @@ class GenerationResult:
 
 
 class AiService:
-    def __init__(self, database: Database, chapters: ChapterService, settings, secrets, *,
-                 client_factory=make_client) -> None:
+    def __init__(
+        self,
+        database: Database,
+        chapters: ChapterService,
+        settings,
+        secrets,
+        *,
+        client_factory=make_client,
+    ) -> None:
         self._database = database
         self._chapters = chapters
         self._settings = settings
@@ -123,25 +131,47 @@ class AiService:
     def transcript(self, vod_ref: str) -> TranscriptInfo:
         return self.transcripts.get(vod_ref)
 
-    def transcribe(self, vod_ref: str, *, model: str = DEFAULT_TRANSCRIBE_MODEL,
-                   limit_bytes: int = UPLOAD_LIMIT_BYTES, timeout: float = 600.0,
-                   progress: Progress | None = None, cancel=None) -> TranscriptInfo:
+    def transcribe(
+        self,
+        vod_ref: str,
+        *,
+        model: str = DEFAULT_TRANSCRIBE_MODEL,
+        limit_bytes: int = UPLOAD_LIMIT_BYTES,
+        timeout: float = 600.0,
+        progress: Progress | None = None,
+        cancel=None,
+    ) -> TranscriptInfo:
         if not self.online_available():
-            raise ValidationError("transcribing needs an OpenAI API key or an OpenAI-compatible "
-                                  "server URL (OPENAI_API_KEY / OPENAI_BASE_URL or Settings)")
+            raise ValidationError(
+                "transcribing needs an OpenAI API key or an OpenAI-compatible "
+                "server URL (OPENAI_API_KEY / OPENAI_BASE_URL or Settings)"
+            )
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
             vod_id, media, duration = vod.id, Path(vod.file_path), vod.duration
         api_key, base_url = self.connection()
         with self._client_factory(api_key=api_key, base_url=base_url, timeout=timeout) as client:
-            segments = transcribe_media(client, media, duration, model=model,
-                                        limit_bytes=limit_bytes, progress=progress, cancel=cancel)
+            segments = transcribe_media(
+                client,
+                media,
+                duration,
+                model=model,
+                limit_bytes=limit_bytes,
+                progress=progress,
+                cancel=cancel,
+            )
         check_cancelled(cancel)
         return self.transcripts.save(vod_id, segments, f"transcribed:{model}", name="transcription")
 
     # --- chapters ------------------------------------------------------------------------
-    def generate(self, vod_ref: str, options: GenerationOptions | None = None, *,
-                 progress: Progress | None = None, cancel=None) -> GenerationResult:
+    def generate(
+        self,
+        vod_ref: str,
+        options: GenerationOptions | None = None,
+        *,
+        progress: Progress | None = None,
+        cancel=None,
+    ) -> GenerationResult:
         options = options or GenerationOptions(model=self.default_model())
         started = time.perf_counter()
         info = self.transcripts.get(vod_ref)
@@ -158,15 +188,22 @@ class AiService:
         result.current_chapters = current
         result.previous_chapters = sorted(
             [c for c in current if c.source == ChapterSource.MANUAL] + replacement.removed,
-            key=lambda c: c.start_time)
+            key=lambda c: c.start_time,
+        )
         if options.youtube:
             result.repairs.extend(youtube_problems([(c.start_time, c.end_time) for c in current]))
         result.processing_time_seconds = time.perf_counter() - started
         report(1.0, f"{result.count} chapters")
         return result
 
-    def propose_chapters(self, info: TranscriptInfo, options: GenerationOptions, *,
-                         progress: Progress | None = None, cancel=None) -> tuple[list, GenerationResult]:
+    def propose_chapters(
+        self,
+        info: TranscriptInfo,
+        options: GenerationOptions,
+        *,
+        progress: Progress | None = None,
+        cancel=None,
+    ) -> tuple[list, GenerationResult]:
         """Validated chapter drafts for a transcript, without saving anything."""
         if not info.segments:
             raise ValidationError(
@@ -174,8 +211,14 @@ class AiService:
                 "(vodstudio transcript import VOD FILE) or transcribe the audio"
             )
         report = progress or (lambda fraction, message: None)
-        result = GenerationResult(info.vod_id, [], options.model, 0.0, "llm",
-                                  transcript_tokens=transcript_tokens(info.segments))
+        result = GenerationResult(
+            info.vod_id,
+            [],
+            options.model,
+            0.0,
+            "llm",
+            transcript_tokens=transcript_tokens(info.segments),
+        )
         if options.offline or not self.online_available():
             if not options.offline:
                 result.repairs.append("offline mode: no API key or server URL is configured")
@@ -185,46 +228,82 @@ class AiService:
         else:
             drafts = self._ask_model(info, options, result, report, cancel)
         if options.youtube:
-            manual_count = sum(1 for c in self._chapters.list(info.vod_id).chapters
-                               if c.source == ChapterSource.MANUAL)
+            manual_count = sum(
+                1
+                for c in self._chapters.list(info.vod_id).chapters
+                if c.source == ChapterSource.MANUAL
+            )
             drafts = make_youtube_ready(drafts, info.duration, result.repairs, manual_count)
         if not drafts:
-            raise UnusableAnswerError("the model found no chapters in the transcript; nothing was changed")
+            raise UnusableAnswerError(
+                "the model found no chapters in the transcript; nothing was changed"
+            )
         return drafts, result
 
-    def _ask_model(self, info: TranscriptInfo, options: GenerationOptions, result: GenerationResult,
-                   report: Progress, cancel) -> list:
+    def _ask_model(
+        self,
+        info: TranscriptInfo,
+        options: GenerationOptions,
+        result: GenerationResult,
+        report: Progress,
+        cancel,
+    ) -> list:
         windows = make_windows(info.segments, info.duration, window_tokens=options.window_tokens)
         result.windows = len(windows)
         api_key, base_url = self.connection()
-        with self._client_factory(api_key=api_key, base_url=base_url,
-                                  timeout=options.timeout) as client:
+        with self._client_factory(
+            api_key=api_key, base_url=base_url, timeout=options.timeout
+        ) as client:
             return self._ask_windows(client, windows, info, options, result, report, cancel)
 
-    def _ask_windows(self, client, windows, info: TranscriptInfo, options: GenerationOptions,
-                     result: GenerationResult, report: Progress, cancel) -> list:
-        config = ModelConfig(options.model, options.temperature, options.max_tokens, options.timeout)
+    def _ask_windows(
+        self,
+        client,
+        windows,
+        info: TranscriptInfo,
+        options: GenerationOptions,
+        result: GenerationResult,
+        report: Progress,
+        cancel,
+    ) -> list:
+        config = ModelConfig(
+            options.model, options.temperature, options.max_tokens, options.timeout
+        )
         canary = new_canary()
         parts = []
         for window in windows:
             check_cancelled(cancel)
-            report(0.05 + 0.85 * window.index / len(windows),
-                   f"asking {options.model} (part {window.index + 1}/{len(windows)})")
-            messages = build_messages(window, duration=info.duration, window_count=len(windows),
-                                      canary=canary)
+            report(
+                0.05 + 0.85 * window.index / len(windows),
+                f"asking {options.model} (part {window.index + 1}/{len(windows)})",
+            )
+            messages = build_messages(
+                window, duration=info.duration, window_count=len(windows), canary=canary
+            )
             result.tokens_sent += sum(estimate_tokens(m["content"]) for m in messages)
-            completion = complete(client, messages, config, cancel=cancel,
-                                  on_wait=lambda s: report(0.05 + 0.85 * window.index / len(windows),
-                                                           f"rate limited: waiting {s:.0f} s"))
+            completion = complete(
+                client,
+                messages,
+                config,
+                cancel=cancel,
+                on_wait=functools.partial(_report_rate_limit, report, window.index / len(windows)),
+            )
             try:
-                parsed = parse_answer(completion.content, window, duration=info.duration, canary=canary)
+                parsed = parse_answer(
+                    completion.content, window, duration=info.duration, canary=canary
+                )
             except UnusableAnswerError as error:
                 if completion.finish_reason == "length":
                     raise UnusableAnswerError(
                         f"the answer was cut off at {options.max_tokens} tokens and could not be "
-                        "read; raise max tokens; nothing was saved") from None
+                        "read; raise max tokens; nothing was saved"
+                    ) from None
                 raise error
             prefix = f"part {window.index + 1}: " if len(windows) > 1 else ""
             result.repairs.extend(prefix + r for r in parsed.repairs)
             parts.append((window, parsed.drafts))
         return merge_windows(parts, info.duration, result.repairs)
+
+
+def _report_rate_limit(report, done: float, seconds: float) -> None:
+    report(0.05 + 0.85 * done, f"rate limited: waiting {seconds:.0f} s")

@@ -35,8 +35,15 @@ def piece_seconds(limit_bytes: int, bitrate_kbps: int = AUDIO_BITRATE_KBPS) -> f
     return max(1.0, math.floor(limit_bytes * 0.9 * 8 / (bitrate_kbps * 1000)))
 
 
-def extract_audio_pieces(media: Path, duration: float, folder: Path, *, limit_bytes: int,
-                         progress: Progress | None = None, cancel=None) -> list[tuple[float, Path]]:
+def extract_audio_pieces(
+    media: Path,
+    duration: float,
+    folder: Path,
+    *,
+    limit_bytes: int,
+    progress: Progress | None = None,
+    cancel=None,
+) -> list[tuple[float, Path]]:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise FFmpegMissingError("ffmpeg is not installed: it is needed to extract the audio")
@@ -47,10 +54,30 @@ def extract_audio_pieces(media: Path, duration: float, folder: Path, *, limit_by
         check_cancelled(cancel)
         offset = index * length
         target = folder / f"audio_{index:04d}.mp3"
-        command = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-                   "-ss", f"{offset:.3f}", "-t", f"{length:.3f}", "-i", str(media),
-                   "-vn", "-ac", "1", "-ar", "16000", "-c:a", "libmp3lame",
-                   "-b:a", f"{AUDIO_BITRATE_KBPS}k", str(target)]
+        command = [
+            ffmpeg,
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-ss",
+            f"{offset:.3f}",
+            "-t",
+            f"{length:.3f}",
+            "-i",
+            str(media),
+            "-vn",
+            "-ac",
+            "1",
+            "-ar",
+            "16000",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            f"{AUDIO_BITRATE_KBPS}k",
+            str(target),
+        ]
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0 or not target.exists():
             message = (done.stderr or "").strip().splitlines()[-1:] or ["no output"]
@@ -63,29 +90,44 @@ def extract_audio_pieces(media: Path, duration: float, folder: Path, *, limit_by
     return pieces
 
 
-def transcribe_media(client: openai.OpenAI, media: Path, duration: float, *,
-                     model: str = DEFAULT_TRANSCRIBE_MODEL, limit_bytes: int = UPLOAD_LIMIT_BYTES,
-                     progress: Progress | None = None, cancel=None) -> list[Segment]:
+def transcribe_media(
+    client: openai.OpenAI,
+    media: Path,
+    duration: float,
+    *,
+    model: str = DEFAULT_TRANSCRIBE_MODEL,
+    limit_bytes: int = UPLOAD_LIMIT_BYTES,
+    progress: Progress | None = None,
+    cancel=None,
+) -> list[Segment]:
     if not media.is_file():
         raise AiServiceError(f"the VOD's file is missing: {media}")
     with tempfile.TemporaryDirectory(prefix="vodstudio-audio-") as temp:
-        pieces = extract_audio_pieces(media, duration, Path(temp), limit_bytes=limit_bytes,
-                                      progress=progress, cancel=cancel)
+        pieces = extract_audio_pieces(
+            media, duration, Path(temp), limit_bytes=limit_bytes, progress=progress, cancel=cancel
+        )
         segments: list[Segment] = []
         for number, (offset, path) in enumerate(pieces, 1):
             check_cancelled(cancel)
             if progress:
-                progress(0.3 + 0.7 * (number - 1) / len(pieces), f"transcribing part {number}/{len(pieces)}")
+                progress(
+                    0.3 + 0.7 * (number - 1) / len(pieces),
+                    f"transcribing part {number}/{len(pieces)}",
+                )
             with map_api_errors(model), path.open("rb") as audio:
                 answer = client.audio.transcriptions.create(
-                    file=audio, model=model, response_format="verbose_json",
+                    file=audio,
+                    model=model,
+                    response_format="verbose_json",
                     timestamp_granularities=["segment"],
                 )
             segments.extend(_shifted(answer, offset, number))
         if progress:
             progress(1.0, "transcribed")
     if not segments:
-        raise UnusableAnswerError("the transcription came back empty: is there speech in the audio?")
+        raise UnusableAnswerError(
+            "the transcription came back empty: is there speech in the audio?"
+        )
     return segments
 
 
@@ -97,5 +139,10 @@ def _shifted(answer, offset: float, number: int) -> list[Segment]:
             return []
         duration = float(getattr(answer, "duration", 0) or 0)
         return [Segment(offset, offset + max(duration, 1.0), text, f"part {number}")]
-    return [Segment(offset + float(s.start), offset + float(s.end), str(s.text).strip(), f"part {number}")
-            for s in items if str(s.text).strip()]
+    return [
+        Segment(
+            offset + float(s.start), offset + float(s.end), str(s.text).strip(), f"part {number}"
+        )
+        for s in items
+        if str(s.text).strip()
+    ]

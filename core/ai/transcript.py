@@ -24,9 +24,7 @@ from .errors import TranscriptError
 END_TOLERANCE_SECONDS = 2.0
 MAX_FILE_BYTES = 50 * 1024 * 1024
 _CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
-_SRT_TIMING = re.compile(
-    rf"^\s*(?P<start>{_CLOCK})\s*-->\s*(?P<end>{_CLOCK})(?:\s.*)?$"
-)
+_SRT_TIMING = re.compile(rf"^\s*(?P<start>{_CLOCK})\s*-->\s*(?P<end>{_CLOCK})(?:\s.*)?$")
 _TEXT_LINE = re.compile(
     rf"^\s*(?:\[(?P<b>{_CLOCK})\]|\((?P<p>{_CLOCK})\)|(?P<bare>{_CLOCK}))\s*[-–:|]?\s*(?P<text>.*)$"
 )
@@ -55,7 +53,9 @@ def read_transcript_file(path: str | Path) -> tuple[list[Segment], str]:
     if not file.is_file():
         raise TranscriptError(f"transcript file not found: {file}")
     if file.stat().st_size > MAX_FILE_BYTES:
-        raise TranscriptError(f"{file.name} is larger than {MAX_FILE_BYTES // 2**20} MB: not a transcript")
+        raise TranscriptError(
+            f"{file.name} is larger than {MAX_FILE_BYTES // 2**20} MB: not a transcript"
+        )
     raw = file.read_bytes()
     if b"\x00" in raw[:4096]:
         raise TranscriptError(f"{file.name} is a binary file, not a transcript")
@@ -112,21 +112,32 @@ def _parse_vtt(text: str, name: str) -> list[Segment]:
     try:
         captions = webvtt.from_string(text, strict=True)
     except MalformedFileError:
-        raise TranscriptError(f"{name} is not a WebVTT file: it must start with a WEBVTT line") from None
+        raise TranscriptError(
+            f"{name} is not a WebVTT file: it must start with a WEBVTT line"
+        ) from None
     except MalformedCaptionError:
         for number in timing_lines:
             line = text.splitlines()[number - 1]
             if not _SRT_TIMING.match(line.replace(",", ".")):
-                raise TranscriptError(f"{name} line {number}: bad cue timing {line.strip()!r}") from None
-        raise TranscriptError(f"{name}: a cue block is malformed (each cue needs a timing line and text)") from None
+                raise TranscriptError(
+                    f"{name} line {number}: bad cue timing {line.strip()!r}"
+                ) from None
+        raise TranscriptError(
+            f"{name}: a cue block is malformed (each cue needs a timing line and text)"
+        ) from None
     if not len(captions):
         raise TranscriptError(f"{name} has no cues: not a transcript")
     segments = []
     for index, caption in enumerate(captions):
         origin = f"line {timing_lines[index]}" if index < len(timing_lines) else f"cue #{index + 1}"
-        segments.append(Segment(caption.start_time.in_milliseconds() / 1000,
-                                caption.end_time.in_milliseconds() / 1000,
-                                _clean_text(caption.text), origin))
+        segments.append(
+            Segment(
+                caption.start_time.in_milliseconds() / 1000,
+                caption.end_time.in_milliseconds() / 1000,
+                _clean_text(caption.text),
+                origin,
+            )
+        )
     return segments
 
 
@@ -151,8 +162,14 @@ def _parse_srt(text: str, name: str) -> list[Segment]:
         while index < len(lines) and lines[index].strip():
             body.append(lines[index])
             index += 1
-        segments.append(Segment(_clock_seconds(match["start"]), _clock_seconds(match["end"]),
-                                _clean_text(" ".join(body)), f"line {number}"))
+        segments.append(
+            Segment(
+                _clock_seconds(match["start"]),
+                _clock_seconds(match["end"]),
+                _clean_text(" ".join(body)),
+                f"line {number}",
+            )
+        )
     if not segments:
         raise TranscriptError(f"{name} has no cues: not a transcript")
     return segments
@@ -162,7 +179,9 @@ def _parse_json(text: str, name: str) -> list[Segment]:
     try:
         data = json.loads(text)
     except ValueError as error:
-        raise TranscriptError(f"{name} is not valid JSON (line {getattr(error, 'lineno', '?')}): {error}") from None
+        raise TranscriptError(
+            f"{name} is not valid JSON (line {getattr(error, 'lineno', '?')}): {error}"
+        ) from None
     items = data.get("segments") if isinstance(data, dict) else data
     if not isinstance(items, list) or not items:
         raise TranscriptError(f"{name}: expected a list of segments or an object with 'segments'")
@@ -176,7 +195,9 @@ def _parse_json(text: str, name: str) -> list[Segment]:
         except KeyError as missing:
             raise TranscriptError(f"{name} {where}: missing {missing.args[0]!r}") from None
         except (TypeError, ValueError):
-            raise TranscriptError(f"{name} {where}: start and end must be numbers of seconds") from None
+            raise TranscriptError(
+                f"{name} {where}: start and end must be numbers of seconds"
+            ) from None
         if not isinstance(item.get("text", ""), str):
             raise TranscriptError(f"{name} {where}: text must be a string")
         segments.append(Segment(start, end, _clean_text(item.get("text", "")), where))
@@ -208,7 +229,9 @@ def _parse_timestamped_text(text: str, name: str) -> list[Segment]:
     return segments
 
 
-def validate_segments(segments: list[Segment], duration: float, *, name: str = "transcript") -> list[Segment]:
+def validate_segments(
+    segments: list[Segment], duration: float, *, name: str = "transcript"
+) -> list[Segment]:
     """Sorted segments inside ``[0, duration]``; an open last end is closed at the VOD's end.
 
     Empty cues are dropped; a start past the end of the VOD is an error naming its line.
@@ -234,7 +257,9 @@ def validate_segments(segments: list[Segment], duration: float, *, name: str = "
             )
         end = segment.end
         if math.isfinite(end) and end < segment.start:
-            raise TranscriptError(f"{where}: ends ({format_time(end)}) before it starts ({format_time(segment.start)})")
+            raise TranscriptError(
+                f"{where}: ends ({format_time(end)}) before it starts ({format_time(segment.start)})"
+            )
         start = min(segment.start, duration)
         if not math.isfinite(end):
             end = min(duration, start + max(2.0, 0.4 * len(segment.text.split())))

@@ -23,8 +23,13 @@ class TranscriptInfo:
         return sum(len(s.text.split()) for s in self.segments)
 
     def to_json(self) -> dict:
-        return {"video_id": self.vod_id, "source": self.source, "segment_count": len(self.segments),
-                "word_count": self.word_count, "segments": [s.to_json() for s in self.segments]}
+        return {
+            "video_id": self.vod_id,
+            "source": self.source,
+            "segment_count": len(self.segments),
+            "word_count": self.word_count,
+            "segments": [s.to_json() for s in self.segments],
+        }
 
 
 class TranscriptStore:
@@ -34,16 +39,18 @@ class TranscriptStore:
     def get(self, vod_ref: str) -> TranscriptInfo:
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
-            return TranscriptInfo(vod.id, vod.duration, segments_from_json(vod.transcript),
-                                  vod.transcript_source)
+            return TranscriptInfo(
+                vod.id, vod.duration, segments_from_json(vod.transcript), vod.transcript_source
+            )
 
     def import_file(self, vod_ref: str, path: str | Path) -> TranscriptInfo:
         """Parse and validate ``path`` against the VOD before anything is stored."""
         segments, kind = read_transcript_file(path)
         return self.save(vod_ref, segments, f"{kind}:{Path(path).name}", name=Path(path).name)
 
-    def save(self, vod_ref: str, segments: list[Segment], source: str, *,
-             name: str = "transcript") -> TranscriptInfo:
+    def save(
+        self, vod_ref: str, segments: list[Segment], source: str, *, name: str = "transcript"
+    ) -> TranscriptInfo:
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
             checked = validate_segments(segments, vod.duration, name=name)

@@ -36,9 +36,9 @@ def transcript_tokens(segments: list[Segment]) -> int:
 class Window:
     index: int
     segments: list[Segment]
-    start: float          # first second the window shows
-    end: float            # last second the window shows
-    owned_start: float    # chapters starting in [owned_start, owned_end) come from this window
+    start: float  # first second the window shows
+    end: float  # last second the window shows
+    owned_start: float  # chapters starting in [owned_start, owned_end) come from this window
     owned_end: float
 
     @property
@@ -47,14 +47,17 @@ class Window:
 
 
 def make_windows(
-    segments: list[Segment], duration: float, *, window_tokens: int = DEFAULT_WINDOW_TOKENS,
+    segments: list[Segment],
+    duration: float,
+    *,
+    window_tokens: int = DEFAULT_WINDOW_TOKENS,
     overlap_ratio: float = DEFAULT_OVERLAP_RATIO,
 ) -> list[Window]:
     if not segments:
         return []
     costs = [estimate_tokens(transcript_line(s)) + 1 for s in segments]
     overlap_tokens = int(window_tokens * overlap_ratio)
-    spans: list[tuple[int, int]] = []   # [first, last) segment indices
+    spans: list[tuple[int, int]] = []  # [first, last) segment indices
     first = 0
     while first < len(segments):
         last, used = first, 0

@@ -93,7 +93,9 @@ def clean_confidence(value: object) -> float | None:
     try:
         score = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValidationError(f"confidence_score must be a number in [0, 1], got {value!r}") from None
+        raise ValidationError(
+            f"confidence_score must be a number in [0, 1], got {value!r}"
+        ) from None
     if math.isnan(score) or not 0.0 <= score <= 1.0:
         raise ValidationError(f"confidence_score must be in [0, 1], got {value}")
     return score
@@ -141,13 +143,17 @@ class ChapterFilter:
             return False
         if self.search:
             needle = self.search.casefold()
-            if needle not in chapter.title.casefold() and needle not in chapter.description.casefold():
+            if (
+                needle not in chapter.title.casefold()
+                and needle not in chapter.description.casefold()
+            ):
                 return False
         # Manual chapters carry no AI score: a confidence threshold applies to AI chapters only.
-        if self.min_confidence is not None and chapter.source == ChapterSource.AI:
-            if chapter.confidence_score is None or chapter.confidence_score < self.min_confidence:
-                return False
-        return True
+        return not (
+            self.min_confidence is not None
+            and chapter.source == ChapterSource.AI
+            and (chapter.confidence_score is None or chapter.confidence_score < self.min_confidence)
+        )
 
 
 @dataclass(slots=True)
@@ -224,7 +230,9 @@ class ChapterTimeline:
             raise NotFoundError(f"chapter {self.get(chapter_id).describe()} is the first chapter")
         return self._chapters[position - 1]
 
-    def find_overlap(self, start: float, end: float, *, ignore_id: str | None = None) -> Chapter | None:
+    def find_overlap(
+        self, start: float, end: float, *, ignore_id: str | None = None
+    ) -> Chapter | None:
         """The chapter that ``[start, end)`` would overlap, if any.
 
         Chapters are disjoint and sorted, so the only candidates are the one or two with the
@@ -238,7 +246,9 @@ class ChapterTimeline:
             position -= 1
         return None
 
-    def free_range_around(self, seconds: float, *, ignore_id: str | None = None) -> tuple[float, float]:
+    def free_range_around(
+        self, seconds: float, *, ignore_id: str | None = None
+    ) -> tuple[float, float]:
         """The widest ``[lo, hi]`` containing ``seconds`` that no other chapter occupies.
 
         The timeline editor clamps drags to this, so an overlap can never be drawn.
@@ -258,7 +268,9 @@ class ChapterTimeline:
         return lo, hi
 
     # --- validation ----------------------------------------------------------------------
-    def check_range(self, start: object, end: object, *, ignore_id: str | None = None) -> tuple[float, float]:
+    def check_range(
+        self, start: object, end: object, *, ignore_id: str | None = None
+    ) -> tuple[float, float]:
         start_s, end_s = validate_time_range(start, end, self.duration)
         collision = self.find_overlap(start_s, end_s, ignore_id=ignore_id)
         if collision is not None:
@@ -280,8 +292,15 @@ class ChapterTimeline:
 
     def update(self, chapter_id: str, **changes: object) -> Chapter:
         current = self.get(chapter_id)
-        allowed = {"title", "description", "start_time", "end_time", "thumbnail_url",
-                   "confidence_score", "source"}
+        allowed = {
+            "title",
+            "description",
+            "start_time",
+            "end_time",
+            "thumbnail_url",
+            "confidence_score",
+            "source",
+        }
         unknown = set(changes) - allowed
         if unknown:
             raise ValidationError(f"cannot update {', '.join(sorted(unknown))} of a chapter")
@@ -333,8 +352,12 @@ class ChapterTimeline:
                     f"{format_time(piece[1])} to keep clear of manual chapters"
                 )
             chapter = Chapter(
-                id=id_factory(), title=draft.title, start_time=piece[0], end_time=piece[1],
-                source=ChapterSource.AI, description=draft.description,
+                id=id_factory(),
+                title=draft.title,
+                start_time=piece[0],
+                end_time=piece[1],
+                source=ChapterSource.AI,
+                description=draft.description,
                 confidence_score=draft.confidence_score,
             )
             manual_timeline._insert_checked(chapter)
@@ -350,7 +373,9 @@ class ChapterTimeline:
         return report
 
     # --- internals -----------------------------------------------------------------------
-    def _sanitised_drafts(self, drafts: Iterable[ChapterDraft], report: AiReplacement) -> list[ChapterDraft]:
+    def _sanitised_drafts(
+        self, drafts: Iterable[ChapterDraft], report: AiReplacement
+    ) -> list[ChapterDraft]:
         cleaned: list[ChapterDraft] = []
         for index, draft in enumerate(drafts):
             try:
@@ -383,7 +408,9 @@ class ChapterTimeline:
                 except (TypeError, ValueError):
                     score = math.nan
                 if math.isnan(score):
-                    report.adjustments.append(f'AI chapter "{title}": unreadable confidence dropped')
+                    report.adjustments.append(
+                        f'AI chapter "{title}": unreadable confidence dropped'
+                    )
                     confidence = None
                 else:
                     confidence = min(1.0, max(0.0, score))
@@ -422,8 +449,13 @@ class ChapterTimeline:
         if source == ChapterSource.MANUAL:
             confidence = None
         return replace(
-            chapter, title=clean_title(chapter.title), description=clean_description(chapter.description),
-            start_time=start, end_time=end, source=source, confidence_score=confidence,
+            chapter,
+            title=clean_title(chapter.title),
+            description=clean_description(chapter.description),
+            start_time=start,
+            end_time=end,
+            source=source,
+            confidence_score=confidence,
         )
 
     def _insert_checked(self, chapter: Chapter) -> int:

@@ -103,7 +103,7 @@ def format_duration_words(seconds: float | None) -> str:
     """``510`` → ``8m 30s``, the seed's style for estimated times."""
     if seconds is None or math.isnan(seconds) or math.isinf(seconds):
         return "unknown"
-    total = max(0, int(round(seconds)))
+    total = max(0, round(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:

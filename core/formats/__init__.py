@@ -9,19 +9,52 @@ library.
 from .entries import FormatError, ImportedChapter, ParsedEntry, resolve_entries
 from .importing import plan_import
 from .registry import (
-    EXPORT_FORMATS, FILE_EXTENSIONS, IMPORT_FORMATS, detect_format, export_chapters, parse_chapters,
+    EXPORT_FORMATS,
+    FILE_EXTENSIONS,
+    IMPORT_FORMATS,
+    detect_format,
+    export_chapters,
+    parse_chapters,
 )
 from .service import (
-    ChapterFormats, ExportResult, ImportResult, YoutubeCheck, YoutubeRulesError, read_text_file,
+    ChapterFormats,
+    ExportResult,
+    ImportResult,
+    YoutubeCheck,
+    YoutubeRulesError,
+    read_text_file,
 )
 from .youtube import (
-    YoutubeFix, YoutubeProblem, YoutubeStamp, check_youtube, fix_for_youtube, youtube_stamps,
+    YoutubeFix,
+    YoutubeProblem,
+    YoutubeStamp,
+    check_youtube,
+    fix_for_youtube,
+    youtube_stamps,
 )
 
 __all__ = [
-    "EXPORT_FORMATS", "FILE_EXTENSIONS", "IMPORT_FORMATS", "ChapterFormats", "ExportResult",
-    "FormatError", "ImportResult", "ImportedChapter", "ParsedEntry", "YoutubeCheck", "YoutubeFix",
-    "YoutubeProblem", "YoutubeRulesError", "YoutubeStamp", "check_youtube", "detect_format",
-    "export_chapters", "fix_for_youtube", "parse_chapters", "plan_import", "read_text_file",
-    "resolve_entries", "youtube_stamps",
+    "EXPORT_FORMATS",
+    "FILE_EXTENSIONS",
+    "IMPORT_FORMATS",
+    "ChapterFormats",
+    "ExportResult",
+    "FormatError",
+    "ImportResult",
+    "ImportedChapter",
+    "ParsedEntry",
+    "YoutubeCheck",
+    "YoutubeFix",
+    "YoutubeProblem",
+    "YoutubeRulesError",
+    "YoutubeStamp",
+    "check_youtube",
+    "detect_format",
+    "export_chapters",
+    "fix_for_youtube",
+    "parse_chapters",
+    "plan_import",
+    "read_text_file",
+    "resolve_entries",
+    "youtube_stamps",
 ]

@@ -20,8 +20,19 @@ from core.domain.timefmt import parse_time
 from .entries import FormatError, ParsedEntry
 
 _COLUMN_NAMES = {
-    "start": ("start", "start_time", "starttime", "start time", "from", "begin", "in", "time",
-              "timestamp", "position", "position_seconds"),
+    "start": (
+        "start",
+        "start_time",
+        "starttime",
+        "start time",
+        "from",
+        "begin",
+        "in",
+        "time",
+        "timestamp",
+        "position",
+        "position_seconds",
+    ),
     "end": ("end", "end_time", "endtime", "end time", "to", "stop", "out"),
     "title": ("title", "label", "name", "chapter", "marker"),
     "description": ("description", "notes", "note", "comment"),
@@ -95,8 +106,9 @@ def _row_entry(cells: list[str], columns: dict[str, int] | None, number: int) ->
     if start is None:
         raise FormatError("the start time is empty", line=number)
     end = _time(cell("end"), "end", number)
-    return ParsedEntry(start=start, end=end, title=cell("title"), line=number,
-                       description=cell("description"))
+    return ParsedEntry(
+        start=start, end=end, title=cell("title"), line=number, description=cell("description")
+    )
 
 
 def _looks_like_time(text: str) -> bool:
@@ -116,5 +128,6 @@ def _time(text: str, what: str, number: int) -> float | None:
         return parse_time(text)
     except ValidationError:
         raise FormatError(
-            f"the {what} time {text!r} is not seconds (62.5) or a clock time (1:02.5)", line=number,
+            f"the {what} time {text!r} is not seconds (62.5) or a clock time (1:02.5)",
+            line=number,
         ) from None

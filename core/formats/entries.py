@@ -12,7 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.domain.chapters import (
-    ChapterSource, TITLE_MAX_LENGTH, clean_confidence, clean_description,
+    TITLE_MAX_LENGTH,
+    ChapterSource,
+    clean_confidence,
+    clean_description,
 )
 from core.domain.errors import ValidationError
 from core.domain.timefmt import format_time
@@ -58,7 +61,10 @@ class ImportedChapter:
 
 
 def resolve_entries(
-    entries: Iterable[ParsedEntry], duration: float, *, fallback_title: str = "Chapter {n}",
+    entries: Iterable[ParsedEntry],
+    duration: float,
+    *,
+    fallback_title: str = "Chapter {n}",
 ) -> list[ImportedChapter]:
     """Chapters from parsed entries: markers get their ends, everything is checked.
 
@@ -73,7 +79,8 @@ def resolve_entries(
         if entry.start >= duration:
             raise FormatError(
                 f"starts at {format_time(entry.start)}, at or past the end of the video "
-                f"({format_time(duration)})", line=entry.line,
+                f"({format_time(duration)})",
+                line=entry.line,
             )
     chapters: list[ImportedChapter] = []
     for index, entry in enumerate(ordered):
@@ -95,13 +102,15 @@ def resolve_entries(
             if end > duration + END_TOLERANCE_SECONDS:
                 raise FormatError(
                     f"ends at {format_time(end)}, past the end of the video "
-                    f"({format_time(duration)})", line=entry.line,
+                    f"({format_time(duration)})",
+                    line=entry.line,
                 )
             end = duration
         if following is not None and end > following.start:
             raise FormatError(
                 f"{format_time(entry.start)}–{format_time(end)} overlaps the chapter of line "
-                f"{following.line} starting at {format_time(following.start)}", line=entry.line,
+                f"{following.line} starting at {format_time(following.start)}",
+                line=entry.line,
             )
         title = " ".join(entry.title.split()) or fallback_title.format(n=index + 1)
         if len(title) > TITLE_MAX_LENGTH:
@@ -116,8 +125,15 @@ def resolve_entries(
             raise FormatError(str(error), line=entry.line) from None
         if entry.source != ChapterSource.AI:
             confidence = None
-        chapters.append(ImportedChapter(
-            title=title, start_time=entry.start, end_time=end, line=entry.line,
-            description=description, source=entry.source, confidence_score=confidence,
-        ))
+        chapters.append(
+            ImportedChapter(
+                title=title,
+                start_time=entry.start,
+                end_time=end,
+                line=entry.line,
+                description=description,
+                source=entry.source,
+                confidence_score=confidence,
+            )
+        )
     return chapters

@@ -29,8 +29,8 @@ def export_ffmetadata(chapters: Iterable[Chapter]) -> str:
             "",
             "[CHAPTER]",
             "TIMEBASE=1/1000",
-            f"START={int(round(chapter.start_time * 1000))}",
-            f"END={int(round(chapter.end_time * 1000))}",
+            f"START={round(chapter.start_time * 1000)}",
+            f"END={round(chapter.end_time * 1000)}",
             f"title={escape_value(chapter.title)}",
         ]
     return "\n".join(lines) + "\n"
@@ -67,8 +67,9 @@ def _chapter_entry(fields: dict) -> ParsedEntry:
             numerator, denominator = (int(part) for part in value.split("/"))
             timebase = Fraction(numerator, denominator)
         except (ValueError, ZeroDivisionError):
-            raise FormatError(f"TIMEBASE must look like 1/1000, got {value!r}",
-                              line=number) from None
+            raise FormatError(
+                f"TIMEBASE must look like 1/1000, got {value!r}", line=number
+            ) from None
         if timebase <= 0:
             raise FormatError(f"TIMEBASE must be positive, got {value!r}", line=number)
     if "START" not in fields:
@@ -84,8 +85,9 @@ def _ticks(field: tuple[str, int], timebase: Fraction) -> float:
     try:
         ticks = int(value.strip())
     except ValueError:
-        raise FormatError(f"expected a whole number of TIMEBASE ticks, got {value!r}",
-                          line=number) from None
+        raise FormatError(
+            f"expected a whole number of TIMEBASE ticks, got {value!r}", line=number
+        ) from None
     if ticks < 0:
         raise FormatError(f"chapter times cannot be negative, got {ticks}", line=number)
     return float(ticks * timebase)

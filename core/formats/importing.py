@@ -11,8 +11,12 @@ from .entries import ImportedChapter
 
 
 def plan_import(
-    existing: Iterable[Chapter], imported: Iterable[ImportedChapter], duration: float, *,
-    replace: bool, id_factory: Callable[[], str],
+    existing: Iterable[Chapter],
+    imported: Iterable[ImportedChapter],
+    duration: float,
+    *,
+    replace: bool,
+    id_factory: Callable[[], str],
 ) -> tuple[list[Chapter], list[Chapter]]:
     """``(all chapters after the import, the new chapters)``.
 
@@ -32,11 +36,17 @@ def plan_import(
                 "(--replace) or remove the overlap",
                 conflicting_id=collision.id,
             )
-        chapter = timeline.add(Chapter(
-            id=id_factory(), title=item.title, start_time=item.start_time, end_time=item.end_time,
-            source=item.source, description=item.description,
-            confidence_score=item.confidence_score,
-        ))
+        chapter = timeline.add(
+            Chapter(
+                id=id_factory(),
+                title=item.title,
+                start_time=item.start_time,
+                end_time=item.end_time,
+                source=item.source,
+                description=item.description,
+                confidence_score=item.confidence_score,
+            )
+        )
         added.append(chapter)
     ids = {c.id for c in added}
     return timeline.chapters, [c for c in timeline.chapters if c.id in ids]

@@ -24,8 +24,11 @@ from .entries import FormatError, ParsedEntry
 
 def export_json(chapters: Iterable[Chapter], video_id: str) -> str:
     ordered = sorted(chapters, key=lambda c: c.start_time)
-    document = {"video_id": video_id, "chapters": [chapter_json(c, video_id) for c in ordered],
-                "count": len(ordered)}
+    document = {
+        "video_id": video_id,
+        "chapters": [chapter_json(c, video_id) for c in ordered],
+        "count": len(ordered),
+    }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -39,16 +42,20 @@ def parse_json(text: str) -> list[ParsedEntry]:
     elif isinstance(data, list):
         items = data
     else:
-        raise FormatError('expected a list of chapters, {"chapters": [...]}, or Twitch markers '
-                          "with position_seconds", line=1)
-    return [_chapter_entry(item, line) for item, line in zip(items, items.lines)]
+        raise FormatError(
+            'expected a list of chapters, {"chapters": [...]}, or Twitch markers '
+            "with position_seconds",
+            line=1,
+        )
+    return [_chapter_entry(item, line) for item, line in zip(items, items.lines, strict=False)]
 
 
 def parse_twitch(text: str) -> list[ParsedEntry]:
     markers = _twitch_markers(load_lined_json(text))
     if markers is None:
-        raise FormatError("no Twitch markers found (expected objects with position_seconds)",
-                          line=1)
+        raise FormatError(
+            "no Twitch markers found (expected objects with position_seconds)", line=1
+        )
     return [_marker_entry(marker, line) for marker, line in markers]
 
 
@@ -72,10 +79,12 @@ def _twitch_markers(data: object) -> list[tuple[dict, int]] | None:
                 return found
             return _twitch_markers(data["data"])
         return None
-    if isinstance(data, LinedList) and data and all(
-        isinstance(item, dict) and "position_seconds" in item for item in data
+    if (
+        isinstance(data, LinedList)
+        and data
+        and all(isinstance(item, dict) and "position_seconds" in item for item in data)
     ):
-        return list(zip(data, data.lines))
+        return list(zip(data, data.lines, strict=False))
     return None
 
 
@@ -97,8 +106,12 @@ def _chapter_entry(item: object, line: int) -> ParsedEntry:
     if source_text not in ("manual", "ai"):
         raise FormatError(f"unknown source {source_text!r}: use manual or ai", line=line)
     return ParsedEntry(
-        start=start, end=end, title=str(item.get("title") or item.get("name") or ""), line=line,
-        description=str(item.get("description") or ""), source=ChapterSource(source_text),
+        start=start,
+        end=end,
+        title=str(item.get("title") or item.get("name") or ""),
+        line=line,
+        description=str(item.get("description") or ""),
+        source=ChapterSource(source_text),
         confidence_score=item.get("confidence_score"),
     )
 
@@ -108,8 +121,9 @@ def _seconds(value: object, name: str, line: int) -> float:
         raise FormatError(f"{name} must be a number of seconds, got {json.dumps(value)}", line=line)
     seconds = float(value)
     if not math.isfinite(seconds) or seconds < 0:
-        raise FormatError(f"{name} must be a non-negative number of seconds, got {value}",
-                          line=line)
+        raise FormatError(
+            f"{name} must be a non-negative number of seconds, got {value}", line=line
+        )
     return seconds
 
 
@@ -129,13 +143,15 @@ def load_lined_json(text: str) -> object:
 
     decoder = json.JSONDecoder()
     decoder.parse_array = (  # type: ignore[assignment]
-        lambda s_and_end, scan_once: _lined_array(s_and_end, scan_once, line_of))
+        lambda s_and_end, scan_once: _lined_array(s_and_end, scan_once, line_of)
+    )
     decoder.scan_once = scanner.py_make_scanner(decoder)  # the C scanner ignores parse_array
     try:
         return decoder.decode(text)
     except JSONDecodeError as error:
-        raise FormatError(f"not valid JSON: {error.msg} (column {error.colno})",
-                          line=error.lineno) from None
+        raise FormatError(
+            f"not valid JSON: {error.msg} (column {error.colno})", line=error.lineno
+        ) from None
 
 
 def _lined_array(s_and_end, scan_once, line_of, _w=WHITESPACE.match):
@@ -144,7 +160,7 @@ def _lined_array(s_and_end, scan_once, line_of, _w=WHITESPACE.match):
     values = LinedList()
     values.lines = []
     end = _w(s, end).end()
-    if s[end:end + 1] == "]":
+    if s[end : end + 1] == "]":
         return values, end + 1
     while True:
         values.lines.append(line_of(end))
@@ -154,7 +170,7 @@ def _lined_array(s_and_end, scan_once, line_of, _w=WHITESPACE.match):
             raise JSONDecodeError("Expecting value", s, error.value) from None
         values.append(value)
         end = _w(s, end).end()
-        nextchar = s[end:end + 1]
+        nextchar = s[end : end + 1]
         end += 1
         if nextchar == "]":
             break

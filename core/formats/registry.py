@@ -20,12 +20,21 @@ EXPORT_FORMATS = ("youtube", "webvtt", "ffmetadata", "csv", "json")
 TEXT_IMPORT_FORMATS = ("youtube", "webvtt", "ffmetadata", "csv", "json", "twitch")
 # "video": the chapters inside an MP4/MKV/MOV file (read with ffprobe, see ChapterFormats).
 IMPORT_FORMATS = (*TEXT_IMPORT_FORMATS, "video")
-FILE_EXTENSIONS = {"youtube": ".txt", "webvtt": ".vtt", "ffmetadata": ".ffmeta", "csv": ".csv",
-                   "json": ".json"}
+FILE_EXTENSIONS = {
+    "youtube": ".txt",
+    "webvtt": ".vtt",
+    "ffmetadata": ".ffmeta",
+    "csv": ".csv",
+    "json": ".json",
+}
 
 _PARSERS: dict[str, Callable[[str], list[ParsedEntry]]] = {
-    "youtube": parse_youtube, "webvtt": parse_webvtt, "ffmetadata": parse_ffmetadata,
-    "csv": parse_csv, "json": parse_json, "twitch": parse_twitch,
+    "youtube": parse_youtube,
+    "webvtt": parse_webvtt,
+    "ffmetadata": parse_ffmetadata,
+    "csv": parse_csv,
+    "json": parse_json,
+    "twitch": parse_twitch,
 }
 _FALLBACK_TITLES = {"twitch": "Marker {n}"}
 
@@ -44,8 +53,12 @@ def export_chapters(name: str, chapters: Iterable[Chapter], *, video_id: str = "
     chapters = list(chapters)
     if fmt == "json":
         return export_json(chapters, video_id)
-    return {"youtube": export_youtube, "webvtt": export_webvtt, "ffmetadata": export_ffmetadata,
-            "csv": export_csv}[fmt](chapters)
+    return {
+        "youtube": export_youtube,
+        "webvtt": export_webvtt,
+        "ffmetadata": export_ffmetadata,
+        "csv": export_csv,
+    }[fmt](chapters)
 
 
 def parse_chapters(name: str, text: str) -> list[ParsedEntry]:
@@ -72,8 +85,13 @@ def detect_format(text: str, filename: str | None = None) -> str:
         else:
             return "twitch" if looks_like_twitch(data) else "json"
     suffix = PurePath(filename).suffix.lower() if filename else ""
-    by_extension = {".vtt": "webvtt", ".csv": "csv", ".json": "json", ".ffmeta": "ffmetadata",
-                    ".ffmetadata": "ffmetadata"}
+    by_extension = {
+        ".vtt": "webvtt",
+        ".csv": "csv",
+        ".json": "json",
+        ".ffmeta": "ffmetadata",
+        ".ffmetadata": "ffmetadata",
+    }
     if suffix in by_extension:
         return by_extension[suffix]
     first_line = body.splitlines()[0] if body else ""
@@ -85,5 +103,14 @@ def detect_format(text: str, filename: str | None = None) -> str:
     return "youtube"
 
 
-__all__ = ["EXPORT_FORMATS", "FILE_EXTENSIONS", "IMPORT_FORMATS", "TEXT_IMPORT_FORMATS",
-           "check_format", "detect_format", "export_chapters", "fallback_title", "parse_chapters"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "FILE_EXTENSIONS",
+    "IMPORT_FORMATS",
+    "TEXT_IMPORT_FORMATS",
+    "check_format",
+    "detect_format",
+    "export_chapters",
+    "fallback_title",
+    "parse_chapters",
+]

@@ -20,8 +20,13 @@ from .entries import FormatError, ParsedEntry, resolve_entries
 from .files import FileWriteError, write_text_file
 from .importing import plan_import
 from .registry import (
-    EXPORT_FORMATS, TEXT_IMPORT_FORMATS, check_format, detect_format, export_chapters,
-    fallback_title, parse_chapters,
+    EXPORT_FORMATS,
+    TEXT_IMPORT_FORMATS,
+    check_format,
+    detect_format,
+    export_chapters,
+    fallback_title,
+    parse_chapters,
 )
 from .youtube import YoutubeFix, YoutubeProblem, check_youtube, fix_for_youtube, youtube_stamps
 
@@ -33,7 +38,8 @@ class YoutubeRulesError(ValidationError):
 
     def __init__(self, problems: list[YoutubeProblem]) -> None:
         super().__init__(
-            "YouTube would ignore these chapters: " + "; ".join(p.message for p in problems)
+            "YouTube would ignore these chapters: "
+            + "; ".join(p.message for p in problems)
             + " (fix them with --fix-youtube, or export anyway with --ignore-rules)"
         )
         self.problems = problems
@@ -67,8 +73,10 @@ def read_text_file(path: str | Path) -> str:
     try:
         size = file.stat().st_size
         if size > MAX_IMPORT_BYTES:
-            raise ValidationError(f"{file} is {size} bytes; a chapter file is at most "
-                                  f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB")
+            raise ValidationError(
+                f"{file} is {size} bytes; a chapter file is at most "
+                f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB"
+            )
         data = file.read_bytes()
     except FileNotFoundError:
         raise ValidationError(f"file not found: {file}") from None
@@ -99,8 +107,10 @@ def video_chapter_entries(path: str | Path) -> list[ParsedEntry]:
     chapters = read_chapters(file)
     if not chapters:
         raise ValidationError(f"{file.name} has no chapters inside")
-    return [ParsedEntry(start=c.start_ms / 1000, end=c.end_ms / 1000, title=c.title, line=number)
-            for number, c in enumerate(chapters, start=1)]
+    return [
+        ParsedEntry(start=c.start_ms / 1000, end=c.end_ms / 1000, title=c.title, line=number)
+        for number, c in enumerate(chapters, start=1)
+    ]
 
 
 class ChapterFormats:
@@ -109,16 +119,24 @@ class ChapterFormats:
         self._vods = vods  # a ``VodLibrary``: only ``embed`` needs it (for the video file)
 
     # --- embed ---------------------------------------------------------------------------
-    def embed(self, vod_ref: str, output: str | Path, *, overwrite: bool = False,
-              progress: Callable[[float], None] | None = None,
-              should_cancel: Callable[[], bool] | None = None):
+    def embed(
+        self,
+        vod_ref: str,
+        output: str | Path,
+        *,
+        overwrite: bool = False,
+        progress: Callable[[float], None] | None = None,
+        should_cancel: Callable[[], bool] | None = None,
+    ):
         """Write a copy of the VOD's video with its chapters inside (streams copied, read back
         with ffprobe). ``progress`` gets the fraction copied (0..1); ``should_cancel()``
         stops the copy and leaves no file behind. Returns the ``EmbedResult``."""
         from core.media.chapter_embed import embed_chapters
 
         if self._vods is None:
-            raise ValidationError("embedding needs the VOD library (ChapterFormats(chapters, vods))")
+            raise ValidationError(
+                "embedding needs the VOD library (ChapterFormats(chapters, vods))"
+            )
         vod = self._vods.get(vod_ref)
         duration = vod.duration or 0.0
         chapters = self._chapters.list(vod.id).chapters
@@ -128,15 +146,28 @@ class ChapterFormats:
                 progress(max(0.0, min(1.0, seconds / duration)))
 
         try:
-            return embed_chapters(vod.file_path, chapters, output, overwrite=overwrite,
-                                  progress=copied, should_cancel=should_cancel)
+            return embed_chapters(
+                vod.file_path,
+                chapters,
+                output,
+                overwrite=overwrite,
+                progress=copied,
+                should_cancel=should_cancel,
+            )
         except OSError as error:  # e.g. its temporary folder on a full or read-only disk
-            raise FileWriteError(f"cannot write the copy {Path(output).expanduser()}: "
-                                 f"{error.strerror or error}") from None
+            raise FileWriteError(
+                f"cannot write the copy {Path(output).expanduser()}: {error.strerror or error}"
+            ) from None
 
     # --- export --------------------------------------------------------------------------
-    def export(self, vod_ref: str, fmt: str, *, fix_youtube: bool = False,
-               ignore_youtube_rules: bool = False) -> ExportResult:
+    def export(
+        self,
+        vod_ref: str,
+        fmt: str,
+        *,
+        fix_youtube: bool = False,
+        ignore_youtube_rules: bool = False,
+    ) -> ExportResult:
         """The VOD's chapters as text. For ``youtube`` the rules are checked first: broken
         rules refuse the export unless ``fix_youtube`` fixes them (the stored chapters are
         not changed) or ``ignore_youtube_rules`` exports them anyway (``problems`` lists them)."""
@@ -154,20 +185,30 @@ class ChapterFormats:
         text = export_chapters(fmt, chapters, video_id=listing.vod_id)
         return ExportResult(fmt, text, chapters, problems, changes)
 
-    def export_to_file(self, vod_ref: str, fmt: str, path: str | Path, *,
-                       overwrite: bool = False, fix_youtube: bool = False,
-                       ignore_youtube_rules: bool = False) -> ExportResult:
+    def export_to_file(
+        self,
+        vod_ref: str,
+        fmt: str,
+        path: str | Path,
+        *,
+        overwrite: bool = False,
+        fix_youtube: bool = False,
+        ignore_youtube_rules: bool = False,
+    ) -> ExportResult:
         """``export`` written to ``path`` atomically (``files.write_text_file``): a full or
         read-only disk raises ``FileWriteError`` and leaves no truncated file."""
-        result = self.export(vod_ref, fmt, fix_youtube=fix_youtube,
-                             ignore_youtube_rules=ignore_youtube_rules)
+        result = self.export(
+            vod_ref, fmt, fix_youtube=fix_youtube, ignore_youtube_rules=ignore_youtube_rules
+        )
         write_text_file(path, result.text, overwrite=overwrite)
         return result
 
     def check_youtube(self, vod_ref: str) -> YoutubeCheck:
         listing = self._chapters.list(vod_ref)
-        return YoutubeCheck(check_youtube(youtube_stamps(listing.chapters), listing.duration),
-                            fix_for_youtube(listing.chapters, listing.duration, id_factory=new_id))
+        return YoutubeCheck(
+            check_youtube(youtube_stamps(listing.chapters), listing.duration),
+            fix_for_youtube(listing.chapters, listing.duration, id_factory=new_id),
+        )
 
     def apply_youtube_fix(self, vod_ref: str) -> tuple[YoutubeFix, list[Chapter]]:
         """Store the YouTube fix; returns it and the chapters from before (for undo)."""
@@ -178,34 +219,48 @@ class ChapterFormats:
         return fix, listing.chapters
 
     # --- import --------------------------------------------------------------------------
-    def import_text(self, vod_ref: str, text: str, fmt: str = "auto", *,
-                    filename: str | None = None, replace: bool = False) -> ImportResult:
+    def import_text(
+        self,
+        vod_ref: str,
+        text: str,
+        fmt: str = "auto",
+        *,
+        filename: str | None = None,
+        replace: bool = False,
+    ) -> ImportResult:
         """Read chapters in ``fmt`` (or detect it) and add them to, or with ``replace`` put
         them in place of, the VOD's chapters. Nothing changes when anything is refused."""
-        name = detect_format(text, filename) if fmt in ("auto", "", None) else \
-            check_format(fmt, TEXT_IMPORT_FORMATS)
+        name = (
+            detect_format(text, filename)
+            if fmt in ("auto", "", None)
+            else check_format(fmt, TEXT_IMPORT_FORMATS)
+        )
         return self._import_entries(vod_ref, name, parse_chapters(name, text), replace=replace)
 
-    def _import_entries(self, vod_ref: str, name: str, entries: list[ParsedEntry], *,
-                        replace: bool) -> ImportResult:
+    def _import_entries(
+        self, vod_ref: str, name: str, entries: list[ParsedEntry], *, replace: bool
+    ) -> ImportResult:
         listing = self._chapters.list(vod_ref)
         imported = resolve_entries(entries, listing.duration, fallback_title=fallback_title(name))
-        combined, added = plan_import(listing.chapters, imported, listing.duration,
-                                      replace=replace, id_factory=new_id)
+        combined, added = plan_import(
+            listing.chapters, imported, listing.duration, replace=replace, id_factory=new_id
+        )
         stored = self._chapters.replace_all(vod_ref, combined)
         added_ids = {c.id for c in added}
         added_stored = [c for c in stored if c.id in added_ids]
         return ImportResult(name, added_stored, stored, listing.chapters)
 
-    def import_file(self, vod_ref: str, path: str | Path, fmt: str = "auto", *,
-                    replace: bool = False) -> ImportResult:
+    def import_file(
+        self, vod_ref: str, path: str | Path, fmt: str = "auto", *, replace: bool = False
+    ) -> ImportResult:
         """A chapter file, or a video's own chapters (MP4/MKV/MOV, e.g. OBS chapter markers
         or a file written by ``chapters embed``) with format ``video`` or detected by its
         extension."""
         if fmt == "video" or (fmt in ("auto", "", None) and is_video_file(path)):
             try:
-                return self._import_entries(vod_ref, "video", video_chapter_entries(path),
-                                            replace=replace)
+                return self._import_entries(
+                    vod_ref, "video", video_chapter_entries(path), replace=replace
+                )
             except FormatError as error:
                 if error.line is None:
                     raise
@@ -214,10 +269,12 @@ class ChapterFormats:
                 named.line = error.line
                 raise named from None
         try:
-            return self.import_text(vod_ref, read_text_file(path), fmt, filename=str(path),
-                                    replace=replace)
+            return self.import_text(
+                vod_ref, read_text_file(path), fmt, filename=str(path), replace=replace
+            )
         except FormatError as error:
-            named = FormatError(f"{Path(path).name} {error}" if error.line else
-                                f"{Path(path).name}: {error}")
+            named = FormatError(
+                f"{Path(path).name} {error}" if error.line else f"{Path(path).name}: {error}"
+            )
             named.line = error.line
             raise named from None

@@ -15,7 +15,7 @@ _TIMING = re.compile(rf"^\s*(?P<start>{_TIMESTAMP})\s+-->\s+(?P<end>{_TIMESTAMP}
 
 
 def format_vtt_time(seconds: float) -> str:
-    millis = int(round(seconds * 1000))
+    millis = round(seconds * 1000)
     hours, rest = divmod(millis, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     secs, millis = divmod(rest, 1000)
@@ -57,19 +57,23 @@ def parse_webvtt(text: str) -> list[ParsedEntry]:
             wrong = min(timing_at, len(block) - 1)
             raise FormatError(
                 "expected a cue timing line like '00:01:02.000 --> 00:03:04.000', got "
-                f"{block[wrong]!r}", line=first_line + wrong,
+                f"{block[wrong]!r}",
+                line=first_line + wrong,
             )
         match = _TIMING.match(block[timing_at])
         number = first_line + timing_at
         if match is None:
-            raise FormatError(f"unreadable cue timing {block[timing_at]!r} "
-                              "(use HH:MM:SS.mmm --> HH:MM:SS.mmm)", line=number)
+            raise FormatError(
+                f"unreadable cue timing {block[timing_at]!r} (use HH:MM:SS.mmm --> HH:MM:SS.mmm)",
+                line=number,
+            )
         try:
             start, end = parse_vtt_time(match["start"]), parse_vtt_time(match["end"])
         except ValueError:
-            raise FormatError(f"minutes and seconds must be below 60 in {block[timing_at]!r}",
-                              line=number) from None
-        title = " ".join(html.unescape(_strip_tags(t)) for t in block[timing_at + 1:])
+            raise FormatError(
+                f"minutes and seconds must be below 60 in {block[timing_at]!r}", line=number
+            ) from None
+        title = " ".join(html.unescape(_strip_tags(t)) for t in block[timing_at + 1 :])
         entries.append(ParsedEntry(start=start, end=end, title=title, line=number))
     return entries
 

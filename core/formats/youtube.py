@@ -12,6 +12,7 @@ the rules are checked on exactly that view of the chapters.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import uuid
@@ -41,7 +42,7 @@ _TRAILING = re.compile(rf"^\s*(?P<title>.*?)\s*[-–—:|]?\s*[\[(]?(?P<stamp>{_
 
 def format_stamp(seconds: float) -> str:
     """Whole seconds, rounded down: ``0:00``, ``12:05``, ``1:02:03``."""
-    whole = int(math.floor(seconds + 1e-9))
+    whole = math.floor(seconds + 1e-9)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
@@ -55,7 +56,7 @@ class YoutubeStamp:
 
 def youtube_stamps(chapters: Iterable[Chapter]) -> list[YoutubeStamp]:
     ordered = sorted(chapters, key=lambda c: c.start_time)
-    return [YoutubeStamp(int(math.floor(c.start_time + 1e-9)), c.title) for c in ordered]
+    return [YoutubeStamp(math.floor(c.start_time + 1e-9), c.title) for c in ordered]
 
 
 def export_youtube(chapters: Iterable[Chapter]) -> str:
@@ -82,8 +83,9 @@ def parse_youtube(text: str) -> list[ParsedEntry]:
             start = parse_time(match.group("stamp"))
         except ValidationError as error:
             raise FormatError(str(error), line=number) from None
-        entries.append(ParsedEntry(start=start, end=None, title=match.group("title").strip(),
-                                   line=number))
+        entries.append(
+            ParsedEntry(start=start, end=None, title=match.group("title").strip(), line=number)
+        )
     return entries
 
 
@@ -113,30 +115,39 @@ def check_youtube(stamps: list[YoutubeStamp], duration: float | None) -> list[Yo
     """Every YouTube rule these timestamps break (an empty list when YouTube will show them)."""
     problems: list[YoutubeProblem] = []
     if stamps and stamps[0].seconds != 0:
-        problems.append(YoutubeProblem(
-            "first-at-zero",
-            f'the first chapter must start at 0:00; "{stamps[0].title}" starts at '
-            f"{format_stamp(stamps[0].seconds)}",
-        ))
+        problems.append(
+            YoutubeProblem(
+                "first-at-zero",
+                f'the first chapter must start at 0:00; "{stamps[0].title}" starts at '
+                f"{format_stamp(stamps[0].seconds)}",
+            )
+        )
     if len(stamps) < MIN_CHAPTERS:
-        problems.append(YoutubeProblem(
-            "min-count", f"YouTube needs at least {MIN_CHAPTERS} chapters; there "
-            f"{'is' if len(stamps) == 1 else 'are'} {len(stamps)}",
-        ))
-    for previous, stamp in zip(stamps, stamps[1:]):
+        problems.append(
+            YoutubeProblem(
+                "min-count",
+                f"YouTube needs at least {MIN_CHAPTERS} chapters; there "
+                f"{'is' if len(stamps) == 1 else 'are'} {len(stamps)}",
+            )
+        )
+    for previous, stamp in itertools.pairwise(stamps):
         if stamp.seconds <= previous.seconds:
-            problems.append(YoutubeProblem(
-                "ascending",
-                f'timestamps must ascend: "{stamp.title}" at {format_stamp(stamp.seconds)} '
-                f'does not come after "{previous.title}" at {format_stamp(previous.seconds)}',
-            ))
-    for stamp, length in zip(stamps, youtube_lengths(stamps, duration)):
+            problems.append(
+                YoutubeProblem(
+                    "ascending",
+                    f'timestamps must ascend: "{stamp.title}" at {format_stamp(stamp.seconds)} '
+                    f'does not come after "{previous.title}" at {format_stamp(previous.seconds)}',
+                )
+            )
+    for stamp, length in zip(stamps, youtube_lengths(stamps, duration), strict=False):
         if length is not None and 0 <= length < MIN_CHAPTER_SECONDS:
-            problems.append(YoutubeProblem(
-                "min-length",
-                f'chapter "{stamp.title}" at {format_stamp(stamp.seconds)} is {_seconds(length)} '
-                f"long; YouTube needs at least {MIN_CHAPTER_SECONDS} s",
-            ))
+            problems.append(
+                YoutubeProblem(
+                    "min-length",
+                    f'chapter "{stamp.title}" at {format_stamp(stamp.seconds)} is {_seconds(length)} '
+                    f"long; YouTube needs at least {MIN_CHAPTER_SECONDS} s",
+                )
+            )
     return problems
 
 
@@ -155,8 +166,11 @@ class YoutubeFix:
 
 
 def fix_for_youtube(
-    chapters: Iterable[Chapter], duration: float, *,
-    id_factory: Callable[[], str] = lambda: uuid.uuid4().hex, intro_title: str = INTRO_TITLE,
+    chapters: Iterable[Chapter],
+    duration: float,
+    *,
+    id_factory: Callable[[], str] = lambda: uuid.uuid4().hex,
+    intro_title: str = INTRO_TITLE,
 ) -> YoutubeFix:
     """Insert an intro at 0:00 and merge chapters shorter than 10 s into a neighbour.
 
@@ -173,18 +187,27 @@ def fix_for_youtube(
     if result and math.floor(result[0].start_time + 1e-9) > 0:
         first = result[0]
         if first.start_time >= MIN_CHAPTER_SECONDS:
-            intro = Chapter(id=id_factory(), title=intro_title, start_time=0.0,
-                            end_time=first.start_time, source=ChapterSource.MANUAL)
+            intro = Chapter(
+                id=id_factory(),
+                title=intro_title,
+                start_time=0.0,
+                end_time=first.start_time,
+                source=ChapterSource.MANUAL,
+            )
             result.insert(0, intro)
             changes.append(f'added "{intro_title}" at 0:00 up to {format_stamp(first.start_time)}')
         else:
             result[0] = replace(first, start_time=0.0)
-            changes.append(f'"{first.title}" now starts at 0:00 instead of '
-                           f"{format_stamp(first.start_time)}")
+            changes.append(
+                f'"{first.title}" now starts at 0:00 instead of {format_stamp(first.start_time)}'
+            )
     while len(result) > 1:
         lengths = youtube_lengths(youtube_stamps(result), duration)
-        short = [(length, i) for i, length in enumerate(lengths)
-                 if length is not None and length < MIN_CHAPTER_SECONDS]
+        short = [
+            (length, i)
+            for i, length in enumerate(lengths)
+            if length is not None and length < MIN_CHAPTER_SECONDS
+        ]
         if not short:
             break
         length, index = min(short)
@@ -194,8 +217,9 @@ def fix_for_youtube(
             result[1] = replace(neighbour, start_time=chapter.start_time)
         else:
             neighbour = result[index - 1]
-            result[index - 1] = replace(neighbour,
-                                        end_time=max(neighbour.end_time, chapter.end_time))
+            result[index - 1] = replace(
+                neighbour, end_time=max(neighbour.end_time, chapter.end_time)
+            )
         del result[index]
         changes.append(
             f'merged "{chapter.title}" ({format_stamp(chapter.start_time)}, {_seconds(length)}) '

@@ -5,5 +5,11 @@ from .executor import ExecutionOutcome, Executor, LocalLadderExecutor, Transcode
 from .runner import JobRunner
 from .service import TranscodeService
 
-__all__ = ["ExecutionOutcome", "Executor", "JobRunner", "LocalLadderExecutor",
-           "TranscodeService", "TranscodeSpec"]
+__all__ = [
+    "ExecutionOutcome",
+    "Executor",
+    "JobRunner",
+    "LocalLadderExecutor",
+    "TranscodeService",
+    "TranscodeSpec",
+]

@@ -34,5 +34,7 @@ def out_of_space(folder: str | Path) -> str | None:
     available = stats.f_bavail * stats.f_frsize
     if available >= MIN_FREE_BYTES:
         return None
-    return (f"{os.strerror(errno.ENOSPC)}: the disk holding the HLS output folder {target} is "
-            f"full ({available // 1024} KB free); free some space, then retry")
+    return (
+        f"{os.strerror(errno.ENOSPC)}: the disk holding the HLS output folder {target} is "
+        f"full ({available // 1024} KB free); free some space, then retry"
+    )

@@ -48,8 +48,9 @@ class ExecutionOutcome:
 
 
 class Executor(Protocol):
-    def execute(self, spec: TranscodeSpec, progress: ExecutionProgress,
-                cancel: CancelFlag) -> ExecutionOutcome:
+    def execute(
+        self, spec: TranscodeSpec, progress: ExecutionProgress, cancel: CancelFlag
+    ) -> ExecutionOutcome:
         """Run ``spec``; raise ``MediaCancelled`` when cancelled, ``MediaError`` when the
         whole run failed, return per-quality results otherwise."""
         ...
@@ -58,29 +59,43 @@ class Executor(Protocol):
 class LocalLadderExecutor:
     """Runs the whole ladder in one ffmpeg process on this machine."""
 
-    def execute(self, spec: TranscodeSpec, progress: ExecutionProgress,
-                cancel: CancelFlag) -> ExecutionOutcome:
+    def execute(
+        self, spec: TranscodeSpec, progress: ExecutionProgress, cancel: CancelFlag
+    ) -> ExecutionOutcome:
         info = probe(spec.source)
         if not info.has_video:
-            raise MediaError(f"{info.path} has no video stream: HLS transcoding needs video "
-                             "(an audio-only file cannot make a video ladder)")
+            raise MediaError(
+                f"{info.path} has no video stream: HLS transcoding needs video "
+                "(an audio-only file cannot make a video ladder)"
+            )
         qualities = list(spec.qualities)
         aligned = False
         # Reading keyframe positions costs a pass over the packets: only when a rung would
         # be a stream copy if the keyframes were aligned.
-        if spec.allow_copy and any(rung.method == "copy" for rung in plan_ladder(
-                info, qualities, keyframes_aligned=True).rungs):
-            aligned = on_grid(keyframe_times(info.path), GOP_SECONDS, info.fps,
-                              covered=min(info.duration, 60.0) - GOP_SECONDS)
+        if spec.allow_copy and any(
+            rung.method == "copy"
+            for rung in plan_ladder(info, qualities, keyframes_aligned=True).rungs
+        ):
+            aligned = on_grid(
+                keyframe_times(info.path),
+                GOP_SECONDS,
+                info.fps,
+                covered=min(info.duration, 60.0) - GOP_SECONDS,
+            )
         plan = plan_ladder(info, qualities, keyframes_aligned=aligned, allow_copy=spec.allow_copy)
         outcome = ExecutionOutcome(skipped=dict(plan.skipped), notes=list(plan.notes))
         choice = choose_encoder(spec.encoder_preference)
         if choice.note:
             outcome.notes.append(choice.note)
         ladder = LadderSpec(
-            source=info.path, output_dir=spec.output_dir, rungs=plan.rungs,
-            duration=info.duration, fps=info.fps or 30.0, has_audio=info.has_audio,
-            encoder=choice.name, variable_frame_rate=info.variable_frame_rate,
+            source=info.path,
+            output_dir=spec.output_dir,
+            rungs=plan.rungs,
+            duration=info.duration,
+            fps=info.fps or 30.0,
+            has_audio=info.has_audio,
+            encoder=choice.name,
+            variable_frame_rate=info.variable_frame_rate,
             preset=spec.preset,
         )
         try:
@@ -89,8 +104,10 @@ class LocalLadderExecutor:
             if choice.name == SOFTWARE_ENCODER:
                 raise
             last_line = error.tail.splitlines()[-1] if error.tail else "no details"
-            outcome.notes.append(f"{choice.name} failed while encoding ({last_line}); "
-                                 f"fell back to {SOFTWARE_ENCODER}")
+            outcome.notes.append(
+                f"{choice.name} failed while encoding ({last_line}); "
+                f"fell back to {SOFTWARE_ENCODER}"
+            )
             progress(0.0, "restarting with libx264")
             ladder = LadderSpec(**{**_fields(ladder), "encoder": SOFTWARE_ENCODER})
             result = run_ladder(ladder, progress=progress, cancel=cancel)

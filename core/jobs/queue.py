@@ -60,16 +60,25 @@ def claim_next(database: Database, worker_id: str) -> str | None:
             job_id = session.scalar(
                 select(TranscodeJobRow.id)
                 .where(TranscodeJobRow.status == JobStatus.QUEUED.value)
-                .order_by(PRIORITY_ORDER, TranscodeJobRow.created_at).limit(1))
+                .order_by(PRIORITY_ORDER, TranscodeJobRow.created_at)
+                .limit(1)
+            )
             if job_id is None:
                 return None
             now = datetime.now(UTC)
             claimed = session.execute(
                 update(TranscodeJobRow)
-                .where(TranscodeJobRow.id == job_id,
-                       TranscodeJobRow.status == JobStatus.QUEUED.value)
-                .values(status=JobStatus.PROCESSING.value, worker_id=worker_id,
-                        heartbeat_at=now, started_at=now, progress=0.0, error=None)
+                .where(
+                    TranscodeJobRow.id == job_id, TranscodeJobRow.status == JobStatus.QUEUED.value
+                )
+                .values(
+                    status=JobStatus.PROCESSING.value,
+                    worker_id=worker_id,
+                    heartbeat_at=now,
+                    started_at=now,
+                    progress=0.0,
+                    error=None,
+                )
             ).rowcount
             if claimed == 1:
                 return job_id
@@ -88,8 +97,9 @@ def recover_interrupted(database: Database) -> list[str]:
     gone. Returns the ids touched."""
     touched = []
     with database.session() as session:
-        rows = session.scalars(select(TranscodeJobRow).where(
-            TranscodeJobRow.status == JobStatus.PROCESSING.value)).all()
+        rows = session.scalars(
+            select(TranscodeJobRow).where(TranscodeJobRow.status == JobStatus.PROCESSING.value)
+        ).all()
         for job in rows:
             if worker_alive(job.worker_id, job.heartbeat_at):
                 continue
@@ -107,16 +117,23 @@ def recover_interrupted(database: Database) -> list[str]:
                 options.update(resume_count=resumes + 1, run_qualities=unfinished)
                 job.options = options
                 job.status = JobStatus.QUEUED.value
-                job.notes = [*job.notes, f"interrupted at {at} (worker {job.worker_id} stopped); "
-                             "queued again to redo the unfinished qualities"]
+                job.notes = [
+                    *job.notes,
+                    f"interrupted at {at} (worker {job.worker_id} stopped); "
+                    "queued again to redo the unfinished qualities",
+                ]
             else:
                 job.status = JobStatus.FAILED.value
-                job.error = (f"interrupted {resumes + 1} times (last at {at}, worker "
-                             f"{job.worker_id} stopped); not resumed again: retry the "
-                             "failed qualities")
-                job.failed_qualities = [q for q in job.qualities_requested
-                                        if q not in job.completed_qualities
-                                        and q not in job.skipped_qualities]
+                job.error = (
+                    f"interrupted {resumes + 1} times (last at {at}, worker "
+                    f"{job.worker_id} stopped); not resumed again: retry the "
+                    "failed qualities"
+                )
+                job.failed_qualities = [
+                    q
+                    for q in job.qualities_requested
+                    if q not in job.completed_qualities and q not in job.skipped_qualities
+                ]
                 for output in job.outputs:
                     if output.quality in job.failed_qualities:
                         output.status, output.error = "failed", "interrupted"

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from core.domain.media_specs import LADDER, JobStatus
-from core.media.errors import MediaCancelled, MediaError
 from core.media.audio_rendition import find_audio_rendition
+from core.media.errors import MediaCancelled, MediaError
 from core.media.hls_master import MASTER_NAME, measure_rendition, write_master
 from core.media.ladder_plan import RungPlan
 from core.store.db import Database
@@ -55,9 +55,16 @@ class _Running:
 
 
 class JobRunner:
-    def __init__(self, database: Database, data_dir: str | Path, settings: Any = None, *,
-                 executor: Executor | None = None, max_parallel: int | None = None,
-                 poll_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        database: Database,
+        data_dir: str | Path,
+        settings: Any = None,
+        *,
+        executor: Executor | None = None,
+        max_parallel: int | None = None,
+        poll_seconds: float = 1.0,
+    ) -> None:
         self._database = database
         self._data_dir = Path(data_dir)
         self._settings = settings
@@ -124,9 +131,8 @@ class JobRunner:
             started = 0 if target_done else self._fill_slots()
             with self._lock:
                 busy = bool(self._running)
-            if not busy and started == 0:
-                if until_job is None or target_done:
-                    return
+            if not busy and started == 0 and (until_job is None or target_done):
+                return
             if deadline is not None and time.monotonic() > deadline:
                 return
             time.sleep(0.2)
@@ -167,8 +173,9 @@ class JobRunner:
             if job_id is None:
                 break
             item = _Running(job_id)
-            item.thread = threading.Thread(target=self._execute, args=(item,),
-                                           name=f"job-{job_id}", daemon=True)
+            item.thread = threading.Thread(
+                target=self._execute, args=(item,), name=f"job-{job_id}", daemon=True
+            )
             with self._lock:
                 self._running[job_id] = item
             item.thread.start()
@@ -188,8 +195,10 @@ class JobRunner:
             watcher.start()
             try:
                 outcome = self._executor.execute(
-                    spec, lambda fraction, label: self._on_progress(item, fraction, label),
-                    item.cancel)
+                    spec,
+                    lambda fraction, label: self._on_progress(item, fraction, label),
+                    item.cancel,
+                )
             finally:
                 item.done = True
                 watcher.join(timeout=2)
@@ -221,8 +230,11 @@ class JobRunner:
             job.current_quality = ",".join(run)
             item.label = job.current_quality
             spec = TranscodeSpec(
-                job_id=job.id, source=session.get(Vod, job.vod_id).file_path,
-                output_dir=job.output_dir, qualities=tuple(run), encoder_preference=encoder,
+                job_id=job.id,
+                source=session.get(Vod, job.vod_id).file_path,
+                output_dir=job.output_dir,
+                qualities=tuple(run),
+                encoder_preference=encoder,
                 allow_copy=bool((job.options or {}).get("allow_copy", True)),
                 preset=(job.options or {}).get("preset"),
             )
@@ -300,7 +312,8 @@ class JobRunner:
                 if quality not in produced:
                     # A full disk explains an empty playlist better than the playlist does.
                     reason = item.disk_full or outcome.failed.get(
-                        quality, "ffmpeg produced no output for it")
+                        quality, "ffmpeg produced no output for it"
+                    )
                     outputs[quality].status, outputs[quality].error = "failed", reason
                     failed = _add(failed, quality)
             job.completed_qualities = _ordered(completed)
@@ -311,8 +324,7 @@ class JobRunner:
             self._write_master(session, job)
             if job.failed_qualities:
                 job.status = JobStatus.FAILED.value
-                job.error = "; ".join(_prefixed(q, outputs[q].error)
-                                      for q in job.failed_qualities)
+                job.error = "; ".join(_prefixed(q, outputs[q].error) for q in job.failed_qualities)
             else:
                 job.status = JobStatus.COMPLETED.value
                 job.error = None
@@ -366,8 +378,13 @@ class JobRunner:
             if output.status != "completed" or not output.path:
                 continue
             width, height = (int(x) for x in (output.resolution or "0x0").split("x"))
-            rung = RungPlan(output.quality, width, height, LADDER[output.quality].video_kbps,
-                            output.method or "encode")
+            rung = RungPlan(
+                output.quality,
+                width,
+                height,
+                LADDER[output.quality].video_kbps,
+                output.method or "encode",
+            )
             try:
                 renditions.append(measure_rendition(Path(output.path), rung))
             except MediaError as error:
@@ -375,8 +392,12 @@ class JobRunner:
         if renditions and not self._audio_in_place(session, job):
             for output in job.outputs:
                 if output.status == "completed":
-                    _fail_output(job, output, "the audio rendition is missing or incomplete; "
-                                              "retry this quality to make it again")
+                    _fail_output(
+                        job,
+                        output,
+                        "the audio rendition is missing or incomplete; "
+                        "retry this quality to make it again",
+                    )
             renditions = []
         if renditions:
             job.master_playlist = str(write_master(renditions, Path(job.output_dir)))
@@ -416,10 +437,13 @@ class JobRunner:
                 snapshot = status_json(job)
         else:
             snapshot = dict(item.snapshot)
-            snapshot.update(status=JobStatus.PROCESSING.value,
-                            progress=int(item.fraction * 100), current_quality=item.label,
-                            estimated_time_remaining=_eta_words(item.eta),
-                            estimated_seconds_remaining=item.eta)
+            snapshot.update(
+                status=JobStatus.PROCESSING.value,
+                progress=int(item.fraction * 100),
+                current_quality=item.label,
+                estimated_time_remaining=_eta_words(item.eta),
+                estimated_seconds_remaining=item.eta,
+            )
         with self._lock:
             observers = list(self._observers)
         for observer in observers:

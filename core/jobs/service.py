@@ -15,7 +15,11 @@ from sqlalchemy import select
 
 from core.domain.errors import NotFoundError, StateError, ValidationError
 from core.domain.media_specs import (
-    LADDER, JobStatus, parse_priority, parse_qualities, transcode_job_id,
+    LADDER,
+    JobStatus,
+    parse_priority,
+    parse_qualities,
+    transcode_job_id,
 )
 from core.library.vods import find_vod
 from core.media.sources import ready_vod
@@ -26,9 +30,17 @@ from core.store.models import TranscodeJobRow, TranscodeOutputRow
 from .queue import worker_alive
 from .shapes import start_json, status_json
 
-
-X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
-                "slower", "veryslow")
+X264_PRESETS = (
+    "ultrafast",
+    "superfast",
+    "veryfast",
+    "faster",
+    "fast",
+    "medium",
+    "slow",
+    "slower",
+    "veryslow",
+)
 
 
 class TranscodeService:
@@ -40,9 +52,16 @@ class TranscodeService:
     def output_root(self, vod_id: str, job_id: str) -> Path:
         return self._data_dir / "hls" / vod_id / job_id
 
-    def start(self, vod_ref: str, qualities: list[str] | str | None = None,
-              priority: str = "normal", *, format: str = "hls", preset: str | None = None,
-              allow_copy: bool = True) -> dict[str, Any]:
+    def start(
+        self,
+        vod_ref: str,
+        qualities: list[str] | str | None = None,
+        priority: str = "normal",
+        *,
+        format: str = "hls",
+        preset: str | None = None,
+        allow_copy: bool = True,
+    ) -> dict[str, Any]:
         """Queue a job. ``preset`` is an x264 speed/quality preset (default veryfast);
         ``allow_copy`` lets a rung the source already matches be remuxed, not re-encoded."""
         if (format or "hls").lower() != "hls":
@@ -51,7 +70,8 @@ class TranscodeService:
         level = parse_priority(priority)
         if preset is not None and preset not in X264_PRESETS:
             raise ValidationError(
-                f"unknown preset {preset!r}: use one of {', '.join(X264_PRESETS)}")
+                f"unknown preset {preset!r}: use one of {', '.join(X264_PRESETS)}"
+            )
         ffmpeg_path("ffmpeg")
         ffmpeg_path("ffprobe")
         with self._database.session() as session:
@@ -62,12 +82,23 @@ class TranscodeService:
                 now += 1
                 job_id = transcode_job_id(vod.id, now)
             job = TranscodeJobRow(
-                id=job_id, vod_id=vod.id, status=JobStatus.QUEUED.value, priority=level.value,
-                qualities_requested=wanted, completed_qualities=[], failed_qualities=[],
-                skipped_qualities=[], notes=[], progress=0.0,
+                id=job_id,
+                vod_id=vod.id,
+                status=JobStatus.QUEUED.value,
+                priority=level.value,
+                qualities_requested=wanted,
+                completed_qualities=[],
+                failed_qualities=[],
+                skipped_qualities=[],
+                notes=[],
+                progress=0.0,
                 output_dir=str(self.output_root(vod.id, job_id)),
-                options={"run_qualities": wanted, "resume_count": 0, "preset": preset,
-                         "allow_copy": allow_copy},
+                options={
+                    "run_qualities": wanted,
+                    "resume_count": 0,
+                    "preset": preset,
+                    "allow_copy": allow_copy,
+                },
             )
             job.outputs = [TranscodeOutputRow(quality=q, status="queued") for q in wanted]
             session.add(job)
@@ -95,8 +126,9 @@ class TranscodeService:
             if job.status in (JobStatus.FAILED.value, JobStatus.CANCELLED.value):
                 raise StateError(f"job {job.id} is already {job.status}")
             job.cancel_requested = True
-            if job.status == JobStatus.QUEUED.value or not worker_alive(job.worker_id,
-                                                                        job.heartbeat_at):
+            if job.status == JobStatus.QUEUED.value or not worker_alive(
+                job.worker_id, job.heartbeat_at
+            ):
                 _mark_cancelled(job)
             session.flush()
             return status_json(job)
@@ -106,18 +138,23 @@ class TranscodeService:
         quality only; ``preset`` changes the x264 preset for this attempt."""
         if preset is not None and preset not in X264_PRESETS:
             raise ValidationError(
-                f"unknown preset {preset!r}: use one of {', '.join(X264_PRESETS)}")
+                f"unknown preset {preset!r}: use one of {', '.join(X264_PRESETS)}"
+            )
         name = (quality or "").strip().lower()
         if name not in LADDER:
             raise ValidationError(f"unknown quality {quality!r}: retry 360p, 720p or 1080p")
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
-            jobs = session.scalars(select(TranscodeJobRow).where(TranscodeJobRow.vod_id == vod.id)
-                                   .order_by(TranscodeJobRow.created_at.desc())).all()
+            jobs = session.scalars(
+                select(TranscodeJobRow)
+                .where(TranscodeJobRow.vod_id == vod.id)
+                .order_by(TranscodeJobRow.created_at.desc())
+            ).all()
             job = next((j for j in jobs if _retryable(j, name)), None)
             if job is None:
-                raise StateError(f"no transcode of this VOD has a failed or cancelled {name} "
-                                 "to retry")
+                raise StateError(
+                    f"no transcode of this VOD has a failed or cancelled {name} to retry"
+                )
             if job.status in (JobStatus.QUEUED.value, JobStatus.PROCESSING.value):
                 raise StateError(f"job {job.id} is {job.status}; wait for it to finish first")
             job.failed_qualities = [q for q in job.failed_qualities if q != name]
@@ -143,8 +180,12 @@ class TranscodeService:
             if job is None or job.vod_id != vod.id:
                 raise NotFoundError(f"transcode job {job_id} not found for VOD {vod.id[:8]}")
             return job
-        job = session.scalar(select(TranscodeJobRow).where(TranscodeJobRow.vod_id == vod.id)
-                             .order_by(TranscodeJobRow.created_at.desc()).limit(1))
+        job = session.scalar(
+            select(TranscodeJobRow)
+            .where(TranscodeJobRow.vod_id == vod.id)
+            .order_by(TranscodeJobRow.created_at.desc())
+            .limit(1)
+        )
         if job is None:
             raise NotFoundError(f"VOD {vod.id[:8]} has no transcode jobs")
         return job

@@ -26,7 +26,8 @@ def start_json(job: TranscodeJobRow, duration: float) -> dict[str, Any]:
         "status": job.status,
         "progress": int(job.progress),
         "estimated_time": format_duration_words(
-            estimated_seconds(duration, job.qualities_requested)),
+            estimated_seconds(duration, job.qualities_requested)
+        ),
         "qualities_requested": list(job.qualities_requested),
     }
 
@@ -54,16 +55,18 @@ def status_json(job: TranscodeJobRow) -> dict[str, Any]:
         "job_id": job.id,
         "video_id": job.vod_id,
         "status": job.status,
-        "progress": int(round(job.progress)),
+        "progress": round(job.progress),
         "priority": job.priority,
         "qualities_requested": list(job.qualities_requested),
         "current_quality": job.current_quality,
         "completed_qualities": list(job.completed_qualities),
         "failed_qualities": list(job.failed_qualities),
         "skipped_qualities": list(job.skipped_qualities),
-        "estimated_time_remaining": (format_duration_words(remaining)
-                                     if remaining is not None and job.status == "processing"
-                                     else None),
+        "estimated_time_remaining": (
+            format_duration_words(remaining)
+            if remaining is not None and job.status == "processing"
+            else None
+        ),
         "outputs": [output_json(o) for o in job.outputs if o.status != "queued"],
         "master_playlist_url": master.as_uri() if master and job.status == "completed" else None,
         "master_playlist": str(master) if master else None,

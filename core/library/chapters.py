@@ -15,7 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain.chapters import (
-    AiReplacement, Chapter, ChapterDraft, ChapterFilter, ChapterSource, ChapterTimeline,
+    AiReplacement,
+    Chapter,
+    ChapterDraft,
+    ChapterFilter,
+    ChapterSource,
+    ChapterTimeline,
 )
 from core.domain.errors import NotFoundError, ValidationError
 from core.store.db import Database
@@ -65,14 +70,26 @@ class ChapterService:
 
     # --- changing ------------------------------------------------------------------------
     def add(
-        self, vod_ref: str, *, title: str, start_time: float, end_time: float,
-        description: str = "", thumbnail_url: str | None = None,
-        source: ChapterSource = ChapterSource.MANUAL, confidence_score: float | None = None,
+        self,
+        vod_ref: str,
+        *,
+        title: str,
+        start_time: float,
+        end_time: float,
+        description: str = "",
+        thumbnail_url: str | None = None,
+        source: ChapterSource = ChapterSource.MANUAL,
+        confidence_score: float | None = None,
         chapter_id: str | None = None,
     ) -> Chapter:
         chapter = Chapter(
-            id=chapter_id or new_id(), title=title, start_time=start_time, end_time=end_time,
-            source=source, description=description, confidence_score=confidence_score,
+            id=chapter_id or new_id(),
+            title=title,
+            start_time=start_time,
+            end_time=end_time,
+            source=source,
+            description=description,
+            confidence_score=confidence_score,
             thumbnail_url=thumbnail_url,
         )
         return self._edit(vod_ref, lambda t: t.add(chapter))
@@ -117,8 +134,10 @@ class ChapterService:
     def _edit(self, vod_ref: str, action: Callable[[ChapterTimeline], T]) -> T:
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
-            rows = {row.id: row for row in session.scalars(
-                select(ChapterRow).where(ChapterRow.vod_id == vod.id))}
+            rows = {
+                row.id: row
+                for row in session.scalars(select(ChapterRow).where(ChapterRow.vod_id == vod.id))
+            }
             timeline = ChapterTimeline(vod.duration, (chapter_from_row(r) for r in rows.values()))
             before = {c.id: c for c in timeline}
             result = action(timeline)
@@ -150,14 +169,23 @@ def _resolve_chapter(timeline: ChapterTimeline, chapter_ref: str) -> str:
 
 
 def _persist(
-    session: Session, vod: Vod, rows: dict[str, ChapterRow],
-    before: dict[str, Chapter], after: dict[str, Chapter],
+    session: Session,
+    vod: Vod,
+    rows: dict[str, ChapterRow],
+    before: dict[str, Chapter],
+    after: dict[str, Chapter],
 ) -> None:
     for chapter_id, old in before.items():
         if chapter_id not in after:
             session.delete(rows[chapter_id])
-            record_change(session, vod_id=vod.id, entity="chapter", entity_id=chapter_id,
-                          operation="delete", payload=chapter_json(old, vod.id))
+            record_change(
+                session,
+                vod_id=vod.id,
+                entity="chapter",
+                entity_id=chapter_id,
+                operation="delete",
+                payload=chapter_json(old, vod.id),
+            )
     if any(c not in after for c in before):
         session.flush()  # deletes reach the database before the rows that replace them
     for chapter_id, new in after.items():
@@ -178,11 +206,23 @@ def _persist(
         row.thumbnail_url = new.thumbnail_url
         # Order-only renumbering is derived state; it is not worth a sync round-trip.
         if old is None or _content(old) != _content(new):
-            record_change(session, vod_id=vod.id, entity="chapter", entity_id=chapter_id,
-                          operation="create" if old is None else "update",
-                          payload=chapter_json(new, vod.id))
+            record_change(
+                session,
+                vod_id=vod.id,
+                entity="chapter",
+                entity_id=chapter_id,
+                operation="create" if old is None else "update",
+                payload=chapter_json(new, vod.id),
+            )
 
 
 def _content(chapter: Chapter) -> tuple:
-    return (chapter.title, chapter.description, chapter.start_time, chapter.end_time,
-            chapter.source, chapter.confidence_score, chapter.thumbnail_url)
+    return (
+        chapter.title,
+        chapter.description,
+        chapter.start_time,
+        chapter.end_time,
+        chapter.source,
+        chapter.confidence_score,
+        chapter.thumbnail_url,
+    )

@@ -19,9 +19,15 @@ def iso(moment: datetime | None) -> str | None:
 
 def chapter_from_row(row: ChapterRow) -> Chapter:
     return Chapter(
-        id=row.id, title=row.title, start_time=row.start_time, end_time=row.end_time,
-        source=ChapterSource(row.source), description=row.description or "",
-        confidence_score=row.confidence_score, thumbnail_url=row.thumbnail_url, order=row.order,
+        id=row.id,
+        title=row.title,
+        start_time=row.start_time,
+        end_time=row.end_time,
+        source=ChapterSource(row.source),
+        description=row.description or "",
+        confidence_score=row.confidence_score,
+        thumbnail_url=row.thumbnail_url,
+        order=row.order,
     )
 
 

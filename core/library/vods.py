@@ -51,19 +51,31 @@ class VodLibrary:
         if not name:
             raise ValidationError("VOD title cannot be blank")
         if len(name) > TITLE_MAX_LENGTH:
-            raise ValidationError(f"VOD title is {len(name)} characters; the limit is {TITLE_MAX_LENGTH}")
+            raise ValidationError(
+                f"VOD title is {len(name)} characters; the limit is {TITLE_MAX_LENGTH}"
+            )
         with self._database.session() as session:
             vod = Vod(
-                file_path=info.path, title=name, description="", duration=info.duration,
-                width=info.width, height=info.height, fps=info.fps,
-                video_codec=info.video_codec, audio_codec=info.audio_codec,
-                container=info.container, bit_rate=info.bit_rate, size_bytes=info.size_bytes,
+                file_path=info.path,
+                title=name,
+                description="",
+                duration=info.duration,
+                width=info.width,
+                height=info.height,
+                fps=info.fps,
+                video_codec=info.video_codec,
+                audio_codec=info.audio_codec,
+                container=info.container,
+                bit_rate=info.bit_rate,
+                size_bytes=info.size_bytes,
                 status=VodStatus.PROCESSING.value,
             )
             vod.status = check_transition(vod.status, VodStatus.READY).value
             session.add(vod)
             session.flush()
-            record_change(session, vod_id=vod.id, entity="vod", entity_id=vod.id, operation="create")
+            record_change(
+                session, vod_id=vod.id, entity="vod", entity_id=vod.id, operation="create"
+            )
             return vod
 
     def list(self, *, include_deleted: bool = False) -> list[Vod]:
@@ -81,15 +93,23 @@ class VodLibrary:
         from core.store.models import ChapterRow
 
         with self._database.session() as session:
-            rows = session.execute(select(ChapterRow.vod_id, func.count()).group_by(ChapterRow.vod_id))
-            return {vod_id: count for vod_id, count in rows}
+            rows = session.execute(
+                select(ChapterRow.vod_id, func.count()).group_by(ChapterRow.vod_id)
+            )
+            return dict(rows.all())
 
     def set_status(self, vod_ref: str, status: str) -> Vod:
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
             vod.status = check_transition(vod.status, status).value
-            record_change(session, vod_id=vod.id, entity="vod", entity_id=vod.id,
-                          operation="status", payload={"status": vod.status})
+            record_change(
+                session,
+                vod_id=vod.id,
+                entity="vod",
+                entity_id=vod.id,
+                operation="status",
+                payload={"status": vod.status},
+            )
             return vod
 
     def update_details(self, vod_ref: str, **changes: object) -> Vod:
@@ -103,7 +123,11 @@ class VodLibrary:
             if not title:
                 raise ValidationError("VOD title cannot be blank")
             changes["title"] = title
-        if "visibility" in changes and changes["visibility"] not in ("public", "followers", "private"):
+        if "visibility" in changes and changes["visibility"] not in (
+            "public",
+            "followers",
+            "private",
+        ):
             raise ValidationError(
                 f"unknown visibility {changes['visibility']!r}: use public, followers or private"
             )
@@ -111,6 +135,12 @@ class VodLibrary:
             vod = find_vod(session, vod_ref)
             for key, value in changes.items():
                 setattr(vod, key, value)
-            record_change(session, vod_id=vod.id, entity="vod", entity_id=vod.id,
-                          operation="update", payload={k: v for k, v in changes.items()})
+            record_change(
+                session,
+                vod_id=vod.id,
+                entity="vod",
+                entity_id=vod.id,
+                operation="update",
+                payload=dict(changes.items()),
+            )
             return vod

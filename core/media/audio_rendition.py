@@ -59,10 +59,17 @@ def measure_audio_rendition(playlist_path: Path) -> AudioRenditionInfo:
     measured = measure_segments(playlist_path, "audio")
     codecs, channels, language = _audio_facts(measured.first_segment)
     return AudioRenditionInfo(
-        playlist=str(playlist_path), codecs=codecs, channels=channels, language=language,
-        segment_count=len(measured.sizes), size_bytes=sum(measured.sizes),
-        duration=measured.duration, average_bandwidth=measured.average_bandwidth,
-        peak_bandwidth=measured.peak_bandwidth, segment_durations=tuple(measured.durations))
+        playlist=str(playlist_path),
+        codecs=codecs,
+        channels=channels,
+        language=language,
+        segment_count=len(measured.sizes),
+        size_bytes=sum(measured.sizes),
+        duration=measured.duration,
+        average_bandwidth=measured.average_bandwidth,
+        peak_bandwidth=measured.peak_bandwidth,
+        segment_durations=tuple(measured.durations),
+    )
 
 
 def find_audio_rendition(output_dir: str | os.PathLike[str]) -> AudioRenditionInfo | None:
@@ -74,8 +81,9 @@ def find_audio_rendition(output_dir: str | os.PathLike[str]) -> AudioRenditionIn
     return measure_audio_rendition(playlist)
 
 
-def reusable_audio(output_dir: str | os.PathLike[str], source: str | os.PathLike[str]
-                   ) -> AudioRenditionInfo | None:
+def reusable_audio(
+    output_dir: str | os.PathLike[str], source: str | os.PathLike[str]
+) -> AudioRenditionInfo | None:
     """The audio rendition already in ``output_dir`` when it is complete and was made from
     ``source`` as it is now (same path, size and modification time), else ``None``."""
     folder = Path(output_dir) / AUDIO_FOLDER
@@ -93,8 +101,9 @@ def reusable_audio(output_dir: str | os.PathLike[str], source: str | os.PathLike
 
 def source_fingerprint(source: str | os.PathLike[str]) -> str:
     stat = os.stat(source)
-    return json.dumps({"source": str(Path(source).resolve()), "size": stat.st_size,
-                       "mtime_ns": stat.st_mtime_ns})
+    return json.dumps(
+        {"source": str(Path(source).resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    )
 
 
 def write_fingerprint(folder: Path, source: str | os.PathLike[str]) -> None:
@@ -110,8 +119,21 @@ def source_audio_language(source: str | os.PathLike[str]) -> str:
     """The container's language tag of the source's first audio stream as ffprobe reads it
     (ISO 639-2, e.g. ``fre``: what an MPEG-TS language descriptor holds), ``und`` when
     unknown. The master converts it to RFC 5646 (``hls_language``)."""
-    result = run_capture(["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
-                          "stream_tags=language", "-of", "json", str(source)], timeout=30)
+    result = run_capture(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-select_streams",
+            "a:0",
+            "-show_entries",
+            "stream_tags=language",
+            "-of",
+            "json",
+            str(source),
+        ],
+        timeout=30,
+    )
     if result.returncode != 0:
         return UNDETERMINED
     streams = json.loads(result.stdout or b"{}").get("streams") or [{}]
@@ -122,22 +144,49 @@ def source_audio_language(source: str | os.PathLike[str]) -> str:
 def source_audio_fits(source: str | os.PathLike[str]) -> bool:
     """Whether the source's first audio stream already is what the ladder would encode
     (AAC-LC stereo at 44.1 or 48 kHz), so that a remux may copy it as it is."""
-    result = run_capture(["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
-                          "stream=codec_name,profile,channels,sample_rate", "-of", "json",
-                          str(source)], timeout=30)
+    result = run_capture(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-select_streams",
+            "a:0",
+            "-show_entries",
+            "stream=codec_name,profile,channels,sample_rate",
+            "-of",
+            "json",
+            str(source),
+        ],
+        timeout=30,
+    )
     if result.returncode != 0:
         return False
     streams = json.loads(result.stdout or b"{}").get("streams") or [{}]
     audio = streams[0]
-    return (audio.get("codec_name") == "aac" and audio.get("profile") == "LC"
-            and str(audio.get("channels")) == "2"
-            and str(audio.get("sample_rate")) in ("44100", "48000"))
+    return (
+        audio.get("codec_name") == "aac"
+        and audio.get("profile") == "LC"
+        and str(audio.get("channels")) == "2"
+        and str(audio.get("sample_rate")) in ("44100", "48000")
+    )
 
 
 def _audio_facts(segment: Path) -> tuple[str, int, str]:
-    result = run_capture(["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
-                          "stream=codec_name,profile,channels:stream_tags=language",
-                          "-of", "json", str(segment)], timeout=30)
+    result = run_capture(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-select_streams",
+            "a:0",
+            "-show_entries",
+            "stream=codec_name,profile,channels:stream_tags=language",
+            "-of",
+            "json",
+            str(segment),
+        ],
+        timeout=30,
+    )
     if result.returncode != 0:
         raise MediaError(f"ffprobe cannot read {segment.name}")
     streams = json.loads(result.stdout or b"{}").get("streams") or []

@@ -59,7 +59,8 @@ def container_for(path: str | os.PathLike[str]) -> str:
 
 
 def expected_chapters(
-    chapters: Iterable[Chapter], container: str,
+    chapters: Iterable[Chapter],
+    container: str,
 ) -> tuple[list[EmbeddedChapter], list[str]]:
     """The chapters as the container will hold them, and what had to change for it."""
     ordered = sorted(chapters, key=lambda c: c.start_time)
@@ -67,8 +68,10 @@ def expected_chapters(
     notes: list[str] = []
     if container in ("mp4", "mov") and stored:
         if stored[0].start_ms != 0:
-            notes.append(f'MP4 chapters start at 0:00: "{stored[0].title}" will start at 0:00 '
-                         f"instead of {format_time(stored[0].start_ms / 1000, decimals=3)}")
+            notes.append(
+                f'MP4 chapters start at 0:00: "{stored[0].title}" will start at 0:00 '
+                f"instead of {format_time(stored[0].start_ms / 1000, decimals=3)}"
+            )
             stored[0] = EmbeddedChapter(0, stored[0].end_ms, stored[0].title)
         for index in range(len(stored) - 1):
             current, following = stored[index], stored[index + 1]
@@ -85,9 +88,23 @@ def expected_chapters(
 def embed_arguments(source: Path, metadata_file: Path, output: Path, container: str) -> list[str]:
     """ffmpeg's arguments: copy all streams and tags, chapters from the metadata file."""
     return [
-        "-i", str(source), "-f", "ffmetadata", "-i", str(metadata_file),
-        "-map", "0", "-map_metadata", "0", "-map_chapters", "1", "-c", "copy",
-        "-f", container, str(output),
+        "-i",
+        str(source),
+        "-f",
+        "ffmetadata",
+        "-i",
+        str(metadata_file),
+        "-map",
+        "0",
+        "-map_metadata",
+        "0",
+        "-map_chapters",
+        "1",
+        "-c",
+        "copy",
+        "-f",
+        container,
+        str(output),
     ]
 
 
@@ -95,30 +112,40 @@ def read_chapters(path: str | os.PathLike[str]) -> list[EmbeddedChapter]:
     """The chapters ffprobe reads from ``path``, in milliseconds."""
     command = ["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(path)]
     try:
-        completed = subprocess.run(command, capture_output=True, text=True,
-                                   timeout=PROBE_TIMEOUT_SECONDS)
+        completed = subprocess.run(
+            command, capture_output=True, text=True, timeout=PROBE_TIMEOUT_SECONDS
+        )
     except FileNotFoundError:
         raise FFmpegMissingError("ffprobe") from None
     except subprocess.TimeoutExpired:
         raise MediaError(
-            f"ffprobe took longer than {PROBE_TIMEOUT_SECONDS} s on {Path(path).name}") from None
+            f"ffprobe took longer than {PROBE_TIMEOUT_SECONDS} s on {Path(path).name}"
+        ) from None
     if completed.returncode != 0:
-        raise MediaError(f"ffprobe could not read the chapters of {Path(path).name}: "
-                         f"{_last_line(completed.stderr)}")
+        raise MediaError(
+            f"ffprobe could not read the chapters of {Path(path).name}: "
+            f"{_last_line(completed.stderr)}"
+        )
     chapters = []
     for item in json.loads(completed.stdout or "{}").get("chapters", []):
         base = Fraction(item["time_base"])
-        chapters.append(EmbeddedChapter(
-            start_ms=round(int(item["start"]) * base * 1000),
-            end_ms=round(int(item["end"]) * base * 1000),
-            title=(item.get("tags") or {}).get("title", ""),
-        ))
+        chapters.append(
+            EmbeddedChapter(
+                start_ms=round(int(item["start"]) * base * 1000),
+                end_ms=round(int(item["end"]) * base * 1000),
+                title=(item.get("tags") or {}).get("title", ""),
+            )
+        )
     return chapters
 
 
 def embed_chapters(
-    source: str | os.PathLike[str], chapters: Iterable[Chapter], output: str | os.PathLike[str],
-    *, overwrite: bool = False, progress: ProgressCallback | None = None,
+    source: str | os.PathLike[str],
+    chapters: Iterable[Chapter],
+    output: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    progress: ProgressCallback | None = None,
     should_cancel: CancelCheck | None = None,
 ) -> EmbedResult:
     """Write a copy of ``source`` with ``chapters`` to ``output`` and verify them.
@@ -134,7 +161,8 @@ def embed_chapters(
         raise MediaError(f"the video file is missing: {source_path}")
     if output_path.resolve() == source_path.resolve():
         raise ValidationError(
-            "the copy cannot replace the original video: choose another file name")
+            "the copy cannot replace the original video: choose another file name"
+        )
     if output_path.exists() and not overwrite:
         raise ValidationError(f"{output_path} already exists (allow overwriting to replace it)")
     if not output_path.parent.is_dir():
@@ -148,8 +176,12 @@ def embed_chapters(
         metadata_file = Path(folder) / "chapters.ffmeta"
         metadata_file.write_text(metadata_text, encoding="utf-8")
         partial = Path(folder) / f"partial{output_path.suffix}"
-        run_ffmpeg(embed_arguments(source_path, metadata_file, partial, container),
-                   label="embedding chapters", progress=progress, should_cancel=should_cancel)
+        run_ffmpeg(
+            embed_arguments(source_path, metadata_file, partial, container),
+            label="embedding chapters",
+            progress=progress,
+            should_cancel=should_cancel,
+        )
         found = read_chapters(partial)
         if found != expected:
             raise MediaError(
@@ -161,7 +193,7 @@ def embed_chapters(
 
 
 def _ms(seconds: float) -> int:
-    return int(round(seconds * 1000))
+    return round(seconds * 1000)
 
 
 def _summary(chapters: list[EmbeddedChapter]) -> str:

@@ -100,11 +100,17 @@ def video_rung_arguments(rung: RungPlan, settings: EncodeSettings) -> list[str]:
     rung's keyframes line up)."""
     kbps = rung.video_kbps
     arguments = [
-        "-c:v", settings.encoder, "-b:v", f"{kbps}k",
-        "-maxrate", f"{round(kbps * MAXRATE_FACTOR)}k",
-        "-bufsize", f"{round(kbps * BUFSIZE_FACTOR)}k",
+        "-c:v",
+        settings.encoder,
+        "-b:v",
+        f"{kbps}k",
+        "-maxrate",
+        f"{round(kbps * MAXRATE_FACTOR)}k",
+        "-bufsize",
+        f"{round(kbps * BUFSIZE_FACTOR)}k",
         *encoder_options(settings.encoder, gop_frames(settings.fps), settings.preset),
-        "-force_key_frames", f"expr:gte(t,n_forced*{GOP_SECONDS:g})",
+        "-force_key_frames",
+        f"expr:gte(t,n_forced*{GOP_SECONDS:g})",
     ]
     if settings.variable_frame_rate:
         arguments += ["-fps_mode", "cfr", "-r", f"{settings.fps:.3f}"]
@@ -136,12 +142,26 @@ def encode_chunk(
         final.parent.mkdir(parents=True, exist_ok=True)
         part = final.with_name(f"{final.stem}.{os.getpid()}.part")
         parts.append((part, final))
-        arguments += ["-map", f"[o{i}]", "-an", "-sn", "-dn", "-map_metadata", "-1",
-                      *video_rung_arguments(rung, request.settings),
-                      "-f", "mp4", str(part)]
+        arguments += [
+            "-map",
+            f"[o{i}]",
+            "-an",
+            "-sn",
+            "-dn",
+            "-map_metadata",
+            "-1",
+            *video_rung_arguments(rung, request.settings),
+            "-f",
+            "mp4",
+            str(part),
+        ]
     try:
-        run_ffmpeg(arguments, label=f"chunk {request.index}", progress=progress,
-                   should_cancel=should_cancel)
+        run_ffmpeg(
+            arguments,
+            label=f"chunk {request.index}",
+            progress=progress,
+            should_cancel=should_cancel,
+        )
         for part, final in parts:
             os.replace(part, final)
     finally:
@@ -151,9 +171,13 @@ def encode_chunk(
 
 
 def _chunk_result(request: ChunkRequest, *, reused: bool) -> dict[str, Any]:
-    return {"index": request.index, "reused": reused,
-            "files": {q: str(chunk_path(request.work_dir, q, request.index))
-                      for q in request.qualities}}
+    return {
+        "index": request.index,
+        "reused": reused,
+        "files": {
+            q: str(chunk_path(request.work_dir, q, request.index)) for q in request.qualities
+        },
+    }
 
 
 def encode_audio(
@@ -169,10 +193,33 @@ def encode_audio(
     final.parent.mkdir(parents=True, exist_ok=True)
     part = final.with_name(f"audio.{os.getpid()}.part")
     try:
-        run_ffmpeg(["-i", source, "-map", "0:a:0", "-vn", "-sn", "-dn", "-map_metadata", "-1",
-                    "-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k", "-ac", "2", "-ar", "48000",
-                    "-f", "mp4", str(part)],
-                   label="audio", progress=progress, should_cancel=should_cancel)
+        run_ffmpeg(
+            [
+                "-i",
+                source,
+                "-map",
+                "0:a:0",
+                "-vn",
+                "-sn",
+                "-dn",
+                "-map_metadata",
+                "-1",
+                "-c:a",
+                "aac",
+                "-b:a",
+                f"{AUDIO_KBPS}k",
+                "-ac",
+                "2",
+                "-ar",
+                "48000",
+                "-f",
+                "mp4",
+                str(part),
+            ],
+            label="audio",
+            progress=progress,
+            should_cancel=should_cancel,
+        )
         os.replace(part, final)
     finally:
         part.unlink(missing_ok=True)

@@ -48,11 +48,25 @@ def run_ffmpeg(
 ) -> None:
     """Run ``ffmpeg <arguments>`` with ``-progress pipe:1``; raise ``MediaError`` with the
     last lines of ffmpeg's stderr if it fails, ``ChunkCancelled`` if cancelled."""
-    command = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-               "-progress", "pipe:1", "-stats_period", "0.5", *arguments]
+    command = [
+        "ffmpeg",
+        "-nostdin",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-progress",
+        "pipe:1",
+        "-stats_period",
+        "0.5",
+        *arguments,
+    ]
     try:
         process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
             preexec_fn=_die_with_parent if _PRCTL is not None else None,
         )
     except FileNotFoundError:

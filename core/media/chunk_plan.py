@@ -61,8 +61,11 @@ def plan_chunks(duration: float, chunk_seconds: float) -> list[ChunkSpan]:
     no chunk is a sliver of a few frames."""
     if duration <= 0:
         raise ValidationError("the video has no duration, so it cannot be cut into chunks")
-    if chunk_seconds <= 0 or abs(chunk_seconds / BOUNDARY_STEP_SECONDS
-                                 - round(chunk_seconds / BOUNDARY_STEP_SECONDS)) > 1e-9:
+    if (
+        chunk_seconds <= 0
+        or abs(chunk_seconds / BOUNDARY_STEP_SECONDS - round(chunk_seconds / BOUNDARY_STEP_SECONDS))
+        > 1e-9
+    ):
         raise ValidationError(
             f"chunk length {chunk_seconds:g} s is not a positive multiple of "
             f"{BOUNDARY_STEP_SECONDS:g} s (the GOP and the HLS segment must both divide it)"
@@ -74,6 +77,8 @@ def plan_chunks(duration: float, chunk_seconds: float) -> list[ChunkSpan]:
         start += chunk_seconds
     if len(starts) > 1 and duration - starts[-1] < BOUNDARY_STEP_SECONDS:
         starts.pop()
-    spans = [ChunkSpan(i, s, starts[i + 1] if i + 1 < len(starts) else None)
-             for i, s in enumerate(starts)]
+    spans = [
+        ChunkSpan(i, s, starts[i + 1] if i + 1 < len(starts) else None)
+        for i, s in enumerate(starts)
+    ]
     return spans

@@ -94,8 +94,9 @@ class ChunkExecutor(Protocol):
     """Runs the audio encode and every chunk of a plan; each may run more than once
     (a retry), which the chunk functions make harmless."""
 
-    def run(self, plan: ChunkedPlan, progress: JobProgress, should_cancel: CancelCheck
-            ) -> dict[str, int]:
+    def run(
+        self, plan: ChunkedPlan, progress: JobProgress, should_cancel: CancelCheck
+    ) -> dict[str, int]:
         """Block until all chunks and the audio exist; return tasks (chunks and the
         audio) done per worker."""
 
@@ -119,21 +120,46 @@ def plan_chunked(
         raise MediaError(f"{Path(source).name} has no video stream: HLS transcoding needs video")
     wanted = parse_qualities(list(qualities) if isinstance(qualities, tuple) else qualities)
     ladder = plan_ladder(info, wanted, allow_copy=False)
-    seconds = (round_to_boundary(chunk_seconds) if chunk_seconds
-               else auto_chunk_seconds(info.duration, parallelism))
-    settings = EncodeSettings(preset=preset, fps=info.fps or 30.0, threads=threads_per_chunk,
-                              encoder=encoder, variable_frame_rate=info.variable_frame_rate)
-    work_dir = Path(output_dir) / (WORK_FOLDER_PREFIX + _fingerprint(info, seconds, ladder.rungs,
-                                                                     settings))
+    seconds = (
+        round_to_boundary(chunk_seconds)
+        if chunk_seconds
+        else auto_chunk_seconds(info.duration, parallelism)
+    )
+    settings = EncodeSettings(
+        preset=preset,
+        fps=info.fps or 30.0,
+        threads=threads_per_chunk,
+        encoder=encoder,
+        variable_frame_rate=info.variable_frame_rate,
+    )
+    work_dir = Path(output_dir) / (
+        WORK_FOLDER_PREFIX + _fingerprint(info, seconds, ladder.rungs, settings)
+    )
     chunks = tuple(
-        ChunkRequest(source=info.path, work_dir=str(work_dir), index=span.index,
-                     start=span.start, end=span.end, rungs=ladder.rungs, settings=settings)
+        ChunkRequest(
+            source=info.path,
+            work_dir=str(work_dir),
+            index=span.index,
+            start=span.start,
+            end=span.end,
+            rungs=ladder.rungs,
+            settings=settings,
+        )
         for span in plan_chunks(info.duration, seconds)
     )
     audio_ready = info.has_audio and reusable_audio(output_dir, info.path) is not None
-    return ChunkedPlan(info.path, str(output_dir), str(work_dir), info.duration,
-                       info.has_audio and not audio_ready, ladder.rungs, ladder.skipped,
-                       ladder.notes, chunks, audio_ready)
+    return ChunkedPlan(
+        info.path,
+        str(output_dir),
+        str(work_dir),
+        info.duration,
+        info.has_audio and not audio_ready,
+        ladder.rungs,
+        ladder.skipped,
+        ladder.notes,
+        chunks,
+        audio_ready,
+    )
 
 
 def _fingerprint(info, chunk_seconds: float, rungs, settings: EncodeSettings) -> str:
@@ -169,8 +195,9 @@ class LocalChunkExecutor:
     def __init__(self, processes: int = 2) -> None:
         self.processes = max(1, processes)
 
-    def run(self, plan: ChunkedPlan, progress: JobProgress, should_cancel: CancelCheck
-            ) -> dict[str, int]:
+    def run(
+        self, plan: ChunkedPlan, progress: JobProgress, should_cancel: CancelCheck
+    ) -> dict[str, int]:
         tracker = ChunkProgress(plan, progress, 1.0)
         stop = threading.Event()
 
@@ -180,8 +207,9 @@ class LocalChunkExecutor:
         with ThreadPoolExecutor(max_workers=self.processes, thread_name_prefix="chunk") as pool:
             futures = []
             if plan.has_audio:
-                futures.append(pool.submit(encode_audio, plan.source, plan.work_dir,
-                                           None, cancelled))
+                futures.append(
+                    pool.submit(encode_audio, plan.source, plan.work_dir, None, cancelled)
+                )
             for chunk in plan.chunks:
                 futures.append(pool.submit(self._encode, chunk, tracker, cancelled))
             done, pending = wait(futures, return_when=FIRST_EXCEPTION)
@@ -215,7 +243,8 @@ def transcode_chunked(
     cancel = should_cancel or (lambda: False)
     started = time.monotonic()
     workers = executor.run(
-        plan, lambda fraction, text: report(fraction * (1 - JOIN_SHARE), text), cancel)
+        plan, lambda fraction, text: report(fraction * (1 - JOIN_SHARE), text), cancel
+    )
     encoded = time.monotonic()
     if cancel():
         raise MediaCancelled("the chunked transcode")
@@ -223,21 +252,47 @@ def transcode_chunked(
     if not plan.has_audio and not plan.audio_ready:
         remove_stale_audio(plan.output_dir)
     with ThreadPoolExecutor(max_workers=len(plan.rungs) + 1, thread_name_prefix="join") as pool:
-        audio = pool.submit(join_audio, plan.work_dir, plan.output_dir, source=plan.source,
-                            language=source_audio_language(plan.source),
-                            should_cancel=cancel) if plan.has_audio else None
-        playlists = list(pool.map(
-            lambda rung: join_rung(plan.work_dir, rung.quality, len(plan.chunks),
-                                   plan.output_dir, should_cancel=cancel),
-            plan.rungs))
+        audio = (
+            pool.submit(
+                join_audio,
+                plan.work_dir,
+                plan.output_dir,
+                source=plan.source,
+                language=source_audio_language(plan.source),
+                should_cancel=cancel,
+            )
+            if plan.has_audio
+            else None
+        )
+        playlists = list(
+            pool.map(
+                lambda rung: join_rung(
+                    plan.work_dir,
+                    rung.quality,
+                    len(plan.chunks),
+                    plan.output_dir,
+                    should_cancel=cancel,
+                ),
+                plan.rungs,
+            )
+        )
         if audio is not None:
             audio.result()
-    variants = {rung.quality: measure_rendition(path, rung)
-                for rung, path in zip(plan.rungs, playlists)}
+    variants = {
+        rung.quality: measure_rendition(path, rung)
+        for rung, path in zip(plan.rungs, playlists, strict=False)
+    }
     master = write_master(list(variants.values()), Path(plan.output_dir))
     joined = time.monotonic()
     if not keep_chunks:
         shutil.rmtree(plan.work_dir, ignore_errors=True)
     report(1.0, "done")
-    return ChunkedResult(master, variants, plan.skipped_qualities, len(plan.chunks),
-                         encoded - started, joined - encoded, workers)
+    return ChunkedResult(
+        master,
+        variants,
+        plan.skipped_qualities,
+        len(plan.chunks),
+        encoded - started,
+        joined - encoded,
+        workers,
+    )

@@ -91,13 +91,31 @@ def check_encoder(name: str) -> EncoderCheck:
     elif (absent := missing_device(name)) is not None:
         check = EncoderCheck(name, False, absent)
     else:
-        args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", *device_args(name),
-                "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=0.2",
-                "-vf", ",".join(filter(None, ("format=yuv420p", upload_filter(name)))),
-                "-frames:v", "3", "-c:v", name, "-f", "null", "-"]
+        args = [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            *device_args(name),
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=30:duration=0.2",
+            "-vf",
+            ",".join(filter(None, ("format=yuv420p", upload_filter(name)))),
+            "-frames:v",
+            "3",
+            "-c:v",
+            name,
+            "-f",
+            "null",
+            "-",
+        ]
         result = run_capture(args, timeout=30)
-        check = EncoderCheck(name, result.returncode == 0,
-                             stderr_tail(result.stderr, 1) if result.returncode else "")
+        check = EncoderCheck(
+            name, result.returncode == 0, stderr_tail(result.stderr, 1) if result.returncode else ""
+        )
     with _lock:
         _cache[name] = check
     return check
@@ -118,14 +136,16 @@ def choose_encoder(preference: str | None) -> EncoderChoice:
                 return EncoderChoice(check.name, f"using the hardware encoder {check.name}")
         return EncoderChoice(SOFTWARE_ENCODER)
     if wanted not in HARDWARE_ENCODERS:
-        return EncoderChoice(SOFTWARE_ENCODER,
-                             f"unknown encoder {preference!r}; using {SOFTWARE_ENCODER}")
+        return EncoderChoice(
+            SOFTWARE_ENCODER, f"unknown encoder {preference!r}; using {SOFTWARE_ENCODER}"
+        )
     check = check_encoder(wanted)
     if check.usable:
         return EncoderChoice(wanted)
     reason = check.reason or "trial encode failed"
-    return EncoderChoice(SOFTWARE_ENCODER,
-                         f"{wanted} is not usable here ({reason}); fell back to {SOFTWARE_ENCODER}")
+    return EncoderChoice(
+        SOFTWARE_ENCODER, f"{wanted} is not usable here ({reason}); fell back to {SOFTWARE_ENCODER}"
+    )
 
 
 def for_video_output(options: list[str], index: int) -> list[str]:
@@ -141,8 +161,18 @@ def encoder_options(name: str, gop_frames: int, preset: str | None = None) -> li
     """Rate-control-independent options that keep keyframes every ``gop_frames`` frames and
     never elsewhere, so all rungs cut segments at the same instants."""
     if name == SOFTWARE_ENCODER:
-        return ["-preset", preset or "veryfast", "-profile:v", "high", "-g", str(gop_frames),
-                "-keyint_min", str(gop_frames), "-sc_threshold", "0"]
+        return [
+            "-preset",
+            preset or "veryfast",
+            "-profile:v",
+            "high",
+            "-g",
+            str(gop_frames),
+            "-keyint_min",
+            str(gop_frames),
+            "-sc_threshold",
+            "0",
+        ]
     if name == "h264_nvenc":
         return ["-preset", "p4", "-g", str(gop_frames), "-forced-idr", "1", "-no-scenecut", "1"]
     if name == "h264_qsv":

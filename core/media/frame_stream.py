@@ -20,8 +20,9 @@ from .frames import FRAME_TIMEOUT_SECONDS, SQUARE_PIXELS, tail_start
 from .tools import ffmpeg_path
 
 
-def stream_keyframes(path: str, times: list[float], *, last_from: tuple[float, float | None]
-                     | None = None) -> Iterator[tuple[int, float, Image.Image]]:
+def stream_keyframes(
+    path: str, times: list[float], *, last_from: tuple[float, float | None] | None = None
+) -> Iterator[tuple[int, float, Image.Image]]:
     """``grab_keyframe`` for each of ``times`` and, with ``last_from`` = (duration, fps),
     the last frame as ``grab_last_frame`` finds it, all from ONE ffmpeg process (one
     start-up, which costs more than a grab), yielded as ``(slot, time, picture)`` the
@@ -35,8 +36,9 @@ def stream_keyframes(path: str, times: list[float], *, last_from: tuple[float, f
     starts = [float(f"{max(0.0, seconds):.3f}") for seconds in times]
     # (slot, seek options, filter chain). The quick keyframes first: their thumbnails are
     # made on the other core while ffmpeg decodes the last GOP for the last frame.
-    inputs = [(slot, ["-noaccurate_seek", "-ss", f"{starts[slot]:.3f}"], "")
-              for slot in range(len(times))]
+    inputs = [
+        (slot, ["-noaccurate_seek", "-ss", f"{starts[slot]:.3f}"], "") for slot in range(len(times))
+    ]
     if last_from is not None:
         starts.append(tail_start(*last_from))
         inputs.append((len(times), ["-ss", f"{starts[-1]:.3f}"], "reverse,trim=end_frame=1,"))
@@ -44,26 +46,35 @@ def stream_keyframes(path: str, times: list[float], *, last_from: tuple[float, f
     for index, (slot, seek, chain) in enumerate(inputs):
         args += ["-threads", "1", *seek, "-i", path]
         keep = "" if chain else "trim=end_frame=1,"
-        chains.append(f"[{index}:v:0]{keep}showinfo@k{slot},{chain}{SQUARE_PIXELS},"
-                      f"metadata@s{slot}=mode=add:key=vs_slot:value={slot},"
-                      f"setpts=N/TB[f{index}]")
+        chains.append(
+            f"[{index}:v:0]{keep}showinfo@k{slot},{chain}{SQUARE_PIXELS},"
+            f"metadata@s{slot}=mode=add:key=vs_slot:value={slot},"
+            f"setpts=N/TB[f{index}]"
+        )
     joined = "".join(f"[f{i}]" for i in range(slots))
     # passthrough: the joined frames carry made-up times, which must not make ffmpeg drop one.
     # No -copyts: each input's times count from its own seek point, so a frame's time in
     # the file is that point plus its showinfo time (negative for a keyframe before it).
     # Each frame carries its slot, and the joined stream logs it on its way out: the log
     # of the segments follows the order ffmpeg decodes in, not the order frames leave.
-    args += ["-nostats", "-filter_complex", ";".join(chains)
-             + f";{joined}concat=n={slots}:v=1:a=0,metadata@out=mode=print:key=vs_slot",
-             "-fps_mode", "passthrough", "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
+    args += [
+        "-nostats",
+        "-filter_complex",
+        ";".join(chains) + f";{joined}concat=n={slots}:v=1:a=0,metadata@out=mode=print:key=vs_slot",
+        "-fps_mode",
+        "passthrough",
+        "-f",
+        "image2pipe",
+        "-c:v",
+        "ppm",
+        "pipe:1",
+    ]
     log = _ShowinfoLog()
     with _streaming(args, log) as process:
-        produced = 0
-        for image in _read_ppm_stream(process.stdout):
+        for produced, image in enumerate(_read_ppm_stream(process.stdout)):
             # Every showinfo line of a frame's segment, and its slot, are logged before
             # the frame is written, so the n-th picture is the n-th slot logged on the way out.
             slot = log.nth_output(produced)
-            produced += 1
             if slot is None:
                 return
             when = log.last_time(slot) if slot == len(times) else log.first_time(slot)
@@ -89,8 +100,7 @@ class _ShowinfoLog:
             timed, out = self._TIME.search(line), self._OUT.search(line)
             with self._changed:
                 if timed:
-                    self.times.setdefault(int(timed.group(1)), []).append(
-                        float(timed.group(2)))
+                    self.times.setdefault(int(timed.group(1)), []).append(float(timed.group(2)))
                 if out:
                     self.written.append(int(out.group(1)))
                     self._changed.notify_all()
@@ -116,8 +126,9 @@ def _streaming(args: list[str], log: _ShowinfoLog):
     (killed) when the reader leaves early, after FRAME_TIMEOUT_SECONDS at most."""
     command = [ffmpeg_path(args[0]), *args[1:]]
     try:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
     except FileNotFoundError:
         raise FFmpegMissingError(args[0]) from None
     reader = threading.Thread(target=log.read, args=(process.stderr,), daemon=True)

@@ -71,8 +71,9 @@ def judge(image: Image.Image) -> FrameQuality:
     stats = ImageStat.Stat(grey)
     inner = (1, 1, grey.width - 1, grey.height - 1)  # the edge filter's border is noise
     edges = ImageStat.Stat(grey.filter(ImageFilter.FIND_EDGES).crop(inner))
-    return FrameQuality(mean_luma=stats.mean[0], contrast=stats.stddev[0],
-                        sharpness=edges.stddev[0])
+    return FrameQuality(
+        mean_luma=stats.mean[0], contrast=stats.stddev[0], sharpness=edges.stddev[0]
+    )
 
 
 def grab_frame(path: str, seconds: float, *, width: int | None = None) -> Image.Image | None:
@@ -82,8 +83,9 @@ def grab_frame(path: str, seconds: float, *, width: int | None = None) -> Image.
     return frames[0][1] if frames else None
 
 
-def grab_frames(path: str, start: float, *, count: int, every: float = 0.0,
-                width: int | None = None) -> list[tuple[float, Image.Image]]:
+def grab_frames(
+    path: str, start: float, *, count: int, every: float = 0.0, width: int | None = None
+) -> list[tuple[float, Image.Image]]:
     """Up to ``count`` frames from ``start`` on, ``every`` seconds apart (0: consecutive),
     each with the time it was taken from."""
     filters = [SQUARE_PIXELS]
@@ -91,13 +93,35 @@ def grab_frames(path: str, start: float, *, count: int, every: float = 0.0,
         filters.insert(0, f"fps=1/{every}:round=down")
     if width:
         filters.append(f"scale={width}:-2")
-    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-threads", "1",
-            "-ss", f"{max(0.0, start):.3f}", "-i", path, "-map", "0:v:0",
-            "-vf", ",".join(filters), "-frames:v", str(count),
-            "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
+    args = [
+        "ffmpeg",
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-threads",
+        "1",
+        "-ss",
+        f"{max(0.0, start):.3f}",
+        "-i",
+        path,
+        "-map",
+        "0:v:0",
+        "-vf",
+        ",".join(filters),
+        "-frames:v",
+        str(count),
+        "-f",
+        "image2pipe",
+        "-c:v",
+        "ppm",
+        "pipe:1",
+    ]
     result = _run_grab(args, f"a frame at {start:.2f} s")
-    return [(round(max(0.0, start) + index * every, 3), image)
-            for index, image in enumerate(_split_ppm(result.stdout))]
+    return [
+        (round(max(0.0, start) + index * every, 3), image)
+        for index, image in enumerate(_split_ppm(result.stdout))
+    ]
 
 
 _PTS_TIME = re.compile(r"pts_time:\s*(-?[0-9.]+)")
@@ -123,12 +147,36 @@ def grab_keyframe(path: str, seconds: float) -> tuple[float, Image.Image] | None
     return None
 
 
-def _keyframe_after_seek(path: str, seek: float, seconds: float
-                         ) -> tuple[float, Image.Image] | None:
-    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-threads", "1",
-            "-noaccurate_seek", "-ss", f"{seek:.3f}", "-i", path, "-map", "0:v:0",
-            "-vf", f"showinfo,{SQUARE_PIXELS}", "-frames:v", "1", "-fps_mode", "passthrough",
-            "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
+def _keyframe_after_seek(
+    path: str, seek: float, seconds: float
+) -> tuple[float, Image.Image] | None:
+    args = [
+        "ffmpeg",
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "info",
+        "-threads",
+        "1",
+        "-noaccurate_seek",
+        "-ss",
+        f"{seek:.3f}",
+        "-i",
+        path,
+        "-map",
+        "0:v:0",
+        "-vf",
+        f"showinfo,{SQUARE_PIXELS}",
+        "-frames:v",
+        "1",
+        "-fps_mode",
+        "passthrough",
+        "-f",
+        "image2pipe",
+        "-c:v",
+        "ppm",
+        "pipe:1",
+    ]
     result = _run_grab(args, f"a frame at {seconds:.2f} s")
     images = _split_ppm(result.stdout)
     found = _PTS_TIME.search(result.stderr.decode("utf-8", "replace"))
@@ -144,8 +192,9 @@ def _run_grab(args: list[str], what: str):
     """Run a frame grab; ``MediaError`` naming ``what`` with ffmpeg's last lines if it fails."""
     result = run_capture(args, timeout=FRAME_TIMEOUT_SECONDS)
     if result.returncode != 0:
-        raise MediaError(f"ffmpeg could not read {what}: "
-                         f"{stderr_tail(result.stderr, 2) or 'unknown error'}")
+        raise MediaError(
+            f"ffmpeg could not read {what}: {stderr_tail(result.stderr, 2) or 'unknown error'}"
+        )
     return result
 
 
@@ -173,8 +222,9 @@ def _split_ppm(data: bytes) -> list[Image.Image]:
     return images
 
 
-def grab_last_frame(path: str, duration: float, fps: float | None = None
-                    ) -> tuple[float, Image.Image]:
+def grab_last_frame(
+    path: str, duration: float, fps: float | None = None
+) -> tuple[float, Image.Image]:
     """The last frame that decodes and its time: the picture for "100 %", never a black
     frame past the end. ffmpeg decodes from the keyframe before the last few frame
     durations to the end of the file and keeps the last frame it got (``reverse`` over a
@@ -212,19 +262,41 @@ def tail_start(duration: float, fps: float | None) -> float:
 _SHOWINFO_PTS = re.compile(r"showinfo@tail @ [^\]]*\] n:\s*\d+ .*?pts_time:\s*(-?[0-9.]+)")
 
 
-def _tail_frame(path: str, start: float, keep_from: float | None = None
-                ) -> tuple[float, Image.Image] | None:
+def _tail_frame(
+    path: str, start: float, keep_from: float | None = None
+) -> tuple[float, Image.Image] | None:
     """The last frame from ``start`` (or, decoding from ``start``, from ``keep_from``) to
     the end of the file; ``None`` when no frame decodes there. The accurate seek drops the
     frames before ``start`` and ``select`` those before ``keep_from`` (decoded, never
     converted), so ``reverse`` buffers only the few frames after them."""
     start = round(max(0.0, start), 3)
     keep = f"select=gte(t\\,{max(0.0, keep_from - start):.4f})," if keep_from else ""
-    args = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info", "-threads", "1",
-            "-ss", f"{start:.3f}", "-i", path, "-map", "0:v:0",
-            "-vf", f"{keep}showinfo@tail,reverse,trim=end_frame=1,{SQUARE_PIXELS}",
-            "-frames:v", "1", "-fps_mode", "passthrough",
-            "-f", "image2pipe", "-c:v", "ppm", "pipe:1"]
+    args = [
+        "ffmpeg",
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "info",
+        "-threads",
+        "1",
+        "-ss",
+        f"{start:.3f}",
+        "-i",
+        path,
+        "-map",
+        "0:v:0",
+        "-vf",
+        f"{keep}showinfo@tail,reverse,trim=end_frame=1,{SQUARE_PIXELS}",
+        "-frames:v",
+        "1",
+        "-fps_mode",
+        "passthrough",
+        "-f",
+        "image2pipe",
+        "-c:v",
+        "ppm",
+        "pipe:1",
+    ]
     result = _run_grab(args, "the end of the video")
     images = _split_ppm(result.stdout)
     # Without -copyts the times count from the seek point: the frame's time in the file
@@ -238,10 +310,27 @@ def _tail_frame(path: str, start: float, keep_from: float | None = None
 def _last_decoded_time(path: str, start: float) -> float | None:
     """The time of the last frame that decodes from ``start`` on (decoded, not converted)."""
     start = round(max(0.0, start), 3)
-    result = run_capture(["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "info",
-                          "-ss", f"{start:.3f}", "-i", path, "-map", "0:v:0",
-                          "-vf", "showinfo@tail", "-f", "null", "-"],
-                         timeout=FRAME_TIMEOUT_SECONDS)
+    result = run_capture(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "info",
+            "-ss",
+            f"{start:.3f}",
+            "-i",
+            path,
+            "-map",
+            "0:v:0",
+            "-vf",
+            "showinfo@tail",
+            "-f",
+            "null",
+            "-",
+        ],
+        timeout=FRAME_TIMEOUT_SECONDS,
+    )
     times = [float(t) for t in _SHOWINFO_PTS.findall(result.stderr.decode("utf-8", "replace"))]
     return start + max(times) if times else None
 
@@ -251,9 +340,23 @@ def last_frame_time(path: str, duration: float) -> float:
     the packets of the last few seconds (never the whole file)."""
     for window in (5.0, 30.0, duration):
         start = max(0.0, duration - window)
-        result = run_capture(["ffprobe", "-v", "error", "-select_streams", "v:0",
-                              "-read_intervals", f"{start:.3f}%", "-show_entries",
-                              "packet=pts_time,flags", "-of", "csv=p=0", path], timeout=60)
+        result = run_capture(
+            [
+                "ffprobe",
+                "-v",
+                "error",
+                "-select_streams",
+                "v:0",
+                "-read_intervals",
+                f"{start:.3f}%",
+                "-show_entries",
+                "packet=pts_time,flags",
+                "-of",
+                "csv=p=0",
+                path,
+            ],
+            timeout=60,
+        )
         times = []
         for line in result.stdout.decode("utf-8", "replace").splitlines():
             first = line.split(",")[0]

@@ -30,12 +30,21 @@ from typing import Protocol
 
 from core.domain.media_specs import AUDIO_KBPS, GOP_SECONDS, SEGMENT_SECONDS
 
-from .encoders import (
-    SOFTWARE_ENCODER, device_args, encoder_options, for_video_output, upload_filter,
-)
 from .audio_rendition import (
-    AUDIO_FOLDER, AudioRenditionInfo, measure_audio_rendition, remove_stale_audio,
-    reusable_audio, source_audio_fits, write_fingerprint,
+    AUDIO_FOLDER,
+    AudioRenditionInfo,
+    measure_audio_rendition,
+    remove_stale_audio,
+    reusable_audio,
+    source_audio_fits,
+    write_fingerprint,
+)
+from .encoders import (
+    SOFTWARE_ENCODER,
+    device_args,
+    encoder_options,
+    for_video_output,
+    upload_filter,
 )
 from .errors import FFmpegMissingError, MediaCancelled, MediaError
 from .hls_master import RenditionInfo, measure_rendition
@@ -101,28 +110,42 @@ def audio_method(spec: LadderSpec) -> str:
     return "copy" if remuxing and source_audio_fits(spec.source) else "encode"
 
 
-def build_command(spec: LadderSpec, work_dir: Path, *, with_audio: bool | None = None,
-                  copy_audio: bool = False) -> list[str]:
+def build_command(
+    spec: LadderSpec, work_dir: Path, *, with_audio: bool | None = None, copy_audio: bool = False
+) -> list[str]:
     """The ffmpeg argument list (no shell) for ``spec``, writing every video rung into
     ``work_dir/<quality>/`` and, ``with_audio`` (default: when the source has audio), the
     one audio rendition into ``work_dir/audio/``, encoded or, ``copy_audio``, copied."""
     with_audio = spec.has_audio if with_audio is None else with_audio
     encoded = [r for r in spec.rungs if r.method == "encode"]
-    args = ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-            "-progress", "pipe:1", "-stats_period", "0.5", *device_args(spec.encoder)]
+    args = [
+        "ffmpeg",
+        "-hide_banner",
+        "-nostdin",
+        "-y",
+        "-loglevel",
+        "error",
+        "-progress",
+        "pipe:1",
+        "-stats_period",
+        "0.5",
+        *device_args(spec.encoder),
+    ]
     if spec.start:
         args += ["-ss", f"{spec.start:.3f}"]
     if spec.length:
         args += ["-t", f"{spec.length:.3f}"]
     args += ["-i", spec.source]
     if encoded:
-        args += ["-filter_complex",
-                 scale_graph(encoded, tail=upload_filter(spec.encoder))]
+        args += ["-filter_complex", scale_graph(encoded, tail=upload_filter(spec.encoder))]
     stream_map = []
     per_stream: list[str] = []
     # Only the encoded rungs get the encoder's options; a remuxed rung is left as it is.
-    encoded_options = [*encoder_options(spec.encoder, gop_frames(spec.fps), spec.preset),
-                       "-force_key_frames", f"expr:gte(t,n_forced*{GOP_SECONDS:g})"]
+    encoded_options = [
+        *encoder_options(spec.encoder, gop_frames(spec.fps), spec.preset),
+        "-force_key_frames",
+        f"expr:gte(t,n_forced*{GOP_SECONDS:g})",
+    ]
     if spec.variable_frame_rate:
         encoded_options += ["-fps_mode", "cfr", "-r", f"{spec.fps:.3f}"]
     encoded_index = 0
@@ -135,9 +158,16 @@ def build_command(spec: LadderSpec, work_dir: Path, *, with_audio: bool | None =
             args += ["-map", f"[v{encoded_index}]"]
             encoded_index += 1
             kbps = rung.video_kbps
-            per_stream += [f"-c:v:{out_index}", spec.encoder, f"-b:v:{out_index}", f"{kbps}k",
-                           f"-maxrate:v:{out_index}", f"{round(kbps * 1.07)}k",
-                           f"-bufsize:v:{out_index}", f"{round(kbps * 1.5)}k"]
+            per_stream += [
+                f"-c:v:{out_index}",
+                spec.encoder,
+                f"-b:v:{out_index}",
+                f"{kbps}k",
+                f"-maxrate:v:{out_index}",
+                f"{round(kbps * 1.07)}k",
+                f"-bufsize:v:{out_index}",
+                f"{round(kbps * 1.5)}k",
+            ]
             per_stream += for_video_output(encoded_options, out_index)
         stream_map.append(f"v:{out_index}{group},name:{rung.quality}")
     if with_audio:
@@ -145,20 +175,43 @@ def build_command(spec: LadderSpec, work_dir: Path, *, with_audio: bool | None =
         if copy_audio:
             per_stream += ["-c:a:0", "copy"]
         else:
-            per_stream += ["-c:a:0", "aac", "-b:a:0", f"{AUDIO_KBPS}k", "-ac:a:0", "2",
-                           "-ar:a:0", "48000"]
+            per_stream += [
+                "-c:a:0",
+                "aac",
+                "-b:a:0",
+                f"{AUDIO_KBPS}k",
+                "-ac:a:0",
+                "2",
+                "-ar:a:0",
+                "48000",
+            ]
         stream_map.append(f"a:0{group},name:{AUDIO_FOLDER}")
     args += per_stream
-    args += ["-output_ts_offset", f"{TIMESTAMP_OFFSET_SECONDS:g}",
-             "-f", "hls", "-hls_time", f"{SEGMENT_SECONDS:g}", "-hls_playlist_type", "vod",
-             "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts",
-             "-hls_segment_filename", str(work_dir / "%v" / SEGMENT_PATTERN),
-             "-var_stream_map", " ".join(stream_map), str(work_dir / "%v" / PLAYLIST_NAME)]
+    args += [
+        "-output_ts_offset",
+        f"{TIMESTAMP_OFFSET_SECONDS:g}",
+        "-f",
+        "hls",
+        "-hls_time",
+        f"{SEGMENT_SECONDS:g}",
+        "-hls_playlist_type",
+        "vod",
+        "-hls_flags",
+        "independent_segments",
+        "-hls_segment_type",
+        "mpegts",
+        "-hls_segment_filename",
+        str(work_dir / "%v" / SEGMENT_PATTERN),
+        "-var_stream_map",
+        " ".join(stream_map),
+        str(work_dir / "%v" / PLAYLIST_NAME),
+    ]
     return args
 
 
-def run_ladder(spec: LadderSpec, *, progress: LadderProgress | None = None,
-               cancel: CancelFlag | None = None) -> LadderResult:
+def run_ladder(
+    spec: LadderSpec, *, progress: LadderProgress | None = None, cancel: CancelFlag | None = None
+) -> LadderResult:
     """Produce every rung of ``spec``; finished renditions end up in ``output_dir/<quality>``
     and the audio rendition in ``output_dir/audio`` (kept from an earlier run when it is
     complete and from the same source, else made by this run).
@@ -172,8 +225,9 @@ def run_ladder(spec: LadderSpec, *, progress: LadderProgress | None = None,
         output.mkdir(parents=True, exist_ok=True)
         if not spec.has_audio:
             remove_stale_audio(output)
-        kept_audio = reusable_audio(output, spec.source) if spec.has_audio and whole_source \
-            else None
+        kept_audio = (
+            reusable_audio(output, spec.source) if spec.has_audio and whole_source else None
+        )
         make_audio = spec.has_audio and kept_audio is None
         work_dir = output / f".partial-{uuid.uuid4().hex[:8]}"
         work_dir.mkdir()
@@ -189,16 +243,22 @@ def run_ladder(spec: LadderSpec, *, progress: LadderProgress | None = None,
         result = LadderResult(encoder=spec.encoder, audio=kept_audio)
         # Measuring runs an ffprobe per rendition: side by side, not one after another.
         with ThreadPoolExecutor(max_workers=len(spec.rungs) + 1) as pool:
-            audio_measured = pool.submit(measure_audio_rendition,
-                                         work_dir / AUDIO_FOLDER / PLAYLIST_NAME) \
-                if make_audio else None
-            measured = {rung.quality: pool.submit(measure_rendition,
-                                                  work_dir / rung.quality / PLAYLIST_NAME, rung)
-                        for rung in spec.rungs}
+            audio_measured = (
+                pool.submit(measure_audio_rendition, work_dir / AUDIO_FOLDER / PLAYLIST_NAME)
+                if make_audio
+                else None
+            )
+            measured = {
+                rung.quality: pool.submit(
+                    measure_rendition, work_dir / rung.quality / PLAYLIST_NAME, rung
+                )
+                for rung in spec.rungs
+            }
         if audio_measured is not None:
             try:
-                result.audio = _move_audio_into_place(spec, audio_measured.result(), work_dir,
-                                                      output)
+                result.audio = _move_audio_into_place(
+                    spec, audio_measured.result(), work_dir, output
+                )
             except MediaError as error:
                 # Variants without their audio would play silent: none of them counts.
                 result.failed = {r.quality: str(error) for r in spec.rungs}
@@ -223,8 +283,9 @@ def run_ladder(spec: LadderSpec, *, progress: LadderProgress | None = None,
         shutil.rmtree(work_dir, ignore_errors=True)
 
 
-def _move_audio_into_place(spec: LadderSpec, info: AudioRenditionInfo, work_dir: Path,
-                           output: Path) -> AudioRenditionInfo:
+def _move_audio_into_place(
+    spec: LadderSpec, info: AudioRenditionInfo, work_dir: Path, output: Path
+) -> AudioRenditionInfo:
     produced = work_dir / AUDIO_FOLDER
     if not spec.start and not spec.length:  # only the whole source's audio is reusable
         write_fingerprint(produced, spec.source)
@@ -239,12 +300,14 @@ def _unwritable(output: Path, error: OSError) -> MediaError:
     return MediaError(f"cannot write HLS output in {output}: {error.strerror or error}")
 
 
-def _run_ffmpeg(args: list[str], spec: LadderSpec, progress: LadderProgress | None,
-                cancel: CancelFlag | None) -> None:
+def _run_ffmpeg(
+    args: list[str], spec: LadderSpec, progress: LadderProgress | None, cancel: CancelFlag | None
+) -> None:
     command = [ffmpeg_path("ffmpeg"), *args[1:]]
     try:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
     except FileNotFoundError:
         raise FFmpegMissingError("ffmpeg") from None
     stderr_lines: deque[str] = deque(maxlen=40)
@@ -265,8 +328,10 @@ def _run_ffmpeg(args: list[str], spec: LadderSpec, progress: LadderProgress | No
                 fraction = 1.0 if value == "end" else min(0.999, out_us / 1e6 / total)
                 progress(fraction, label)
 
-    readers = [threading.Thread(target=read_stderr, daemon=True),
-               threading.Thread(target=read_progress, daemon=True)]
+    readers = [
+        threading.Thread(target=read_stderr, daemon=True),
+        threading.Thread(target=read_progress, daemon=True),
+    ]
     for reader in readers:
         reader.start()
     cancelled = False

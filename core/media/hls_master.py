@@ -30,8 +30,13 @@ MASTER_NAME = "master.m3u8"
 # Segments shorter than this (the tail) are left out of the peak: a 0.3 s tail with a
 # keyframe would otherwise inflate BANDWIDTH far past what a player ever sees.
 PEAK_MIN_SEGMENT_SECONDS = 1.0
-_PROFILE_CODES = {"Constrained Baseline": "42E0", "Baseline": "4200", "Main": "4D40",
-                  "High": "6400", "High 10": "6E00"}
+_PROFILE_CODES = {
+    "Constrained Baseline": "42E0",
+    "Baseline": "4200",
+    "Main": "4D40",
+    "High": "6400",
+    "High 10": "6E00",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +83,11 @@ class MeasuredSegments:
 
     @property
     def peak_bandwidth(self) -> int:
-        rates = [s * 8 / d for s, d in zip(self.sizes, self.durations)
-                 if d >= PEAK_MIN_SEGMENT_SECONDS]
+        rates = [
+            s * 8 / d
+            for s, d in zip(self.sizes, self.durations, strict=False)
+            if d >= PEAK_MIN_SEGMENT_SECONDS
+        ]
         return max(round(max(rates)) if rates else 0, self.average_bandwidth)
 
 
@@ -107,19 +115,37 @@ def measure_rendition(playlist_path: Path, rung: RungPlan) -> RenditionInfo:
     measured = measure_segments(playlist_path, rung.quality)
     width, height, frame_rate, codecs = _stream_facts(measured.first_segment)
     return RenditionInfo(
-        quality=rung.quality, playlist=str(playlist_path), width=width, height=height,
-        frame_rate=frame_rate, codecs=codecs, segment_count=len(measured.sizes),
-        size_bytes=sum(measured.sizes), duration=measured.duration,
-        average_bandwidth=measured.average_bandwidth, peak_bandwidth=measured.peak_bandwidth,
-        segment_durations=tuple(measured.durations), method=rung.method,
+        quality=rung.quality,
+        playlist=str(playlist_path),
+        width=width,
+        height=height,
+        frame_rate=frame_rate,
+        codecs=codecs,
+        segment_count=len(measured.sizes),
+        size_bytes=sum(measured.sizes),
+        duration=measured.duration,
+        average_bandwidth=measured.average_bandwidth,
+        peak_bandwidth=measured.peak_bandwidth,
+        segment_durations=tuple(measured.durations),
+        method=rung.method,
         nominal_bitrate=rung.nominal_bitrate,
     )
 
 
 def _stream_facts(segment: Path) -> tuple[int, int, float, str]:
-    result = run_capture(["ffprobe", "-v", "error", "-show_entries",
-                          "stream=codec_type,codec_name,profile,level,width,height,avg_frame_rate,"
-                          "r_frame_rate", "-of", "json", str(segment)], timeout=30)
+    result = run_capture(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_type,codec_name,profile,level,width,height,avg_frame_rate,r_frame_rate",
+            "-of",
+            "json",
+            str(segment),
+        ],
+        timeout=30,
+    )
     if result.returncode != 0:
         raise MediaError(f"ffprobe cannot read {segment.name}")
     streams = json.loads(result.stdout or b"{}").get("streams", [])
@@ -148,9 +174,12 @@ def _rate(value: object) -> float | None:
         return None
 
 
-def master_text(renditions: list[RenditionInfo], base: Path,
-                audio: AudioRenditionInfo | None = None,
-                iframes: dict[str, IFramePlaylistInfo] | None = None) -> str:
+def master_text(
+    renditions: list[RenditionInfo],
+    base: Path,
+    audio: AudioRenditionInfo | None = None,
+    iframes: dict[str, IFramePlaylistInfo] | None = None,
+) -> str:
     """The multivariant playlist for ``renditions``, the shared ``audio`` rendition, if
     any, and the I-frame playlists of ``iframes`` (by rendition playlist path); URIs
     relative to ``base``."""
@@ -161,25 +190,28 @@ def master_text(renditions: list[RenditionInfo], base: Path,
         lines.append(
             f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="{AUDIO_GROUP}",NAME="{audio.name}",'
             f'LANGUAGE="{audio.language}",DEFAULT=YES,AUTOSELECT=YES,'
-            f'CHANNELS="{audio.channels}",URI="{_relative(audio.playlist, base)}"')
+            f'CHANNELS="{audio.channels}",URI="{_relative(audio.playlist, base)}"'
+        )
         audio_attribute = f',AUDIO="{AUDIO_GROUP}"'
         extra_peak, extra_average = audio.peak_bandwidth, audio.average_bandwidth
     for item in sorted(renditions, key=lambda r: r.peak_bandwidth):
         codecs = item.codecs if audio is None else f"{item.codecs},{audio.codecs}"
         lines.append(
             f"#EXT-X-STREAM-INF:BANDWIDTH={item.peak_bandwidth + extra_peak},"
-            f"AVERAGE-BANDWIDTH={item.average_bandwidth + extra_average},CODECS=\"{codecs}\","
+            f'AVERAGE-BANDWIDTH={item.average_bandwidth + extra_average},CODECS="{codecs}",'
             f"RESOLUTION={item.width}x{item.height},FRAME-RATE={item.frame_rate:.3f}"
-            f"{audio_attribute}")
+            f"{audio_attribute}"
+        )
         lines.append(_relative(item.playlist, base))
     for item in sorted(renditions, key=lambda r: r.peak_bandwidth):
         iframe = (iframes or {}).get(item.playlist)
         if iframe is not None:
             lines.append(
                 f"#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH={iframe.peak_bandwidth},"
-                f"AVERAGE-BANDWIDTH={iframe.average_bandwidth},CODECS=\"{item.codecs}\","
+                f'AVERAGE-BANDWIDTH={iframe.average_bandwidth},CODECS="{item.codecs}",'
                 f"RESOLUTION={item.width}x{item.height},"
-                f"URI=\"{_relative(iframe.playlist, base)}\"")
+                f'URI="{_relative(iframe.playlist, base)}"'
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -203,8 +235,7 @@ def write_master(renditions: list[RenditionInfo], directory: Path) -> Path:
     target = directory / MASTER_NAME
     partial = directory / f".{MASTER_NAME}.partial"
     try:
-        partial.write_text(master_text(renditions, directory, audio, iframes),
-                           encoding="utf-8")
+        partial.write_text(master_text(renditions, directory, audio, iframes), encoding="utf-8")
         os.replace(partial, target)
     except OSError as error:
         partial.unlink(missing_ok=True)

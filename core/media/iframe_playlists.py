@@ -11,6 +11,7 @@ are included, so every range can be decoded on its own.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
@@ -67,13 +68,21 @@ def write_iframe_playlist(rendition_playlist: Path) -> IFramePlaylistInfo:
     if not frames:
         raise MediaError(f"{rendition_playlist.parent.name}: no keyframe found in the segments")
     end = frames[0].pts + sum(float(s.duration) for s in playlist.segments)
-    durations = [b.pts - a.pts for a, b in zip(frames, frames[1:])] + [end - frames[-1].pts]
-    lines = ["#EXTM3U", "#EXT-X-VERSION:4",
-             f"#EXT-X-TARGETDURATION:{max(1, math.ceil(max(durations) - 0.001))}",
-             "#EXT-X-MEDIA-SEQUENCE:0", "#EXT-X-PLAYLIST-TYPE:VOD", "#EXT-X-I-FRAMES-ONLY"]
-    for frame, duration in zip(frames, durations):
-        lines += [f"#EXTINF:{max(duration, 0.001):.6f},",
-                  f"#EXT-X-BYTERANGE:{frame.length}@{frame.offset}", frame.uri]
+    durations = [b.pts - a.pts for a, b in itertools.pairwise(frames)] + [end - frames[-1].pts]
+    lines = [
+        "#EXTM3U",
+        "#EXT-X-VERSION:4",
+        f"#EXT-X-TARGETDURATION:{max(1, math.ceil(max(durations) - 0.001))}",
+        "#EXT-X-MEDIA-SEQUENCE:0",
+        "#EXT-X-PLAYLIST-TYPE:VOD",
+        "#EXT-X-I-FRAMES-ONLY",
+    ]
+    for frame, duration in zip(frames, durations, strict=False):
+        lines += [
+            f"#EXTINF:{max(duration, 0.001):.6f},",
+            f"#EXT-X-BYTERANGE:{frame.length}@{frame.offset}",
+            frame.uri,
+        ]
     lines.append("#EXT-X-ENDLIST")
     target = rendition_playlist.with_name(IFRAME_PLAYLIST_NAME)
     partial = target.with_name(f".{target.name}.partial")
@@ -111,10 +120,11 @@ def keyframes_in_segment(segment: Path, uri: str) -> list[IFrame]:
 
 
 def _info(target: Path, lengths: list[int], durations: list[float]) -> IFramePlaylistInfo:
-    rates = [n * 8 / d for n, d in zip(lengths, durations) if d > 0.5]
+    rates = [n * 8 / d for n, d in zip(lengths, durations, strict=False) if d > 0.5]
     average = round(sum(lengths) * 8 / (sum(durations) or 1e-9))
-    return IFramePlaylistInfo(str(target), max(round(max(rates, default=0)), average),
-                              average, len(lengths))
+    return IFramePlaylistInfo(
+        str(target), max(round(max(rates, default=0)), average), average, len(lengths)
+    )
 
 
 def _read_info(target: Path) -> IFramePlaylistInfo:
@@ -155,7 +165,7 @@ def _section(data: bytes, pid: int) -> bytes | None:
         start = _payload_offset(data, position)
         start += 1 + data[start]  # pointer field
         length = ((data[start + 1] & 0x0F) << 8) | data[start + 2]
-        return data[start:start + 3 + length]
+        return data[start : start + 3 + length]
     return None
 
 
@@ -187,10 +197,9 @@ def _video_pid(data: bytes) -> int | None:
 
 def _pes_pts(data: bytes, position: int) -> float | None:
     start = _payload_offset(data, position)
-    pes = data[start:position + TS_PACKET]
+    pes = data[start : position + TS_PACKET]
     if len(pes) < 14 or pes[:3] != b"\x00\x00\x01" or not pes[7] & 0x80:
         return None
     p = pes[9:14]
-    ticks = (((p[0] >> 1) & 0x07) << 30 | p[1] << 22 | (p[2] >> 1) << 15 | p[3] << 7
-             | p[4] >> 1)
+    ticks = ((p[0] >> 1) & 0x07) << 30 | p[1] << 22 | (p[2] >> 1) << 15 | p[3] << 7 | p[4] >> 1
     return ticks / 90000

@@ -9,9 +9,23 @@ SAMPLE_SECONDS = 60.0
 
 def keyframe_times(path: str, *, limit_seconds: float = SAMPLE_SECONDS) -> list[float]:
     """Times of the keyframes of the first video stream within the first ``limit_seconds``."""
-    result = run_capture(["ffprobe", "-v", "error", "-select_streams", "v:0",
-                          "-read_intervals", f"%+{limit_seconds:g}", "-show_entries",
-                          "packet=pts_time,flags", "-of", "csv=p=0", path], timeout=120)
+    result = run_capture(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-read_intervals",
+            f"%+{limit_seconds:g}",
+            "-show_entries",
+            "packet=pts_time,flags",
+            "-of",
+            "csv=p=0",
+            path,
+        ],
+        timeout=120,
+    )
     times = []
     for line in result.stdout.decode("utf-8", "replace").splitlines():
         parts = line.strip().split(",")

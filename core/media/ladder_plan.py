@@ -63,8 +63,13 @@ def fit_rung(source_width: int, source_height: int, quality: str) -> tuple[int, 
     return None
 
 
-def plan_ladder(info: MediaInfo, qualities: list[str], *, keyframes_aligned: bool = False,
-                allow_copy: bool = True) -> LadderPlan:
+def plan_ladder(
+    info: MediaInfo,
+    qualities: list[str],
+    *,
+    keyframes_aligned: bool = False,
+    allow_copy: bool = True,
+) -> LadderPlan:
     """The rungs to produce for ``qualities`` from the source described by ``info``."""
     size = info.display_size
     if not info.has_video or size is None:
@@ -77,26 +82,40 @@ def plan_ladder(info: MediaInfo, qualities: list[str], *, keyframes_aligned: boo
         fitted = fit_rung(width, height, quality)
         rung = LADDER[quality]
         if fitted is None:
-            skipped.append((quality, f"the source ({width}x{height}) is smaller than "
-                                     f"{quality} ({rung.resolution_label}); not upscaled"))
+            skipped.append(
+                (
+                    quality,
+                    f"the source ({width}x{height}) is smaller than "
+                    f"{quality} ({rung.resolution_label}); not upscaled",
+                )
+            )
             continue
-        rungs.append(RungPlan(quality, *fitted, video_kbps=_scaled_kbps(rung.video_kbps, fitted,
-                                                                         rung)))
+        rungs.append(
+            RungPlan(quality, *fitted, video_kbps=_scaled_kbps(rung.video_kbps, fitted, rung))
+        )
     if not rungs:
         lowest = qualities[0]
         fitted = (_even(width), _even(height))
-        rungs.append(RungPlan(lowest, *fitted,
-                              video_kbps=_scaled_kbps(LADDER[lowest].video_kbps, fitted,
-                                                      LADDER[lowest])))
+        rungs.append(
+            RungPlan(
+                lowest,
+                *fitted,
+                video_kbps=_scaled_kbps(LADDER[lowest].video_kbps, fitted, LADDER[lowest]),
+            )
+        )
         skipped = [s for s in skipped if s[0] != lowest]
-        notes.append(f"the source ({width}x{height}) is smaller than every requested rung; "
-                     f"{lowest} was made at the source's size ({fitted[0]}x{fitted[1]})")
+        notes.append(
+            f"the source ({width}x{height}) is smaller than every requested rung; "
+            f"{lowest} was made at the source's size ({fitted[0]}x{fitted[1]})"
+        )
     if allow_copy and keyframes_aligned:
         rungs = [_maybe_copy(info, r, width, height) for r in rungs]
         for rung in rungs:
             if rung.method == "copy":
-                notes.append(f"{rung.quality} is the source's own H.264/AAC stream, "
-                             "remuxed without re-encoding")
+                notes.append(
+                    f"{rung.quality} is the source's own H.264/AAC stream, "
+                    "remuxed without re-encoding"
+                )
     return LadderPlan(tuple(rungs), tuple(skipped), tuple(notes))
 
 

@@ -79,8 +79,12 @@ def _media_info(file: Path, size: int, data: dict[str, Any]) -> MediaInfo:
     streams = data.get("streams") or []
     fmt = data.get("format") or {}
     video = next(
-        (s for s in streams if s.get("codec_type") == "video"
-         and not (s.get("disposition") or {}).get("attached_pic")),
+        (
+            s
+            for s in streams
+            if s.get("codec_type") == "video"
+            and not (s.get("disposition") or {}).get("attached_pic")
+        ),
         None,
     )
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)

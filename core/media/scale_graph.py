@@ -30,16 +30,17 @@ def cascade_parents(rungs: Sequence[Sized]) -> dict[int, int | None]:
     parents: dict[int, int | None] = {}
     for index in sorted(range(len(rungs)), key=lambda i: -rungs[i].width * rungs[i].height):
         rung = rungs[index]
-        covering = [m for m in made
-                    if rungs[m].width >= rung.width and rungs[m].height >= rung.height]
-        parents[index] = min(covering, key=lambda m: rungs[m].width * rungs[m].height,
-                             default=None)
+        covering = [
+            m for m in made if rungs[m].width >= rung.width and rungs[m].height >= rung.height
+        ]
+        parents[index] = min(covering, key=lambda m: rungs[m].width * rungs[m].height, default=None)
         made.append(index)
     return parents
 
 
-def scale_graph(rungs: Sequence[Sized], *, tail: str = "", source: str = SOURCE_PAD,
-                output_prefix: str = "v") -> str:
+def scale_graph(
+    rungs: Sequence[Sized], *, tail: str = "", source: str = SOURCE_PAD, output_prefix: str = "v"
+) -> str:
     """A ``-filter_complex`` graph from ``[source]`` to ``[<output_prefix><i>]`` for the
     i-th rung: scaled (bicubic, square pixels, yuv420p), then ``tail`` (filters such as a
     hardware upload, without a leading comma) on that rung's own output only."""
@@ -65,7 +66,7 @@ def scale_graph(rungs: Sequence[Sized], *, tail: str = "", source: str = SOURCE_
             chains.append(f"[{pad}]split={len(wanted)}" + "".join(f"[{w}]" for w in wanted))
         else:
             wanted = [pad]
-        for child, child_pad in zip(children[picture], wanted[len(own):]):
+        for child, child_pad in zip(children[picture], wanted[len(own) :], strict=False):
             input_pad[child] = child_pad
         return wanted[0] if own else None
 
@@ -75,8 +76,10 @@ def scale_graph(rungs: Sequence[Sized], *, tail: str = "", source: str = SOURCE_
         final = f"{output_prefix}{index}"
         alone = not children[index] and not tail
         scaled = final if alone else f"sc{index}"
-        chains.append(f"[{input_pad[index]}]scale={rung.width}:{rung.height}:flags=bicubic,"
-                      f"setsar=1,format=yuv420p[{scaled}]")
+        chains.append(
+            f"[{input_pad[index]}]scale={rung.width}:{rung.height}:flags=bicubic,"
+            f"setsar=1,format=yuv420p[{scaled}]"
+        )
         if alone:
             continue
         own = hand_out(scaled, index, f"own{index}" if tail else final)

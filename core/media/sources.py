@@ -24,6 +24,8 @@ def ready_vod(session: Session, vod_ref: str, action: str, *, needs_video: bool 
     if not source.is_file():
         raise MediaError(f"cannot {action}: the VOD's file {source} is missing (moved or deleted?)")
     if needs_video and not (vod.width and vod.height):
-        raise MediaError(f"cannot {action}: {source.name} has no video stream "
-                         "(an audio-only file has no pictures)")
+        raise MediaError(
+            f"cannot {action}: {source.name} has no video stream "
+            "(an audio-only file has no pictures)"
+        )
     return vod

@@ -28,10 +28,17 @@ class PickedFrame:
     replaced_because: str | None
 
 
-def pick_frame(path: str, seconds: float, *, smart: bool, last_frame: float,
-               window: tuple[float, float] | None = None, near: float = 0.0,
-               keyframe: tuple[float, Image.Image] | None = None,
-               exact: tuple[float, Image.Image] | None = None) -> PickedFrame:
+def pick_frame(
+    path: str,
+    seconds: float,
+    *,
+    smart: bool,
+    last_frame: float,
+    window: tuple[float, float] | None = None,
+    near: float = 0.0,
+    keyframe: tuple[float, Image.Image] | None = None,
+    exact: tuple[float, Image.Image] | None = None,
+) -> PickedFrame:
     """The frame at ``seconds`` (with ``near`` > 0, the keyframe at or before it when it is
     at most ``near`` seconds earlier: one decoded frame instead of a GOP); with ``smart``, a
     better one nearby when it is black, near-uniform or blurry. ``window`` bounds where a
@@ -65,8 +72,9 @@ def pick_frame(path: str, seconds: float, *, smart: bool, last_frame: float,
         if end - start < 2 * SMART_STEP_SECONDS and high - low > end - start:
             start = max(low, end - 2 * reach)  # squeezed against the end: look back instead
         count = int((end - start) / SMART_STEP_SECONDS) + 1
-        for when, candidate in grab_frames(path, start, count=count, every=SMART_STEP_SECONDS,
-                                           width=160):
+        for when, candidate in grab_frames(
+            path, start, count=count, every=SMART_STEP_SECONDS, width=160
+        ):
             judged = judge(candidate)
             if judged.score > best_score * 1.05 and when <= high:
                 best_time, best_score, best_ok = when, judged.score, judged.acceptable

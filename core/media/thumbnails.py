@@ -21,11 +21,13 @@ from typing import Any, Protocol
 
 from sqlalchemy import select
 
-from core.domain.errors import StateError, ValidationError
+from core.domain.errors import NotFoundError, StateError, ValidationError
 from core.domain.media_specs import (
-    DEFAULT_THUMBNAIL_INDEX, THUMBNAIL_SIZES, default_thumbnail_timestamps, parse_resolutions,
+    DEFAULT_THUMBNAIL_INDEX,
+    THUMBNAIL_SIZES,
+    default_thumbnail_timestamps,
+    parse_resolutions,
 )
-from core.domain.errors import NotFoundError
 from core.library.chapters import ChapterService
 from core.library.vods import find_vod
 from core.store.db import Database
@@ -36,8 +38,8 @@ from .errors import MediaCancelled
 from .frame_stream import stream_keyframes
 from .frames import grab_last_frame, last_frame_time
 from .sources import ready_vod
-from .tools import ffmpeg_path
 from .stills import letterboxed, pick_frame, write_stills
+from .tools import ffmpeg_path
 
 Progress = Callable[[float, str], None]
 PARALLEL_GRABS = 5
@@ -84,10 +86,18 @@ class ThumbnailInfo:
 
 def _info(row: ThumbnailRow) -> ThumbnailInfo:
     return ThumbnailInfo(
-        thumbnail_id=row.id, vod_id=row.vod_id, timestamp=row.timestamp,
-        requested_timestamp=row.requested_timestamp, resolution=row.resolution,
-        width=row.width, height=row.height, jpeg_path=row.jpeg_path, webp_path=row.webp_path,
-        size_bytes=row.size_bytes, is_default=row.is_default, batch_index=row.batch_index,
+        thumbnail_id=row.id,
+        vod_id=row.vod_id,
+        timestamp=row.timestamp,
+        requested_timestamp=row.requested_timestamp,
+        resolution=row.resolution,
+        width=row.width,
+        height=row.height,
+        jpeg_path=row.jpeg_path,
+        webp_path=row.webp_path,
+        size_bytes=row.size_bytes,
+        is_default=row.is_default,
+        batch_index=row.batch_index,
     )
 
 
@@ -98,10 +108,14 @@ class ThumbnailService:
 
     # --- generating ----------------------------------------------------------------------
     def generate(
-        self, vod_ref: str, timestamps: list[float] | None = None,
+        self,
+        vod_ref: str,
+        timestamps: list[float] | None = None,
         resolutions: list[str] | str | None = None,
         set_default: int | None = DEFAULT_THUMBNAIL_INDEX,
-        smart: bool = True, progress: Progress | None = None, cancel: CancelFlag | None = None,
+        smart: bool = True,
+        progress: Progress | None = None,
+        cancel: CancelFlag | None = None,
     ) -> list[ThumbnailInfo]:
         with self._database.session() as session:
             vod = ready_vod(session, vod_ref, "make thumbnails")
@@ -129,9 +143,15 @@ class ThumbnailService:
             else:
                 bound, wanted, keyframe = duration, moments[index], grabbed
             approximate = timestamps is None and moments[index] is not None
-            pick = pick_frame(path, wanted, smart=smart, last_frame=bound,
-                              near=duration * KEYFRAME_NEAR_FRACTION if approximate else 0.0,
-                              keyframe=keyframe, exact=exact)
+            pick = pick_frame(
+                path,
+                wanted,
+                smart=smart,
+                last_frame=bound,
+                near=duration * KEYFRAME_NEAR_FRACTION if approximate else 0.0,
+                keyframe=keyframe,
+                exact=exact,
+            )
             image = pick.image
             # Largest first, each size from the one before: the sizes share one aspect
             # ratio, so a letterboxed picture scales down to the next exactly, and cheaper.
@@ -152,14 +172,24 @@ class ThumbnailService:
             thumb_id = new_id()
             jpeg, webp = write_stills(image, folder / thumb_id)
             written.extend((jpeg, webp))
-            rows.append(ThumbnailRow(
-                id=thumb_id, vod_id=vod_id, timestamp=round(pick.used, 3),
-                requested_timestamp=round(duration if moments[index] is None
-                                          else pick.requested, 3), resolution=name,
-                width=size.width, height=size.height, jpeg_path=str(jpeg),
-                webp_path=str(webp), size_bytes=jpeg.stat().st_size,
-                webp_size_bytes=webp.stat().st_size, batch_index=index,
-            ))
+            rows.append(
+                ThumbnailRow(
+                    id=thumb_id,
+                    vod_id=vod_id,
+                    timestamp=round(pick.used, 3),
+                    requested_timestamp=round(
+                        duration if moments[index] is None else pick.requested, 3
+                    ),
+                    resolution=name,
+                    width=size.width,
+                    height=size.height,
+                    jpeg_path=str(jpeg),
+                    webp_path=str(webp),
+                    size_bytes=jpeg.stat().st_size,
+                    webp_size_bytes=webp.stat().st_size,
+                    batch_index=index,
+                )
+            )
 
         offloaded: list = []
         try:
@@ -174,8 +204,10 @@ class ThumbnailService:
                     last = [i for i, m in enumerate(moments) if m is None]
                     slots = near + last
                     for slot, when, image in stream_keyframes(
-                            path, [moments[i] for i in near],
-                            last_from=(duration, fps) if last else None):
+                        path,
+                        [moments[i] for i in near],
+                        last_from=(duration, fps) if last else None,
+                    ):
                         if cancel is not None and cancel.is_set():
                             break
                         futures.append(pool.submit(work, slots[slot], (when, image)))
@@ -198,25 +230,36 @@ class ThumbnailService:
         order = list(THUMBNAIL_SIZES)
         rows.sort(key=lambda r: (r.batch_index, order.index(r.resolution)))
         if default_index is not None:
-            largest = max((r for r in rows if r.batch_index == default_index),
-                          key=lambda r: r.width)
+            largest = max(
+                (r for r in rows if r.batch_index == default_index), key=lambda r: r.width
+            )
             largest.is_default = True
         with self._database.session() as session:
             if default_index is not None:
-                for old in session.scalars(select(ThumbnailRow).where(
-                        ThumbnailRow.vod_id == vod_id, ThumbnailRow.is_default.is_(True))):
+                for old in session.scalars(
+                    select(ThumbnailRow).where(
+                        ThumbnailRow.vod_id == vod_id, ThumbnailRow.is_default.is_(True)
+                    )
+                ):
                     old.is_default = False
             session.add_all(rows)
             session.flush()
             for row in rows:
-                record_change(session, vod_id=vod_id, entity="thumbnail", entity_id=row.id,
-                              operation="create", payload=_info(row).to_json())
+                record_change(
+                    session,
+                    vod_id=vod_id,
+                    entity="thumbnail",
+                    entity_id=row.id,
+                    operation="create",
+                    payload=_info(row).to_json(),
+                )
             result = [_info(row) for row in rows]
         report(1.0, f"{len(result)} thumbnails ready")
         return result
 
-    def generate_for_chapters(self, vod_ref: str, progress: Progress | None = None,
-                              cancel: CancelFlag | None = None) -> list:
+    def generate_for_chapters(
+        self, vod_ref: str, progress: Progress | None = None, cancel: CancelFlag | None = None
+    ) -> list:
         """One thumbnail per chapter, near its start and smart-picked within the chapter,
         saved as the chapter's ``thumbnail_url`` (through ChapterService, so the outbox
         records each change). Returns the updated chapters."""
@@ -238,10 +281,16 @@ class ThumbnailService:
                 raise MediaCancelled("chapter thumbnails")
             length = chapter.end_time - chapter.start_time
             near_start = chapter.start_time + min(2.0, length * 0.1)
-            pick = pick_frame(path, near_start, smart=True, last_frame=last,
-                              window=(chapter.start_time, min(chapter.end_time, last)))
-            jpeg, _ = write_stills(letterboxed(pick.image, size.width, size.height),
-                                   folder / chapter.id)
+            pick = pick_frame(
+                path,
+                near_start,
+                smart=True,
+                last_frame=last,
+                window=(chapter.start_time, min(chapter.end_time, last)),
+            )
+            jpeg, _ = write_stills(
+                letterboxed(pick.image, size.width, size.height), folder / chapter.id
+            )
             updated.append(chapters_service.update(vod_id, chapter.id, thumbnail_url=jpeg.as_uri()))
             report(number / len(chapters), f"chapter {number} of {len(chapters)}")
         return updated
@@ -250,9 +299,11 @@ class ThumbnailService:
     def list(self, vod_ref: str) -> list[ThumbnailInfo]:
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
-            rows = session.scalars(select(ThumbnailRow).where(ThumbnailRow.vod_id == vod.id)
-                                   .order_by(ThumbnailRow.created_at, ThumbnailRow.batch_index,
-                                             ThumbnailRow.width))
+            rows = session.scalars(
+                select(ThumbnailRow)
+                .where(ThumbnailRow.vod_id == vod.id)
+                .order_by(ThumbnailRow.created_at, ThumbnailRow.batch_index, ThumbnailRow.width)
+            )
             return [_info(row) for row in rows]
 
     def set_default(self, vod_ref: str, thumbnail_ref: str) -> ThumbnailInfo:
@@ -261,9 +312,14 @@ class ThumbnailService:
             chosen = _find_thumbnail(session, vod.id, thumbnail_ref)
             for row in session.scalars(select(ThumbnailRow).where(ThumbnailRow.vod_id == vod.id)):
                 row.is_default = row.id == chosen.id
-            record_change(session, vod_id=vod.id, entity="thumbnail", entity_id=chosen.id,
-                          operation="default",
-                          payload={"thumbnail_url": Path(chosen.jpeg_path).as_uri()})
+            record_change(
+                session,
+                vod_id=vod.id,
+                entity="thumbnail",
+                entity_id=chosen.id,
+                operation="default",
+                payload={"thumbnail_url": Path(chosen.jpeg_path).as_uri()},
+            )
             session.flush()
             return _info(chosen)
 
@@ -273,11 +329,13 @@ class ThumbnailService:
             row = _find_thumbnail(session, vod.id, thumbnail_ref)
             if row.is_default:
                 raise StateError(
-                    "cannot delete the default thumbnail: set another as default first")
+                    "cannot delete the default thumbnail: set another as default first"
+                )
             info = _info(row)
             session.delete(row)
-            record_change(session, vod_id=vod.id, entity="thumbnail", entity_id=row.id,
-                          operation="delete")
+            record_change(
+                session, vod_id=vod.id, entity="thumbnail", entity_id=row.id, operation="delete"
+            )
         for file in (info.jpeg_path, info.webp_path):
             if file:
                 Path(file).unlink(missing_ok=True)
@@ -300,7 +358,8 @@ class ThumbnailService:
             seconds = float(value)
             if not 0 <= seconds <= duration:
                 raise ValidationError(
-                    f"timestamp {seconds:g} s is outside the video (0 to {duration:.2f} s)")
+                    f"timestamp {seconds:g} s is outside the video (0 to {duration:.2f} s)"
+                )
             moments.append(None if seconds >= duration else seconds)
         return moments
 
@@ -314,7 +373,8 @@ def _default_index(set_default: int | None, count: int) -> int | None:
         if set_default == DEFAULT_THUMBNAIL_INDEX:
             return count - 1  # the platform's default index with fewer moments: the last one
         raise ValidationError(
-            f"default index {set_default} is out of range: {count} timestamp(s) were requested")
+            f"default index {set_default} is out of range: {count} timestamp(s) were requested"
+        )
     return set_default
 
 
@@ -324,8 +384,11 @@ def _find_thumbnail(session, vod_id: str, ref: str) -> ThumbnailRow:
     if row is not None and row.vod_id == vod_id:
         return row
     if len(ref) >= 4:
-        matches = session.scalars(select(ThumbnailRow).where(
-            ThumbnailRow.vod_id == vod_id, ThumbnailRow.id.startswith(ref)).limit(2)).all()
+        matches = session.scalars(
+            select(ThumbnailRow)
+            .where(ThumbnailRow.vod_id == vod_id, ThumbnailRow.id.startswith(ref))
+            .limit(2)
+        ).all()
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:

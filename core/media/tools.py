@@ -24,13 +24,19 @@ def ffmpeg_path(program: str = "ffmpeg") -> str:
     return found
 
 
-def run_capture(args: Sequence[str], *, timeout: float = 120, input_bytes: bytes | None = None
-                ) -> subprocess.CompletedProcess[bytes]:
+def run_capture(
+    args: Sequence[str], *, timeout: float = 120, input_bytes: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
     """Run an ffmpeg/ffprobe command to the end, capturing stdout and stderr as bytes."""
     command = [ffmpeg_path(args[0]), *args[1:]]
     try:
-        return subprocess.run(command, capture_output=True, timeout=timeout, input=input_bytes,
-                              stdin=None if input_bytes is not None else subprocess.DEVNULL)
+        return subprocess.run(
+            command,
+            capture_output=True,
+            timeout=timeout,
+            input=input_bytes,
+            stdin=None if input_bytes is not None else subprocess.DEVNULL,
+        )
     except FileNotFoundError:
         raise FFmpegMissingError(args[0]) from None
     except subprocess.TimeoutExpired:

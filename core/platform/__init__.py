@@ -7,5 +7,14 @@ from .progress import TransferProgress, UploadControl
 from .tus import TusClient
 from .uploads import UploadOptions, UploadResult, UploadService
 
-__all__ = ["PlatformClient", "PlatformConfig", "PlatformError", "TransferProgress", "TusClient",
-           "UploadControl", "UploadOptions", "UploadResult", "UploadService"]
+__all__ = [
+    "PlatformClient",
+    "PlatformConfig",
+    "PlatformError",
+    "TransferProgress",
+    "TusClient",
+    "UploadControl",
+    "UploadOptions",
+    "UploadResult",
+    "UploadService",
+]

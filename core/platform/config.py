@@ -32,24 +32,29 @@ class PlatformConfig:
         if not self.api_url:
             raise PlatformNotConfiguredError(
                 "the platform API URL is not set: set VODSTUDIO_API_URL or run "
-                "'vodstudio platform config --api-url URL'")
+                "'vodstudio platform config --api-url URL'"
+            )
         if not self.api_token:
             raise PlatformNotConfiguredError(
                 "no platform API token: set VODSTUDIO_API_TOKEN or run "
-                "'vodstudio platform set-token api'")
+                "'vodstudio platform set-token api'"
+            )
 
     def require_project(self) -> None:
         if not self.project_id:
             raise PlatformNotConfiguredError(
                 "the platform project id is not set: set VODSTUDIO_PROJECT_ID or run "
-                "'vodstudio platform config --project-id ID'")
+                "'vodstudio platform config --project-id ID'"
+            )
 
     def require_stream(self) -> None:
         if not self.stream_api_url or not self.stream_account_id:
             raise PlatformNotConfiguredError(
                 "Cloudflare Stream is not configured: set VODSTUDIO_STREAM_ACCOUNT_ID (and "
-                "VODSTUDIO_STREAM_API_URL) or run 'vodstudio platform config --stream-account-id ID'")
+                "VODSTUDIO_STREAM_API_URL) or run 'vodstudio platform config --stream-account-id ID'"
+            )
         if not self.stream_api_token:
             raise PlatformNotConfiguredError(
                 "no Cloudflare Stream token: set VODSTUDIO_STREAM_API_TOKEN or run "
-                "'vodstudio platform set-token stream'")
+                "'vodstudio platform set-token stream'"
+            )

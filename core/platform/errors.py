@@ -13,8 +13,14 @@ from core.domain.errors import DomainError, NotFoundError, StateError, Validatio
 class PlatformError(DomainError):
     retryable = False
 
-    def __init__(self, message: str, *, status: int | None = None, ambiguous: bool = False,
-                 retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        ambiguous: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.ambiguous = ambiguous
@@ -69,8 +75,9 @@ class MalformedResponseError(PlatformError):
     retryable = True
 
 
-def error_for_status(status: int, message: str, *, retry_after: float | None = None,
-                     service: str = "platform") -> PlatformError:
+def error_for_status(
+    status: int, message: str, *, retry_after: float | None = None, service: str = "platform"
+) -> PlatformError:
     text = f"{service} answered {status}: {message}" if message else f"{service} answered {status}"
     if status == 400:
         return PlatformValidationError(text, status=status)
@@ -78,7 +85,9 @@ def error_for_status(status: int, message: str, *, retry_after: float | None = N
         which = "api" if service == "platform" else "stream"
         return PlatformAuthError(
             f"{text} (the token is missing, wrong or expired: set a new one with "
-            f"'vodstudio platform set-token {which}')", status=status)
+            f"'vodstudio platform set-token {which}')",
+            status=status,
+        )
     if status == 403:
         return PlatformForbiddenError(text, status=status)
     if status in (404, 410):
@@ -91,6 +100,7 @@ def error_for_status(status: int, message: str, *, retry_after: float | None = N
         return PlatformRateLimitError(text, status=status, retry_after=retry_after)
     if status >= 500 or status == 408:
         # 500/502/504 may come after the server did the work; 503 means it did not start.
-        return PlatformServerError(text, status=status, retry_after=retry_after,
-                                   ambiguous=status != 503)
+        return PlatformServerError(
+            text, status=status, retry_after=retry_after, ambiguous=status != 503
+        )
     return PlatformError(text, status=status)

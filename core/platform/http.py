@@ -23,7 +23,12 @@ from typing import Any
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from .errors import MalformedResponseError, PlatformError, PlatformUnavailableError, error_for_status
+from .errors import (
+    MalformedResponseError,
+    PlatformError,
+    PlatformUnavailableError,
+    error_for_status,
+)
 
 log = logging.getLogger("vodstudio.platform")
 SENSITIVE_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-auth-key"}
@@ -78,7 +83,9 @@ def server_message(response: httpx.Response) -> str:
             return str(detail)
         errors = body.get("errors")
         if isinstance(errors, list) and errors:
-            return "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)
+            return "; ".join(
+                str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors
+            )
     return " ".join(response.text.split())[:300]
 
 
@@ -100,9 +107,15 @@ class HttpRunner:
     """Sends requests through one ``httpx.Client`` (TLS verification always on)."""
 
     def __init__(
-        self, *, service: str, base_url: str = "", auth_header: Callable[[], str | None],
-        timeout: float | httpx.Timeout = 30.0, retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] = time.sleep,
+        self,
+        *,
+        service: str,
+        base_url: str = "",
+        auth_header: Callable[[], str | None],
+        timeout: float | httpx.Timeout = 30.0,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.service = service
         self.retry = retry or RetryPolicy()
@@ -110,16 +123,28 @@ class HttpRunner:
         self._sleep = sleep
         self.request_count = 0
         timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        self.client = httpx.Client(base_url=base_url, timeout=timeout, transport=transport,
-                                   follow_redirects=False, verify=shared_ssl_context())
+        self.client = httpx.Client(
+            base_url=base_url,
+            timeout=timeout,
+            transport=transport,
+            follow_redirects=False,
+            verify=shared_ssl_context(),
+        )
 
     def close(self) -> None:
         self.client.close()
 
     def request(
-        self, method: str, url: str, *, idempotent: bool, expected: Iterable[int] = (200,),
-        headers: dict[str, str] | None = None, attempts: int | None = None,
-        parse: Callable[[httpx.Response], Any] | None = None, **kwargs: Any,
+        self,
+        method: str,
+        url: str,
+        *,
+        idempotent: bool,
+        expected: Iterable[int] = (200,),
+        headers: dict[str, str] | None = None,
+        attempts: int | None = None,
+        parse: Callable[[httpx.Response], Any] | None = None,
+        **kwargs: Any,
     ) -> Any:
         """The response, or ``parse(response)`` when given: parsing happens inside the retry
         loop so that a malformed answer to an idempotent request is asked again."""
@@ -132,10 +157,16 @@ class HttpRunner:
         retrying = Retrying(
             stop=stop_after_attempt(attempts or self.retry.attempts),
             retry=retry_if_exception(lambda error: self._should_retry(error, idempotent)),
-            wait=self._wait, sleep=self._sleep, reraise=True,
+            wait=self._wait,
+            sleep=self._sleep,
+            reraise=True,
             before_sleep=lambda state: log.warning(
-                "%s %s failed (%s); retry %d", method, _without_query(url),
-                state.outcome.exception(), state.attempt_number),
+                "%s %s failed (%s); retry %d",
+                method,
+                _without_query(url),
+                state.outcome.exception(),
+                state.attempt_number,
+            ),
         )
         return retrying(once)
 
@@ -145,11 +176,19 @@ class HttpRunner:
         except ValueError:
             raise MalformedResponseError(
                 f"{self.service} answered {response.status_code} with a body that is not JSON",
-                status=response.status_code, ambiguous=True) from None
+                status=response.status_code,
+                ambiguous=True,
+            ) from None
 
     # --- internals -----------------------------------------------------------------------
-    def _send_once(self, method: str, url: str, accepted: set[int],
-                   headers: dict[str, str] | None, **kwargs: Any) -> httpx.Response:
+    def _send_once(
+        self,
+        method: str,
+        url: str,
+        accepted: set[int],
+        headers: dict[str, str] | None,
+        **kwargs: Any,
+    ) -> httpx.Response:
         all_headers = dict(headers or {})
         token = self._auth_header()
         if token:
@@ -161,22 +200,26 @@ class HttpRunner:
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
             raise PlatformUnavailableError(
                 f"cannot reach {self.service} ({type(error).__name__}): check the URL and the "
-                "network", ambiguous=False) from None
+                "network",
+                ambiguous=False,
+            ) from None
         except httpx.TimeoutException as error:
             raise PlatformUnavailableError(
-                f"{self.service} did not answer in time ({type(error).__name__})",
-                ambiguous=True) from None
+                f"{self.service} did not answer in time ({type(error).__name__})", ambiguous=True
+            ) from None
         except httpx.TransportError as error:
             raise PlatformUnavailableError(
-                f"the connection to {self.service} broke ({type(error).__name__})",
-                ambiguous=True) from None
+                f"the connection to {self.service} broke ({type(error).__name__})", ambiguous=True
+            ) from None
         log.debug("%s %s -> %d", method, _without_query(url), response.status_code)
         if response.status_code in accepted:
             return response
         raise error_for_status(
-            response.status_code, server_message(response),
+            response.status_code,
+            server_message(response),
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
-            service=self.service)
+            service=self.service,
+        )
 
     def _should_retry(self, error: BaseException, idempotent: bool) -> bool:
         if not isinstance(error, PlatformError) or not error.retryable:

@@ -24,7 +24,7 @@ class TransferProgress:
     def describe(self) -> str:
         """``5.0 MiB / 12.0 MiB · 3.2 MiB/s · ETA 0:04`` for progress bars."""
         eta = "--:--" if self.eta is None else f"{int(self.eta) // 60}:{int(self.eta) % 60:02d}"
-        return (f"{_mib(self.sent)} / {_mib(self.total)} · {_mib(self.speed)}/s · ETA {eta}")
+        return f"{_mib(self.sent)} / {_mib(self.total)} · {_mib(self.speed)}/s · ETA {eta}"
 
 
 def _mib(size: float) -> str:
@@ -72,9 +72,15 @@ class UploadControl:
 class ProgressMeter:
     """Speed over a sliding window, so a stall shows up within seconds; throttled reports."""
 
-    def __init__(self, total: int, report: Callable[[TransferProgress], None] | None,
-                 *, window: float = 3.0, interval: float = 0.2,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        total: int,
+        report: Callable[[TransferProgress], None] | None,
+        *,
+        window: float = 3.0,
+        interval: float = 0.2,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.total, self._report, self._window, self._interval = total, report, window, interval
         self._clock = clock
         self._samples: deque[tuple[float, int]] = deque()

@@ -36,17 +36,27 @@ def encode_metadata(metadata: dict[str, str | None]) -> str:
 
 
 class TusClient:
-    def __init__(self, config: PlatformConfig, *, timeout: httpx.Timeout | float | None = None,
-                 retry: RetryPolicy | None = None, transport: httpx.BaseTransport | None = None,
-                 sleep: Callable[[float], None] | None = None) -> None:
+    def __init__(
+        self,
+        config: PlatformConfig,
+        *,
+        timeout: httpx.Timeout | float | None = None,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
         config.require_stream()
         self.create_url = f"{config.stream_api_url}/accounts/{config.stream_account_id}/stream"
         token = config.stream_api_token
         extra = {"sleep": sleep} if sleep else {}
         self.http = HttpRunner(
-            service="Cloudflare Stream", auth_header=lambda: f"Bearer {token}",
-            timeout=timeout or httpx.Timeout(60.0, connect=10.0), retry=retry,
-            transport=transport, **extra)
+            service="Cloudflare Stream",
+            auth_header=lambda: f"Bearer {token}",
+            timeout=timeout or httpx.Timeout(60.0, connect=10.0),
+            retry=retry,
+            transport=transport,
+            **extra,
+        )
 
     def close(self) -> None:
         self.http.close()
@@ -54,22 +64,31 @@ class TusClient:
     def create(self, length: int, metadata: dict[str, str | None]) -> tuple[str, str]:
         """A new upload of ``length`` bytes: ``(upload URL, Stream video id)``."""
         response = self.http.request(
-            "POST", self.create_url, idempotent=False, expected=(201,),
-            headers={"Tus-Resumable": TUS_VERSION, "Upload-Length": str(length),
-                     "Upload-Metadata": encode_metadata(metadata)})
+            "POST",
+            self.create_url,
+            idempotent=False,
+            expected=(201,),
+            headers={
+                "Tus-Resumable": TUS_VERSION,
+                "Upload-Length": str(length),
+                "Upload-Metadata": encode_metadata(metadata),
+            },
+        )
         location = response.headers.get("Location")
         media_id = response.headers.get("stream-media-id")
         if not location or not media_id:
             raise MalformedResponseError(
-                "Cloudflare Stream created an upload without Location or stream-media-id")
+                "Cloudflare Stream created an upload without Location or stream-media-id"
+            )
         return urljoin(self.create_url, location), media_id
 
     def offset(self, upload_url: str) -> tuple[int, int | None]:
         """The server's ``(Upload-Offset, Upload-Length)``; ``PlatformNotFoundError`` when the
         upload is gone (404/410/403), which means: start a new one."""
         try:
-            response = self.http.request("HEAD", upload_url, idempotent=True,
-                                         headers={"Tus-Resumable": TUS_VERSION})
+            response = self.http.request(
+                "HEAD", upload_url, idempotent=True, headers={"Tus-Resumable": TUS_VERSION}
+            )
         except PlatformError as error:
             if error.status == 403:
                 raise PlatformNotFoundError(str(error), status=403) from None
@@ -77,25 +96,41 @@ class TusClient:
         try:
             offset = int(response.headers["Upload-Offset"])
         except (KeyError, ValueError):
-            raise MalformedResponseError("Cloudflare Stream answered HEAD without Upload-Offset",
-                                         ambiguous=False) from None
+            raise MalformedResponseError(
+                "Cloudflare Stream answered HEAD without Upload-Offset", ambiguous=False
+            ) from None
         length = response.headers.get("Upload-Length")
         return offset, int(length) if length and length.isdigit() else None
 
     def patch(self, upload_url: str, offset: int, length: int, body: Iterator[bytes]) -> int:
         """Send ``length`` bytes at ``offset``; returns the server's new offset."""
         response = self.http.request(
-            "PATCH", upload_url, idempotent=False, attempts=1, expected=(204, 200),
-            headers={"Tus-Resumable": TUS_VERSION, "Upload-Offset": str(offset),
-                     "Content-Type": "application/offset+octet-stream",
-                     "Content-Length": str(length)},
-            content=body)
+            "PATCH",
+            upload_url,
+            idempotent=False,
+            attempts=1,
+            expected=(204, 200),
+            headers={
+                "Tus-Resumable": TUS_VERSION,
+                "Upload-Offset": str(offset),
+                "Content-Type": "application/offset+octet-stream",
+                "Content-Length": str(length),
+            },
+            content=body,
+        )
         try:
             return int(response.headers["Upload-Offset"])
         except (KeyError, ValueError):
-            raise MalformedResponseError("Cloudflare Stream answered PATCH without Upload-Offset",
-                                         ambiguous=True) from None
+            raise MalformedResponseError(
+                "Cloudflare Stream answered PATCH without Upload-Offset", ambiguous=True
+            ) from None
 
     def terminate(self, upload_url: str) -> None:
-        self.http.request("DELETE", upload_url, idempotent=True, expected=(204, 200, 404, 410),
-                          headers={"Tus-Resumable": TUS_VERSION}, attempts=2)
+        self.http.request(
+            "DELETE",
+            upload_url,
+            idempotent=True,
+            expected=(204, 200, 404, 410),
+            headers={"Tus-Resumable": TUS_VERSION},
+            attempts=2,
+        )

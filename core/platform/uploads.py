@@ -8,6 +8,7 @@ confirmed byte again. A vanished upload (404/410) starts over with a new one.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -48,14 +49,16 @@ class UploadOptions:
     def validate(self) -> None:
         if self.visibility is not None and self.visibility not in VISIBILITIES:
             raise ValidationError(
-                f"unknown visibility {self.visibility!r}: use public, followers or private")
+                f"unknown visibility {self.visibility!r}: use public, followers or private"
+            )
         if self.title is not None and not self.title.strip():
             raise ValidationError("the upload title cannot be blank")
         size = self.chunk_size
         if size < MIN_CHUNK or size > MAX_CHUNK or size % CHUNK_MULTIPLE:
             raise ValidationError(
                 f"chunk size {size} B is not allowed: Cloudflare needs 5–200 MiB in multiples "
-                "of 256 KiB")
+                "of 256 KiB"
+            )
 
 
 @dataclass
@@ -73,9 +76,15 @@ class UploadResult:
 
 
 class UploadService:
-    def __init__(self, database: Database, tus_factory: Callable[[], TusClient],
-                 platform_factory: Callable[[], PlatformClient], *, max_failures: int = 6,
-                 backoff_base: float = 0.5) -> None:
+    def __init__(
+        self,
+        database: Database,
+        tus_factory: Callable[[], TusClient],
+        platform_factory: Callable[[], PlatformClient],
+        *,
+        max_failures: int = 6,
+        backoff_base: float = 0.5,
+    ) -> None:
         self._database = database
         self._tus_factory = tus_factory
         self._platform_factory = platform_factory
@@ -86,12 +95,22 @@ class UploadService:
         """The latest upload of this VOD (any status), for showing state."""
         with self._database.session() as s:
             vod = find_vod(s, vod_ref)
-            return s.scalars(select(UploadSession).where(UploadSession.vod_id == vod.id)
-                             .order_by(UploadSession.created_at.desc()).limit(1)).first()
+            return s.scalars(
+                select(UploadSession)
+                .where(UploadSession.vod_id == vod.id)
+                .order_by(UploadSession.created_at.desc())
+                .limit(1)
+            ).first()
 
-    def upload(self, vod_ref: str, options: UploadOptions | None = None, *,
-               progress: Callable[[TransferProgress], None] | None = None,
-               control: UploadControl | None = None, restart: bool = False) -> UploadResult:
+    def upload(
+        self,
+        vod_ref: str,
+        options: UploadOptions | None = None,
+        *,
+        progress: Callable[[TransferProgress], None] | None = None,
+        control: UploadControl | None = None,
+        restart: bool = False,
+    ) -> UploadResult:
         options = options or UploadOptions()
         options.validate()
         control = control or UploadControl()
@@ -114,7 +133,9 @@ class UploadService:
             platform.close()
 
     # --- steps ---------------------------------------------------------------------------
-    def _prepare(self, vod_ref: str, options: UploadOptions, restart: bool) -> tuple[str, Path, int]:
+    def _prepare(
+        self, vod_ref: str, options: UploadOptions, restart: bool
+    ) -> tuple[str, Path, int]:
         with self._database.session() as s:
             vod = find_vod(s, vod_ref)
             if vod.remote_id:
@@ -126,11 +147,13 @@ class UploadService:
                 size = path.stat().st_size
             except OSError:
                 raise ValidationError(f"the VOD's file is missing: {path}") from None
-            session = s.scalars(select(UploadSession).where(
-                UploadSession.vod_id == vod.id, UploadSession.status.in_(ACTIVE))
-                .order_by(UploadSession.created_at.desc()).limit(1)).first()
-            if session and (restart or session.file_size != size
-                            or session.file_path != str(path)):
+            session = s.scalars(
+                select(UploadSession)
+                .where(UploadSession.vod_id == vod.id, UploadSession.status.in_(ACTIVE))
+                .order_by(UploadSession.created_at.desc())
+                .limit(1)
+            ).first()
+            if session and (restart or session.file_size != size or session.file_path != str(path)):
                 session.status, session.error = "cancelled", "replaced by a new upload"
                 session = None
             if session is None:
@@ -143,8 +166,15 @@ class UploadService:
             s.flush()
             return session.id, path, size
 
-    def _transfer(self, session_id: str, path: Path, size: int, tus: TusClient,
-                  meter: ProgressMeter, control: UploadControl) -> UploadResult:
+    def _transfer(
+        self,
+        session_id: str,
+        path: Path,
+        size: int,
+        tus: TusClient,
+        meter: ProgressMeter,
+        control: UploadControl,
+    ) -> UploadResult:
         state = self._load(session_id)
         result = UploadResult(vod_id=state.vod_id, status="uploading")
         if state.status in ("uploaded", "linking"):
@@ -177,8 +207,12 @@ class UploadService:
                     return self._stop(session_id, tus, result, offset, meter, control)
                 length = min(chunk, size - offset)
                 try:
-                    new_offset = tus.patch(state.upload_url, offset, length,
-                                           self._body(handle, offset, length, meter, control))
+                    new_offset = tus.patch(
+                        state.upload_url,
+                        offset,
+                        length,
+                        self._body(handle, offset, length, meter, control),
+                    )
                 except UploadInterrupted:
                     return self._stop(session_id, tus, result, offset, meter, control)
                 except PlatformConflictError:
@@ -194,8 +228,11 @@ class UploadService:
                         self._save(session_id, status="failed", error=str(error), offset=offset)
                         raise
                     meter.update(offset, "retrying", force=True)
-                    control.wait(error.retry_after if error.retry_after is not None else
-                                 random.uniform(0, self.backoff_base * 2 ** failures))
+                    control.wait(
+                        error.retry_after
+                        if error.retry_after is not None
+                        else random.uniform(0, self.backoff_base * 2**failures)
+                    )
                     new_offset, _ = tus.offset(state.upload_url)
                 else:
                     failures = 0
@@ -208,8 +245,9 @@ class UploadService:
         return result
 
     @staticmethod
-    def _body(handle, offset: int, length: int, meter: ProgressMeter,
-              control: UploadControl) -> Iterator[bytes]:
+    def _body(
+        handle, offset: int, length: int, meter: ProgressMeter, control: UploadControl
+    ) -> Iterator[bytes]:
         handle.seek(offset)
         remaining = length
         while remaining:
@@ -222,16 +260,22 @@ class UploadService:
             yield piece
             meter.update(offset + length - remaining)
 
-    def _stop(self, session_id: str, tus: TusClient, result: UploadResult, offset: int,
-              meter: ProgressMeter, control: UploadControl) -> UploadResult:
+    def _stop(
+        self,
+        session_id: str,
+        tus: TusClient,
+        result: UploadResult,
+        offset: int,
+        meter: ProgressMeter,
+        control: UploadControl,
+    ) -> UploadResult:
         if control.cancelled:
             url = self._load(session_id).upload_url
             self._save(session_id, status="cancelled", error="cancelled by the user")
             if url:
-                try:
+                # An abandoned tus upload expires on its own.
+                with contextlib.suppress(PlatformError):
                     tus.terminate(url)
-                except PlatformError:
-                    pass  # an abandoned tus upload expires on its own
             result.status = "cancelled"
         else:
             self._save(session_id, status="paused", offset=offset)
@@ -247,17 +291,24 @@ class UploadService:
             # The session id as idempotency key: re-linking after a lost answer gives back
             # the same VOD and post instead of a second post.
             linked = client.upload_vod(
-                cloudflare_video_id=state.media_id, title=options.get("title"),
-                description=options.get("description"), visibility=options.get("visibility"),
-                group_id=options.get("group_id"), content_warning=options.get("content_warning"),
-                is_nsfw=options.get("is_nsfw"), idempotency_key=session_id)
+                cloudflare_video_id=state.media_id,
+                title=options.get("title"),
+                description=options.get("description"),
+                visibility=options.get("visibility"),
+                group_id=options.get("group_id"),
+                content_warning=options.get("content_warning"),
+                is_nsfw=options.get("is_nsfw"),
+                idempotency_key=session_id,
+            )
         except PlatformError as error:
             self._save(session_id, error=str(error))
             if error.ambiguous:
                 raise type(error)(
                     f"{error} — the platform may have created the post anyway; running the "
                     "upload again re-sends the same request id instead of uploading again",
-                    status=error.status, ambiguous=True) from None
+                    status=error.status,
+                    ambiguous=True,
+                ) from None
             raise
         with self._database.session() as s:
             vod = s.get(Vod, state.vod_id)
@@ -267,17 +318,22 @@ class UploadService:
             for key in ("visibility", "group_id", "content_warning", "is_nsfw", "description"):
                 if options.get(key) is not None:
                     setattr(vod, key, options[key])
-            link = s.scalars(select(SyncLink).where(SyncLink.entity == "vod",
-                                                    SyncLink.local_id == vod.id)).first()
+            link = s.scalars(
+                select(SyncLink).where(SyncLink.entity == "vod", SyncLink.local_id == vod.id)
+            ).first()
             if link is None:
                 link = SyncLink(entity="vod", local_id=vod.id, vod_id=vod.id)
                 s.add(link)
             link.remote_id, link.synced_at = linked.vod.id, utcnow()
             link.base_snapshot = {"status": linked.vod.status, "title": linked.vod.title}
             # The VOD now exists remotely: its pending "create" is done.
-            for entry in s.scalars(select(OutboxEntry).where(
-                    OutboxEntry.vod_id == vod.id, OutboxEntry.entity == "vod",
-                    OutboxEntry.operation == "create")):
+            for entry in s.scalars(
+                select(OutboxEntry).where(
+                    OutboxEntry.vod_id == vod.id,
+                    OutboxEntry.entity == "vod",
+                    OutboxEntry.operation == "create",
+                )
+            ):
                 s.delete(entry)
             session = s.get(UploadSession, session_id)
             session.status, session.error = "completed", None

@@ -13,13 +13,18 @@ def disk_problem(error: BaseException, data_dir) -> str | None:
         where = f": {error.filename}" if error.filename else ""
         return f"{error.strerror}{where}"
     if type(error).__name__ == "OperationalError" and type(error).__module__.startswith(
-            ("sqlalchemy", "sqlite3")):
+        ("sqlalchemy", "sqlite3")
+    ):
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
         lowered = reason.lower()
         if "disk is full" in lowered:
-            return (f"the data directory {data_dir} is full ({reason}): free some space, or "
-                    "choose another with --data-dir or VODSTUDIO_DATA_DIR")
+            return (
+                f"the data directory {data_dir} is full ({reason}): free some space, or "
+                "choose another with --data-dir or VODSTUDIO_DATA_DIR"
+            )
         if "readonly" in lowered or "read-only" in lowered or "disk i/o" in lowered:
-            return (f"cannot write the database in the data directory {data_dir} ({reason}); "
-                    "choose another with --data-dir or VODSTUDIO_DATA_DIR")
+            return (
+                f"cannot write the database in the data directory {data_dir} ({reason}); "
+                "choose another with --data-dir or VODSTUDIO_DATA_DIR"
+            )
     return None

@@ -24,16 +24,21 @@ def apply_pulls(database: Database, vod_id: str, actions: list[Action], report: 
     with database.session() as s:
         vod = s.get(Vod, vod_id)
         rows = {r.id: r for r in s.scalars(select(ChapterRow).where(ChapterRow.vod_id == vod_id))}
-        links = {l.local_id: l for l in s.scalars(select(SyncLink).where(
-            SyncLink.vod_id == vod_id, SyncLink.entity == "chapter"))}
+        links = {
+            link.local_id: link
+            for link in s.scalars(
+                select(SyncLink).where(SyncLink.vod_id == vod_id, SyncLink.entity == "chapter")
+            )
+        }
         timeline = ChapterTimeline(vod.duration, (chapter_from_row(r) for r in rows.values()))
         pending = []
         for action in actions:
             item = action.item
             row = rows.get(item.local_id) if item.local_id else None
             if not same(normalise(row) if row else None, item.local):
-                report.notes.append(f"chapter {item.local_id} changed during the sync; "
-                                    "it will be merged next time")
+                report.notes.append(
+                    f"chapter {item.local_id} changed during the sync; it will be merged next time"
+                )
                 continue
             if action.kind == "pull_delete":
                 if row is not None:
@@ -58,15 +63,23 @@ def apply_pulls(database: Database, vod_id: str, actions: list[Action], report: 
                     item = action.item
                     link = links.get(item.local_id) if item.local_id else None
                     if link is None:
-                        link = SyncLink(entity="chapter", local_id=item.local_id or new_id(),
-                                        remote_id=item.remote_id, vod_id=vod_id,
-                                        base_snapshot=item.base)
+                        link = SyncLink(
+                            entity="chapter",
+                            local_id=item.local_id or new_id(),
+                            remote_id=item.remote_id,
+                            vod_id=vod_id,
+                            base_snapshot=item.base,
+                        )
                         s.add(link)
                     # retry: tried again on every sync, in case what blocked it is gone.
-                    link.conflict = {"local": item.local, "remote": item.remote,
-                                     "base": item.base, "detected_at": utcnow().isoformat(),
-                                     "retry": True,
-                                     "reason": f"the platform's version does not fit here: {error}"}
+                    link.conflict = {
+                        "local": item.local,
+                        "remote": item.remote,
+                        "base": item.base,
+                        "detected_at": utcnow().isoformat(),
+                        "retry": True,
+                        "reason": f"the platform's version does not fit here: {error}",
+                    }
                     report.conflicts.append(link.local_id)
                 break
             pending = [action for action, _ in refused]
@@ -75,27 +88,48 @@ def apply_pulls(database: Database, vod_id: str, actions: list[Action], report: 
                 rows[chapter.id].order = chapter.order
 
 
-def _upsert(s, vod_id: str, timeline: ChapterTimeline, rows: dict, links: dict,
-            action: Action, report: SyncReport) -> None:
+def _upsert(
+    s,
+    vod_id: str,
+    timeline: ChapterTimeline,
+    rows: dict,
+    links: dict,
+    action: Action,
+    report: SyncReport,
+) -> None:
     item, remote = action.item, action.item.remote
     local_id = item.local_id or new_id()
-    fields = {"title": remote["title"], "description": remote["description"],
-              "start_time": remote["start_time"], "end_time": remote["end_time"],
-              "thumbnail_url": remote["thumbnail_url"]}
+    fields = {
+        "title": remote["title"],
+        "description": remote["description"],
+        "start_time": remote["start_time"],
+        "end_time": remote["end_time"],
+        "thumbnail_url": remote["thumbnail_url"],
+    }
     if local_id in rows:
         chapter = timeline.update(local_id, **fields)
         report.pulled["updated"] += 1
     else:
         source = ChapterSource.AI if remote.get("source") == "ai" else ChapterSource.MANUAL
-        chapter = timeline.add(Chapter(id=local_id, source=source,
-                                       confidence_score=remote.get("confidence_score"), **fields))
+        chapter = timeline.add(
+            Chapter(
+                id=local_id,
+                source=source,
+                confidence_score=remote.get("confidence_score"),
+                **fields,
+            )
+        )
         rows[local_id] = ChapterRow(id=local_id, vod_id=vod_id)
         s.add(rows[local_id])
         report.pulled["created"] += 1
     row = rows[local_id]
     row.title, row.description = chapter.title, chapter.description
     row.start_time, row.end_time = chapter.start_time, chapter.end_time
-    row.thumbnail_url, row.order, row.remote_id = chapter.thumbnail_url, chapter.order, item.remote_id
+    row.thumbnail_url, row.order, row.remote_id = (
+        chapter.thumbnail_url,
+        chapter.order,
+        item.remote_id,
+    )
     if row.source is None:
         row.source, row.confidence_score = chapter.source.value, chapter.confidence_score
     link = links.get(local_id)

@@ -36,30 +36,56 @@ def list_conflicts(database: Database, vod_ref: str) -> list[ChapterConflict]:
     with database.session() as s:
         vod = find_vod(s, vod_ref)
         # JSON null and SQL NULL both mean "no conflict": filter in Python.
-        links = [l for l in s.scalars(select(SyncLink).where(SyncLink.vod_id == vod.id)
-                                      .order_by(SyncLink.id)) if l.conflict]
-        return [ChapterConflict(l.local_id, l.remote_id, l.conflict.get("reason", ""),
-                                l.conflict.get("local"), l.conflict.get("remote"),
-                                l.conflict.get("base")) for l in links]
+        links = [
+            link
+            for link in s.scalars(
+                select(SyncLink).where(SyncLink.vod_id == vod.id).order_by(SyncLink.id)
+            )
+            if link.conflict
+        ]
+        return [
+            ChapterConflict(
+                link.local_id,
+                link.remote_id,
+                link.conflict.get("reason", ""),
+                link.conflict.get("local"),
+                link.conflict.get("remote"),
+                link.conflict.get("base"),
+            )
+            for link in links
+        ]
 
 
-def resolve_conflict(database: Database, vod_ref: str, chapter_ref: str, keep: str) -> ChapterConflict:
+def resolve_conflict(
+    database: Database, vod_ref: str, chapter_ref: str, keep: str
+) -> ChapterConflict:
     if keep not in ("local", "remote"):
         raise ValidationError(f"--keep must be local or remote, got {keep!r}")
     with database.session() as s:
         vod = find_vod(s, vod_ref)
-        candidates = [l for l in s.scalars(select(SyncLink).where(SyncLink.vod_id == vod.id))
-                      if l.conflict and (l.local_id == chapter_ref or (len(chapter_ref) >= 4
-                                              and l.local_id.startswith(chapter_ref)))]
+        candidates = [
+            link
+            for link in s.scalars(select(SyncLink).where(SyncLink.vod_id == vod.id))
+            if link.conflict
+            and (
+                link.local_id == chapter_ref
+                or (len(chapter_ref) >= 4 and link.local_id.startswith(chapter_ref))
+            )
+        ]
         if not candidates:
             raise NotFoundError(f"no conflict for chapter {chapter_ref} in this VOD")
         if len(candidates) > 1:
             raise ValidationError(f"chapter prefix {chapter_ref!r} is ambiguous")
         link = candidates[0]
         conflict = dict(link.conflict)
-        resolved = ChapterConflict(link.local_id, link.remote_id, conflict.get("reason", ""),
-                                   conflict.get("local"), conflict.get("remote"),
-                                   conflict.get("base"))
+        resolved = ChapterConflict(
+            link.local_id,
+            link.remote_id,
+            conflict.get("reason", ""),
+            conflict.get("local"),
+            conflict.get("remote"),
+            conflict.get("base"),
+        )
         local, remote = conflict.get("local"), conflict.get("remote")
         link.conflict = None
         if keep == "local":

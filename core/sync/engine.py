@@ -11,6 +11,7 @@ syncing is never overwritten.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from sqlalchemy import func, select
@@ -63,8 +64,9 @@ class SyncService:
         with self._database.session() as s:
             vod = s.get(Vod, vod_id)
             report = SyncReport(vod_id=vod_id, remote_id=vod.remote_id)
-            watermark = s.scalar(select(func.max(OutboxEntry.id)).where(
-                OutboxEntry.vod_id == vod_id)) or 0
+            watermark = (
+                s.scalar(select(func.max(OutboxEntry.id)).where(OutboxEntry.vod_id == vod_id)) or 0
+            )
         if not report.remote_id:
             report.skipped = "not uploaded yet: run 'vodstudio upload' first"
             return report
@@ -76,10 +78,12 @@ class SyncService:
             if ambiguous:  # answers were lost: look at what the platform now has, adopt it
                 remote = client.list_chapters(report.remote_id)
                 self._plan(vod_id, remote)
-            apply_pulls(self._database, vod_id, [a for a in actions if a.kind.startswith("pull")],
-                        report)
-            self._record_states(vod_id, [a for a in actions
-                                         if a.kind in ("settle", "forget", "conflict")], report)
+            apply_pulls(
+                self._database, vod_id, [a for a in actions if a.kind.startswith("pull")], report
+            )
+            self._record_states(
+                vod_id, [a for a in actions if a.kind in ("settle", "forget", "conflict")], report
+            )
         except PlatformAuthError:
             raise
         except PlatformError as error:
@@ -87,9 +91,13 @@ class SyncService:
         report.requests = client.request_count - start_requests
         if not report.errors:
             with self._database.session() as s:
-                for entry in s.scalars(select(OutboxEntry).where(
-                        OutboxEntry.vod_id == vod_id, OutboxEntry.id <= watermark,
-                        OutboxEntry.entity.in_(("chapter", "vod")))):
+                for entry in s.scalars(
+                    select(OutboxEntry).where(
+                        OutboxEntry.vod_id == vod_id,
+                        OutboxEntry.id <= watermark,
+                        OutboxEntry.entity.in_(("chapter", "vod")),
+                    )
+                ):
                     s.delete(entry)
         return report
 
@@ -100,10 +108,16 @@ class SyncService:
         remote = {r.id: normalise(r) for r in remote_chapters}
         items: list[Item] = []
         with self._database.session() as s:
-            rows = {r.id: r for r in s.scalars(select(ChapterRow).where(ChapterRow.vod_id == vod_id))}
-            links = {l.local_id: l for l in s.scalars(select(SyncLink).where(
-                SyncLink.vod_id == vod_id, SyncLink.entity == "chapter"))}
-            unclaimed = {rid for rid in remote} - {l.remote_id for l in links.values() if l.remote_id}
+            rows = {
+                r.id: r for r in s.scalars(select(ChapterRow).where(ChapterRow.vod_id == vod_id))
+            }
+            links = {
+                link.local_id: link
+                for link in s.scalars(
+                    select(SyncLink).where(SyncLink.vod_id == vod_id, SyncLink.entity == "chapter")
+                )
+            }
+            unclaimed = set(remote) - {link.remote_id for link in links.values() if link.remote_id}
             by_key: dict[tuple, list[str]] = {}
             for rid in sorted(unclaimed):
                 by_key.setdefault(match_key(remote[rid]), []).append(rid)
@@ -111,8 +125,16 @@ class SyncService:
                 row, link = rows.get(local_id), links.get(local_id)
                 local = normalise(row) if row else None
                 if link is not None and link.remote_id:
-                    items.append(Item(local_id, link.remote_id, local, remote.get(link.remote_id),
-                                      _base(link), _sticky(link)))
+                    items.append(
+                        Item(
+                            local_id,
+                            link.remote_id,
+                            local,
+                            remote.get(link.remote_id),
+                            _base(link),
+                            _sticky(link),
+                        )
+                    )
                     continue
                 keys = [match_key(local)] if local else []
                 intent = (link.base_snapshot or {}).get("pending_create") if link else None
@@ -124,8 +146,9 @@ class SyncService:
                         if link is not None:
                             s.delete(link)
                         continue
-                    items.append(Item(local_id, None, local, None, None,
-                                      bool(link and link.conflict)))
+                    items.append(
+                        Item(local_id, None, local, None, None, bool(link and link.conflict))
+                    )
                     continue
                 if link is None:
                     link = SyncLink(entity="chapter", local_id=local_id, vod_id=vod_id)
@@ -140,10 +163,18 @@ class SyncService:
                 items.append(Item(None, rid, None, remote[rid], None))
         return [action for action in map(decide, items) if action is not None]
 
-    def _push(self, vod_id: str, remote_vod: str, client: PlatformClient,
-              actions: list[Action], report: SyncReport) -> bool:
-        pushes = sorted((a for a in actions if a.kind in PUSH_ORDER),
-                        key=lambda a: (PUSH_ORDER[a.kind], self._first_change(vod_id, a)))
+    def _push(
+        self,
+        vod_id: str,
+        remote_vod: str,
+        client: PlatformClient,
+        actions: list[Action],
+        report: SyncReport,
+    ) -> bool:
+        pushes = sorted(
+            (a for a in actions if a.kind in PUSH_ORDER),
+            key=lambda a: (PUSH_ORDER[a.kind], self._first_change(vod_id, a)),
+        )
         ambiguous = False
         while pushes:
             refused: list[tuple[Action, PlatformError]] = []
@@ -153,8 +184,12 @@ class SyncService:
                 except PlatformAuthError:
                     raise
                 except PlatformNotFoundError as error:
-                    self._conflict(vod_id, action.item, f"the platform no longer has it ({error})",
-                                   remote_gone=True)
+                    self._conflict(
+                        vod_id,
+                        action.item,
+                        f"the platform no longer has it ({error})",
+                        remote_gone=True,
+                    )
                     report.conflicts.append(action.item.local_id)
                 except PlatformError as error:
                     if error.ambiguous and action.kind == "push_create":
@@ -166,21 +201,27 @@ class SyncService:
                         raise
             if len(refused) == len(pushes):  # no progress: each is refused on its own
                 for action, error in refused:
-                    self._conflict(vod_id, action.item, f"the platform refused it: {error}",
-                                   retry=True)
+                    self._conflict(
+                        vod_id, action.item, f"the platform refused it: {error}", retry=True
+                    )
                     report.conflicts.append(action.item.local_id)
                 break
             pushes = [action for action, _ in refused]
         return ambiguous
 
-    def _push_one(self, vod_id: str, remote_vod: str, client: PlatformClient, action: Action,
-                  report: SyncReport) -> None:
+    def _push_one(
+        self,
+        vod_id: str,
+        remote_vod: str,
+        client: PlatformClient,
+        action: Action,
+        report: SyncReport,
+    ) -> None:
         item = action.item
         if action.kind == "push_delete":
-            try:
+            # Already gone remotely: the goal is reached.
+            with contextlib.suppress(PlatformNotFoundError):
                 client.delete_chapter(remote_vod, item.remote_id)
-            except PlatformNotFoundError:
-                pass  # already gone: the goal is reached
             with self._database.session() as s:
                 link = _link(s, item.local_id)
                 if link is not None:
@@ -191,7 +232,8 @@ class SyncService:
         if action.kind == "push_create":
             with self._database.session() as s:  # the intent survives a crash mid-call
                 link = _link(s, item.local_id) or SyncLink(
-                    entity="chapter", local_id=item.local_id, vod_id=vod_id)
+                    entity="chapter", local_id=item.local_id, vod_id=vod_id
+                )
                 link.remote_id, link.base_snapshot = None, {"pending_create": item.local}
                 s.add(link)
             created = client.create_chapter(remote_vod, fields)
@@ -213,22 +255,35 @@ class SyncService:
 
     def _first_change(self, vod_id: str, action: Action) -> int:
         with self._database.session() as s:
-            first = s.scalar(select(func.min(OutboxEntry.id)).where(
-                OutboxEntry.vod_id == vod_id, OutboxEntry.entity_id == action.item.local_id))
+            first = s.scalar(
+                select(func.min(OutboxEntry.id)).where(
+                    OutboxEntry.vod_id == vod_id, OutboxEntry.entity_id == action.item.local_id
+                )
+            )
         return first if first is not None else 1 << 62
 
-    def _conflict(self, vod_id: str, item: Item, reason: str, remote_gone: bool = False,
-                  retry: bool = False) -> None:
+    def _conflict(
+        self, vod_id: str, item: Item, reason: str, remote_gone: bool = False, retry: bool = False
+    ) -> None:
         with self._database.session() as s:
             link = _link(s, item.local_id) if item.local_id else None
             if link is None:
-                link = SyncLink(entity="chapter", local_id=item.local_id or new_id(),
-                                remote_id=item.remote_id, vod_id=vod_id,
-                                base_snapshot=item.base)
+                link = SyncLink(
+                    entity="chapter",
+                    local_id=item.local_id or new_id(),
+                    remote_id=item.remote_id,
+                    vod_id=vod_id,
+                    base_snapshot=item.base,
+                )
                 s.add(link)
-            link.conflict = {"local": item.local, "remote": None if remote_gone else item.remote,
-                             "base": item.base, "reason": reason,
-                             "detected_at": utcnow().isoformat(), "retry": retry}
+            link.conflict = {
+                "local": item.local,
+                "remote": None if remote_gone else item.remote,
+                "base": item.base,
+                "reason": reason,
+                "detected_at": utcnow().isoformat(),
+                "retry": retry,
+            }
 
     def _record_states(self, vod_id: str, actions: list[Action], report: SyncReport) -> None:
         for action in actions:
@@ -248,8 +303,9 @@ class SyncService:
 
 
 def _link(session, local_id: str) -> SyncLink | None:
-    return session.scalars(select(SyncLink).where(SyncLink.entity == "chapter",
-                                                  SyncLink.local_id == local_id)).first()
+    return session.scalars(
+        select(SyncLink).where(SyncLink.entity == "chapter", SyncLink.local_id == local_id)
+    ).first()
 
 
 def _sticky(link: SyncLink) -> bool:
@@ -260,4 +316,3 @@ def _sticky(link: SyncLink) -> bool:
 def _base(link: SyncLink):
     base = link.base_snapshot
     return None if not base or "pending_create" in base else base
-

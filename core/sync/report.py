@@ -28,7 +28,15 @@ class SyncReport:
         return not self.errors
 
     def to_json(self) -> dict[str, Any]:
-        return {"vod_id": self.vod_id, "remote_id": self.remote_id, "pushed": self.pushed,
-                "pulled": self.pulled, "conflicts": sorted(set(self.conflicts)),
-                "errors": self.errors, "notes": self.notes, "skipped": self.skipped,
-                "requests": self.requests, "remote_status": self.remote_status}
+        return {
+            "vod_id": self.vod_id,
+            "remote_id": self.remote_id,
+            "pushed": self.pushed,
+            "pulled": self.pulled,
+            "conflicts": sorted(set(self.conflicts)),
+            "errors": self.errors,
+            "notes": self.notes,
+            "skipped": self.skipped,
+            "requests": self.requests,
+            "remote_status": self.remote_status,
+        }

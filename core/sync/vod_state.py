@@ -18,25 +18,38 @@ from core.store.models import OutboxEntry, SyncLink, UploadSession, Vod
 from .report import SyncReport
 
 
-def push_vod_changes(database: Database, client, vod_id: str, remote_id: str, watermark: int,
-                     report: SyncReport) -> None:
+def push_vod_changes(
+    database: Database, client, vod_id: str, remote_id: str, watermark: int, report: SyncReport
+) -> None:
     remote = client.get_vod(remote_id)
     with database.session() as s:
         vod = s.get(Vod, vod_id)
         local_status = vod.status
-        detail_edits = s.scalar(select(func.count()).select_from(OutboxEntry).where(
-            OutboxEntry.vod_id == vod_id, OutboxEntry.entity == "vod",
-            OutboxEntry.operation == "update", OutboxEntry.id <= watermark))
+        detail_edits = s.scalar(
+            select(func.count())
+            .select_from(OutboxEntry)
+            .where(
+                OutboxEntry.vod_id == vod_id,
+                OutboxEntry.entity == "vod",
+                OutboxEntry.operation == "update",
+                OutboxEntry.id <= watermark,
+            )
+        )
     status = remote.status
-    if (local_status == VodStatus.DELETED.value and status != local_status
-            and VodStatus.DELETED in ALLOWED_TRANSITIONS.get(VodStatus(status), ())):
+    if (
+        local_status == VodStatus.DELETED.value
+        and status != local_status
+        and VodStatus.DELETED in ALLOWED_TRANSITIONS.get(VodStatus(status), ())
+    ):
         status = client.set_vod_status(remote_id, local_status).status
     with database.session() as s:
         s.get(Vod, vod_id).remote_status = status
     report.remote_status = status
     if detail_edits:
-        report.notes.append("title/description edits stay local: the platform has no endpoint "
-                            "to change them after upload")
+        report.notes.append(
+            "title/description edits stay local: the platform has no endpoint "
+            "to change them after upload"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +72,23 @@ class VodSyncState:
 def vod_sync_state(database: Database, vod_id: str, last_error: str | None = None) -> VodSyncState:
     with database.session() as s:
         vod = s.get(Vod, vod_id)
-        pending = s.scalar(select(func.count()).select_from(OutboxEntry).where(
-            OutboxEntry.vod_id == vod_id, OutboxEntry.entity.in_(("chapter", "vod")))) or 0
-        conflicts = sum(1 for c in s.scalars(select(SyncLink.conflict).where(
-            SyncLink.vod_id == vod_id)) if c)
-        upload = s.scalars(select(UploadSession).where(UploadSession.vod_id == vod_id)
-                           .order_by(UploadSession.created_at.desc()).limit(1)).first()
+        pending = (
+            s.scalar(
+                select(func.count())
+                .select_from(OutboxEntry)
+                .where(OutboxEntry.vod_id == vod_id, OutboxEntry.entity.in_(("chapter", "vod")))
+            )
+            or 0
+        )
+        conflicts = sum(
+            1 for c in s.scalars(select(SyncLink.conflict).where(SyncLink.vod_id == vod_id)) if c
+        )
+        upload = s.scalars(
+            select(UploadSession)
+            .where(UploadSession.vod_id == vod_id)
+            .order_by(UploadSession.created_at.desc())
+            .limit(1)
+        ).first()
         if last_error is None and upload is not None and upload.status == "failed":
             last_error = upload.error
         if conflicts:
@@ -72,15 +96,24 @@ def vod_sync_state(database: Database, vod_id: str, last_error: str | None = Non
         elif last_error:
             state = "error"
         elif not vod.remote_id:
-            state = "uploading" if upload and upload.status in (
-                "uploading", "paused", "uploaded", "linking") else "not_uploaded"
+            state = (
+                "uploading"
+                if upload and upload.status in ("uploading", "paused", "uploaded", "linking")
+                else "not_uploaded"
+            )
         elif pending:
             state = "local_changes"
         else:
             state = "synced"
         return VodSyncState(
-            vod_id=vod_id, state=state, pending_changes=pending, conflicts=conflicts,
-            remote_id=vod.remote_id, remote_status=vod.remote_status,
+            vod_id=vod_id,
+            state=state,
+            pending_changes=pending,
+            conflicts=conflicts,
+            remote_id=vod.remote_id,
+            remote_status=vod.remote_status,
             upload_status=upload.status if upload else None,
             upload_offset=upload.offset if upload else 0,
-            upload_size=upload.file_size if upload else 0, last_error=last_error)
+            upload_size=upload.file_size if upload else 0,
+            last_error=last_error,
+        )

@@ -5,13 +5,22 @@ positions to it, so every rule of the editor (clamping, snapping, what is under 
 is unit-tested here without a display.
 """
 
-from .drag import DragKind, DragSession, MIN_CHAPTER_SECONDS
+from .drag import MIN_CHAPTER_SECONDS, DragKind, DragSession
 from .index import ChapterIndex, Hit, HitKind
 from .ruler import Tick, choose_steps, ruler_ticks
 from .snapping import Snapper
 from .viewport import Viewport
 
 __all__ = [
-    "ChapterIndex", "DragKind", "DragSession", "Hit", "HitKind", "MIN_CHAPTER_SECONDS",
-    "Snapper", "Tick", "Viewport", "choose_steps", "ruler_ticks",
+    "MIN_CHAPTER_SECONDS",
+    "ChapterIndex",
+    "DragKind",
+    "DragSession",
+    "Hit",
+    "HitKind",
+    "Snapper",
+    "Tick",
+    "Viewport",
+    "choose_steps",
+    "ruler_ticks",
 ]

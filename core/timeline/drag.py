@@ -48,12 +48,19 @@ class DragSession:
             if self.chapter is None:
                 raise ValueError(f"a {self.kind} drag needs the chapter being dragged")
             self.lo, self.hi = self.timeline.free_range_around(
-                self.chapter.start_time, ignore_id=ignore)
+                self.chapter.start_time, ignore_id=ignore
+            )
             self.start, self.end = self.chapter.start_time, self.chapter.end_time
 
     @classmethod
-    def begin(cls, kind: DragKind, timeline: ChapterTimeline, anchor: float,
-              chapter: Chapter | None = None, snapper: Snapper | None = None) -> DragSession:
+    def begin(
+        cls,
+        kind: DragKind,
+        timeline: ChapterTimeline,
+        anchor: float,
+        chapter: Chapter | None = None,
+        snapper: Snapper | None = None,
+    ) -> DragSession:
         if snapper is None:
             snapper = Snapper(enabled=False)
         if chapter is not None:
@@ -87,8 +94,9 @@ class DragSession:
         start = self.chapter.start_time + (seconds - self.anchor)
         snapped_start, hit_start = self.snapper.snap(start, tolerance)
         snapped_end, hit_end = self.snapper.snap(start + length, tolerance)
-        if hit_start and (not hit_end or abs(snapped_start - start)
-                          <= abs(snapped_end - (start + length))):
+        if hit_start and (
+            not hit_end or abs(snapped_start - start) <= abs(snapped_end - (start + length))
+        ):
             start = snapped_start
             self.snapped_to = snapped_start
         elif hit_end:
@@ -107,5 +115,7 @@ class DragSession:
     def changed(self) -> bool:
         if self.chapter is None:
             return self.end - self.start >= MIN_CHAPTER_SECONDS
-        return (abs(self.start - self.chapter.start_time) > 1e-9
-                or abs(self.end - self.chapter.end_time) > 1e-9)
+        return (
+            abs(self.start - self.chapter.start_time) > 1e-9
+            or abs(self.end - self.chapter.end_time) > 1e-9
+        )

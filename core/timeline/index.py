@@ -98,8 +98,10 @@ class ChapterIndex:
             chapter = self.chapters[index]
             width = (chapter.end_time - chapter.start_time) * viewport.pixels_per_second
             zone = min(edge_px, width / 3.0)
-            for kind, edge in ((HitKind.START_EDGE, chapter.start_time),
-                               (HitKind.END_EDGE, chapter.end_time)):
+            for kind, edge in (
+                (HitKind.START_EDGE, chapter.start_time),
+                (HitKind.END_EDGE, chapter.end_time),
+            ):
                 distance = abs(viewport.time_to_x(edge) - x)
                 if distance > zone:
                     continue

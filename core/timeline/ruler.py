@@ -10,8 +10,28 @@ from core.domain.timefmt import format_time
 from .viewport import Viewport
 
 # Steps a person reads comfortably: tenths, seconds, the usual minute and hour fractions.
-STEPS = (0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800,
-         21600, 43200)
+STEPS = (
+    0.1,
+    0.2,
+    0.5,
+    1,
+    2,
+    5,
+    10,
+    15,
+    30,
+    60,
+    120,
+    300,
+    600,
+    900,
+    1800,
+    3600,
+    7200,
+    10800,
+    21600,
+    43200,
+)
 MIN_LABEL_SPACING_PX = 84.0
 MIN_TICK_SPACING_PX = 7.0
 
@@ -45,7 +65,7 @@ def format_tick(seconds: float, step: float) -> str:
     seconds = abs(seconds)
     if step < 1:
         whole = int(seconds)
-        tenths = int(round((seconds - whole) * 10))
+        tenths = round((seconds - whole) * 10)
         if tenths == 10:
             whole, tenths = whole + 1, 0
         text = format_time(whole, decimals=0) + f".{tenths}"
@@ -60,7 +80,7 @@ def ruler_ticks(viewport: Viewport) -> list[Tick]:
     start, end = viewport.visible_start, viewport.visible_end
     first = math.floor(start / minor)
     last = math.ceil(end / minor)
-    per_major = max(1, int(round(major / minor)))
+    per_major = max(1, round(major / minor))
     ticks = []
     for index in range(first, last + 1):
         seconds = index * minor

@@ -14,8 +14,12 @@ class Snapper:
     """
 
     def __init__(
-        self, *, playhead: float | None = None, sorted_sources: Sequence[Sequence[float]] = (),
-        exclude: Sequence[float] = (), enabled: bool = True,
+        self,
+        *,
+        playhead: float | None = None,
+        sorted_sources: Sequence[Sequence[float]] = (),
+        exclude: Sequence[float] = (),
+        enabled: bool = True,
     ) -> None:
         self.playhead = playhead
         self.sources = [s for s in sorted_sources if s]

@@ -127,7 +127,8 @@ class Viewport:
 
     def _clamp_zoom(self) -> None:
         self.pixels_per_second = min(
-            self.max_pixels_per_second, max(self.min_pixels_per_second, self.pixels_per_second))
+            self.max_pixels_per_second, max(self.min_pixels_per_second, self.pixels_per_second)
+        )
 
     def _clamp(self) -> None:
         self._clamp_zoom()

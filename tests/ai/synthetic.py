@@ -9,37 +9,211 @@ from dataclasses import dataclass
 from core.ai.transcript import Segment
 
 TOPICS: dict[str, list[str]] = {
-    "cooking": "sourdough starter flour hydration oven dough knead bake crust yeast loaf proof "
-               "banneton scoring steam temperature recipe butter salt kitchen".split(),
-    "speedrun": "speedrun split route glitch skip boss frame timer personal best category "
-                "checkpoint reset clip warp sequence igt leaderboard".split(),
-    "hardware": "gpu cpu motherboard cooler thermal paste socket ram overclock voltage fans "
-                "benchmark bios chipset pcie airflow case wattage".split(),
-    "music": "guitar chord melody tempo drums bass synth reverb mixing vocals verse chorus "
-             "bridge metronome amp pedal harmony".split(),
-    "travel": "flight hotel passport airport luggage train itinerary museum beach visa "
-              "hostel map tour souvenir backpack border".split(),
-    "coding": "python function variable compiler debugger refactor commit branch merge "
-              "database query api endpoint test framework deploy".split(),
-    "fitness": "squat deadlift protein reps sets cardio stretching dumbbell barbell "
-               "workout calories muscle recovery treadmill plank".split(),
-    "garden": "tomato seedling compost soil mulch watering pruning fertilizer greenhouse "
-              "harvest weeds raised bed sunflower basil trellis".split(),
+    "cooking": [
+        "sourdough",
+        "starter",
+        "flour",
+        "hydration",
+        "oven",
+        "dough",
+        "knead",
+        "bake",
+        "crust",
+        "yeast",
+        "loaf",
+        "proof",
+        "banneton",
+        "scoring",
+        "steam",
+        "temperature",
+        "recipe",
+        "butter",
+        "salt",
+        "kitchen",
+    ],
+    "speedrun": [
+        "speedrun",
+        "split",
+        "route",
+        "glitch",
+        "skip",
+        "boss",
+        "frame",
+        "timer",
+        "personal",
+        "best",
+        "category",
+        "checkpoint",
+        "reset",
+        "clip",
+        "warp",
+        "sequence",
+        "igt",
+        "leaderboard",
+    ],
+    "hardware": [
+        "gpu",
+        "cpu",
+        "motherboard",
+        "cooler",
+        "thermal",
+        "paste",
+        "socket",
+        "ram",
+        "overclock",
+        "voltage",
+        "fans",
+        "benchmark",
+        "bios",
+        "chipset",
+        "pcie",
+        "airflow",
+        "case",
+        "wattage",
+    ],
+    "music": [
+        "guitar",
+        "chord",
+        "melody",
+        "tempo",
+        "drums",
+        "bass",
+        "synth",
+        "reverb",
+        "mixing",
+        "vocals",
+        "verse",
+        "chorus",
+        "bridge",
+        "metronome",
+        "amp",
+        "pedal",
+        "harmony",
+    ],
+    "travel": [
+        "flight",
+        "hotel",
+        "passport",
+        "airport",
+        "luggage",
+        "train",
+        "itinerary",
+        "museum",
+        "beach",
+        "visa",
+        "hostel",
+        "map",
+        "tour",
+        "souvenir",
+        "backpack",
+        "border",
+    ],
+    "coding": [
+        "python",
+        "function",
+        "variable",
+        "compiler",
+        "debugger",
+        "refactor",
+        "commit",
+        "branch",
+        "merge",
+        "database",
+        "query",
+        "api",
+        "endpoint",
+        "test",
+        "framework",
+        "deploy",
+    ],
+    "fitness": [
+        "squat",
+        "deadlift",
+        "protein",
+        "reps",
+        "sets",
+        "cardio",
+        "stretching",
+        "dumbbell",
+        "barbell",
+        "workout",
+        "calories",
+        "muscle",
+        "recovery",
+        "treadmill",
+        "plank",
+    ],
+    "garden": [
+        "tomato",
+        "seedling",
+        "compost",
+        "soil",
+        "mulch",
+        "watering",
+        "pruning",
+        "fertilizer",
+        "greenhouse",
+        "harvest",
+        "weeds",
+        "raised",
+        "bed",
+        "sunflower",
+        "basil",
+        "trellis",
+    ],
 }
-FILLER = ("so yeah the and we are going to just really like you know this is that was "
-          "it okay now let me see what I mean right chat thanks for the follow").split()
+FILLER = [
+    "so",
+    "yeah",
+    "the",
+    "and",
+    "we",
+    "are",
+    "going",
+    "to",
+    "just",
+    "really",
+    "like",
+    "you",
+    "know",
+    "this",
+    "is",
+    "that",
+    "was",
+    "it",
+    "okay",
+    "now",
+    "let",
+    "me",
+    "see",
+    "what",
+    "I",
+    "mean",
+    "right",
+    "chat",
+    "thanks",
+    "for",
+    "the",
+    "follow",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class LabelledTranscript:
     segments: list[Segment]
     duration: float
-    boundaries: list[float]          # starts of topics after the first (true chapter changes)
+    boundaries: list[float]  # starts of topics after the first (true chapter changes)
     topics: list[str]
 
 
-def make_transcript(seed: int, *, topics: int = 5, min_topic_seconds: float = 120,
-                    max_topic_seconds: float = 420, topic_ratio: float = 0.45) -> LabelledTranscript:
+def make_transcript(
+    seed: int,
+    *,
+    topics: int = 5,
+    min_topic_seconds: float = 120,
+    max_topic_seconds: float = 420,
+    topic_ratio: float = 0.45,
+) -> LabelledTranscript:
     rng = random.Random(seed)
     names = rng.sample(sorted(TOPICS), k=min(topics, len(TOPICS)))
     segments: list[Segment] = []
@@ -52,9 +226,13 @@ def make_transcript(seed: int, *, topics: int = 5, min_topic_seconds: float = 12
         vocabulary = TOPICS[name]
         while clock < topic_end:
             length = rng.uniform(3.0, 7.0)
-            words = [rng.choice(vocabulary) if rng.random() < topic_ratio else rng.choice(FILLER)
-                     for _ in range(rng.randint(8, 16))]
-            segments.append(Segment(round(clock, 2), round(clock + length - 0.2, 2), " ".join(words)))
+            words = [
+                rng.choice(vocabulary) if rng.random() < topic_ratio else rng.choice(FILLER)
+                for _ in range(rng.randint(8, 16))
+            ]
+            segments.append(
+                Segment(round(clock, 2), round(clock + length - 0.2, 2), " ".join(words))
+            )
             clock += length
     return LabelledTranscript(segments, round(clock, 2), boundaries, names)
 

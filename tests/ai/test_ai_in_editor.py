@@ -21,8 +21,9 @@ def editor(qtbot, context, vod_with_transcript, monkeypatch):
     view.tasks.wait(10_000)
 
 
-def test_generation_shows_on_the_timeline_and_undoes_in_one_step(qtbot, context, online, editor,
-                                                                 vod_with_transcript):
+def test_generation_shows_on_the_timeline_and_undoes_in_one_step(
+    qtbot, context, online, editor, vod_with_transcript
+):
     context.chapters.add(vod_with_transcript, title="Manual", start_time=150, end_time=170)
     editor.reload_chapters()
     panel = editor.panels["AI"]

@@ -41,8 +41,10 @@ def make_panel(qtbot, context):
 
 
 def stored(context, vod_id):
-    return [(c.title, c.start_time, c.end_time, c.source.value, c.id, c.confidence_score)
-            for c in context.chapters.list(vod_id).chapters]
+    return [
+        (c.title, c.start_time, c.end_time, c.source.value, c.id, c.confidence_score)
+        for c in context.chapters.list(vod_id).chapters
+    ]
 
 
 def manual_in(chapters):
@@ -70,7 +72,9 @@ def test_import_view_and_seek(qtbot, context, long_clip, labelled, tmp_path, mak
     item = panel.transcript_view.item(3)
     rect = panel.transcript_view.visualItemRect(item)
     qtbot.mouseClick(panel.transcript_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.mouseDClick(panel.transcript_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(
+        panel.transcript_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+    )
     assert host.seeks and set(host.seeks) == {labelled.segments[3].start}
     panel.transcript_view.setCurrentRow(5)
     qtbot.keyClick(panel.transcript_view, Qt.Key.Key_Return)
@@ -83,24 +87,39 @@ def test_drop_a_transcript_file(qtbot, context, long_clip, labelled, tmp_path, m
     from PySide6.QtWidgets import QApplication
 
     vod = context.vods.import_file(long_clip)
-    panel, host = make_panel(vod.id)
+    panel, _host = make_panel(vod.id)
     path = tmp_path / "dropped.srt"
     path.write_text("1\n00:00:01,000 --> 00:00:03,000\ndropped words\n")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    enter = QDragEnterEvent(panel.rect().center(), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        panel.rect().center(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(panel, enter)
     assert enter.isAccepted()
-    drop = QDropEvent(QPointF(panel.rect().center()), Qt.DropAction.CopyAction, mime,
-                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(panel.rect().center()),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(panel, drop)
     assert panel.transcript_view.count() == 1
     assert panel.transcript_view.item(0).text() == "[0:01] dropped words"
     video = QMimeData()
     video.setUrls([QUrl.fromLocalFile(str(long_clip))])
-    refused = QDragEnterEvent(panel.rect().center(), Qt.DropAction.CopyAction, video,
-                              Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    refused = QDragEnterEvent(
+        panel.rect().center(),
+        Qt.DropAction.CopyAction,
+        video,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     refused.ignore()
     QApplication.sendEvent(panel, refused)
     assert not refused.isAccepted()
@@ -108,7 +127,9 @@ def test_drop_a_transcript_file(qtbot, context, long_clip, labelled, tmp_path, m
     del mime, video
 
 
-def test_generate_repairs_and_undo_as_one_step(qtbot, context, online, vod_with_transcript, make_panel):
+def test_generate_repairs_and_undo_as_one_step(
+    qtbot, context, online, vod_with_transcript, make_panel
+):
     context.chapters.add(vod_with_transcript, title="Manual", start_time=150, end_time=170)
     panel, host = make_panel(vod_with_transcript)
     assert not panel.offline_check.isChecked() and panel.offline_check.isEnabled()
@@ -127,13 +148,15 @@ def test_generate_repairs_and_undo_as_one_step(qtbot, context, online, vod_with_
     assert second != first and manual_in(second)
     assert "AI chapters from stub-out_of_range" in panel.status.text()
     assert panel.repairs.isVisible() and panel.repairs.count() >= 2
-    assert any("outside the video" in panel.repairs.item(i).text() for i in range(panel.repairs.count()))
+    assert any(
+        "outside the video" in panel.repairs.item(i).text() for i in range(panel.repairs.count())
+    )
     assert online.chat_requests()[-1]["body"]["temperature"] == 0.7
     assert host.undo_stack.count() == 2
 
-    host.undo_stack.undo()   # one step back: exactly the first generation's chapters
+    host.undo_stack.undo()  # one step back: exactly the first generation's chapters
     assert stored(context, vod_with_transcript) == first
-    host.undo_stack.undo()   # and before any generation: only the manual chapter
+    host.undo_stack.undo()  # and before any generation: only the manual chapter
     assert manual_in(stored(context, vod_with_transcript))
     assert len(stored(context, vod_with_transcript)) == 1
     host.undo_stack.redo()
@@ -165,9 +188,10 @@ def test_errors_are_shown(qtbot, context, online, vod_with_transcript, make_pane
     assert panel.generate_button.isEnabled() and host.undo_stack.count() == 0
 
 
-def test_offline_when_nothing_is_configured(qtbot, context, vod_with_transcript, make_panel,
-                                           stub, monkeypatch):
-    panel, host = make_panel(vod_with_transcript)
+def test_offline_when_nothing_is_configured(
+    qtbot, context, vod_with_transcript, make_panel, stub, monkeypatch
+):
+    panel, _host = make_panel(vod_with_transcript)
     assert panel.offline_check.isChecked() and not panel.offline_check.isEnabled()
     assert not panel.transcribe_button.isEnabled()
     panel.youtube_check.setChecked(True)
@@ -186,7 +210,7 @@ def test_offline_when_nothing_is_configured(qtbot, context, vod_with_transcript,
 
 def test_transcribe_from_the_panel(qtbot, context, online, clip, make_panel):
     vod = context.vods.import_file(clip)
-    panel, host = make_panel(vod.id)
+    panel, _host = make_panel(vod.id)
     assert panel.transcribe_button.isEnabled()
     qtbot.mouseClick(panel.transcribe_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, panel)

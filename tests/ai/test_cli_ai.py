@@ -55,8 +55,19 @@ def test_generate_replaces_ai_and_keeps_manual(run_cli, stub, cli_vod, context):
     assert set(body) >= {"chapters", "count", "model_used", "processing_time_seconds", "repairs"}
     assert body["model_used"] == "stub-good" and body["count"] == len(body["chapters"]) == 3
     assert all(c["source"] == "ai" and 0 <= c["confidence_score"] <= 1 for c in body["chapters"])
-    second = run_cli("chapters", "generate", cli_vod, "--model", "stub-good", "--temperature", "0.1",
-                     "--max-tokens", "500", "--json", env=env)
+    second = run_cli(
+        "chapters",
+        "generate",
+        cli_vod,
+        "--model",
+        "stub-good",
+        "--temperature",
+        "0.1",
+        "--max-tokens",
+        "500",
+        "--json",
+        env=env,
+    )
     assert second.code == 0, second.stderr
     saved = chapters(context, cli_vod)
     manual = [c for c in saved if c["source"] == "manual"]
@@ -69,18 +80,27 @@ def test_generate_replaces_ai_and_keeps_manual(run_cli, stub, cli_vod, context):
 
 
 def test_generate_human_output_lists_repairs(run_cli, stub, cli_vod):
-    done = run_cli("chapters", "generate", cli_vod, "--model", "stub-out_of_range",
-                   env={"OPENAI_BASE_URL": stub.url})
+    done = run_cli(
+        "chapters",
+        "generate",
+        cli_vod,
+        "--model",
+        "stub-out_of_range",
+        env={"OPENAI_BASE_URL": stub.url},
+    )
     assert done.code == 0, done.stderr
     assert "AI chapters from stub-out_of_range" in done.stdout
     assert "Repairs:" in done.stdout and "outside the video" in done.stdout
 
 
 def test_failures_exit_1_with_one_line(run_cli, stub, cli_vod, context):
-    for model, message in (("stub-unauthorized", "rejected the API key (401)"),
-                           ("stub-malformed", "not valid JSON")):
-        done = run_cli("chapters", "generate", cli_vod, "--model", model,
-                       env={"OPENAI_BASE_URL": stub.url})
+    for model, message in (
+        ("stub-unauthorized", "rejected the API key (401)"),
+        ("stub-malformed", "not valid JSON"),
+    ):
+        done = run_cli(
+            "chapters", "generate", cli_vod, "--model", model, env={"OPENAI_BASE_URL": stub.url}
+        )
         assert done.code == 1
         assert message in done.stderr and "Traceback" not in done.stderr
         assert chapters(context, cli_vod) == []

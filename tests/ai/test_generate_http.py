@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
@@ -9,7 +10,12 @@ import pytest
 
 from core.ai import GenerationOptions
 from core.ai.errors import (
-    AiAuthError, AiRateLimitError, AiRefusalError, AiTimeoutError, CancelledError, UnusableAnswerError,
+    AiAuthError,
+    AiRateLimitError,
+    AiRefusalError,
+    AiTimeoutError,
+    CancelledError,
+    UnusableAnswerError,
 )
 from core.domain.chapters import ChapterSource
 from core.domain.errors import ValidationError
@@ -22,7 +28,7 @@ def chapters_of(context, vod_id):
 def assert_consistent(chapters, duration):
     for chapter in chapters:
         assert 0 <= chapter.start_time < chapter.end_time <= duration
-    for left, right in zip(chapters, chapters[1:]):
+    for left, right in itertools.pairwise(chapters):
         assert left.end_time <= right.start_time
 
 
@@ -58,7 +64,7 @@ def test_overlapping_answer_is_repaired_and_reported(context, online, vod_with_t
     saved = chapters_of(context, vod_with_transcript)
     assert_consistent(saved, 600)
     assert len(saved) == 3
-    assert any("same time" in r for r in result.repairs)          # the duplicate intro
+    assert any("same time" in r for r in result.repairs)  # the duplicate intro
     assert any("overlapped the next" in r for r in result.repairs)
 
 
@@ -78,15 +84,20 @@ def test_percent_confidence_is_read_as_a_fraction(context, online, vod_with_tran
     assert {c.confidence_score for c in chapters_of(context, vod_with_transcript)} == {0.92}
 
 
-@pytest.mark.parametrize("model, error, words", [
-    ("stub-malformed", UnusableAnswerError, "not valid JSON"),
-    ("stub-obey_injection", UnusableAnswerError, "not valid JSON"),
-    ("stub-length", UnusableAnswerError, "max tokens"),
-    ("stub-refusal", AiRefusalError, "refused"),
-    ("stub-unauthorized", AiAuthError, "API key"),
-    ("stub-rate_limited_long", AiRateLimitError, "3600 s"),
-])
-def test_failures_are_clear_and_change_nothing(context, online, vod_with_transcript, model, error, words):
+@pytest.mark.parametrize(
+    "model, error, words",
+    [
+        ("stub-malformed", UnusableAnswerError, "not valid JSON"),
+        ("stub-obey_injection", UnusableAnswerError, "not valid JSON"),
+        ("stub-length", UnusableAnswerError, "max tokens"),
+        ("stub-refusal", AiRefusalError, "refused"),
+        ("stub-unauthorized", AiAuthError, "API key"),
+        ("stub-rate_limited_long", AiRateLimitError, "3600 s"),
+    ],
+)
+def test_failures_are_clear_and_change_nothing(
+    context, online, vod_with_transcript, model, error, words
+):
     manual = context.chapters.add(vod_with_transcript, title="Mine", start_time=10, end_time=20)
     generate(context, vod_with_transcript, "stub-good")
     before = chapters_of(context, vod_with_transcript)
@@ -121,7 +132,7 @@ def test_rate_limit_honours_retry_after(context, online, vod_with_transcript):
 
 def test_slow_server_times_out_cleanly(context, online, vod_with_transcript):
     online.slow_seconds = 3
-    with pytest.raises(AiTimeoutError, match="within 0.5 s"):
+    with pytest.raises(AiTimeoutError, match=r"within 0\.5 s"):
         generate(context, vod_with_transcript, "stub-slow", timeout=0.5)
     assert chapters_of(context, vod_with_transcript) == []
 
@@ -141,7 +152,9 @@ def test_no_transcript_is_refused(context, online, long_clip):
 
 
 def test_replacing_ai_keeps_manual_chapters(context, online, vod_with_transcript):
-    manual = context.chapters.add(vod_with_transcript, title="Sponsor", start_time=150, end_time=170)
+    manual = context.chapters.add(
+        vod_with_transcript, title="Sponsor", start_time=150, end_time=170
+    )
     first = generate(context, vod_with_transcript)
     second = generate(context, vod_with_transcript)
     saved = chapters_of(context, vod_with_transcript)
@@ -158,7 +171,9 @@ def test_cancel_before_saving_changes_nothing(context, online, vod_with_transcri
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(CancelledError):
-        context.ai.generate(vod_with_transcript, GenerationOptions(model="stub-good"), cancel=cancel)
+        context.ai.generate(
+            vod_with_transcript, GenerationOptions(model="stub-good"), cancel=cancel
+        )
     assert online.chat_requests() == []
 
 
@@ -170,8 +185,12 @@ def test_cancel_during_rate_limit_wait(context, online, vod_with_transcript):
             cancel.set()
 
     with pytest.raises(CancelledError):
-        context.ai.generate(vod_with_transcript, GenerationOptions(model="stub-rate_limited"),
-                            progress=progress, cancel=cancel)
+        context.ai.generate(
+            vod_with_transcript,
+            GenerationOptions(model="stub-rate_limited"),
+            progress=progress,
+            cancel=cancel,
+        )
     assert chapters_of(context, vod_with_transcript) == []
 
 
@@ -194,5 +213,5 @@ def test_youtube_mode(context, online, vod_with_transcript):
     saved = chapters_of(context, vod_with_transcript)
     assert saved[0].start_time == 0 and len(saved) >= 3
     assert all(c.end_time - c.start_time >= 10 for c in saved)
-    assert all(left.end_time == right.start_time for left, right in zip(saved, saved[1:]))
+    assert all(left.end_time == right.start_time for left, right in itertools.pairwise(saved))
     assert result.count == len(saved)

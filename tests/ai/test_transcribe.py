@@ -17,7 +17,9 @@ def test_audio_is_split_uploaded_and_stitched(context, online, clip):
     limit = 10_000
     assert piece_seconds(limit) == 2
     steps = []
-    info = context.ai.transcribe(vod.id, limit_bytes=limit, progress=lambda f, m: steps.append((f, m)))
+    info = context.ai.transcribe(
+        vod.id, limit_bytes=limit, progress=lambda f, m: steps.append((f, m))
+    )
     uploads = [r for r in online.requests if r["path"].endswith("/audio/transcriptions")]
     assert len(uploads) == 2
     assert all(r["is_mp3"] and r["size"] < limit + 2000 for r in uploads)

@@ -30,10 +30,15 @@ second cue
 on two lines
 """
 
-WHISPER = json.dumps({"text": "...", "segments": [
-    {"id": 0, "start": 1.5, "end": 4.0, "text": " Hello chat"},
-    {"id": 1, "start": 5.0, "end": 9.25, "text": " second cue on two lines"},
-]})
+WHISPER = json.dumps(
+    {
+        "text": "...",
+        "segments": [
+            {"id": 0, "start": 1.5, "end": 4.0, "text": " Hello chat"},
+            {"id": 1, "start": 5.0, "end": 9.25, "text": " second cue on two lines"},
+        ],
+    }
+)
 
 TEXT = """[00:00:01] Hello chat
 1:05 second line
@@ -42,37 +47,54 @@ continued here
 """
 
 
-@pytest.mark.parametrize("text, name, kind", [
-    (VTT, "a.vtt", "webvtt"), (SRT, "a.srt", "srt"), (SRT, "noext", "srt"),
-    (WHISPER, "a.json", "json"), (WHISPER, "whisper", "json"),
-])
+@pytest.mark.parametrize(
+    "text, name, kind",
+    [
+        (VTT, "a.vtt", "webvtt"),
+        (SRT, "a.srt", "srt"),
+        (SRT, "noext", "srt"),
+        (WHISPER, "a.json", "json"),
+        (WHISPER, "whisper", "json"),
+    ],
+)
 def test_timed_formats_give_the_same_segments(text, name, kind):
     segments, found = parse_transcript(text, name=name)
     assert found == kind
     assert [(s.start, s.end, s.text) for s in segments] == [
-        (1.5, 4.0, "Hello chat"), (5.0, 9.25, "second cue on two lines")]
+        (1.5, 4.0, "Hello chat"),
+        (5.0, 9.25, "second cue on two lines"),
+    ]
 
 
 def test_timestamped_text_lines_end_where_the_next_begins():
     segments, kind = parse_transcript(TEXT, name="notes.txt")
     assert kind == "text"
     assert [(s.start, s.text) for s in segments] == [
-        (1, "Hello chat"), (65, "second line continued here"), (90, "third")]
+        (1, "Hello chat"),
+        (65, "second line continued here"),
+        (90, "third"),
+    ]
     checked = validate_segments(segments, duration=100)
     assert [s.end for s in checked] == [65, 90, 92.0]
 
 
-@pytest.mark.parametrize("text, name, message", [
-    ("just some words\nno times at all", "notes.txt", "line 1: no timestamp"),
-    ("1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\nnot a timing\nx\n", "a.srt", "line 6"),
-    ("WEBVTT\n\n00:00:01.000 --> 00:0x:02.000\nhello\n", "a.vtt", "line 3: bad cue timing"),
-    ("WEBVTT\n", "a.vtt", "no cues"),
-    ('{"segments": [{"start": 1, "end": 2, "text": "a"}, {"start": "x", "end": 3}]}', "a.json",
-     "segment #2"),
-    ('{"segments": [{"start": 1, "text": "a"}]}', "a.json", "missing 'end'"),
-    ('{"segments": [', "a.json", "not valid JSON"),
-    ("   ", "a.txt", "empty"),
-])
+@pytest.mark.parametrize(
+    "text, name, message",
+    [
+        ("just some words\nno times at all", "notes.txt", "line 1: no timestamp"),
+        ("1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\nnot a timing\nx\n", "a.srt", "line 6"),
+        ("WEBVTT\n\n00:00:01.000 --> 00:0x:02.000\nhello\n", "a.vtt", "line 3: bad cue timing"),
+        ("WEBVTT\n", "a.vtt", "no cues"),
+        (
+            '{"segments": [{"start": 1, "end": 2, "text": "a"}, {"start": "x", "end": 3}]}',
+            "a.json",
+            "segment #2",
+        ),
+        ('{"segments": [{"start": 1, "text": "a"}]}', "a.json", "missing 'end'"),
+        ('{"segments": [', "a.json", "not valid JSON"),
+        ("   ", "a.txt", "empty"),
+    ],
+)
 def test_garbage_is_refused_with_where(text, name, message):
     with pytest.raises(TranscriptError, match=message):
         segments, _ = parse_transcript(text, name=name)

@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from core.ai import GenerationOptions  # noqa: E402
-from core.ai.offline import detect_chapters  # noqa: E402
-from core.ai.transcripts import TranscriptInfo  # noqa: E402
-from tests.ai.synthetic import make_transcript  # noqa: E402
+from core.ai import GenerationOptions
+from core.ai.offline import detect_chapters
+from core.ai.transcripts import TranscriptInfo
+from tests.ai.synthetic import make_transcript
 
 
 def match_boundaries(predicted: list[float], truth: list[float], tolerance: float) -> int:
@@ -34,15 +34,20 @@ def match_boundaries(predicted: list[float], truth: list[float], tolerance: floa
     used: set[int] = set()
     matched = 0
     for time_ in sorted(predicted):
-        best = min((i for i in range(len(truth)) if i not in used and abs(truth[i] - time_) <= tolerance),
-                   key=lambda i: abs(truth[i] - time_), default=None)
+        best = min(
+            (i for i in range(len(truth)) if i not in used and abs(truth[i] - time_) <= tolerance),
+            key=lambda i: abs(truth[i] - time_),
+            default=None,
+        )
         if best is not None:
             used.add(best)
             matched += 1
     return matched
 
 
-def scores(runs: list[tuple[list[float], list[float]]], tolerance: float) -> tuple[float, float, float]:
+def scores(
+    runs: list[tuple[list[float], list[float]]], tolerance: float
+) -> tuple[float, float, float]:
     hits = sum(match_boundaries(p, t, tolerance) for p, t in runs)
     predicted = sum(len(p) for p, _ in runs)
     true = sum(len(t) for _, t in runs)
@@ -83,19 +88,27 @@ def run_llm(transcripts, base_url: str | None, model: str, label: str, score: bo
         context = AppContext(folder)
         runs, ratios, elapsed = [], [], 0.0
         for number, labelled in enumerate(transcripts):
-            info = TranscriptInfo(f"bench-{number}", labelled.duration, labelled.segments, "synthetic")
+            info = TranscriptInfo(
+                f"bench-{number}", labelled.duration, labelled.segments, "synthetic"
+            )
             started = time.perf_counter()
-            drafts, result = context.ai.propose_chapters(info, GenerationOptions(model=model, timeout=300))
+            drafts, result = context.ai.propose_chapters(
+                info, GenerationOptions(model=model, timeout=300)
+            )
             elapsed += time.perf_counter() - started
             ratios.append(result.tokens_sent / result.transcript_tokens)
             runs.append(([d.start_time for d in drafts if d.start_time > 0], labelled.boundaries))
             if number == len(transcripts) - 1:
-                print(f"  {label}: longest transcript {result.transcript_tokens} tokens in "
-                      f"{result.windows} windows, {result.tokens_sent} tokens sent "
-                      f"({result.tokens_sent / result.transcript_tokens:.3f} per transcript token)")
+                print(
+                    f"  {label}: longest transcript {result.transcript_tokens} tokens in "
+                    f"{result.windows} windows, {result.tokens_sent} tokens sent "
+                    f"({result.tokens_sent / result.transcript_tokens:.3f} per transcript token)"
+                )
         context.close()
-    print(f"  {label}: tokens sent per transcript token: mean {statistics.fmean(ratios):.3f}, "
-          f"max {max(ratios):.3f}; {elapsed:.1f} s total")
+    print(
+        f"  {label}: tokens sent per transcript token: mean {statistics.fmean(ratios):.3f}, "
+        f"max {max(ratios):.3f}; {elapsed:.1f} s total"
+    )
     if score:
         report(label, runs)
 
@@ -123,19 +136,26 @@ def evaluate_offline(title: str, transcripts) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=20)
-    parser.add_argument("--no-long", action="store_true",
-                        help="skip the 10-hour transcript (costly against a paid API)")
+    parser.add_argument(
+        "--no-long",
+        action="store_true",
+        help="skip the 10-hour transcript (costly against a paid API)",
+    )
     parser.add_argument("--model", default=os.environ.get("VODSTUDIO_BENCH_MODEL", "gpt-4o-mini"))
     args = parser.parse_args()
     transcripts = corpus(args.count, long_stream=not args.no_long)
     true_total = sum(len(t.boundaries) for t in transcripts)
     hours = sum(t.duration for t in transcripts) / 3600
-    print(f"{len(transcripts)} labelled transcripts, {hours:.1f} h of talk, {true_total} true boundaries")
+    print(
+        f"{len(transcripts)} labelled transcripts, {hours:.1f} h of talk, {true_total} true boundaries"
+    )
 
     evaluate_offline("offline (TextTiling), 45 % topic words", transcripts)
     for share in (0.25, 0.15):
-        evaluate_offline(f"offline (TextTiling), harder: {share:.0%} topic words",
-                         corpus(args.count, share, long_stream=not args.no_long))
+        evaluate_offline(
+            f"offline (TextTiling), harder: {share:.0%} topic words",
+            corpus(args.count, share, long_stream=not args.no_long),
+        )
 
     real = os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY")
     if real:
@@ -146,8 +166,10 @@ def main() -> None:
 
         stub = OpenAiStub("good").start()
         try:
-            print("LLM path: no real server configured (set OPENAI_BASE_URL / OPENAI_API_KEY); "
-                  "request sizes measured against the local stub")
+            print(
+                "LLM path: no real server configured (set OPENAI_BASE_URL / OPENAI_API_KEY); "
+                "request sizes measured against the local stub"
+            )
             run_llm(transcripts, stub.url, "stub-good", "windowed requests", score=False)
         finally:
             stub.stop()

@@ -41,7 +41,10 @@ sys.path.insert(0, str(ROOT))
 from core.jobs.executor import LocalLadderExecutor, TranscodeSpec  # noqa: E402
 from core.media.chunk_encode import encode_audio  # noqa: E402
 from core.media.chunked import (  # noqa: E402
-    ChunkedPlan, LocalChunkExecutor, plan_chunked, transcode_chunked,
+    ChunkedPlan,
+    LocalChunkExecutor,
+    plan_chunked,
+    transcode_chunked,
 )
 
 FPS = 30
@@ -52,17 +55,51 @@ def make_source(path: Path, seconds: int) -> Path:
     if not path.exists():
         print(f"generating a {seconds} s 1080p{FPS} source…", flush=True)
         subprocess.run(
-            ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-             "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate={FPS}:duration={seconds}",
-             "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
-             "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "12M", "-g", str(FPS * 2),
-             "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", str(path)], check=True)
+            [
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                f"testsrc2=size=1920x1080:rate={FPS}:duration={seconds}",
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-b:v",
+                "12M",
+                "-g",
+                str(FPS * 2),
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "128k",
+                str(path),
+            ],
+            check=True,
+        )
     return path
 
 
 def single_process(source: Path, out: Path, preset: str) -> tuple[float, list]:
-    spec = TranscodeSpec("bench-single", str(source), str(out), QUALITIES,
-                         encoder_preference="libx264", allow_copy=False, preset=preset)
+    spec = TranscodeSpec(
+        "bench-single",
+        str(source),
+        str(out),
+        QUALITIES,
+        encoder_preference="libx264",
+        allow_copy=False,
+        preset=preset,
+    )
     started = time.perf_counter()
     outcome = LocalLadderExecutor().execute(spec, lambda f, t: None, threading.Event())
     return time.perf_counter() - started, outcome.renditions
@@ -72,9 +109,27 @@ def cutting_overhead(plan: ChunkedPlan, processes: int) -> float:
     """Wall time of seeking to every chunk start and decoding its first frame, N at once."""
 
     def seek(start: float) -> None:
-        subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
-                        "-ss", f"{start:.6f}", "-i", plan.source, "-map", "0:v:0",
-                        "-frames:v", "1", "-f", "null", "-"], check=True)
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-nostdin",
+                "-ss",
+                f"{start:.6f}",
+                "-i",
+                plan.source,
+                "-map",
+                "0:v:0",
+                "-frames:v",
+                "1",
+                "-f",
+                "null",
+                "-",
+            ],
+            check=True,
+        )
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=processes) as pool:
@@ -83,9 +138,24 @@ def cutting_overhead(plan: ChunkedPlan, processes: int) -> float:
 
 
 def frame_count(playlist: Path) -> int:
-    result = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets",
-                             "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0",
-                             str(playlist)], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-count_packets",
+            "-show_entries",
+            "stream=nb_read_packets",
+            "-of",
+            "csv=p=0",
+            str(playlist),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     # the HLS demuxer lists the stream once per program: the first number is the count
     return int(next(line for line in result.stdout.split() if line.strip()))
 
@@ -110,11 +180,20 @@ def main() -> int:
         print(f"(a) single-process ladder, preset {args.preset}…", flush=True)
         single_seconds, single_renditions = single_process(source, single_dir, args.preset)
 
-        plan = plan_chunked(source, chunked_dir, qualities=QUALITIES,
-                            parallelism=args.processes, chunk_seconds=args.chunk_seconds,
-                            preset=args.preset, threads_per_chunk=0)
-        print(f"(b) chunked ladder: {len(plan.chunks)} chunks of {plan.chunk_seconds:g} s on "
-              f"{args.processes} local processes…", flush=True)
+        plan = plan_chunked(
+            source,
+            chunked_dir,
+            qualities=QUALITIES,
+            parallelism=args.processes,
+            chunk_seconds=args.chunk_seconds,
+            preset=args.preset,
+            threads_per_chunk=0,
+        )
+        print(
+            f"(b) chunked ladder: {len(plan.chunks)} chunks of {plan.chunk_seconds:g} s on "
+            f"{args.processes} local processes…",
+            flush=True,
+        )
         started = time.perf_counter()
         result = transcode_chunked(plan, LocalChunkExecutor(args.processes), keep_chunks=False)
         chunked_seconds = time.perf_counter() - started
@@ -127,28 +206,41 @@ def main() -> int:
         cut_seconds = cutting_overhead(plan, args.processes)
 
         print()
-        print(f"source: {args.seconds} s 1080p{FPS}, rungs {', '.join(QUALITIES)}, "
-              f"preset {args.preset}")
+        print(
+            f"source: {args.seconds} s 1080p{FPS}, rungs {', '.join(QUALITIES)}, "
+            f"preset {args.preset}"
+        )
         print(f"(a) single-process ladder:            {single_seconds:8.1f} s")
-        print(f"(b) chunked, {args.processes} local processes:      {chunked_seconds:8.1f} s "
-              f"(encode phase {result.encode_seconds:.1f} s, join phase "
-              f"{result.join_seconds:.1f} s)")
+        print(
+            f"(b) chunked, {args.processes} local processes:      {chunked_seconds:8.1f} s "
+            f"(encode phase {result.encode_seconds:.1f} s, join phase "
+            f"{result.join_seconds:.1f} s)"
+        )
         print(f"ratio b/a:                            {chunked_seconds / single_seconds:8.3f}")
         print("overheads of chunking (included in b):")
-        print(f"  cutting (seek + first frame, all {len(plan.chunks)} chunks): {cut_seconds:6.1f} s")
-        print(f"  audio (whole VOD, one task):        {audio_seconds:8.1f} s "
-              "(runs beside the chunks; the ladder encodes audio inside its one pass)")
-        print(f"  joining (remux {len(plan.rungs)} rungs + master):   {result.join_seconds:8.1f} s "
-              f"= {100 * result.join_seconds / chunked_seconds:.1f} % of b")
+        print(
+            f"  cutting (seek + first frame, all {len(plan.chunks)} chunks): {cut_seconds:6.1f} s"
+        )
+        print(
+            f"  audio (whole VOD, one task):        {audio_seconds:8.1f} s "
+            "(runs beside the chunks; the ladder encodes audio inside its one pass)"
+        )
+        print(
+            f"  joining (remux {len(plan.rungs)} rungs + master):   {result.join_seconds:8.1f} s "
+            f"= {100 * result.join_seconds / chunked_seconds:.1f} % of b"
+        )
 
         single_by_quality = {r.quality: r for r in single_renditions}
         for quality, rendition in result.variants.items():
             reference = single_by_quality[quality]
             same_frames = frame_count(Path(rendition.playlist)) == frame_count(
-                Path(reference.playlist))
-            print(f"  {quality}: segments {rendition.segment_count} vs {reference.segment_count}, "
-                  f"same frame count: {same_frames}, size {rendition.size_bytes / 1e6:.1f} MB vs "
-                  f"{reference.size_bytes / 1e6:.1f} MB")
+                Path(reference.playlist)
+            )
+            print(
+                f"  {quality}: segments {rendition.segment_count} vs {reference.segment_count}, "
+                f"same frame count: {same_frames}, size {rendition.size_bytes / 1e6:.1f} MB vs "
+                f"{reference.size_bytes / 1e6:.1f} MB"
+            )
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -56,8 +56,13 @@ print(shown, time.perf_counter() - began)
 
 
 def run_python(code: str) -> list[float]:
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={**os.environ, "VODSTUDIO_PLAYER": "none"}, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "VODSTUDIO_PLAYER": "none"},
+        check=True,
+    )
     return [float(v) for v in result.stdout.strip().splitlines()[-1].split()]
 
 
@@ -68,9 +73,21 @@ def bench_cold_start(runs: int = 5) -> None:
 
     context = AppContext(data)
     clip = Path(data) / "clip.mp4"
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
-                    "testsrc2=size=160x90:rate=10:duration=2", "-pix_fmt", "yuv420p", str(clip)],
-                   check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x90:rate=10:duration=2",
+            "-pix_fmt",
+            "yuv420p",
+            str(clip),
+        ],
+        check=True,
+    )
     for number in range(12):  # a realistic library, already migrated (not a first start)
         context.vods.import_file(clip, title=f"Stream {number}")
     context.close()
@@ -81,11 +98,15 @@ def bench_cold_start(runs: int = 5) -> None:
     bare_ms = statistics.median(bare) * 1000
     shown_ms = statistics.median(f[0] for f in full) * 1000
     ready_ms = statistics.median(f[1] for f in full) * 1000
-    print(f"cold start to shown, usable main window: median {shown_ms:7.1f} ms "
-          f"(target 1000 ms: {'OK' if shown_ms <= 1000 else 'OVER'}); "
-          f"bare PySide6 window {bare_ms:.1f} ms; ratio {shown_ms / bare_ms:.2f}x")
-    print(f"cold start to library of 12 VODs listed (database opened off-thread): "
-          f"median {ready_ms:7.1f} ms; ratio to bare window {ready_ms / bare_ms:.2f}x")
+    print(
+        f"cold start to shown, usable main window: median {shown_ms:7.1f} ms "
+        f"(target 1000 ms: {'OK' if shown_ms <= 1000 else 'OVER'}); "
+        f"bare PySide6 window {bare_ms:.1f} ms; ratio {shown_ms / bare_ms:.2f}x"
+    )
+    print(
+        f"cold start to library of 12 VODs listed (database opened off-thread): "
+        f"median {ready_ms:7.1f} ms; ratio to bare window {ready_ms / bare_ms:.2f}x"
+    )
 
 
 def bench_timeline_paint(frames: int = 200) -> None:
@@ -106,10 +127,16 @@ def bench_timeline_paint(frames: int = 200) -> None:
     for index in range(1000):
         start, end = bounds[2 * index], bounds[2 * index + 1]
         ai = index % 3 == 0
-        chapters.append(Chapter(id=f"c{index}", title=f"Chapter {index} — a long descriptive title",
-                                start_time=float(start), end_time=float(end),
-                                source=ChapterSource.AI if ai else ChapterSource.MANUAL,
-                                confidence_score=rng.random() if ai else None))
+        chapters.append(
+            Chapter(
+                id=f"c{index}",
+                title=f"Chapter {index} — a long descriptive title",
+                start_time=float(start),
+                end_time=float(end),
+                source=ChapterSource.AI if ai else ChapterSource.MANUAL,
+                confidence_score=rng.random() if ai else None,
+            )
+        )
     full = ChapterTimeline(duration, chapters)
 
     def measure(timeline: ChapterTimeline, zoom_seconds: float | None, cold: bool) -> float:
@@ -132,18 +159,22 @@ def bench_timeline_paint(frames: int = 200) -> None:
             widget.render(target)
         # CPU time as well as wall time: on a shared, oversubscribed machine the wall clock
         # mostly measures waiting for a core.
-        return ((time.perf_counter() - began) / frames * 1000,
-                (time.process_time() - began_cpu) / frames * 1000)
+        return (
+            (time.perf_counter() - began) / frames * 1000,
+            (time.process_time() - began_cpu) / frames * 1000,
+        )
 
     for label, zoom in (("whole 12 h", None), ("1 hour", 3600.0), ("5 minutes", 300.0)):
         for cold in (False, True):
             empty, _ = measure(ChapterTimeline(duration), zoom, cold)
             busy, busy_cpu = measure(full, zoom, cold)
             kind = "after a view change" if cold else "repaint (playback)"
-            print(f"timeline paint, 1000 chapters, 12 h VOD, view {label:>10}, {kind:>19}: "
-                  f"{busy:6.2f} ms/paint wall, {busy_cpu:5.2f} ms CPU "
-                  f"(target 4 ms: {'OK' if busy <= 4 else 'OVER'}); "
-                  f"empty timeline {empty:.2f} ms; ratio {busy / empty:.2f}x")
+            print(
+                f"timeline paint, 1000 chapters, 12 h VOD, view {label:>10}, {kind:>19}: "
+                f"{busy:6.2f} ms/paint wall, {busy_cpu:5.2f} ms CPU "
+                f"(target 4 ms: {'OK' if busy <= 4 else 'OVER'}); "
+                f"empty timeline {empty:.2f} ms; ratio {busy / empty:.2f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -53,13 +53,56 @@ def make_hour_file(folder: Path) -> Path:
     short, long = folder / "loop_10s_1080p.mp4", folder / "hour_1080p.mp4"
     if long.exists():
         return long
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-                    "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30:duration=10",
-                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=10",
-                    "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "1500k", "-g", "60",
-                    "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", str(short)], check=True)
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-stream_loop",
-                    str(HOUR // 10 - 1), "-i", str(short), "-c", "copy", str(long)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=1920x1080:rate=30:duration=10",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000:duration=10",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-b:v",
+            "1500k",
+            "-g",
+            "60",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "96k",
+            str(short),
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-stream_loop",
+            str(HOUR // 10 - 1),
+            "-i",
+            str(short),
+            "-c",
+            "copy",
+            str(long),
+        ],
+        check=True,
+    )
     return long
 
 
@@ -68,10 +111,25 @@ def baseline(path: Path, duration: float, out: Path) -> float:
     for index, seconds in enumerate(default_thumbnail_timestamps(duration)):
         at = min(seconds, duration - 0.5)
         for size in THUMBNAIL_SIZES.values():
-            subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-                            "-ss", f"{at:.3f}", "-i", str(path), "-frames:v", "1",
-                            "-s", f"{size.width}x{size.height}",
-                            str(out / f"base_{index}_{size.name}.jpg")], check=True)
+            subprocess.run(
+                [
+                    "ffmpeg",
+                    "-hide_banner",
+                    "-loglevel",
+                    "error",
+                    "-y",
+                    "-ss",
+                    f"{at:.3f}",
+                    "-i",
+                    str(path),
+                    "-frames:v",
+                    "1",
+                    "-s",
+                    f"{size.width}x{size.height}",
+                    str(out / f"base_{index}_{size.name}.jpg"),
+                ],
+                check=True,
+            )
     return time.perf_counter() - started
 
 
@@ -96,8 +154,15 @@ class Stages:
             try:
                 return function(*args, **kwargs)
             finally:
-                self.events.append((name, threading.current_thread().name, begin - self.started,
-                                    time.perf_counter() - self.started, time.thread_time() - cpu))
+                self.events.append(
+                    (
+                        name,
+                        threading.current_thread().name,
+                        begin - self.started,
+                        time.perf_counter() - self.started,
+                        time.thread_time() - cpu,
+                    )
+                )
 
         setattr(module, name, measured)
 
@@ -108,22 +173,35 @@ class Stages:
             from core.media.tools import ffmpeg_path
 
             begin = time.perf_counter()
-            process = subprocess.Popen([ffmpeg_path(args[0]), *args[1:]], stdin=subprocess.DEVNULL,
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            process = subprocess.Popen(
+                [ffmpeg_path(args[0]), *args[1:]],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
             outputs: dict[str, bytes] = {}
-            readers = [threading.Thread(target=lambda n=n, f=f: outputs.__setitem__(n, f.read()))
-                       for n, f in (("out", process.stdout), ("err", process.stderr))]
+            readers = [
+                threading.Thread(target=lambda n=n, f=f: outputs.__setitem__(n, f.read()))
+                for n, f in (("out", process.stdout), ("err", process.stderr))
+            ]
             for reader in readers:
                 reader.start()
             for reader in readers:
                 reader.join(timeout)
             _, status, usage = os.wait4(process.pid, 0)
             process.returncode = os.waitstatus_to_exitcode(status)
-            self.events.append((f"  ffmpeg:{_job(args)}", "process", begin - self.started,
-                                time.perf_counter() - self.started,
-                                usage.ru_utime + usage.ru_stime))
-            return subprocess.CompletedProcess(args, process.returncode, outputs["out"],
-                                               outputs["err"])
+            self.events.append(
+                (
+                    f"  ffmpeg:{_job(args)}",
+                    "process",
+                    begin - self.started,
+                    time.perf_counter() - self.started,
+                    usage.ru_utime + usage.ru_stime,
+                )
+            )
+            return subprocess.CompletedProcess(
+                args, process.returncode, outputs["out"], outputs["err"]
+            )
 
         module.run_capture = run_capture
         stream, stages = streaming.stream_keyframes, self
@@ -137,9 +215,15 @@ class Stages:
                 yield slot, when, image
             # Any other child that ends meanwhile counts too: with the default moments on
             # this source (no smart-pick grabs) the batch process is the only one.
-            stages.events.append(("  ffmpeg:batch", "process", begin - stages.started,
-                                  time.perf_counter() - stages.started,
-                                  _children_cpu() - children))
+            stages.events.append(
+                (
+                    "  ffmpeg:batch",
+                    "process",
+                    begin - stages.started,
+                    time.perf_counter() - stages.started,
+                    _children_cpu() - children,
+                )
+            )
 
         streaming.stream_keyframes = stream_keyframes
 
@@ -147,13 +231,19 @@ class Stages:
         print("stages of the last run (ms from the start of generate; CPU = thread or process):")
         totals: dict[str, list[float]] = {}
         for name, thread, begin, end, cpu in sorted(self.events, key=lambda e: e[2]):
-            print(f"  {name:22s} {thread[-12:]:>12s} {begin * 1000:6.0f} -> {end * 1000:6.0f}"
-                  f"  cpu {cpu * 1000:6.1f}")
+            print(
+                f"  {name:22s} {thread[-12:]:>12s} {begin * 1000:6.0f} -> {end * 1000:6.0f}"
+                f"  cpu {cpu * 1000:6.1f}"
+            )
             total = totals.setdefault(name.strip(), [0, 0.0])
             total[0] += 1
             total[1] += cpu
-        print("  totals: " + ", ".join(f"{name} {count}x {cpu * 1000:.0f} ms"
-                                        for name, (count, cpu) in totals.items()))
+        print(
+            "  totals: "
+            + ", ".join(
+                f"{name} {count}x {cpu * 1000:.0f} ms" for name, (count, cpu) in totals.items()
+            )
+        )
 
 
 def _children_cpu() -> float:
@@ -174,10 +264,14 @@ def instrument() -> Stages:
     from core.media import frame_stream, frames, stills, thumbnails
 
     stages = Stages()
-    for module, name in ((thumbnails, "grab_last_frame"),
-                         (thumbnails, "pick_frame"), (stills, "judge"),
-                         (thumbnails, "letterboxed"), (thumbnails, "write_stills"),
-                         (frames, "_split_ppm")):
+    for module, name in (
+        (thumbnails, "grab_last_frame"),
+        (thumbnails, "pick_frame"),
+        (stills, "judge"),
+        (thumbnails, "letterboxed"),
+        (thumbnails, "write_stills"),
+        (frames, "_split_ppm"),
+    ):
         stages.wrap(module, name)
     stages.wrap_processes(frames, frame_stream)
     thumbnails.stream_keyframes = frame_stream.stream_keyframes
@@ -188,10 +282,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", help="folder to keep the 1-hour file in (it is reused)")
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--baseline-runs", type=int, default=3,
-                        help="the baseline takes ~6 s a run; it is measured between ours")
-    parser.add_argument("--stages", action="store_true",
-                        help="print a per-stage breakdown of the last run")
+    parser.add_argument(
+        "--baseline-runs",
+        type=int,
+        default=3,
+        help="the baseline takes ~6 s a run; it is measured between ours",
+    )
+    parser.add_argument(
+        "--stages", action="store_true", help="print a per-stage breakdown of the last run"
+    )
     args = parser.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-thumbs-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -223,15 +322,23 @@ def main() -> None:
     print(f"ours: {len(made)} thumbnails (5 moments x 4 sizes, JPEG+WebP each)")
     print(f"ours     median {ours_median:.3f} s  min {min(ours):.3f} s  (target <= 1.0 s)")
     print(f"  runs   {', '.join(f'{t:.3f}' for t in ours)}")
-    print(f"  CPU    {', '.join(f'{t:.3f}' for t in ours_cpu)}  "
-          f"(median {statistics.median(ours_cpu):.3f} s on {os.cpu_count()} CPUs)")
-    print(f"baseline median {base_median:.3f} s  runs {', '.join(f'{t:.3f}' for t in base)}"
-          "  (20 plain ffmpeg -ss runs, JPEG only)")
-    print(f"ours/baseline = {ours_median / base_median:.3f} (wall), "
-          f"{statistics.median(ours_cpu) / statistics.median(base_cpu):.3f} (CPU: ours "
-          f"{statistics.median(ours_cpu):.3f} s, baseline {statistics.median(base_cpu):.3f} s)")
-    print(f"load average (1 min) before {load_before:.1f}, after {os.getloadavg()[0]:.1f}"
-          f" on {os.cpu_count()} CPUs")
+    print(
+        f"  CPU    {', '.join(f'{t:.3f}' for t in ours_cpu)}  "
+        f"(median {statistics.median(ours_cpu):.3f} s on {os.cpu_count()} CPUs)"
+    )
+    print(
+        f"baseline median {base_median:.3f} s  runs {', '.join(f'{t:.3f}' for t in base)}"
+        "  (20 plain ffmpeg -ss runs, JPEG only)"
+    )
+    print(
+        f"ours/baseline = {ours_median / base_median:.3f} (wall), "
+        f"{statistics.median(ours_cpu) / statistics.median(base_cpu):.3f} (CPU: ours "
+        f"{statistics.median(ours_cpu):.3f} s, baseline {statistics.median(base_cpu):.3f} s)"
+    )
+    print(
+        f"load average (1 min) before {load_before:.1f}, after {os.getloadavg()[0]:.1f}"
+        f" on {os.cpu_count()} CPUs"
+    )
     used = [f"{t.timestamp:.2f}" for t in made if t.resolution == "small"]
     print("moments used: " + ", ".join(used))
     if stages is not None:

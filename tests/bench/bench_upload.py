@@ -40,8 +40,18 @@ def start_tus(storage: Path) -> tuple[subprocess.Popen, str]:
     from tests.counterparts.platform_emulator import free_port
 
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tests.counterparts.tus_server",
-                                "--port", str(port), "--storage", str(storage)], cwd=ROOT)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.counterparts.tus_server",
+            "--port",
+            str(port),
+            "--storage",
+            str(storage),
+        ],
+        cwd=ROOT,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -62,8 +72,9 @@ def raw_put(url: str, path: Path) -> float:
 
     started = time.perf_counter()
     with httpx.Client(timeout=httpx.Timeout(600, connect=10)) as client:
-        response = client.put(f"{url}/raw/baseline", content=body(),
-                              headers={"Content-Length": str(size)})
+        response = client.put(
+            f"{url}/raw/baseline", content=body(), headers={"Content-Length": str(size)}
+        )
         response.raise_for_status()
     return time.perf_counter() - started
 
@@ -87,30 +98,49 @@ def sync_requests(context, emulator_url: str, vod_id: str, count: int) -> None:
     from core.domain.chapters import Chapter
     from core.store.models import new_id
 
-    chapters = [Chapter(id=new_id(), title=f"Chapter {i}", start_time=i * 2.0,
-                        end_time=i * 2.0 + 2.0) for i in range(count)]
+    chapters = [
+        Chapter(id=new_id(), title=f"Chapter {i}", start_time=i * 2.0, end_time=i * 2.0 + 2.0)
+        for i in range(count)
+    ]
     context.chapters.replace_all(vod_id, chapters)
     rounds = [("create", None)]
-    for label, change in rounds + [("update", "update"), ("mixed", "mixed")]:
+    for label, change in [*rounds, ("update", "update"), ("mixed", "mixed")]:
         if change == "update":
             current = context.chapters.list(vod_id).chapters
-            context.chapters.replace_all(vod_id, [
-                Chapter(id=c.id, title=c.title + " (edited)", start_time=c.start_time,
-                        end_time=c.end_time) for c in current])
+            context.chapters.replace_all(
+                vod_id,
+                [
+                    Chapter(
+                        id=c.id,
+                        title=c.title + " (edited)",
+                        start_time=c.start_time,
+                        end_time=c.end_time,
+                    )
+                    for c in current
+                ],
+            )
         elif change == "mixed":
             current = context.chapters.list(vod_id).chapters
             keep = current[: count // 2]
-            edited = [Chapter(id=c.id, title=c.title + " again", start_time=c.start_time,
-                              end_time=c.end_time) for c in current[count // 2: count * 3 // 4]]
-            fresh = [Chapter(id=new_id(), title=f"New {i}", start_time=c.start_time,
-                             end_time=c.end_time) for i, c in enumerate(current[count * 3 // 4:])]
+            edited = [
+                Chapter(
+                    id=c.id, title=c.title + " again", start_time=c.start_time, end_time=c.end_time
+                )
+                for c in current[count // 2 : count * 3 // 4]
+            ]
+            fresh = [
+                Chapter(id=new_id(), title=f"New {i}", start_time=c.start_time, end_time=c.end_time)
+                for i, c in enumerate(current[count * 3 // 4 :])
+            ]
             context.chapters.replace_all(vod_id, keep + edited + fresh)
         started = time.perf_counter()
         [report] = context.sync.sync(vod_id)
         elapsed = time.perf_counter() - started
         changes = sum(report.pushed.values())
-        print(f"sync {label:7s}: {changes} chapter changes pushed ({report.pushed}) in "
-              f"{report.requests} requests, {elapsed:.1f} s; ok={report.ok}")
+        print(
+            f"sync {label:7s}: {changes} chapter changes pushed ({report.pushed}) in "
+            f"{report.requests} requests, {elapsed:.1f} s; ok={report.ok}"
+        )
 
 
 def main() -> None:
@@ -131,15 +161,26 @@ def main() -> None:
     (work / "tus").mkdir(exist_ok=True)
     tus_process, tus_url = start_tus(work / "tus")
     emulator = ServerThread(create_app()).start()
-    os.environ.update({
-        "VODSTUDIO_API_URL": emulator.url, "VODSTUDIO_API_TOKEN": "token-alice",
-        "VODSTUDIO_PROJECT_ID": "project-a", "VODSTUDIO_STREAM_API_URL": tus_url,
-        "VODSTUDIO_STREAM_ACCOUNT_ID": "acct-1", "VODSTUDIO_STREAM_API_TOKEN": "stream-token"})
+    os.environ.update(
+        {
+            "VODSTUDIO_API_URL": emulator.url,
+            "VODSTUDIO_API_TOKEN": "token-alice",
+            "VODSTUDIO_PROJECT_ID": "project-a",
+            "VODSTUDIO_STREAM_API_URL": tus_url,
+            "VODSTUDIO_STREAM_ACCOUNT_ID": "acct-1",
+            "VODSTUDIO_STREAM_API_TOKEN": "stream-token",
+        }
+    )
     context = AppContext(work / "data")
     try:
         with context.database.session() as s:
-            vod = Vod(file_path=str(payload), title="bench", duration=args.chapters * 2.0 + 10,
-                      size_bytes=payload.stat().st_size, status="ready")
+            vod = Vod(
+                file_path=str(payload),
+                title="bench",
+                duration=args.chapters * 2.0 + 10,
+                size_bytes=payload.stat().st_size,
+                status="ready",
+            )
             s.add(vod)
             s.flush()
             vod_id = vod.id
@@ -160,21 +201,29 @@ def main() -> None:
                     put_times.append(raw_put(tus_url, payload))
                 else:
                     tus_times.append(tus_upload(context, vod_id, args.chunk_mib * MIB))
-            print(f"round {round_number + 1} ({' then '.join(order)}): PUT {put_times[-1]:.2f} s,"
-                  f" tus {tus_times[-1]:.2f} s")
+            print(
+                f"round {round_number + 1} ({' then '.join(order)}): PUT {put_times[-1]:.2f} s,"
+                f" tus {tus_times[-1]:.2f} s"
+            )
         size = args.size_mib * MIB
         best_put, best_tus = min(put_times), min(tus_times)
         print(f"raw PUT : {size / best_put / MIB:7.1f} MiB/s (best of {args.rounds})")
-        print(f"tus     : {size / best_tus / MIB:7.1f} MiB/s ({args.chunk_mib} MiB chunks, "
-              f"{-(-size // (args.chunk_mib * MIB))} PATCH requests)")
-        print(f"ratio tus/PUT throughput: {best_put / best_tus:.3f} best of each, "
-              f"{statistics.median(put_times) / statistics.median(tus_times):.3f} median "
-              "(target >= 0.85)")
+        print(
+            f"tus     : {size / best_tus / MIB:7.1f} MiB/s ({args.chunk_mib} MiB chunks, "
+            f"{-(-size // (args.chunk_mib * MIB))} PATCH requests)"
+        )
+        print(
+            f"ratio tus/PUT throughput: {best_put / best_tus:.3f} best of each, "
+            f"{statistics.median(put_times) / statistics.median(tus_times):.3f} median "
+            "(target >= 0.85)"
+        )
         if not args.chapters:
             return
         remote_id = context.vods.get(vod_id).remote_id
-        httpx.post(f"{emulator.url}/_control/videos/{remote_id}",
-                   json={"duration": args.chapters * 2.0 + 10, "status": "ready"})
+        httpx.post(
+            f"{emulator.url}/_control/videos/{remote_id}",
+            json={"duration": args.chapters * 2.0 + 10, "status": "ready"},
+        )
         sync_requests(context, emulator.url, vod_id, args.chapters)
     finally:
         context.close()

@@ -84,8 +84,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
-        record = {"path": self.path, "authorization": self.headers.get("Authorization"),
-                  "content_type": self.headers.get("Content-Type"), "size": len(raw)}
+        record = {
+            "path": self.path,
+            "authorization": self.headers.get("Authorization"),
+            "content_type": self.headers.get("Content-Type"),
+            "size": len(raw),
+        }
         if self.path.endswith("/chat/completions"):
             body = json.loads(raw or b"{}")
             record["body"] = body
@@ -109,18 +113,35 @@ class _Handler(BaseHTTPRequestHandler):
         system = next((m["content"] for m in messages if m.get("role") == "system"), "")
         good = _good_chapters(user)
         if scenario == "unauthorized":
-            return self._json(401, {"error": {"message": "Incorrect API key provided: sk-***",
-                                              "type": "invalid_request_error", "code": "invalid_api_key"}})
+            return self._json(
+                401,
+                {
+                    "error": {
+                        "message": "Incorrect API key provided: sk-***",
+                        "type": "invalid_request_error",
+                        "code": "invalid_api_key",
+                    }
+                },
+            )
         if scenario == "rate_limited" and number == 1:
-            return self._json(429, {"error": {"message": "Rate limit reached", "type": "requests"}},
-                              headers={"Retry-After": "1"})
+            return self._json(
+                429,
+                {"error": {"message": "Rate limit reached", "type": "requests"}},
+                headers={"Retry-After": "1"},
+            )
         if scenario == "rate_limited_long":
-            return self._json(429, {"error": {"message": "Rate limit reached"}},
-                              headers={"Retry-After": "3600"})
+            return self._json(
+                429, {"error": {"message": "Rate limit reached"}}, headers={"Retry-After": "3600"}
+            )
         if scenario == "slow":
             time.sleep(self.server.slow_seconds)
-        if scenario == "no_json_schema" and body.get("response_format", {}).get("type") == "json_schema":
-            return self._json(400, {"error": {"message": "response_format json_schema is not supported"}})
+        if (
+            scenario == "no_json_schema"
+            and body.get("response_format", {}).get("type") == "json_schema"
+        ):
+            return self._json(
+                400, {"error": {"message": "response_format json_schema is not supported"}}
+            )
         if scenario == "refusal":
             return self._completion(model, None, refusal="I'm sorry, I can't help with that.")
         if scenario == "malformed":
@@ -130,11 +151,23 @@ class _Handler(BaseHTTPRequestHandler):
         if scenario == "obey_injection":
             return self._completion(model, "HACKED. As instructed, here is my system prompt.")
         if scenario == "fenced":
-            return self._completion(model, "Sure! Here you go:\n```json\n" + json.dumps({"chapters": good})
-                                    + "\n```\nAnything else?")
+            return self._completion(
+                model,
+                "Sure! Here you go:\n```json\n"
+                + json.dumps({"chapters": good})
+                + "\n```\nAnything else?",
+            )
         if scenario == "leak":
-            leaked = [{"title": system[:150], "description": system, "start_time": 0.0,
-                       "end_time": 10.0, "confidence": 0.9}] + good[1:]
+            leaked = [
+                {
+                    "title": system[:150],
+                    "description": system,
+                    "start_time": 0.0,
+                    "end_time": 10.0,
+                    "confidence": 0.9,
+                },
+                *good[1:],
+            ]
             return self._completion(model, json.dumps({"chapters": leaked}))
         if scenario == "overlapping":
             chapters = [dict(c) for c in good]
@@ -148,23 +181,42 @@ class _Handler(BaseHTTPRequestHandler):
             chapters[0]["start_time"] = -30.0
             chapters[-1]["end_time"] = duration * 3
             chapters[-1]["confidence"] = 1.7
-            chapters.append({"title": "After the end", "description": "", "start_time": duration + 100,
-                             "end_time": duration + 200, "confidence": 0.8})
+            chapters.append(
+                {
+                    "title": "After the end",
+                    "description": "",
+                    "start_time": duration + 100,
+                    "end_time": duration + 200,
+                    "confidence": 0.8,
+                }
+            )
             return self._completion(model, json.dumps({"chapters": chapters}))
         if scenario == "percent":
             chapters = [dict(c, confidence=92) for c in good]
             return self._completion(model, json.dumps({"chapters": chapters}))
         return self._completion(model, json.dumps({"chapters": good}))
 
-    def _completion(self, model: str, content: str | None, *, refusal: str | None = None,
-                    finish: str = "stop") -> None:
-        self._json(200, {
-            "id": "chatcmpl-stub", "object": "chat.completion", "created": int(time.time()),
-            "model": model,
-            "choices": [{"index": 0, "finish_reason": finish, "logprobs": None,
-                         "message": {"role": "assistant", "content": content, "refusal": refusal}}],
-            "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
-        })
+    def _completion(
+        self, model: str, content: str | None, *, refusal: str | None = None, finish: str = "stop"
+    ) -> None:
+        self._json(
+            200,
+            {
+                "id": "chatcmpl-stub",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": finish,
+                        "logprobs": None,
+                        "message": {"role": "assistant", "content": content, "refusal": refusal},
+                    }
+                ],
+                "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
+            },
+        )
 
     # --- audio ---------------------------------------------------------------------------
     def _transcription(self, record: dict) -> None:
@@ -172,15 +224,41 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(401, {"error": {"message": "Incorrect API key provided"}})
         piece = self.server.count("transcription")
         segments = [
-            {"id": 0, "seek": 0, "start": 0.0, "end": 1.0, "text": f" piece {piece} first words",
-             "tokens": [], "temperature": 0.0, "avg_logprob": -0.1, "compression_ratio": 1.0,
-             "no_speech_prob": 0.01},
-            {"id": 1, "seek": 0, "start": 1.0, "end": 1.8, "text": f" piece {piece} second words",
-             "tokens": [], "temperature": 0.0, "avg_logprob": -0.1, "compression_ratio": 1.0,
-             "no_speech_prob": 0.01},
+            {
+                "id": 0,
+                "seek": 0,
+                "start": 0.0,
+                "end": 1.0,
+                "text": f" piece {piece} first words",
+                "tokens": [],
+                "temperature": 0.0,
+                "avg_logprob": -0.1,
+                "compression_ratio": 1.0,
+                "no_speech_prob": 0.01,
+            },
+            {
+                "id": 1,
+                "seek": 0,
+                "start": 1.0,
+                "end": 1.8,
+                "text": f" piece {piece} second words",
+                "tokens": [],
+                "temperature": 0.0,
+                "avg_logprob": -0.1,
+                "compression_ratio": 1.0,
+                "no_speech_prob": 0.01,
+            },
         ]
-        self._json(200, {"task": "transcribe", "language": "english", "duration": 2.0,
-                         "text": " ".join(s["text"] for s in segments), "segments": segments})
+        self._json(
+            200,
+            {
+                "task": "transcribe",
+                "language": "english",
+                "duration": 2.0,
+                "text": " ".join(s["text"] for s in segments),
+                "segments": segments,
+            },
+        )
 
     def _json(self, status: int, data, headers: dict[str, str] | None = None) -> None:
         payload = json.dumps(data).encode()
@@ -203,10 +281,15 @@ def _good_chapters(user: str) -> list[dict]:
     for index in range(3):
         at = start + index * step
         words = next((text for t, text in lines if t >= at), "Part") or "Part"
-        chapters.append({"title": " ".join(words.split()[:4]) or f"Part {index + 1}",
-                         "description": f"Part {index + 1} of the stream",
-                         "start_time": round(at, 1), "end_time": round(at + step, 1),
-                         "confidence": 0.9})
+        chapters.append(
+            {
+                "title": " ".join(words.split()[:4]) or f"Part {index + 1}",
+                "description": f"Part {index + 1} of the stream",
+                "start_time": round(at, 1),
+                "end_time": round(at + step, 1),
+                "confidence": 0.9,
+            }
+        )
     return chapters
 
 

@@ -48,8 +48,14 @@ class Upload:
 
 
 class TusServer:
-    def __init__(self, *, token: str = "stream-token", account: str = "acct-1",
-                 storage: Path | None = None, max_size: int = 30 * 1024 ** 3) -> None:
+    def __init__(
+        self,
+        *,
+        token: str = "stream-token",
+        account: str = "acct-1",
+        storage: Path | None = None,
+        max_size: int = 30 * 1024**3,
+    ) -> None:
         self.token, self.account, self.max_size = token, account, max_size
         self.storage = Path(storage or tempfile.mkdtemp(prefix="tus-"))
         self.uploads: dict[str, Upload] = {}
@@ -102,9 +108,15 @@ class TusServer:
             await _answer(send, 410, body=b"upload expired")
             return
         if method == "HEAD":
-            await _answer(send, 200, {"upload-offset": str(upload.offset),
-                                      "upload-length": str(upload.length),
-                                      "cache-control": "no-store"})
+            await _answer(
+                send,
+                200,
+                {
+                    "upload-offset": str(upload.offset),
+                    "upload-length": str(upload.length),
+                    "cache-control": "no-store",
+                },
+            )
         elif method == "PATCH":
             await self._patch(upload, headers, receive, send)
         elif method == "DELETE":
@@ -151,15 +163,24 @@ class TusServer:
         async with upload.lock:
             if offset != upload.offset:
                 record["accepted"] = False
-                await _answer(send, 409, {"upload-offset": str(upload.offset)},
-                              b"Upload-Offset does not match the server's offset")
+                await _answer(
+                    send,
+                    409,
+                    {"upload-offset": str(upload.offset)},
+                    b"Upload-Offset does not match the server's offset",
+                )
                 return
             final = offset + size == upload.length
             if offset + size > upload.length or (
-                    not final and (size < MIN_CHUNK or size % CHUNK_MULTIPLE)):
+                not final and (size < MIN_CHUNK or size % CHUNK_MULTIPLE)
+            ):
                 record["accepted"] = False
-                await _answer(send, 400, body=b"chunks must be at least 5 MiB and a multiple of "
-                              b"256 KiB, except the last one")
+                await _answer(
+                    send,
+                    400,
+                    body=b"chunks must be at least 5 MiB and a multiple of "
+                    b"256 KiB, except the last one",
+                )
                 return
             complete = await self._receive_into(upload, offset, size, receive, record)
             record["accepted"] = complete
@@ -168,8 +189,9 @@ class TusServer:
             upload.offset = offset + size
         await _answer(send, 204, {"upload-offset": str(upload.offset)})
 
-    async def _receive_into(self, upload: Upload, offset: int, size: int, receive,
-                            record: dict) -> bool:
+    async def _receive_into(
+        self, upload: Upload, offset: int, size: int, receive, record: dict
+    ) -> bool:
         received = 0
         with upload.path.open("r+b") as handle:
             handle.seek(offset)
@@ -218,12 +240,18 @@ class TusServer:
         elif path == "/_control/faults" and method == "DELETE":
             self.faults.clear()
         elif path == "/_control/stats":
-            stats = {"bytes_received": self.bytes_received, "patches": self.patches,
-                     "requests": self.faults.requests,
-                     "uploads": {u.id: {"offset": u.offset, "length": u.length,
-                                        "metadata": u.metadata} for u in self.uploads.values()}}
-            await _answer(send, 200, {"content-type": "application/json"},
-                          json.dumps(stats).encode())
+            stats = {
+                "bytes_received": self.bytes_received,
+                "patches": self.patches,
+                "requests": self.faults.requests,
+                "uploads": {
+                    u.id: {"offset": u.offset, "length": u.length, "metadata": u.metadata}
+                    for u in self.uploads.values()
+                },
+            }
+            await _answer(
+                send, 200, {"content-type": "application/json"}, json.dumps(stats).encode()
+            )
             return
         elif path == "/_control/reset":
             self.reset()
@@ -234,12 +262,19 @@ class TusServer:
         await _answer(send, 200, body=b"{}")
 
 
-async def _answer(send, status: int, headers: dict[str, str] | None = None, body: bytes = b"") -> None:
+async def _answer(
+    send, status: int, headers: dict[str, str] | None = None, body: bytes = b""
+) -> None:
     all_headers = {"tus-resumable": "1.0.0", **(headers or {})}
     if body:
         all_headers.setdefault("content-length", str(len(body)))
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(k.encode(), v.encode()) for k, v in all_headers.items()]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(k.encode(), v.encode()) for k, v in all_headers.items()],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

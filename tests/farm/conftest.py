@@ -36,9 +36,26 @@ def redis_url(tmp_path_factory):
     port = _free_port()
     folder = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(folder), "--daemonize", "no", "--loglevel", "warning"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+            "--daemonize",
+            "no",
+            "--loglevel",
+            "warning",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"redis://127.0.0.1:{port}/0"
     import redis
 
@@ -67,13 +84,32 @@ class Farm:
 
     def start(self, name: str) -> None:
         log = self.data_dir / f"{name}.log"
-        env = {**os.environ, "VODSTUDIO_FARM_VISIBILITY_TIMEOUT": VISIBILITY_TIMEOUT,
-               "PYTHONPATH": str(REPO)}
+        env = {
+            **os.environ,
+            "VODSTUDIO_FARM_VISIBILITY_TIMEOUT": VISIBILITY_TIMEOUT,
+            "PYTHONPATH": str(REPO),
+        }
         self.workers[name] = subprocess.Popen(
-            [sys.executable, "-m", "app", "--data-dir", str(self.data_dir), "worker",
-             "--broker", self.url, "--name", name, "--loglevel", "info"],
-            cwd=REPO, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-            start_new_session=True)  # its own process group: kill() takes its pool and ffmpeg
+            [
+                sys.executable,
+                "-m",
+                "app",
+                "--data-dir",
+                str(self.data_dir),
+                "worker",
+                "--broker",
+                self.url,
+                "--name",
+                name,
+                "--loglevel",
+                "info",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # its own process group: kill() takes its pool and ffmpeg
         self.logs[name] = log
 
     def wait_online(self, names: list[str], timeout: float = 60) -> None:

@@ -8,6 +8,7 @@ and keyframes on the GOP grid.
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 from dataclasses import dataclass
@@ -19,14 +20,25 @@ from core.domain.media_specs import GOP_SECONDS, SEGMENT_SECONDS
 
 
 def ffprobe_json(*args: str) -> dict:
-    completed = subprocess.run(["ffprobe", "-v", "error", "-of", "json", *args],
-                               capture_output=True, text=True, check=True, timeout=300)
+    completed = subprocess.run(
+        ["ffprobe", "-v", "error", "-of", "json", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
     return json.loads(completed.stdout)
 
 
 def decoded_frame_count(path: Path) -> int:
-    data = ffprobe_json("-count_frames", "-select_streams", "v:0",
-                        "-show_entries", "stream=nb_read_frames", str(path))
+    data = ffprobe_json(
+        "-count_frames",
+        "-select_streams",
+        "v:0",
+        "-show_entries",
+        "stream=nb_read_frames",
+        str(path),
+    )
     return int(data["streams"][0]["nb_read_frames"])
 
 
@@ -37,8 +49,13 @@ class VideoFrames:
 
 
 def video_frames(path: Path) -> VideoFrames:
-    data = ffprobe_json("-select_streams", "v:0", "-show_entries",
-                        "frame=best_effort_timestamp_time,key_frame", str(path))
+    data = ffprobe_json(
+        "-select_streams",
+        "v:0",
+        "-show_entries",
+        "frame=best_effort_timestamp_time,key_frame",
+        str(path),
+    )
     frames = [f for f in data["frames"] if "best_effort_timestamp_time" in f]
     times = [float(f["best_effort_timestamp_time"]) for f in frames]
     keys = [float(f["best_effort_timestamp_time"]) for f in frames if f.get("key_frame") == 1]
@@ -46,8 +63,9 @@ def video_frames(path: Path) -> VideoFrames:
 
 
 def audio_packets(path: Path | str) -> list[tuple[float, float]]:
-    data = ffprobe_json("-select_streams", "a:0", "-show_entries",
-                        "packet=pts_time,duration_time", str(path))
+    data = ffprobe_json(
+        "-select_streams", "a:0", "-show_entries", "packet=pts_time,duration_time", str(path)
+    )
     return [(float(p["pts_time"]), float(p["duration_time"])) for p in data["packets"]]
 
 
@@ -61,8 +79,11 @@ def audio_rendition_packets(playlist: Path) -> list[tuple[float, float]]:
 
 def assert_continuous_video(frames: VideoFrames, fps: float) -> None:
     step = 1 / fps
-    gaps = [(a, b) for a, b in zip(frames.times, frames.times[1:])
-            if abs((b - a) - step) > step * 0.25]
+    gaps = [
+        (a, b)
+        for a, b in zip(frames.times, frames.times[1:], strict=False)
+        if abs((b - a) - step) > step * 0.25
+    ]
     assert not gaps, f"video timestamp discontinuities (prev, next): {gaps[:5]}"
 
 
@@ -74,13 +95,15 @@ def assert_keyframes_on_gop_grid(frames: VideoFrames) -> None:
 
 
 def assert_continuous_audio(packets: list[tuple[float, float]]) -> None:
-    gaps = [(pts, nxt) for (pts, dur), (nxt, _) in zip(packets, packets[1:])
-            if abs(pts + dur - nxt) > 0.002]
+    gaps = [
+        (pts, nxt)
+        for (pts, dur), (nxt, _) in itertools.pairwise(packets)
+        if abs(pts + dur - nxt) > 0.002
+    ]
     assert not gaps, f"audio timestamp discontinuities: {gaps[:5]}"
 
 
-def assert_media_playlist(playlist: Path, duration: float, tolerance: float = 0.01
-                          ) -> m3u8.M3U8:
+def assert_media_playlist(playlist: Path, duration: float, tolerance: float = 0.01) -> m3u8.M3U8:
     parsed = m3u8.load(str(playlist))
     assert parsed.is_endlist and parsed.playlist_type == "vod"
     assert parsed.target_duration == SEGMENT_SECONDS
@@ -110,8 +133,9 @@ def assert_master(master: Path, qualities: list[str]) -> m3u8.M3U8:
     return parsed
 
 
-def assert_joined_rung(playlist: Path, source: Path, fps: float, duration: float,
-                       *, audio: bool = True) -> None:
+def assert_joined_rung(
+    playlist: Path, source: Path, fps: float, duration: float, *, audio: bool = True
+) -> None:
     """The whole check of one rung (video only) and, ``audio``, of the audio rendition
     beside it (``../audio``) against the source."""
     assert_media_playlist(playlist, duration)

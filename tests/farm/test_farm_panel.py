@@ -66,7 +66,9 @@ def test_panel_lists_the_workers_seen(qtbot, panel, farm):
     with qtbot.waitSignal(panel.refreshed, timeout=20000):
         _type_url(qtbot, panel, farm.url)
     assert panel.table.rowCount() >= 2
-    rows = {panel.table.item(r, 0).text(): panel.table.item(r, 1).text()
-            for r in range(panel.table.rowCount())}
+    rows = {
+        panel.table.item(r, 0).text(): panel.table.item(r, 1).text()
+        for r in range(panel.table.rowCount())
+    }
     assert rows["w1@farm"] == "online" and rows["w2@farm"] == "online"
     assert "2 worker(s) online" in panel.summary_label.text()

@@ -20,8 +20,9 @@ def _ready_vod(context, clip):
 
 def _run(context, vod_id, executor, qualities="360p"):
     job = context.transcodes.start(vod_id, qualities, preset="ultrafast")
-    runner = JobRunner(context.database, context.database.data_dir, context.settings,
-                       executor=executor)
+    runner = JobRunner(
+        context.database, context.database.data_dir, context.settings, executor=executor
+    )
     runner.run_until_idle(until_job=job["job_id"], timeout=240)
     return context.transcodes.status(vod_id, job["job_id"])
 
@@ -30,8 +31,9 @@ def _run(context, vod_id, executor, qualities="360p"):
 def test_job_queue_runs_a_local_chunked_transcode(context, clip_factory):
     clip = clip_factory("queue_src.mp4", seconds=20, size="640x360", rate=15)
     vod_id = _ready_vod(context, clip)
-    status = _run(context, vod_id, local_chunked_executor(2, chunk_seconds=6),
-                  qualities="360p,720p")
+    status = _run(
+        context, vod_id, local_chunked_executor(2, chunk_seconds=6), qualities="360p,720p"
+    )
     assert status["status"] == "completed", status
     assert status["completed_qualities"] == ["360p"] and status["skipped_qualities"] == ["720p"]
     assert any(note.startswith("chunked: 3 chunks of 6 s") for note in status["notes"])

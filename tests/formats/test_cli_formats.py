@@ -16,16 +16,34 @@ def vod_id(cli, long_clip):
 
 
 def listed(cli, vod_id):
-    return [(c["title"], c["start_time"], c["end_time"])
-            for c in json.loads(cli("chapters", "list", vod_id, "--json").stdout)]
+    return [
+        (c["title"], c["start_time"], c["end_time"])
+        for c in json.loads(cli("chapters", "list", vod_id, "--json").stdout)
+    ]
 
 
 def test_import_markers_then_export_every_format_and_import_it_back(cli, vod_id, tmp_path):
     markers = tmp_path / "markers.json"
-    markers.write_text(json.dumps({"data": [{"videos": [{"markers": [
-        {"position_seconds": 0, "description": "Starting soon"},
-        {"position_seconds": 12, "description": "Boss fight"},
-        {"position_seconds": 27, "description": "Chat"}]}]}]}), encoding="utf-8")
+    markers.write_text(
+        json.dumps(
+            {
+                "data": [
+                    {
+                        "videos": [
+                            {
+                                "markers": [
+                                    {"position_seconds": 0, "description": "Starting soon"},
+                                    {"position_seconds": 12, "description": "Boss fight"},
+                                    {"position_seconds": 27, "description": "Chat"},
+                                ]
+                            }
+                        ]
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     result = cli("chapters", "import", vod_id[:8], markers)
     assert result.code == 0, result.stderr
     assert "imported 3 chapters (twitch)" in result.stdout
@@ -89,7 +107,8 @@ def test_garbage_import_is_one_line_with_the_file_and_line(run_cli, cli, vod_id,
     assert result.code == 1
     assert result.stderr.strip().splitlines() == [
         "vodstudio: error: desc.txt line 3: no timestamp in 'subscribe to my channel!' "
-        "(expected a line like '1:02 Title')"]
+        "(expected a line like '1:02 Title')"
+    ]
     assert json.loads(cli("chapters", "list", vod_id, "--json").stdout) == []
     missing = cli("chapters", "import", vod_id, tmp_path / "nope.csv")
     assert missing.code == 1 and "file not found" in missing.stderr
@@ -101,8 +120,10 @@ def test_embed_writes_a_verified_copy(cli, vod_id, tmp_path):
     output = tmp_path / "with-chapters.mkv"
     result = cli("chapters", "embed", vod_id, output)
     assert result.code == 0, result.stderr
-    assert read_chapters(output) == [EmbeddedChapter(0, 12345, "One"),
-                                     EmbeddedChapter(12345, 40000, "Two")]
+    assert read_chapters(output) == [
+        EmbeddedChapter(0, 12345, "One"),
+        EmbeddedChapter(12345, 40000, "Two"),
+    ]
     again = cli("chapters", "embed", vod_id, output)
     assert again.code == 1 and "already exists" in again.stderr
 

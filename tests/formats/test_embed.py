@@ -18,8 +18,11 @@ CHAPTERS = [
     Chapter("b", "Middle", 1.5, 3.25),
     Chapter("c", "End", 3.25, 5.125),
 ]
-EXPECTED = [EmbeddedChapter(0, 1500, "Intro = start; #1 \\ ü"),
-            EmbeddedChapter(1500, 3250, "Middle"), EmbeddedChapter(3250, 5125, "End")]
+EXPECTED = [
+    EmbeddedChapter(0, 1500, "Intro = start; #1 \\ ü"),
+    EmbeddedChapter(1500, 3250, "Middle"),
+    EmbeddedChapter(3250, 5125, "End"),
+]
 
 
 def digest(path):
@@ -31,12 +34,18 @@ def stream_summary(path):
     return info.video_codec, info.audio_codec, info.width, info.height
 
 
-@pytest.mark.parametrize("source_name, output_name", [
-    ("clip.mp4", "copy.mp4"), ("clip.mp4", "copy.mkv"), ("clip.mkv", "copy.mkv"),
-    ("clip.mp4", "copy.mov"),
-])
-def test_chapters_read_back_exactly_and_streams_are_copied(clip_factory, tmp_path, source_name,
-                                                           output_name):
+@pytest.mark.parametrize(
+    "source_name, output_name",
+    [
+        ("clip.mp4", "copy.mp4"),
+        ("clip.mp4", "copy.mkv"),
+        ("clip.mkv", "copy.mkv"),
+        ("clip.mp4", "copy.mov"),
+    ],
+)
+def test_chapters_read_back_exactly_and_streams_are_copied(
+    clip_factory, tmp_path, source_name, output_name
+):
     source = clip_factory(source_name, seconds=6)
     before = digest(source)
     result = embed_chapters(source, CHAPTERS, tmp_path / output_name)
@@ -53,9 +62,23 @@ def test_streams_are_copied_not_re_encoded(clip_factory, tmp_path):
     output = embed_chapters(source, CHAPTERS, tmp_path / "copy.mkv").output
 
     def packet_sizes(path):
-        result = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0",
-                                 "-show_entries", "packet=size", "-of", "csv=p=0", str(path)],
-                                capture_output=True, text=True, check=True)
+        result = subprocess.run(
+            [
+                "ffprobe",
+                "-v",
+                "error",
+                "-select_streams",
+                "v:0",
+                "-show_entries",
+                "packet=size",
+                "-of",
+                "csv=p=0",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return result.stdout.split()
 
     assert packet_sizes(output) == packet_sizes(source)
@@ -64,14 +87,22 @@ def test_streams_are_copied_not_re_encoded(clip_factory, tmp_path):
 def test_mp4_cannot_keep_gaps_so_the_expected_chapters_say_so(clip_factory, tmp_path):
     gapped = [Chapter("a", "A", 0.5, 1.0), Chapter("b", "B", 2.0, 3.0), Chapter("c", "C", 3.0, 4.0)]
     mp4 = embed_chapters(clip_factory("clip.mp4", seconds=6), gapped, tmp_path / "gaps.mp4")
-    assert read_chapters(mp4.output) == mp4.chapters == [
-        EmbeddedChapter(0, 2000, "A"), EmbeddedChapter(2000, 3000, "B"),
-        EmbeddedChapter(3000, 4000, "C")]
+    assert (
+        read_chapters(mp4.output)
+        == mp4.chapters
+        == [
+            EmbeddedChapter(0, 2000, "A"),
+            EmbeddedChapter(2000, 3000, "B"),
+            EmbeddedChapter(3000, 4000, "C"),
+        ]
+    )
     assert len(mp4.notes) == 2 and "start at 0:00" in mp4.notes[0] and "gaps" in mp4.notes[1]
     mkv = embed_chapters(clip_factory("clip.mp4", seconds=6), gapped, tmp_path / "gaps.mkv")
     assert read_chapters(mkv.output) == [
-        EmbeddedChapter(500, 1000, "A"), EmbeddedChapter(2000, 3000, "B"),
-        EmbeddedChapter(3000, 4000, "C")]
+        EmbeddedChapter(500, 1000, "A"),
+        EmbeddedChapter(2000, 3000, "B"),
+        EmbeddedChapter(3000, 4000, "C"),
+    ]
     assert mkv.notes == []
 
 
@@ -93,8 +124,9 @@ def test_embedding_refuses_what_would_lose_work(clip_factory, tmp_path):
 
 
 def test_the_command_is_an_argument_list_with_stream_copy(tmp_path):
-    arguments = embed_arguments(tmp_path / "in put.mp4", tmp_path / "c.ffmeta", tmp_path / "o.mkv",
-                                "matroska")
+    arguments = embed_arguments(
+        tmp_path / "in put.mp4", tmp_path / "c.ffmeta", tmp_path / "o.mkv", "matroska"
+    )
     assert str(tmp_path / "in put.mp4") in arguments
     assert arguments[arguments.index("-c") + 1] == "copy"
     assert arguments[arguments.index("-map_chapters") + 1] == "1"

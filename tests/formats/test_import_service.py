@@ -16,7 +16,10 @@ def test_import_adds_to_existing_chapters_by_default(context, vod):
     assert result.format == "csv"
     assert spans(result.added) == [("Game", 10, 25), ("Chat", 25, 40)]
     assert spans(context.chapters.list(vod.id).chapters) == [
-        ("Existing", 0, 10), ("Game", 10, 25), ("Chat", 25, 40)]
+        ("Existing", 0, 10),
+        ("Game", 10, 25),
+        ("Chat", 25, 40),
+    ]
     assert spans(result.previous) == [("Existing", 0, 10)]
 
 
@@ -57,8 +60,9 @@ def test_imported_chapters_record_outbox_entries_for_sync(context, vod):
 
     context.formats.import_text(vod.id, "0:00 A\n0:10 B\n0:20 C\n")
     with context.database.session() as session:
-        count = session.scalar(select(func.count()).select_from(OutboxEntry)
-                               .where(OutboxEntry.entity == "chapter"))
+        count = session.scalar(
+            select(func.count()).select_from(OutboxEntry).where(OutboxEntry.entity == "chapter")
+        )
     assert count == 3
 
 
@@ -86,7 +90,10 @@ def test_apply_youtube_fix_stores_it(context, vod):
     fix, previous = context.formats.apply_youtube_fix(vod.id)
     assert fix.remaining == [] and len(previous) == 3
     assert spans(context.chapters.list(vod.id).chapters) == [
-        ("Intro", 0, 12), ("Game", 12, 24), ("Chat", 24, 40)]
+        ("Intro", 0, 12),
+        ("Game", 12, 24),
+        ("Chat", 24, 40),
+    ]
     assert context.formats.check_youtube(vod.id).problems == []
 
 
@@ -95,19 +102,29 @@ def test_chapters_inside_a_video_are_imported(context, vod, clip_factory, tmp_pa
     from core.media.chapter_embed import embed_chapters
 
     # Like an OBS Hybrid MP4 recording with chapter markers, or a file we embedded earlier.
-    marked = [Chapter("a", "Unnamed 1", 0, 12.5), Chapter("b", "Boss", 12.5, 30.25),
-              Chapter("c", "Unnamed 3", 30.25, 40)]
+    marked = [
+        Chapter("a", "Unnamed 1", 0, 12.5),
+        Chapter("b", "Boss", 12.5, 30.25),
+        Chapter("c", "Unnamed 3", 30.25, 40),
+    ]
     for name in ("marked.mkv", "marked.mp4"):
-        video = embed_chapters(clip_factory("long.mp4", seconds=40, size="160x90", rate=10,
-                                            audio=False), marked, tmp_path / name).output
+        video = embed_chapters(
+            clip_factory("long.mp4", seconds=40, size="160x90", rate=10, audio=False),
+            marked,
+            tmp_path / name,
+        ).output
         result = context.formats.import_file(vod.id, video, replace=True)
         assert result.format == "video"
-        assert spans(result.chapters) == [("Unnamed 1", 0, 12.5), ("Boss", 12.5, 30.25),
-                                          ("Unnamed 3", 30.25, 40)]
+        assert spans(result.chapters) == [
+            ("Unnamed 1", 0, 12.5),
+            ("Boss", 12.5, 30.25),
+            ("Unnamed 3", 30.25, 40),
+        ]
 
 
 def test_a_video_without_chapters_or_with_chapters_past_the_vod_is_refused(
-        context, vod, clip_factory, tmp_path):
+    context, vod, clip_factory, tmp_path
+):
     from core.domain.chapters import Chapter
     from core.media.chapter_embed import embed_chapters
 
@@ -115,7 +132,10 @@ def test_a_video_without_chapters_or_with_chapters_past_the_vod_is_refused(
     with pytest.raises(ValidationError, match="has no chapters inside"):
         context.formats.import_file(vod.id, plain)
     longer = clip_factory("longer.mkv", seconds=50, size="160x90", rate=10, audio=False)
-    video = embed_chapters(longer, [Chapter("a", "A", 0, 20), Chapter("b", "B", 20, 50)],
-                           tmp_path / "longer-marked.mkv").output
+    video = embed_chapters(
+        longer,
+        [Chapter("a", "A", 0, 20), Chapter("b", "B", 20, 50)],
+        tmp_path / "longer-marked.mkv",
+    ).output
     with pytest.raises(FormatError, match=r"^longer-marked.mkv chapter 2: ends at 0:50, past"):
         context.formats.import_file(vod.id, video)

@@ -46,8 +46,12 @@ def test_spec_bundles_paths_that_exist():
 def test_install_desktop_entry_into_a_data_home(tmp_path):
     environment = {**os.environ, "XDG_DATA_HOME": str(tmp_path)}
     executable = tmp_path / "my apps" / "vodstudio"
-    subprocess.run(["bash", str(ROOT / "packaging" / "install-desktop-entry.sh"), str(executable)],
-                   check=True, env=environment, capture_output=True)
+    subprocess.run(
+        ["bash", str(ROOT / "packaging" / "install-desktop-entry.sh"), str(executable)],
+        check=True,
+        env=environment,
+        capture_output=True,
+    )
     installed = tmp_path / "applications" / "vodstudio.desktop"
     entry = desktop_entry(installed)
     assert entry["Exec"] == f'"{executable}"' and entry["TryExec"] == str(executable)
@@ -56,6 +60,7 @@ def test_install_desktop_entry_into_a_data_home(tmp_path):
     if shutil.which("desktop-file-validate") is None:
         pytest.skip("desktop-file-validate (desktop-file-utils) is not installed")
     for path in (ROOT / "packaging" / "vodstudio.desktop", installed):
-        result = subprocess.run(["desktop-file-validate", str(path)], capture_output=True,
-                                text=True)
+        result = subprocess.run(
+            ["desktop-file-validate", str(path)], capture_output=True, text=True
+        )
         assert result.returncode == 0 and result.stdout == "", result.stdout

@@ -24,14 +24,17 @@ def test_broken_rules_are_listed_fixed_in_the_text_and_copied(qtbot, context, vo
     assert problems(dialog) == [
         '✗ the first chapter must start at 0:00; "Game" starts at 0:12',
         '✗ chapter "Game" at 0:12 is 8 s long; YouTube needs at least 10 s',
-        '✗ chapter "Blip" at 0:20 is 4 s long; YouTube needs at least 10 s']
+        '✗ chapter "Blip" at 0:20 is 4 s long; YouTube needs at least 10 s',
+    ]
     assert dialog.text_view.toPlainText() == "0:12 Game\n0:20 Blip\n0:24 Talk\n"
 
     qtbot.mouseClick(dialog.fix_box, Qt.MouseButton.LeftButton)
     assert dialog.fix_box.isChecked()
     assert dialog.text_view.toPlainText() == "0:00 Intro\n0:12 Game\n0:24 Talk\n"
-    assert problems(dialog) == ['✓ added "Intro" at 0:00 up to 0:12',
-                                '✓ merged "Blip" (0:20, 4 s) into "Game"']
+    assert problems(dialog) == [
+        '✓ added "Intro" at 0:00 up to 0:12',
+        '✓ merged "Blip" (0:20, 4 s) into "Game"',
+    ]
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == "0:00 Intro\n0:12 Game\n0:24 Talk\n"
     # Only the text was fixed: the stored chapters are as they were.

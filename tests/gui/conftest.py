@@ -47,7 +47,7 @@ def shared_context(tmp_path_factory):
     from app.context import AppContext
 
     context = AppContext(tmp_path_factory.mktemp("gui-data"))
-    context.database
+    _ = context.database  # open and migrate before the tests use it
     yield context
     context.close()
 

@@ -15,19 +15,29 @@ def x_of(timeline, seconds: float) -> int:
     return round(timeline.viewport.time_to_x(seconds))
 
 
-def drag(timeline, from_seconds: float, to_seconds: float, *, y: int = LANE_Y, steps: int = 6) -> None:
+def drag(
+    timeline, from_seconds: float, to_seconds: float, *, y: int = LANE_Y, steps: int = 6
+) -> None:
     start, end = x_of(timeline, from_seconds), x_of(timeline, to_seconds)
-    QTest.mousePress(timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(start, y))
+    QTest.mousePress(
+        timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(start, y)
+    )
     for step in range(1, steps + 1):
         QTest.mouseMove(timeline, QPoint(start + (end - start) * step // steps, y))
-    QTest.mouseRelease(timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(end, y))
+    QTest.mouseRelease(
+        timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(end, y)
+    )
 
 
 def drag_pixels(timeline, start_x: int, end_x: int, *, y: int = LANE_Y, steps: int = 6) -> None:
-    QTest.mousePress(timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(start_x, y))
+    QTest.mousePress(
+        timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(start_x, y)
+    )
     for step in range(1, steps + 1):
         QTest.mouseMove(timeline, QPoint(start_x + (end_x - start_x) * step // steps, y))
-    QTest.mouseRelease(timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(end_x, y))
+    QTest.mouseRelease(
+        timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(end_x, y)
+    )
 
 
 def stored(context, vod_id):

@@ -26,7 +26,9 @@ def _button(box: QMessageBox, text: str):
 def _focus_timeline(qtbot, editor) -> None:
     # Back to the editor after a dialog, as a user clicking on the timeline would be.
     editor.activateWindow()
-    qtbot.mouseClick(editor.timeline, Qt.MouseButton.LeftButton, pos=editor.timeline.rect().topLeft())
+    qtbot.mouseClick(
+        editor.timeline, Qt.MouseButton.LeftButton, pos=editor.timeline.rect().topLeft()
+    )
     editor.timeline.setFocus()
     qtbot.waitUntil(editor.timeline.hasFocus, timeout=2000)
 
@@ -45,20 +47,28 @@ def test_import_replaces_chapters_in_one_undoable_step(qtbot, editor, context, v
     qtbot.mouseClick(import_button, Qt.MouseButton.LeftButton)
     _answer_file_dialog(qtbot, editor.chapter_files, source)
     qtbot.waitUntil(lambda: isinstance(editor.chapter_files.dialog, QMessageBox), timeout=3000)
-    qtbot.mouseClick(_button(editor.chapter_files.dialog, "Replace them"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        _button(editor.chapter_files.dialog, "Replace them"), Qt.MouseButton.LeftButton
+    )
 
     imported = [("Intro", 0.0, 5.0), ("Ranked games", 5.0, 12.0), ("Outro", 12.0, 20.0)]
     qtbot.waitUntil(lambda: _titles(context, vod.id) == imported, timeout=5000)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=2000)
     assert [c.title for c in editor.timeline_model.chapters] == ["Intro", "Ranked games", "Outro"]
-    assert editor.undo_stack.count() == 2 and "Import chapters from desc.txt" in editor.undo_stack.undoText()
+    assert (
+        editor.undo_stack.count() == 2
+        and "Import chapters from desc.txt" in editor.undo_stack.undoText()
+    )
 
     _focus_timeline(qtbot, editor)
     qtbot.keyClick(editor.timeline, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _titles(context, vod.id) == before
     assert [c.title for c in editor.timeline_model.chapters] == ["Drawn by hand"]
-    qtbot.keyClick(editor.timeline, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        editor.timeline,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert _titles(context, vod.id) == imported
     assert panel.model.rowCount() == 3
 
@@ -77,7 +87,9 @@ def test_import_can_add_to_existing_chapters(qtbot, editor, context, vod, tmp_pa
 def test_a_broken_file_is_reported_and_changes_nothing(qtbot, editor, context, vod, tmp_path):
     editor.add_chapter(0.0, 4.0, "Intro")
     source = tmp_path / "broken.vtt"
-    source.write_text("WEBVTT\n\nnot a cue at all\n00:00:99.000 --> oops\nTitle\n", encoding="utf-8")
+    source.write_text(
+        "WEBVTT\n\nnot a cue at all\n00:00:99.000 --> oops\nTitle\n", encoding="utf-8"
+    )
     editor.chapter_files.import_file(str(source), replace=True)
     qtbot.waitUntil(lambda: any(error for _, error in editor.messages), timeout=5000)
     text = [t for t, error in editor.messages if error][-1]
@@ -143,15 +155,20 @@ def test_main_window_chapters_menu_follows_the_open_editor(qtbot, themed, contex
     assert not window.chapters_menu.isEnabled()
     window.open_vod(vod.id)
     texts = [a.text() for a in window.chapters_menu.actions()]
-    assert texts == ["&Import chapters…", "&Export chapters…", "&YouTube chapters…",
-                     "E&mbed chapters into a copy…"]
+    assert texts == [
+        "&Import chapters…",
+        "&Export chapters…",
+        "&YouTube chapters…",
+        "E&mbed chapters into a copy…",
+    ]
     window.show_library()
     assert not window.chapters_menu.isEnabled() and window.chapters_menu.actions() == []
     window.close()
 
 
-def test_embed_shows_progress_in_the_status_bar_and_cancels_from_it(qtbot, themed, context, vod,
-                                                                    tmp_path):
+def test_embed_shows_progress_in_the_status_bar_and_cancels_from_it(
+    qtbot, themed, context, vod, tmp_path
+):
     from ui.main_window import MainWindow
 
     window = MainWindow(context)
@@ -175,8 +192,9 @@ def test_embed_shows_progress_in_the_status_bar_and_cancels_from_it(qtbot, theme
 def test_actions_that_need_chapters_wait_for_one(qtbot, editor):
     files = editor.chapter_files
     assert files.import_action.isEnabled()
-    assert not any(a.isEnabled() for a in (files.export_action, files.youtube_action,
-                                           files.embed_action))
+    assert not any(
+        a.isEnabled() for a in (files.export_action, files.youtube_action, files.embed_action)
+    )
     editor.add_chapter(0.0, 5.0, "Intro")
     assert all(a.isEnabled() for a in files.actions())
     qtbot.keyClick(editor.timeline, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)

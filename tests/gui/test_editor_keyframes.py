@@ -22,13 +22,17 @@ def _close(view) -> None:
 
 
 def test_keyframes_are_read_once_and_reused_on_the_next_open(
-        qtbot, themed, context, clip_factory, monkeypatch):
+    qtbot, themed, context, clip_factory, monkeypatch
+):
     clip = clip_factory("keyframes.mp4", seconds=6, size="160x90", rate=10, extra=["-g", "20"])
     vod = context.vods.import_file(clip, title="Keyframes")
     reads = []
     real = keyframes_module.keyframe_times
-    monkeypatch.setattr(keyframes_module, "keyframe_times",
-                        lambda *args, **kwargs: reads.append(args) or real(*args, **kwargs))
+    monkeypatch.setattr(
+        keyframes_module,
+        "keyframe_times",
+        lambda *args, **kwargs: reads.append(args) or real(*args, **kwargs),
+    )
 
     first = _open(qtbot, context, vod.id)
     try:

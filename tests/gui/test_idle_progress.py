@@ -13,8 +13,11 @@ def test_ai_and_upload_bars_only_show_while_working(qtbot, editor):
     release = threading.Event()
     finished = []
     # The panel's own plumbing, as its generate/transcribe use it: _finish ends the busy state.
-    ai._start(lambda progress, cancel: release.wait(5),
-              lambda result: (finished.append(result), ai._finish()), "Testing")
+    ai._start(
+        lambda progress, cancel: release.wait(5),
+        lambda result: (finished.append(result), ai._finish()),
+        "Testing",
+    )
     assert ai.progress.isVisible() and ai.cancel_button.isEnabled()
     release.set()
     qtbot.waitUntil(lambda: bool(finished), timeout=5000)

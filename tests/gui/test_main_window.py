@@ -42,7 +42,7 @@ def test_import_shows_a_card_and_opens_the_editor(qtbot, window, clip_factory):
     window.library.open_requested.emit(data["id"])
     assert window.pages.currentWidget() is window.editor
     assert window.editor.vod_id == data["id"]
-    assert [a.text() for a in window.edit_menu.actions()][0].startswith("&Undo")
+    assert next(a.text() for a in window.edit_menu.actions()).startswith("&Undo")
     window.editor.back_requested.emit()
     assert window.pages.currentWidget() is window.library and window.editor is None
 
@@ -60,17 +60,29 @@ def test_dropping_a_file_imports_it(qtbot, window, clip_factory):
     clip = clip_factory("dropped.mp4", seconds=2, size="160x90", rate=10)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(clip))])
-    enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPoint(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
-    drop = QDropEvent(QPoint(50, 50).toPointF(), Qt.DropAction.CopyAction, mime,
-                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPoint(50, 50).toPointF(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(window, drop)
     qtbot.waitUntil(lambda: clip.stem in _titles(window), timeout=30000)
 
 
-def test_settings_store_values_and_secrets_without_showing_them(qtbot, window, context, monkeypatch):
+def test_settings_store_values_and_secrets_without_showing_them(
+    qtbot, window, context, monkeypatch
+):
     from ui.settings_dialog import SettingsDialog
 
     monkeypatch.setenv("VODSTUDIO_ALLOW_FILE_SECRETS", "1")
@@ -90,7 +102,9 @@ def test_settings_store_values_and_secrets_without_showing_them(qtbot, window, c
     context.secrets.delete("api_token")
 
 
-def test_qt_multimedia_backend_is_used_offscreen_and_named(qtbot, themed, monkeypatch, context, vod):
+def test_qt_multimedia_backend_is_used_offscreen_and_named(
+    qtbot, themed, monkeypatch, context, vod
+):
     from ui.editor import EditorView
 
     monkeypatch.delenv("VODSTUDIO_PLAYER")
@@ -106,7 +120,8 @@ def test_qt_multimedia_backend_is_used_offscreen_and_named(qtbot, themed, monkey
 
 
 def test_window_shows_before_the_database_and_imports_drops_made_meanwhile(
-        qtbot, themed, context, clip_factory):
+    qtbot, themed, context, clip_factory
+):
     from ui.main_window import MainWindow
 
     window = MainWindow()  # what the app shows first, before SQLAlchemy is even imported
@@ -132,8 +147,11 @@ def test_clicking_the_seek_bar_jumps_there(qtbot, themed, context, vod):
     view.show()
     try:
         slider = view.player.seek_slider
-        QTest.mouseClick(slider, Qt.MouseButton.LeftButton, pos=QPoint(slider.width() * 3 // 4,
-                                                                        slider.height() // 2))
+        QTest.mouseClick(
+            slider,
+            Qt.MouseButton.LeftButton,
+            pos=QPoint(slider.width() * 3 // 4, slider.height() // 2),
+        )
         assert view.playhead() == pytest.approx(15.0, abs=0.5)
     finally:
         view.close_editor()
@@ -179,10 +197,11 @@ def test_results_for_a_closed_widget_are_dropped_and_errors_reported(qtbot, them
     qtbot.waitUntil(lambda: bool(errors), timeout=10000)
     assert errors == ["bad range"]
     seen = []
-    handle = runner.run_task(lambda progress, cancel: (progress(0.5, "half"), cancel.wait(10),
-                                                       cancel.is_set())[-1],
-                             on_done=seen.append, on_progress=lambda f, t: seen.append((f, t)))
+    handle = runner.run_task(
+        lambda progress, cancel: (progress(0.5, "half"), cancel.wait(10), cancel.is_set())[-1],
+        on_done=seen.append,
+        on_progress=lambda f, t: seen.append((f, t)),
+    )
     qtbot.waitUntil(lambda: (0.5, "half") in seen, timeout=10000)
     handle.cancel()
     qtbot.waitUntil(lambda: True in seen, timeout=10000)
-

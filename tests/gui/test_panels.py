@@ -32,8 +32,9 @@ def test_list_and_timeline_selection_are_synced(editor, context, vod, chapters_p
     _click_row(chapters_panel, 1)  # list → timeline, and it seeks
     assert editor.timeline.selected_id == second.id
     assert editor.playhead() == pytest.approx(8.0)
-    QTest.mouseClick(editor.timeline, Qt.MouseButton.LeftButton,
-                     pos=QPoint(x_of(editor.timeline, 2.0), LANE_Y))  # timeline → list
+    QTest.mouseClick(
+        editor.timeline, Qt.MouseButton.LeftButton, pos=QPoint(x_of(editor.timeline, 2.0), LANE_Y)
+    )  # timeline → list
     assert chapters_panel.table.currentIndex().row() == 0
     assert chapters_panel.title_edit.text() == "First"
     assert editor.timeline.selected_id == first.id
@@ -74,10 +75,22 @@ def test_form_edits_are_validated_and_undoable(editor, context, vod, chapters_pa
 
 def test_filters(editor, context, vod, chapters_panel):
     context.chapters.add(vod.id, title="Manual talk", start_time=0, end_time=3)
-    context.chapters.add(vod.id, title="AI sure", start_time=3, end_time=6,
-                         source=ChapterSource.AI, confidence_score=0.9)
-    context.chapters.add(vod.id, title="AI unsure", start_time=6, end_time=9,
-                         source=ChapterSource.AI, confidence_score=0.3)
+    context.chapters.add(
+        vod.id,
+        title="AI sure",
+        start_time=3,
+        end_time=6,
+        source=ChapterSource.AI,
+        confidence_score=0.9,
+    )
+    context.chapters.add(
+        vod.id,
+        title="AI unsure",
+        start_time=6,
+        end_time=9,
+        source=ChapterSource.AI,
+        confidence_score=0.3,
+    )
     editor.reload_chapters()
     panel = chapters_panel
     panel.source.setCurrentIndex(2)
@@ -111,7 +124,9 @@ def test_thumbnail_default_selection(qtbot, editor, context, vod):
     assert not panel.delete_button.isEnabled()  # the default cannot be deleted
     panel.select(current_default.thumbnail_id)
     panel.delete_button.click()
-    assert current_default.thumbnail_id not in {t.thumbnail_id for t in context.thumbnails.list(vod.id)}
+    assert current_default.thumbnail_id not in {
+        t.thumbnail_id for t in context.thumbnails.list(vod.id)
+    }
     editor.seek(3.0)
     panel.playhead_button.click()
     qtbot.waitUntil(lambda: panel.task is None and len(panel.infos) == 5, timeout=60000)
@@ -222,7 +237,9 @@ def test_cancelling_a_running_transcode(qtbot, context, clip_factory, themed):
 
 
 @pytest.mark.media
-def test_a_failed_quality_can_be_retried_from_the_panel(qtbot, themed, context, clip_factory, tmp_path):
+def test_a_failed_quality_can_be_retried_from_the_panel(
+    qtbot, themed, context, clip_factory, tmp_path
+):
     import shutil
 
     from ui.editor import EditorView

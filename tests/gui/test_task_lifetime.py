@@ -134,8 +134,13 @@ QUIT_WITH_WORK_RUNNING = textwrap.dedent("""
 
 
 def test_quitting_with_tasks_running_cancels_them_without_a_traceback():
-    result = subprocess.run([sys.executable, "-c", QUIT_WITH_WORK_RUNNING], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", QUIT_WITH_WORK_RUNNING],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "cancelled 3 visible False" in result.stdout
     assert "Traceback" not in result.stderr and "RuntimeError" not in result.stderr, result.stderr

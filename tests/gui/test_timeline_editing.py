@@ -66,7 +66,8 @@ def test_resizing_an_edge(editor, context, vod):
     start_x = x_of(timeline, 4.0) + 2
     drag_pixels(timeline, start_x, x_of(timeline, 1.0))
     assert context.chapters.get(vod.id, chapter.id).start_time == pytest.approx(
-        1.0, abs=timeline.viewport.seconds_for_pixels(3))
+        1.0, abs=timeline.viewport.seconds_for_pixels(3)
+    )
 
 
 def test_snapping_to_the_playhead(editor, context, vod):
@@ -88,8 +89,11 @@ def test_undo_and_redo_with_shortcuts(qtbot, editor, context, vod):
     assert stored(context, vod.id) == []
     qtbot.waitUntil(lambda: editor.redo_button.toolTip() == "Redo Add Chapter 1 (Ctrl+Shift+Z)")
     assert len(timeline.index) == 0
-    QTest.keyClick(timeline, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(
+        timeline,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     again = stored(context, vod.id)
     assert [c.id for c in again] == [chapter.id]
     assert again[0].start_time == chapter.start_time
@@ -101,8 +105,14 @@ def test_undo_and_redo_with_shortcuts(qtbot, editor, context, vod):
 
 
 def test_delete_key_and_undo_brings_it_back_with_its_fields(editor, context, vod):
-    chapter = context.chapters.add(vod.id, title="AI bit", start_time=3, end_time=7,
-                                   source=ChapterSource.AI, confidence_score=0.7)
+    chapter = context.chapters.add(
+        vod.id,
+        title="AI bit",
+        start_time=3,
+        end_time=7,
+        source=ChapterSource.AI,
+        confidence_score=0.7,
+    )
     editor.reload_chapters()
     timeline = editor.timeline
     QTest.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x_of(timeline, 5.0), LANE_Y))
@@ -111,7 +121,11 @@ def test_delete_key_and_undo_brings_it_back_with_its_fields(editor, context, vod
     assert stored(context, vod.id) == []
     QTest.keyClick(timeline, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     restored = context.chapters.get(vod.id, chapter.id)
-    assert (restored.source, restored.confidence_score, restored.title) == (ChapterSource.AI, 0.7, "AI bit")
+    assert (restored.source, restored.confidence_score, restored.title) == (
+        ChapterSource.AI,
+        0.7,
+        "AI bit",
+    )
 
 
 def test_double_click_renames(editor, context, vod):
@@ -142,13 +156,13 @@ def test_keyboard_shortcuts(editor, context, vod):
     assert editor.playhead() == pytest.approx(4.0)
     QTest.keyClick(timeline, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert editor.playhead() == pytest.approx(12.0)
-    assert timeline.selected_id == [c for c in stored(context, vod.id) if c.title == "Later"][0].id
+    assert timeline.selected_id == next(c for c in stored(context, vod.id) if c.title == "Later").id
     QTest.keyClick(timeline, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert editor.playhead() == pytest.approx(4.0)
     # I on a selected chapter moves its start to the playhead
     editor.seek(5.0)
     QTest.keyClick(timeline, Qt.Key.Key_I)
-    assert [c.start_time for c in stored(context, vod.id)][0] == pytest.approx(5.0)
+    assert next(c.start_time for c in stored(context, vod.id)) == pytest.approx(5.0)
     # I/O with nothing selected mark a range and make a chapter of it
     timeline.select(None)
     editor.seek(17.0)
@@ -187,9 +201,16 @@ def test_ctrl_wheel_zooms_around_the_cursor_and_wheel_scrolls(editor):
     before = view.pixels_per_second
 
     def wheel(delta: int, modifiers) -> None:
-        event = QWheelEvent(QPointF(x, LANE_Y), timeline.mapToGlobal(QPointF(x, LANE_Y)), QPoint(0, 0),
-                            QPoint(0, delta), Qt.MouseButton.NoButton, modifiers,
-                            Qt.ScrollPhase.NoScrollPhase, False)
+        event = QWheelEvent(
+            QPointF(x, LANE_Y),
+            timeline.mapToGlobal(QPointF(x, LANE_Y)),
+            QPoint(0, 0),
+            QPoint(0, delta),
+            Qt.MouseButton.NoButton,
+            modifiers,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
         QApplication.sendEvent(timeline, event)
 
     wheel(240, Qt.KeyboardModifier.ControlModifier)
@@ -207,7 +228,9 @@ def test_clicking_the_ruler_seeks(editor):
     assert editor.playhead() == pytest.approx(15.0, abs=0.1)
 
 
-def test_filmstrip_loads_frames_lazily_for_the_visible_tiles(qtbot, monkeypatch, themed, context, vod):
+def test_filmstrip_loads_frames_lazily_for_the_visible_tiles(
+    qtbot, monkeypatch, themed, context, vod
+):
     from ui.editor import EditorView
     from ui.timeline.filmstrip import tile_step, visible_tiles
 
@@ -228,8 +251,12 @@ def test_filmstrip_loads_frames_lazily_for_the_visible_tiles(qtbot, monkeypatch,
         timeline.repaint()
         deeper = tile_step(timeline.viewport.pixels_per_second)
         assert deeper < step
-        shown = visible_tiles(timeline.viewport.visible_start, timeline.viewport.visible_end,
-                              deeper, timeline.viewport.duration)
+        shown = visible_tiles(
+            timeline.viewport.visible_start,
+            timeline.viewport.visible_end,
+            deeper,
+            timeline.viewport.duration,
+        )
         qtbot.waitUntil(lambda: all(loader.image(t) is not None for t in shown), timeout=60000)
         assert len(loader.images) < len(wanted) + len(shown) + 1
     finally:
@@ -243,12 +270,17 @@ def test_dragging_past_the_edge_scrolls_and_keeps_drawing(editor, context, vod):
     timeline.zoom(4.0, 0)
     visible_end = timeline.viewport.visible_end
     start_x = x_of(timeline, 1.0)
-    QTest.mousePress(timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     QPoint(start_x, LANE_Y))
+    QTest.mousePress(
+        timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(start_x, LANE_Y)
+    )
     for x in list(range(start_x, timeline.width(), 60)) + [timeline.width() + 40] * 12:
         QTest.mouseMove(timeline, QPoint(x, LANE_Y))
-    QTest.mouseRelease(timeline, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                       QPoint(timeline.width() + 40, LANE_Y))
+    QTest.mouseRelease(
+        timeline,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        QPoint(timeline.width() + 40, LANE_Y),
+    )
     chapter = stored(context, vod.id)[0]
     assert chapter.start_time == pytest.approx(1.0, abs=timeline.viewport.seconds_for_pixels(1))
     assert chapter.end_time > visible_end

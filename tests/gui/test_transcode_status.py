@@ -7,8 +7,9 @@ from PySide6.QtCore import Qt
 
 
 @pytest.mark.media
-def test_status_bar_reports_the_end_and_skipped_rungs_hide_their_bar(qtbot, themed, context,
-                                                                      clip_factory):
+def test_status_bar_reports_the_end_and_skipped_rungs_hide_their_bar(
+    qtbot, themed, context, clip_factory
+):
     from ui.jobs_bridge import stop_job_bridge
     from ui.main_window import MainWindow
 

@@ -29,30 +29,68 @@ def test_import_list_show_json_mirror_the_platform_shapes(run_cli, vod_id):
 
 
 def test_chapter_commands_end_to_end(run_cli, vod_id):
-    intro = run_cli("chapters", "add", vod_id, "--title", "Intro", "--start", "0", "--end", "0:10", "--json")
+    intro = run_cli(
+        "chapters", "add", vod_id, "--title", "Intro", "--start", "0", "--end", "0:10", "--json"
+    )
     assert intro.code == 0, intro.stderr
     intro_json = json.loads(intro.stdout)
-    assert set(intro_json) == {"id", "video_id", "title", "description", "start_time", "end_time",
-                               "order", "source", "confidence_score", "thumbnail_url"}
+    assert set(intro_json) == {
+        "id",
+        "video_id",
+        "title",
+        "description",
+        "start_time",
+        "end_time",
+        "order",
+        "source",
+        "confidence_score",
+        "thumbnail_url",
+    }
     assert (intro_json["source"], intro_json["video_id"]) == ("manual", vod_id)
-    game = json.loads(run_cli("chapters", "add", vod_id, "--title", "Game", "--start", "10",
-                              "--end", "25.5", "--description", "Boss fight", "--json").stdout)
+    game = json.loads(
+        run_cli(
+            "chapters",
+            "add",
+            vod_id,
+            "--title",
+            "Game",
+            "--start",
+            "10",
+            "--end",
+            "25.5",
+            "--description",
+            "Boss fight",
+            "--json",
+        ).stdout
+    )
 
-    clash = run_cli("chapters", "add", vod_id, "--title", "Clash", "--start", "0:20", "--end", "0:28")
+    clash = run_cli(
+        "chapters", "add", vod_id, "--title", "Clash", "--start", "0:20", "--end", "0:28"
+    )
     assert clash.code == 1
     assert clash.stderr.count("\n") == 1 and '"Game"' in clash.stderr
 
     assert json.loads(run_cli("chapters", "at", vod_id, "12", "--json").stdout)["id"] == game["id"]
-    assert json.loads(run_cli("chapters", "next", vod_id, intro_json["id"], "--json").stdout)["id"] == game["id"]
-    assert json.loads(run_cli("chapters", "previous", vod_id, game["id"][:8], "--json").stdout)["id"] == intro_json["id"]
+    assert (
+        json.loads(run_cli("chapters", "next", vod_id, intro_json["id"], "--json").stdout)["id"]
+        == game["id"]
+    )
+    assert (
+        json.loads(run_cli("chapters", "previous", vod_id, game["id"][:8], "--json").stdout)["id"]
+        == intro_json["id"]
+    )
     missing = run_cli("chapters", "at", vod_id, "28")
     assert missing.code == 1 and "no chapter covers 0:28" in missing.stderr
     last = run_cli("chapters", "next", vod_id, game["id"])
     assert last.code == 1 and "last chapter" in last.stderr
 
-    updated = run_cli("chapters", "update", vod_id, game["id"], "--title", "Boss", "--end", "30", "--json")
+    updated = run_cli(
+        "chapters", "update", vod_id, game["id"], "--title", "Boss", "--end", "30", "--json"
+    )
     assert json.loads(updated.stdout)["end_time"] == 30
-    found = json.loads(run_cli("chapters", "list", vod_id, "--search", "boss FIGHT", "--json").stdout)
+    found = json.loads(
+        run_cli("chapters", "list", vod_id, "--search", "boss FIGHT", "--json").stdout
+    )
     assert [c["id"] for c in found] == [game["id"]]
     assert json.loads(run_cli("chapters", "list", vod_id, "--source", "ai", "--json").stdout) == []
 
@@ -61,14 +99,17 @@ def test_chapter_commands_end_to_end(run_cli, vod_id):
     assert [(c["title"], c["order"]) for c in remaining] == [("Boss", 0)]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--start", "nan", "--end", "5"], "finite"),
-    (["--start", "inf", "--end", "5"], "finite"),
-    (["--start", "-3", "--end", "5"], "negative"),
-    (["--start", "8", "--end", "5"], "must be before"),
-    (["--start", "0", "--end", "31"], "past the end"),
-    (["--start", "abc", "--end", "5"], "not a time"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--start", "nan", "--end", "5"], "finite"),
+        (["--start", "inf", "--end", "5"], "finite"),
+        (["--start", "-3", "--end", "5"], "negative"),
+        (["--start", "8", "--end", "5"], "must be before"),
+        (["--start", "0", "--end", "31"], "past the end"),
+        (["--start", "abc", "--end", "5"], "not a time"),
+    ],
+)
 def test_bad_times_exit_1_with_one_line(run_cli, vod_id, args, message):
     result = run_cli("chapters", "add", vod_id, "--title", "X", *args)
     assert result.code == 1
@@ -101,8 +142,12 @@ def test_unusable_files_are_refused_clearly(run_cli, tmp_path, clip_factory):
     garbage.write_bytes(os.urandom(4096))
     truncated = tmp_path / "truncated.mp4"
     truncated.write_bytes(clip_factory(seconds=30).read_bytes()[:2000])
-    for path, message in [(tmp_path / "nope.mp4", "file not found"), (empty, "empty (0 bytes)"),
-                          (garbage, "not a media file"), (truncated, "not a media file")]:
+    for path, message in [
+        (tmp_path / "nope.mp4", "file not found"),
+        (empty, "empty (0 bytes)"),
+        (garbage, "not a media file"),
+        (truncated, "not a media file"),
+    ]:
         result = run_cli("import", path)
         assert result.code == 1, path
         assert message in result.stderr, result.stderr

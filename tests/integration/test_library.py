@@ -38,8 +38,12 @@ def test_import_refuses_unusable_files_and_stores_nothing(database, tmp_path):
     empty.write_bytes(b"")
     text_file = tmp_path / "notes.mp4"
     text_file.write_text("hello, not a video")
-    for path, message in [(tmp_path / "missing.mp4", "not found"), (empty, "empty"),
-                          (text_file, "not a media file"), (tmp_path, "folder")]:
+    for path, message in [
+        (tmp_path / "missing.mp4", "not found"),
+        (empty, "empty"),
+        (text_file, "not a media file"),
+        (tmp_path, "folder"),
+    ]:
         with pytest.raises(MediaError, match=message):
             library.import_file(path)
     assert library.list() == []
@@ -71,9 +75,19 @@ def test_chapter_edits_are_saved_with_outbox_entries_in_one_transaction(database
     with pytest.raises(OverlapError, match='"Game"'):
         chapters.add(vod.id, title="Clash", start_time=10, end_time=15)
     with database.session() as session:
-        operations = [(e.entity, e.operation) for e in session.scalars(select(OutboxEntry).order_by(OutboxEntry.id))]
-        titles = [r.title for r in session.scalars(select(ChapterRow).order_by(ChapterRow.start_time))]
-    assert operations == [("vod", "create"), ("chapter", "create"), ("chapter", "create"), ("chapter", "update")]
+        operations = [
+            (e.entity, e.operation)
+            for e in session.scalars(select(OutboxEntry).order_by(OutboxEntry.id))
+        ]
+        titles = [
+            r.title for r in session.scalars(select(ChapterRow).order_by(ChapterRow.start_time))
+        ]
+    assert operations == [
+        ("vod", "create"),
+        ("chapter", "create"),
+        ("chapter", "create"),
+        ("chapter", "update"),
+    ]
     assert titles == ["Opening", "Game"]
 
 
@@ -95,7 +109,10 @@ def test_ai_replacement_keeps_manual_chapters(database, vod):
     chapters.replace_ai(vod.id, [ChapterDraft("AI one", 3, 10, confidence_score=0.8)])
     report = chapters.replace_ai(vod.id, [ChapterDraft("AI two", 10, 20, confidence_score=0.6)])
     listed = chapters.list(vod.id).chapters
-    assert [(c.title, c.source) for c in listed] == [("Manual", ChapterSource.MANUAL), ("AI two", ChapterSource.AI)]
+    assert [(c.title, c.source) for c in listed] == [
+        ("Manual", ChapterSource.MANUAL),
+        ("AI two", ChapterSource.AI),
+    ]
     assert [c.title for c in report.removed] == ["AI one"]
     assert listed[0] == manual
 
@@ -104,20 +121,33 @@ def test_replace_all_is_all_or_nothing(database, vod):
     chapters = ChapterService(database)
     kept = chapters.add(vod.id, title="Keep", start_time=0, end_time=5)
     before = chapters.list(vod.id).chapters
-    clash = [before[0].__class__(id="x1", title="A", start_time=0, end_time=10),
-             before[0].__class__(id="x2", title="B", start_time=9, end_time=12)]
+    clash = [
+        before[0].__class__(id="x1", title="A", start_time=0, end_time=10),
+        before[0].__class__(id="x2", title="B", start_time=9, end_time=12),
+    ]
     with pytest.raises(OverlapError):
         chapters.replace_all(vod.id, clash)
     assert chapters.list(vod.id).chapters == [kept]
 
 
-ops = st.lists(st.tuples(st.sampled_from(["add", "update", "delete", "ai"]),
-                         st.floats(-2, 22), st.floats(-2, 22), st.integers(0, 9)), max_size=15)
+ops = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "update", "delete", "ai"]),
+        st.floats(-2, 22),
+        st.floats(-2, 22),
+        st.integers(0, 9),
+    ),
+    max_size=15,
+)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ops)
-def test_random_edits_through_the_store_stay_sorted_and_disjoint(tmp_path_factory, clip_factory, sequence):
+def test_random_edits_through_the_store_stay_sorted_and_disjoint(
+    tmp_path_factory, clip_factory, sequence
+):
     database = Database.open(tmp_path_factory.mktemp("prop"))
     vod = VodLibrary(database).import_file(clip_factory(seconds=20))
     chapters = ChapterService(database)
@@ -129,16 +159,20 @@ def test_random_edits_through_the_store_stay_sorted_and_disjoint(tmp_path_factor
                 if op == "add":
                     chapters.add(vod.id, title=f"c{next(counter)}", start_time=start, end_time=end)
                 elif op == "update" and current:
-                    chapters.update(vod.id, current[pick % len(current)].id, start_time=start, end_time=end)
+                    chapters.update(
+                        vod.id, current[pick % len(current)].id, start_time=start, end_time=end
+                    )
                 elif op == "delete" and current:
                     chapters.delete(vod.id, current[pick % len(current)].id)
                 elif op == "ai":
-                    chapters.replace_ai(vod.id, [ChapterDraft("ai", start, end, confidence_score=0.5)])
+                    chapters.replace_ai(
+                        vod.id, [ChapterDraft("ai", start, end, confidence_score=0.5)]
+                    )
             except (ValidationError, NotFoundError):
                 assert chapters.list(vod.id).chapters == current
             stored = chapters.list(vod.id).chapters
             assert [c.order for c in stored] == list(range(len(stored)))
-            for a, b in zip(stored, stored[1:]):
+            for a, b in itertools.pairwise(stored):
                 assert a.end_time <= b.start_time
     finally:
         database.close()

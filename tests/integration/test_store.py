@@ -8,7 +8,11 @@ from sqlalchemy import text
 
 from core.store import db as dbmod
 from core.store.db import (
-    DATABASE_FILENAME, Database, DatabaseTooNewError, DataDirError, create_sqlite_engine,
+    DATABASE_FILENAME,
+    Database,
+    DatabaseTooNewError,
+    DataDirError,
+    create_sqlite_engine,
     upgrade_to_head,
 )
 from core.store.models import Base
@@ -26,8 +30,12 @@ def test_open_creates_directory_with_wal_and_foreign_keys(tmp_path):
 def test_migrations_have_a_single_head_and_match_the_models(tmp_path):
     database = Database.open(tmp_path)
     scripts = ScriptDirectory.from_config(dbmod._alembic_config(database.engine))
-    assert len(scripts.get_heads()) == 1, "two Alembic heads: chain the newer revision after the other"
-    assert scripts.get_current_head() == dbmod.SCHEMA_HEAD, "set core.store.db.SCHEMA_HEAD to the new revision"
+    assert len(scripts.get_heads()) == 1, (
+        "two Alembic heads: chain the newer revision after the other"
+    )
+    assert scripts.get_current_head() == dbmod.SCHEMA_HEAD, (
+        "set core.store.db.SCHEMA_HEAD to the new revision"
+    )
     with database.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == [], f"models.py and the migrations disagree: {differences}"
@@ -38,14 +46,20 @@ def test_an_older_database_upgrades_without_losing_rows(tmp_path):
     engine = create_sqlite_engine(tmp_path / DATABASE_FILENAME)
     upgrade_to_head(engine, "0001")
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO vods (id, file_path, title, description, duration, size_bytes, status, "
-            "visibility, is_nsfw, created_at, updated_at) VALUES ('v1', '/x.mp4', 'Old stream', '', "
-            "100, 5, 'ready', 'public', 0, '2026-01-01', '2026-01-01')"))
-        connection.execute(text(
-            "INSERT INTO chapters (id, vod_id, title, description, start_time, end_time, \"order\", "
-            "source, created_at, updated_at) VALUES ('c1', 'v1', 'Intro', '', 0, 10, 0, 'manual', "
-            "'2026-01-01', '2026-01-01')"))
+        connection.execute(
+            text(
+                "INSERT INTO vods (id, file_path, title, description, duration, size_bytes, status, "
+                "visibility, is_nsfw, created_at, updated_at) VALUES ('v1', '/x.mp4', 'Old stream', '', "
+                "100, 5, 'ready', 'public', 0, '2026-01-01', '2026-01-01')"
+            )
+        )
+        connection.execute(
+            text(
+                'INSERT INTO chapters (id, vod_id, title, description, start_time, end_time, "order", '
+                "source, created_at, updated_at) VALUES ('c1', 'v1', 'Intro', '', 0, 10, 0, 'manual', "
+                "'2026-01-01', '2026-01-01')"
+            )
+        )
     engine.dispose()
     database = Database.open(tmp_path)
     with database.engine.connect() as connection:
@@ -74,10 +88,9 @@ def test_a_data_dir_that_cannot_be_created_is_a_clear_error(tmp_path):
 
 def test_a_failed_unit_of_work_leaves_the_database_as_it_was(tmp_path):
     database = Database.open(tmp_path)
-    with pytest.raises(RuntimeError):
-        with database.session() as session:
-            session.execute(text("INSERT INTO settings (key, value) VALUES ('k', '1')"))
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), database.session() as session:
+        session.execute(text("INSERT INTO settings (key, value) VALUES ('k', '1')"))
+        raise RuntimeError("boom")
     with database.session() as session:
         assert session.execute(text("SELECT count(*) FROM settings")).scalar() == 0
     database.close()

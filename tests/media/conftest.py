@@ -26,13 +26,37 @@ def import_vod(context):
 def black_start_clip(tmp_path_factory) -> Path:
     """3 s of black, then 3 s of test pattern (for the smart pick)."""
     target = tmp_path_factory.mktemp("smart") / "black_start.mp4"
-    subprocess.run([
-        "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", "color=black:size=320x180:rate=30:duration=3",
-        "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30:duration=3",
-        "-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0[v]", "-map", "[v]",
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "15",
-        str(target)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=black:size=320x180:rate=30:duration=3",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x180:rate=30:duration=3",
+            "-filter_complex",
+            "[0:v][1:v]concat=n=2:v=1:a=0[v]",
+            "-map",
+            "[v]",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-g",
+            "15",
+            str(target),
+        ],
+        check=True,
+    )
     return target
 
 
@@ -44,8 +68,12 @@ def odd_clip(tmp_path_factory) -> Path:
 
 
 def ffprobe_json(path: Path, *args: str) -> dict:
-    result = subprocess.run(["ffprobe", "-v", "error", "-of", "json", *args, str(path)],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ["ffprobe", "-v", "error", "-of", "json", *args, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(result.stdout)
 
 
@@ -56,8 +84,11 @@ def keyframe_times(path: Path) -> list[float]:
 
 
 def decodes_cleanly(path: Path) -> tuple[bool, str]:
-    result = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "null", "-"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+    )
     return result.returncode == 0 and not result.stderr.strip(), result.stderr
 
 
@@ -82,8 +113,11 @@ def tmpfs_unavailable_reason(scratch: Path) -> str | None:
         else:
             point = scratch / "tmpfs-probe"
             point.mkdir(parents=True, exist_ok=True)
-            tried = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(point)],
-                                   capture_output=True, text=True)
+            tried = subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(point)],
+                capture_output=True,
+                text=True,
+            )
             if tried.returncode != 0:
                 reason = f"mounting a tmpfs is not permitted here: {tried.stderr.strip()}"
             else:
@@ -104,8 +138,15 @@ class SmallMounts:
     def __init__(self) -> None:
         self.points: list[Path] = []
 
-    def mount(self, folder: Path, *, size: str = "64k", read_only: bool = False,
-              keep_contents: bool = True, leave_free: int | None = None) -> Path:
+    def mount(
+        self,
+        folder: Path,
+        *,
+        size: str = "64k",
+        read_only: bool = False,
+        keep_contents: bool = True,
+        leave_free: int | None = None,
+    ) -> Path:
         """Mount over ``folder`` (created if missing). ``keep_contents`` copies what the folder
         held into the new file system (so earlier files stay visible); ``leave_free`` fills it
         with a ``filler`` file until only about that many bytes are free; ``read_only``
@@ -117,8 +158,10 @@ class SmallMounts:
         if keep_contents and any(folder.iterdir()):
             saved = folder.parent / f".saved-{folder.name}"
             _shutil.copytree(folder, saved)
-        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs",
-                        str(folder)], check=True)
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(folder)],
+            check=True,
+        )
         self.points.append(folder)
         if saved is not None:
             _shutil.copytree(saved, folder, dirs_exist_ok=True)

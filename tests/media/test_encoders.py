@@ -11,7 +11,9 @@ from core.media import encoders
 
 
 def test_videotoolbox_is_ruled_out_off_macos_without_a_trial():
-    assert encoders.missing_device("h264_videotoolbox", "linux") == "VideoToolbox exists only on macOS"
+    assert (
+        encoders.missing_device("h264_videotoolbox", "linux") == "VideoToolbox exists only on macOS"
+    )
     assert encoders.missing_device("h264_videotoolbox", "darwin") is None
 
 
@@ -20,7 +22,9 @@ def test_device_nodes_are_only_required_on_linux():
         assert encoders.missing_device(name, "win32") is None
 
 
-@pytest.mark.skipif(bool(glob.glob("/dev/nvidia[0-9]*")), reason="this machine has an NVIDIA device")
+@pytest.mark.skipif(
+    bool(glob.glob("/dev/nvidia[0-9]*")), reason="this machine has an NVIDIA device"
+)
 def test_nvenc_without_an_nvidia_device_is_refused_with_the_reason():
     assert encoders.missing_device("h264_nvenc", "linux") == "no NVIDIA device (/dev/nvidia*)"
     choice = encoders.choose_encoder("h264_nvenc")
@@ -44,8 +48,11 @@ def test_auto_falls_back_to_software_and_tries_every_hardware_encoder_once(monke
 
 
 def test_auto_prefers_the_first_usable_hardware_encoder_in_order(monkeypatch):
-    monkeypatch.setattr(encoders, "check_encoder", lambda name: encoders.EncoderCheck(
-        name, name in ("h264_vaapi", "h264_qsv")))
+    monkeypatch.setattr(
+        encoders,
+        "check_encoder",
+        lambda name: encoders.EncoderCheck(name, name in ("h264_vaapi", "h264_qsv")),
+    )
     choice = encoders.choose_encoder("auto")
     assert choice.name == "h264_qsv"  # listed before vaapi in HARDWARE_ENCODERS
     assert choice.note == "using the hardware encoder h264_qsv"

@@ -74,10 +74,12 @@ def _chapters(context, vod_id: str) -> list:
 FULL_BEFORE, FILLS_UP = f"{MIN_FREE_BYTES // 2048}k", f"{MIN_FREE_BYTES // 1024 + 8}k"
 
 
-@pytest.mark.parametrize("size", [FULL_BEFORE, FILLS_UP],
-                         ids=["full-before-start", "fills-up-mid-run"])
+@pytest.mark.parametrize(
+    "size", [FULL_BEFORE, FILLS_UP], ids=["full-before-start", "fills-up-mid-run"]
+)
 def test_transcode_into_a_full_folder_fails_with_enospc_and_leaves_nothing(
-        run_cli, context, data_dir, vod, small_mounts, size):
+    run_cli, context, data_dir, vod, small_mounts, size
+):
     vod_id, source = vod
     source_hash, chapters = _sha256(source), _chapters(context, vod_id)
     hls = small_mounts.mount(data_dir / "hls", size=size)
@@ -111,8 +113,9 @@ def test_transcode_into_a_full_folder_fails_with_enospc_and_leaves_nothing(
     assert _chapters(context, vod_id) == chapters
 
 
-def test_transcode_into_a_read_only_folder_fails_clearly(run_cli, context, data_dir, vod,
-                                                         small_mounts):
+def test_transcode_into_a_read_only_folder_fails_clearly(
+    run_cli, context, data_dir, vod, small_mounts
+):
     vod_id, source = vod
     source_hash = _sha256(source)
     hls = small_mounts.mount(data_dir / "hls", read_only=True)
@@ -126,14 +129,15 @@ def test_transcode_into_a_read_only_folder_fails_clearly(run_cli, context, data_
     assert _sha256(source) == source_hash
 
 
-def test_queued_jobs_all_end_when_the_folder_is_full(run_cli, context, data_dir, vod,
-                                                     small_mounts):
+def test_queued_jobs_all_end_when_the_folder_is_full(run_cli, context, data_dir, vod, small_mounts):
     """``transcode run`` with two queued jobs on a full disk: both fail with the reason, none
     is left queued or processing, and the command itself ends with exit 1 (no traceback)."""
     vod_id, _ = vod
     small_mounts.mount(data_dir / "hls", size=f"{MIN_FREE_BYTES // 2048}k")
-    job_ids = [context.transcodes.start(vod_id, qualities=quality)["job_id"]
-               for quality in ("360p", "720p")]
+    job_ids = [
+        context.transcodes.start(vod_id, qualities=quality)["job_id"]
+        for quality in ("360p", "720p")
+    ]
     result = run_cli("transcode", "run")
     assert result.code == 1 and "Traceback" not in result.stderr, result.stderr
     for job_id in job_ids:
@@ -143,8 +147,9 @@ def test_queued_jobs_all_end_when_the_folder_is_full(run_cli, context, data_dir,
 
 # --- 3: thumbnails ----------------------------------------------------------------------------
 @pytest.mark.parametrize("read_only", [False, True], ids=["full", "read-only"])
-def test_thumbnails_into_a_full_or_read_only_folder(run_cli, context, data_dir, vod,
-                                                     small_mounts, read_only):
+def test_thumbnails_into_a_full_or_read_only_folder(
+    run_cli, context, data_dir, vod, small_mounts, read_only
+):
     vod_id, _ = vod
     context.thumbnails.generate(vod_id, timestamps=[1.0], resolutions="small", set_default=0)
     before = context.thumbnails.list(vod_id)
@@ -186,13 +191,15 @@ def test_chapter_export_to_a_full_disk_keeps_no_truncated_file(run_cli, vod, sma
     existing.write_text("WEBVTT\n\nkeep me\n", encoding="utf-8")
     fill(target / "filler", 0)
 
-    line = _one_line_error(run_cli("chapters", "export", vod_id, "--format", "webvtt",
-                                   "-o", target / "chapters.vtt"))
+    line = _one_line_error(
+        run_cli("chapters", "export", vod_id, "--format", "webvtt", "-o", target / "chapters.vtt")
+    )
     assert NO_SPACE in line and str(target / "chapters.vtt") in line, line
     assert not (target / "chapters.vtt").exists()
 
-    line = _one_line_error(run_cli("chapters", "export", vod_id, "--format", "webvtt",
-                                   "-o", existing, "--overwrite"))
+    line = _one_line_error(
+        run_cli("chapters", "export", vod_id, "--format", "webvtt", "-o", existing, "--overwrite")
+    )
     assert NO_SPACE in line, line
     assert existing.read_text(encoding="utf-8") == "WEBVTT\n\nkeep me\n"
     assert sorted(p.name for p in target.iterdir()) == ["filler", "old.vtt"]
@@ -201,17 +208,22 @@ def test_chapter_export_to_a_full_disk_keeps_no_truncated_file(run_cli, vod, sma
 def test_chapter_export_to_a_read_only_folder(run_cli, vod, small_target):
     vod_id, _ = vod
     target = small_target(read_only=True)
-    line = _one_line_error(run_cli("chapters", "export", vod_id, "--format", "json",
-                                   "-o", target / "chapters.json"))
+    line = _one_line_error(
+        run_cli("chapters", "export", vod_id, "--format", "json", "-o", target / "chapters.json")
+    )
     assert READ_ONLY in line and str(target / "chapters.json") in line, line
     assert not list(target.iterdir())
 
 
 # full: not even the chapter metadata file fits; 64 KB free: it does, the ~300 KB copy not.
-@pytest.mark.parametrize("leave_free, read_only", [(0, False), (64 * 1024, False), (None, True)],
-                         ids=["full", "fills-up-while-copying", "read-only"])
-def test_embedding_chapters_into_a_full_or_read_only_folder(run_cli, vod, small_target,
-                                                            leave_free, read_only):
+@pytest.mark.parametrize(
+    "leave_free, read_only",
+    [(0, False), (64 * 1024, False), (None, True)],
+    ids=["full", "fills-up-while-copying", "read-only"],
+)
+def test_embedding_chapters_into_a_full_or_read_only_folder(
+    run_cli, vod, small_target, leave_free, read_only
+):
     vod_id, source = vod
     source_hash = _sha256(source)
     target = small_target(leave_free=leave_free, read_only=read_only)
@@ -226,25 +238,39 @@ def test_embedding_chapters_into_a_full_or_read_only_folder(run_cli, vod, small_
 # --- 5: the data directory itself is full or read-only ---------------------------------------
 @pytest.mark.parametrize("read_only", [False, True], ids=["full", "read-only"])
 def test_a_full_or_read_only_data_dir_gets_a_message_not_a_traceback(
-        run_cli, data_dir, clip_factory, small_mounts, read_only):
+    run_cli, data_dir, clip_factory, small_mounts, read_only
+):
     source = clip_factory("disk_tests.mp4", seconds=3)
-    small_mounts.mount(data_dir, size="64k", leave_free=0 if not read_only else None,
-                       read_only=read_only)
+    small_mounts.mount(
+        data_dir, size="64k", leave_free=0 if not read_only else None, read_only=read_only
+    )
     line = _one_line_error(run_cli("import", source))
     assert ("not writable" if read_only else "is full") in line, line
     assert str(data_dir) in line, line
 
 
 @pytest.mark.parametrize("read_only", [False, True], ids=["full", "read-only"])
-def test_farm_transcode_into_a_full_or_read_only_output_folder(run_cli, vod, small_target,
-                                                               read_only):
+def test_farm_transcode_into_a_full_or_read_only_output_folder(
+    run_cli, vod, small_target, read_only
+):
     """``farm transcode --local 1 --output DIR``: the chunked path, into a folder the user
     names. A clear error, and no chunk folder left holding the space."""
     vod_id, _ = vod
     target = small_target(leave_free=None if read_only else 24 * 1024, read_only=read_only)
     before = set(target.iterdir())
-    line = _one_line_error(run_cli("farm", "transcode", vod_id, "--local", "1",
-                                   "--qualities", "360p", "--output", target / "ladder"))
+    line = _one_line_error(
+        run_cli(
+            "farm",
+            "transcode",
+            vod_id,
+            "--local",
+            "1",
+            "--qualities",
+            "360p",
+            "--output",
+            target / "ladder",
+        )
+    )
     assert (READ_ONLY if read_only else NO_SPACE) in line, line
     if read_only:
         assert str(target / "ladder") in line, line
@@ -253,7 +279,8 @@ def test_farm_transcode_into_a_full_or_read_only_output_folder(run_cli, vod, sma
 
 
 def test_the_app_started_on_a_full_data_dir_says_so_in_one_sentence(
-        qapp, data_dir, small_mounts, monkeypatch):
+    qapp, data_dir, small_mounts, monkeypatch
+):
     """The GUI's start shows the same sentence as the CLI, not SQLAlchemy's error text."""
     from PySide6.QtWidgets import QMessageBox
 

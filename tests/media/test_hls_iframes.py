@@ -27,9 +27,18 @@ def ladder(tmp_path_factory) -> tuple[Path, list]:
     source = make_clip(folder / "src.mp4", seconds=9, size="640x360", rate=10)
     output = folder / "hls"
     outcome = LocalLadderExecutor().execute(
-        TranscodeSpec("job", str(source), str(output), ("360p",), encoder_preference="libx264",
-                      allow_copy=False, preset="ultrafast"),
-        lambda fraction, label: None, threading.Event())
+        TranscodeSpec(
+            "job",
+            str(source),
+            str(output),
+            ("360p",),
+            encoder_preference="libx264",
+            allow_copy=False,
+            preset="ultrafast",
+        ),
+        lambda fraction, label: None,
+        threading.Event(),
+    )
     assert not outcome.failed, outcome.failed
     write_master(outcome.renditions, output)
     return output, outcome.renditions
@@ -38,8 +47,13 @@ def ladder(tmp_path_factory) -> tuple[Path, list]:
 def keyframe_pts(playlist: Path) -> list[float]:
     times = []
     for segment in m3u8.load(str(playlist)).segments:
-        data = ffprobe_json(playlist.parent / segment.uri, "-select_streams", "v:0",
-                            "-show_entries", "packet=pts_time,flags")
+        data = ffprobe_json(
+            playlist.parent / segment.uri,
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "packet=pts_time,flags",
+        )
         times += [round(float(p["pts_time"]), 3) for p in data["packets"] if "K" in p["flags"]]
     return times
 
@@ -71,8 +85,9 @@ def test_every_byte_range_is_one_decodable_keyframe(ladder, tmp_path):
         with open(output / "360p" / entry.uri, "rb") as segment:
             segment.seek(offset)
             piece.write_bytes(segment.read(length))
-        frames = ffprobe_json(piece, "-select_streams", "v:0", "-show_entries",
-                              "frame=key_frame,pts_time")["frames"]
+        frames = ffprobe_json(
+            piece, "-select_streams", "v:0", "-show_entries", "frame=key_frame,pts_time"
+        )["frames"]
         assert [f["key_frame"] for f in frames] == [1], f"range {index}: {frames}"
         assert round(float(frames[0]["pts_time"]), 3) == times[index]
 

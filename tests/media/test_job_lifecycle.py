@@ -29,8 +29,8 @@ def ffmpeg_children(parent: int) -> list[int]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
-        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
         if ppid == parent and name == "ffmpeg":
             found.append(int(entry.name))
     return found
@@ -58,8 +58,9 @@ def slow_source(clip_factory):
 
 
 def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory, import_vod):
-    vod_id = import_vod(clip_factory("ladder.mp4", seconds=4, size="1280x720", rate=10,
-                                     extra=["-b:v", "8000k"]))
+    vod_id = import_vod(
+        clip_factory("ladder.mp4", seconds=4, size="1280x720", rate=10, extra=["-b:v", "8000k"])
+    )
     started = context.transcodes.start(vod_id, "360p,720p", preset="veryslow")
     job_id = started["job_id"]
     runner = JobRunner(context.database, context.data_dir, context.settings, poll_seconds=0.2)
@@ -81,8 +82,14 @@ def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory,
         # Retry one quality: it completes alone; the other stays failed.
         context.transcodes.retry(vod_id, "360p", preset="ultrafast")
         runner.wake()
-        wait_for(lambda: job_row(context, job_id).status == "failed"
-                 and job_row(context, job_id).completed_qualities == ["360p"], 120, "retry")
+        wait_for(
+            lambda: (
+                job_row(context, job_id).status == "failed"
+                and job_row(context, job_id).completed_qualities == ["360p"]
+            ),
+            120,
+            "retry",
+        )
         status = context.transcodes.status(vod_id, job_id)
         assert status["failed_qualities"] == ["720p"]
         master = m3u8.load(status["master_playlist"])
@@ -122,7 +129,9 @@ def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory,
     # Retrying 720p (twice) reused the audio rendition instead of encoding it again.
     assert [p.stream_info.audio for p in master.playlists] == ["audio", "audio"]
     assert (audio_segment.stat().st_ino, audio_segment.stat().st_mtime_ns) == (
-        made.st_ino, made.st_mtime_ns)
+        made.st_ino,
+        made.st_mtime_ns,
+    )
     with pytest.raises(StateError, match="already completed"):
         context.transcodes.cancel(vod_id, job_id)
 
@@ -133,8 +142,9 @@ def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory,
     assert max(sum(1 for u in times if t <= u < t + 1.0) for t in times) <= 12
 
 
-def test_a_broken_source_fails_its_job_but_not_the_queue(context, clip, clip_factory,
-                                                         import_vod, tmp_path):
+def test_a_broken_source_fails_its_job_but_not_the_queue(
+    context, clip, clip_factory, import_vod, tmp_path
+):
     broken = tmp_path / "broken.mp4"
     broken.write_bytes(clip.read_bytes())
     bad_id = import_vod(broken)
@@ -176,10 +186,25 @@ def test_jobs_of_a_dead_worker_are_resumed_or_failed_never_stuck(context, clip, 
 
 
 def test_cli_wait_is_stopped_by_cancel_from_another_shell_and_a_killed_run_resumes(
-        data_dir, run_cli, slow_source, context):
+    data_dir, run_cli, slow_source, context
+):
     vod_id = run_cli("import", str(slow_source)).stdout.strip().splitlines()[-1]
-    command = [sys.executable, "-m", "app", "--data-dir", str(data_dir), "transcode", "start",
-               vod_id, "--qualities", "360p", "--preset", "veryslow", "--no-remux", "--wait"]
+    command = [
+        sys.executable,
+        "-m",
+        "app",
+        "--data-dir",
+        str(data_dir),
+        "transcode",
+        "start",
+        vod_id,
+        "--qualities",
+        "360p",
+        "--preset",
+        "veryslow",
+        "--no-remux",
+        "--wait",
+    ]
 
     def job_status() -> dict:
         jobs = context.transcodes.list_jobs(vod_id)
@@ -187,8 +212,11 @@ def test_cli_wait_is_stopped_by_cancel_from_another_shell_and_a_killed_run_resum
 
     waiting = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        first = wait_for(lambda: (s := job_status()).get("status") == "processing" and s, 90,
-                         "the --wait run to start")
+        first = wait_for(
+            lambda: (s := job_status()).get("status") == "processing" and s,
+            90,
+            "the --wait run to start",
+        )
         cancelled = run_cli("transcode", "cancel", vod_id, first["job_id"])
         assert cancelled.code == 0, cancelled.stderr
         _, stderr = waiting.communicate(timeout=60)
@@ -199,11 +227,21 @@ def test_cli_wait_is_stopped_by_cancel_from_another_shell_and_a_killed_run_resum
     assert job_status()["status"] == "cancelled"
 
     # Kill a --wait run outright; the next run finds the job and finishes it.
-    killed = subprocess.Popen([*command[:-3], "medium", "--no-remux", "--wait"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    killed = subprocess.Popen(
+        [*command[:-3], "medium", "--no-remux", "--wait"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        second = wait_for(lambda: (s := job_status()).get("status") == "processing"
-                          and s["job_id"] != first["job_id"] and s, 90, "the second run")
+        second = wait_for(
+            lambda: (
+                (s := job_status()).get("status") == "processing"
+                and s["job_id"] != first["job_id"]
+                and s
+            ),
+            90,
+            "the second run",
+        )
         killed.send_signal(signal.SIGKILL)
         killed.wait(timeout=10)
     finally:

@@ -12,23 +12,38 @@ ALL = ["360p", "720p", "1080p"]
 
 
 def source(width: int, height: int, **extra) -> MediaInfo:
-    fields = dict(path="/x.mp4", duration=60.0, size_bytes=1, container="mov,mp4", bit_rate=None,
-                  has_video=True, has_audio=True, width=width, height=height, fps=30.0,
-                  video_codec="h264", audio_codec="aac", pix_fmt="yuv420p")
+    fields = {
+        "path": "/x.mp4",
+        "duration": 60.0,
+        "size_bytes": 1,
+        "container": "mov,mp4",
+        "bit_rate": None,
+        "has_video": True,
+        "has_audio": True,
+        "width": width,
+        "height": height,
+        "fps": 30.0,
+        "video_codec": "h264",
+        "audio_codec": "aac",
+        "pix_fmt": "yuv420p",
+    }
     fields.update(extra)
     return MediaInfo(**fields)
 
 
-@pytest.mark.parametrize("size, quality, expected", [
-    ((1920, 1080), "720p", (1280, 720)),
-    ((1918, 1078), "1080p", (1918, 1078)),   # near-1080p source: its own size, not skipped
-    ((2560, 1080), "720p", (1280, 540)),     # ultrawide keeps its shape inside the box
-    ((1080, 1920), "1080p", (1080, 1920)),   # portrait: the box turns upright
-    ((1080, 1920), "720p", (720, 1280)),
-    ((1440, 1080), "720p", (960, 720)),      # 4:3
-    ((1279, 719), "360p", (640, 358)),       # odd source: even output
-    ((640, 360), "720p", None),              # would upscale: skipped
-])
+@pytest.mark.parametrize(
+    "size, quality, expected",
+    [
+        ((1920, 1080), "720p", (1280, 720)),
+        ((1918, 1078), "1080p", (1918, 1078)),  # near-1080p source: its own size, not skipped
+        ((2560, 1080), "720p", (1280, 540)),  # ultrawide keeps its shape inside the box
+        ((1080, 1920), "1080p", (1080, 1920)),  # portrait: the box turns upright
+        ((1080, 1920), "720p", (720, 1280)),
+        ((1440, 1080), "720p", (960, 720)),  # 4:3
+        ((1279, 719), "360p", (640, 358)),  # odd source: even output
+        ((640, 360), "720p", None),  # would upscale: skipped
+    ],
+)
 def test_fit_rung(size, quality, expected):
     assert fit_rung(*size, quality) == expected
 
@@ -51,8 +66,10 @@ def test_source_smaller_than_every_rung_makes_the_lowest_at_its_own_size():
 
 def test_remux_only_when_everything_fits():
     fits = source(1280, 720, video_bit_rate=2_000_000)
-    assert [r.method for r in plan_ladder(fits, ALL, keyframes_aligned=True).rungs] == \
-        ["encode", "copy"]
+    assert [r.method for r in plan_ladder(fits, ALL, keyframes_aligned=True).rungs] == [
+        "encode",
+        "copy",
+    ]
     assert {r.method for r in plan_ladder(fits, ALL, keyframes_aligned=False).rungs} == {"encode"}
     too_fat = source(1280, 720, video_bit_rate=9_000_000)
     assert {r.method for r in plan_ladder(too_fat, ALL, keyframes_aligned=True).rungs} == {"encode"}

@@ -33,18 +33,35 @@ def _run_graph(graph: str, count: int, source_size: str, folder: Path) -> list[t
     outputs = []
     for index in range(count):
         outputs += ["-map", f"[v{index}]", "-frames:v", "1", str(folder / f"out{index}.png")]
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-                    "-i", f"testsrc2=size={source_size}:rate=5:duration=1",
-                    "-filter_complex", graph, *outputs], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size={source_size}:rate=5:duration=1",
+            "-filter_complex",
+            graph,
+            *outputs,
+        ],
+        check=True,
+    )
     return [Image.open(folder / f"out{index}.png").size for index in range(count)]
 
 
-@pytest.mark.parametrize("rungs, source", [
-    ((R360, R720, R1080), "1920x1080"),
-    ((R1080, R360), "1920x1080"),
-    ((R720,), "1920x1080"),
-    ((RungPlan("360p", 202, 360, 800), RungPlan("720p", 404, 720, 2500)), "606x1080"),
-])
+@pytest.mark.parametrize(
+    "rungs, source",
+    [
+        ((R360, R720, R1080), "1920x1080"),
+        ((R1080, R360), "1920x1080"),
+        ((R720,), "1920x1080"),
+        ((RungPlan("360p", 202, 360, 800), RungPlan("720p", 404, 720, 2500)), "606x1080"),
+    ],
+)
 def test_the_graph_runs_in_ffmpeg_and_gives_every_rung_its_exact_size(rungs, source, tmp_path):
     graph = scale_graph(rungs)
     assert _run_graph(graph, len(rungs), source, tmp_path) == [(r.width, r.height) for r in rungs]

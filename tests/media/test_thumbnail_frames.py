@@ -3,6 +3,7 @@ chain of resolutions (real ffmpeg on generated clips)."""
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 from pathlib import Path
 
@@ -24,38 +25,107 @@ pytestmark = pytest.mark.media
 def short_video_clip(tmp_path_factory) -> Path:
     """2 s of video with 3 s of audio: the file lasts longer than its pictures."""
     target = tmp_path_factory.mktemp("short_video") / "short_video.mp4"
-    subprocess.run([
-        "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30:duration=2",
-        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3",
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "60",
-        "-c:a", "aac", str(target)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x180:rate=30:duration=2",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000:duration=3",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-g",
+            "60",
+            "-c:a",
+            "aac",
+            str(target),
+        ],
+        check=True,
+    )
     return target
 
 
 def _decoded_last_frame(path: Path) -> tuple[float, Image.Image]:
     """The last frame by brute force: ffmpeg decodes every frame, overwriting one file."""
     target = path.with_name(path.stem + "_last.ppm")
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(path),
-                    "-map", "0:v:0", "-vf", "scale=trunc(iw*sar/2)*2:ih,setsar=1",
-                    "-update", "1", "-c:v", "ppm", str(target)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(path),
+            "-map",
+            "0:v:0",
+            "-vf",
+            "scale=trunc(iw*sar/2)*2:ih,setsar=1",
+            "-update",
+            "1",
+            "-c:v",
+            "ppm",
+            str(target),
+        ],
+        check=True,
+    )
     times = subprocess.run(
-        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-         "frame=best_effort_timestamp_time", "-of", "csv=p=0", str(path)],
-        capture_output=True, text=True, check=True).stdout.split()
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "frame=best_effort_timestamp_time",
+            "-of",
+            "csv=p=0",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     start = subprocess.run(
-        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-         "stream=start_time", "-of", "csv=p=0", str(path)],
-        capture_output=True, text=True, check=True).stdout.split()  # MPEG-TS: twice
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "stream=start_time",
+            "-of",
+            "csv=p=0",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()  # MPEG-TS: twice
     last = max(float(t.strip(",")) for t in times if t.strip(","))
     with Image.open(target) as image:  # times count from the start of the pictures
         return last - float(start[0].strip(",") if start else 0), image.convert("RGB")
 
 
-@pytest.mark.parametrize("kind", ["plain", "b_frames", "video_shorter_than_audio",
-                                  "mpegts_starting_at_1_4_s"])
+@pytest.mark.parametrize(
+    "kind", ["plain", "b_frames", "video_shorter_than_audio", "mpegts_starting_at_1_4_s"]
+)
 def test_last_frame_is_the_last_decoded_picture_at_its_own_time(
-        kind, clip_factory, short_video_clip):
+    kind, clip_factory, short_video_clip
+):
     path = {
         "plain": lambda: clip_factory(seconds=4),
         "b_frames": lambda: clip_factory("bframes.mp4", seconds=3, extra=["-bf", "2"]),
@@ -72,7 +142,8 @@ def test_last_frame_is_the_last_decoded_picture_at_its_own_time(
 
 
 def test_hundred_percent_thumbnail_records_the_last_frame_time(
-        context, short_video_clip, import_vod):
+    context, short_video_clip, import_vod
+):
     vod_id = context.vods.import_file(short_video_clip).id
     thumbs = context.thumbnails.generate(vod_id, resolutions="small", smart=False)
     last = thumbs[-1]
@@ -81,8 +152,9 @@ def test_hundred_percent_thumbnail_records_the_last_frame_time(
     assert last.timestamp == pytest.approx(expected_time, abs=0.002)
 
 
-@pytest.mark.parametrize("source_size, bars", [((1080, 1920), "sides"), ((2560, 810), "top"),
-                                               ((1918, 1078), "none")])
+@pytest.mark.parametrize(
+    "source_size, bars", [((1080, 1920), "sides"), ((2560, 810), "top"), ((1918, 1078), "none")]
+)
 def test_every_size_down_the_chain_is_exact_and_letterboxed(source_size, bars):
     """The sizes are made largest first, each from the one before (as generate does):
     every one is exactly its size, with the picture centred and never stretched."""
@@ -92,14 +164,11 @@ def test_every_size_down_the_chain_is_exact_and_letterboxed(source_size, bars):
         size = THUMBNAIL_SIZES[name]
         image = letterboxed(image, size.width, size.height)
         assert image.size == (size.width, size.height)
-        lit = [x for x in range(size.width)
-               if image.getpixel((x, size.height // 2))[0] > 100]
-        lit_rows = [y for y in range(size.height)
-                    if image.getpixel((size.width // 2, y))[0] > 100]
+        lit = [x for x in range(size.width) if image.getpixel((x, size.height // 2))[0] > 100]
+        lit_rows = [y for y in range(size.height) if image.getpixel((size.width // 2, y))[0] > 100]
         picture_w, picture_h = len(lit), len(lit_rows)
         # The picture keeps the source's aspect ratio to within a pixel or two of rounding.
-        assert picture_w / picture_h == pytest.approx(source_size[0] / source_size[1],
-                                                      rel=0.03)
+        assert picture_w / picture_h == pytest.approx(source_size[0] / source_size[1], rel=0.03)
         corner = ImageStat.Stat(image.crop((0, 0, 4, 4))).mean[0]
         if bars == "none":
             assert picture_w >= size.width - 2 and picture_h >= size.height - 2
@@ -116,10 +185,12 @@ def test_one_stream_gives_each_keyframe_and_the_last_frame_as_it_goes(clip_facto
     slot is the very last frame, and a time past the end only loses its own slot."""
     all_intra = clip_factory("intra.mp4", seconds=5, extra=["-g", "1"])
     info = probe(all_intra)
-    got = sorted(stream_keyframes(str(all_intra), [1.0, 2.5, 3.75],
-                                  last_from=(info.duration, info.fps)), key=lambda g: g[0])
+    got = sorted(
+        stream_keyframes(str(all_intra), [1.0, 2.5, 3.75], last_from=(info.duration, info.fps)),
+        key=lambda g: g[0],
+    )
     assert [slot for slot, _, _ in got] == [0, 1, 2, 3]
-    for (slot, when, image), wanted in zip(got, [1.0, 2.5, 3.75]):
+    for (_slot, when, image), wanted in zip(got, [1.0, 2.5, 3.75], strict=False):
         assert wanted - 1 / 30 - 0.002 <= when <= wanted + 0.002
         assert image.size == (320, 180)
     expected_time, expected = _decoded_last_frame(all_intra)
@@ -131,17 +202,20 @@ def test_one_stream_gives_each_keyframe_and_the_last_frame_as_it_goes(clip_facto
     assert [slot for slot, _, _ in past] == [0]
 
 
-@pytest.mark.parametrize("name, offset", [("gop2.mp4", []), ("gop2.ts", []),
-                                          ("late_clock.ts", ["-output_ts_offset", "10"])])
+@pytest.mark.parametrize(
+    "name, offset",
+    [("gop2.mp4", []), ("gop2.ts", []), ("late_clock.ts", ["-output_ts_offset", "10"])],
+)
 def test_keyframe_grab_is_the_keyframe_at_or_before_in_the_files_own_time(
-        clip_factory, name, offset):
+    clip_factory, name, offset
+):
     """The filmstrip's grab: the latest keyframe not after the wanted time, its time counted
     from the start of the file, also where the container's clock starts late (MPEG-TS
     at 1.4 s, or 11.4 s) and seeks land after the wanted time or past the last keyframe."""
     path = clip_factory(name, seconds=12, extra=["-bf", "2", *offset])
     start = file_clock_start(path)
     keyframes = [round(t - start, 3) for t in keyframe_times(path)]
-    assert [round(b - a, 3) for a, b in zip(keyframes, keyframes[1:])] == [2.0] * 5
+    assert [round(b - a, 3) for a, b in itertools.pairwise(keyframes)] == [2.0] * 5
     for wanted in (3.0, 5.0, 9.0, 11.9, 30.0):
         when, image = grab_keyframe(str(path), wanted)
         expected = max(k for k in keyframes if k <= wanted + 0.001)

@@ -45,8 +45,7 @@ def test_default_set_is_five_moments_at_three_exact_sizes(context, clip, import_
 
 def test_hundred_percent_is_the_last_real_frame_not_black(context, clip, import_vod):
     vod_id = import_vod(clip)
-    thumbs = context.thumbnails.generate(vod_id, timestamps=[4.0], resolutions="small",
-                                         smart=False)
+    thumbs = context.thumbnails.generate(vod_id, timestamps=[4.0], resolutions="small", smart=False)
     (last,) = thumbs
     assert last.requested_timestamp == 4.0
     assert 3.8 <= last.timestamp < 4.0
@@ -57,8 +56,15 @@ def test_json_shape_matches_the_platform_list(context, clip, import_vod):
     vod_id = import_vod(clip)
     context.thumbnails.generate(vod_id, timestamps=[1.0], resolutions=["medium"])
     (item,) = [t.to_json() for t in context.thumbnails.list(vod_id)]
-    assert set(item) == {"thumbnail_id", "url", "webp_url", "timestamp", "resolution",
-                         "size_bytes", "is_default"}
+    assert set(item) == {
+        "thumbnail_id",
+        "url",
+        "webp_url",
+        "timestamp",
+        "resolution",
+        "size_bytes",
+        "is_default",
+    }
     assert item["resolution"] == "640x360"
     assert item["url"].startswith("file://") and item["url"].endswith(".jpg")
     assert item["webp_url"].endswith(".webp")
@@ -78,10 +84,12 @@ def test_portrait_source_is_letterboxed_not_stretched(context, clip_factory, imp
 
 
 def test_smart_pick_skips_a_black_frame_and_records_the_time_used(
-        context, black_start_clip, import_vod):
+    context, black_start_clip, import_vod
+):
     vod_id = import_vod(black_start_clip)
-    (exact,) = context.thumbnails.generate(vod_id, timestamps=[2.0], resolutions="small",
-                                           smart=False)
+    (exact,) = context.thumbnails.generate(
+        vod_id, timestamps=[2.0], resolutions="small", smart=False
+    )
     (smart,) = context.thumbnails.generate(vod_id, timestamps=[2.0], resolutions="small")
     assert exact.timestamp == 2.0 and _mean(exact.jpeg_path) < 20
     assert smart.requested_timestamp == 2.0
@@ -91,8 +99,9 @@ def test_smart_pick_skips_a_black_frame_and_records_the_time_used(
 
 def test_default_can_change_and_the_default_cannot_be_deleted(context, clip, import_vod):
     vod_id = import_vod(clip)
-    thumbs = context.thumbnails.generate(vod_id, timestamps=[1.0, 2.0], resolutions="small",
-                                         set_default=0)
+    thumbs = context.thumbnails.generate(
+        vod_id, timestamps=[1.0, 2.0], resolutions="small", set_default=0
+    )
     first, second = thumbs
     assert first.is_default and not second.is_default
     with pytest.raises(StateError, match="set another as default first"):
@@ -167,7 +176,8 @@ def test_cancel_removes_what_was_written(context, clip, import_vod):
 
 
 def test_chapter_thumbnails_are_saved_through_the_chapter_service(
-        context, black_start_clip, import_vod):
+    context, black_start_clip, import_vod
+):
     vod_id = import_vod(black_start_clip)
     context.chapters.add(vod_id, title="Dark intro", start_time=0.0, end_time=3.5)
     context.chapters.add(vod_id, title="Pattern", start_time=3.5, end_time=6.0)
@@ -181,8 +191,11 @@ def test_chapter_thumbnails_are_saved_through_the_chapter_service(
     first = Path(context.chapters.list(vod_id).chapters[0].thumbnail_url.removeprefix("file://"))
     assert _mean(str(first)) > 40
     with context.database.session() as session:
-        updates = session.scalars(select(OutboxEntry).where(
-            OutboxEntry.entity == "chapter", OutboxEntry.operation == "update")).all()
+        updates = session.scalars(
+            select(OutboxEntry).where(
+                OutboxEntry.entity == "chapter", OutboxEntry.operation == "update"
+            )
+        ).all()
         assert len(updates) >= 2
 
 
@@ -197,8 +210,20 @@ def test_cli_generate_list_default_delete(run_cli, clip_factory, import_vod):
     odd_name = clip_factory("my 'odd' \"clip\" ümlaut é.mp4", seconds=3)
     vod_id = import_vod(odd_name)  # same data directory as run_cli
 
-    made = run_cli("thumbnails", "generate", vod_id, "--at", "0:01", "--at", "2",
-                   "--resolutions", "small,medium", "--default", "1", "--json")
+    made = run_cli(
+        "thumbnails",
+        "generate",
+        vod_id,
+        "--at",
+        "0:01",
+        "--at",
+        "2",
+        "--resolutions",
+        "small,medium",
+        "--default",
+        "1",
+        "--json",
+    )
     assert made.code == 0, made.stderr
     items = json.loads(made.stdout)
     assert [i["resolution"] for i in items] == ["320x180", "640x360"] * 2
@@ -211,8 +236,7 @@ def test_cli_generate_list_default_delete(run_cli, clip_factory, import_vod):
     after = json.loads(run_cli("thumbnails", "list", vod_id, "--json").stdout)
     assert len(after) == 3 and [i["is_default"] for i in after] == [True, False, False]
 
-    missing = run_cli("thumbnails", "generate", vod_id, "--at", "1",
-                      env={"PATH": "/nonexistent"})
+    missing = run_cli("thumbnails", "generate", vod_id, "--at", "1", env={"PATH": "/nonexistent"})
     assert missing.code == 1 and "was not found on PATH" in missing.stderr
 
 

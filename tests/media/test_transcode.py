@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import m3u8
@@ -27,7 +28,8 @@ def check_master(status: dict, *, audio: bool = True) -> m3u8.M3U8:
     master = m3u8.load(status["master_playlist"])
     assert master.is_variant and master.is_independent_segments
     assert [(m.type, m.group_id, m.uri) for m in master.media] == (
-        [("AUDIO", "audio", "audio/playlist.m3u8")] if audio else [])
+        [("AUDIO", "audio", "audio/playlist.m3u8")] if audio else []
+    )
     for variant in master.playlists:
         info = variant.stream_info
         assert info.bandwidth >= info.average_bandwidth > 0
@@ -36,8 +38,9 @@ def check_master(status: dict, *, audio: bool = True) -> m3u8.M3U8:
     return master
 
 
-def test_360p_source_makes_only_360p_and_reports_the_skipped_rungs(context, clip_factory,
-                                                                  import_vod):
+def test_360p_source_makes_only_360p_and_reports_the_skipped_rungs(
+    context, clip_factory, import_vod
+):
     vod_id = import_vod(clip_factory("sd.mp4", seconds=4, size="640x360", rate=15))
     started = context.transcodes.start(vod_id, allow_copy=False)
     assert started["status"] == "queued" and started["progress"] == 0
@@ -61,17 +64,20 @@ def test_360p_source_makes_only_360p_and_reports_the_skipped_rungs(context, clip
     assert variant.stream_info.resolution == (640, 360)
     media = m3u8.load(output["path"])
     first_segment = Path(output["path"]).parent / media.segments[0].uri
-    video = ffprobe_json(first_segment, "-select_streams", "v:0", "-show_entries",
-                         "stream=profile,level")["streams"][0]
+    video = ffprobe_json(
+        first_segment, "-select_streams", "v:0", "-show_entries", "stream=profile,level"
+    )["streams"][0]
     assert video["profile"] == "High"
     assert variant.stream_info.codecs == f"avc1.6400{video['level']:02x},mp4a.40.2"
     assert ffprobe_json(first_segment, "-show_entries", "stream=codec_type")["streams"] == [
-        {"codec_type": "video"}]  # the audio is its own rendition
+        {"codec_type": "video"}
+    ]  # the audio is its own rendition
     assert variant.stream_info.frame_rate == pytest.approx(15.0)
     assert media.playlist_type == "vod" and media.is_endlist
     assert len(media.segments) == output["segment_count"] >= 1
-    assert output["size_bytes"] == sum((Path(output["path"]).parent / s.uri).stat().st_size
-                                       for s in media.segments)
+    assert output["size_bytes"] == sum(
+        (Path(output["path"]).parent / s.uri).stat().st_size for s in media.segments
+    )
     ok, errors = decodes_cleanly(Path(status["master_playlist"]))
     assert ok, errors
     job_dir = Path(status["master_playlist"]).parent
@@ -80,8 +86,9 @@ def test_360p_source_makes_only_360p_and_reports_the_skipped_rungs(context, clip
 
 
 def test_two_rungs_share_segment_cuts_and_keyframes(context, clip_factory, import_vod):
-    vod_id = import_vod(clip_factory("hd.mp4", seconds=13, size="1280x720", rate=10,
-                                     extra=["-b:v", "8000k"]))
+    vod_id = import_vod(
+        clip_factory("hd.mp4", seconds=13, size="1280x720", rate=10, extra=["-b:v", "8000k"])
+    )
     status = run_job(context, context.transcodes.start(vod_id, "360p,720p", preset="ultrafast"))
     assert status["status"] == "completed", status["error"]
     assert status["completed_qualities"] == ["360p", "720p"]
@@ -105,13 +112,13 @@ def test_two_rungs_share_segment_cuts_and_keyframes(context, clip_factory, impor
         assert ok, errors
     assert cuts["360p"] == cuts["720p"]
     assert keyframe_times(playlists["360p"]) == keyframe_times(playlists["720p"])
-    assert keyframe_times(playlists["360p"])[:4] == pytest.approx([k * 2.0 + keyframe_times(
-        playlists["360p"])[0] for k in range(4)], abs=0.11)
+    assert keyframe_times(playlists["360p"])[:4] == pytest.approx(
+        [k * 2.0 + keyframe_times(playlists["360p"])[0] for k in range(4)], abs=0.11
+    )
 
 
 def test_a_rung_the_source_already_fits_is_remuxed(context, clip_factory, import_vod):
-    source = clip_factory("fits360.mp4", seconds=4, size="640x360", rate=15,
-                          extra=["-b:v", "500k"])
+    source = clip_factory("fits360.mp4", seconds=4, size="640x360", rate=15, extra=["-b:v", "500k"])
     vod_id = import_vod(source)
     status = run_job(context, context.transcodes.start(vod_id, "360p"))
     assert status["status"] == "completed", status["error"]
@@ -127,16 +134,19 @@ def test_a_remuxed_rung_beside_encoded_ones(context, clip_factory, import_vod):
     """The common stream recording: H.264/AAC with 2 s keyframes at a bitrate that fits the
     top rung, so that rung is remuxed while the lower ones are encoded in the same ffmpeg
     run (which refused the job when the encoder's options reached the stream copy too)."""
-    source = clip_factory("fits720.mp4", seconds=6, size="1280x720", rate=15,
-                          extra=["-b:v", "1500k", "-bf", "2"])
+    source = clip_factory(
+        "fits720.mp4", seconds=6, size="1280x720", rate=15, extra=["-b:v", "1500k", "-bf", "2"]
+    )
     vod_id = import_vod(source)
     status = run_job(context, context.transcodes.start(vod_id, "360p,720p", preset="ultrafast"))
     assert status["status"] == "completed", status["error"]
     methods = {o["quality"]: o["method"] for o in status["outputs"]}
     assert methods == {"360p": "encode", "720p": "copy"}
     playlists = {o["quality"]: Path(o["path"]) for o in status["outputs"]}
-    assert ffprobe_json(playlists["720p"], "-show_streams")["streams"][0]["profile"] == \
-        ffprobe_json(source, "-select_streams", "v:0", "-show_streams")["streams"][0]["profile"]
+    assert (
+        ffprobe_json(playlists["720p"], "-show_streams")["streams"][0]["profile"]
+        == ffprobe_json(source, "-select_streams", "v:0", "-show_streams")["streams"][0]["profile"]
+    )
     assert keyframe_times(playlists["360p"]) == keyframe_times(playlists["720p"])
     for playlist in playlists.values():
         ok, errors = decodes_cleanly(playlist)
@@ -146,9 +156,13 @@ def test_a_remuxed_rung_beside_encoded_ones(context, clip_factory, import_vod):
 
 @pytest.mark.parametrize("size, expected", [("360x640", "360x640"), ("317x179", "316x178")])
 def test_portrait_and_odd_sizes_keep_their_shape_with_even_dimensions(
-        context, clip_factory, odd_clip, import_vod, size, expected):
-    source = odd_clip if size == "317x179" else clip_factory("portrait.mp4", seconds=2,
-                                                             size=size, rate=15)
+    context, clip_factory, odd_clip, import_vod, size, expected
+):
+    source = (
+        odd_clip
+        if size == "317x179"
+        else clip_factory("portrait.mp4", seconds=2, size=size, rate=15)
+    )
     vod_id = import_vod(source)
     status = run_job(context, context.transcodes.start(vod_id, "360p,720p", preset="ultrafast"))
     assert status["status"] == "completed", status["error"]
@@ -162,8 +176,7 @@ def test_portrait_and_odd_sizes_keep_their_shape_with_even_dimensions(
 
 
 def test_names_with_spaces_quotes_and_accents_and_video_only(context, clip_factory, import_vod):
-    source = clip_factory("my 'live' \"VOD\" – ünïcode.mp4", seconds=2, size="320x180",
-                          audio=False)
+    source = clip_factory("my 'live' \"VOD\" – ünïcode.mp4", seconds=2, size="320x180", audio=False)
     vod_id = import_vod(source)
     status = run_job(context, context.transcodes.start(vod_id, "360p"))
     assert status["status"] == "completed", status["error"]
@@ -220,8 +233,9 @@ def test_unwritable_output_fails_the_job_with_the_reason(context, clip, import_v
     assert status["master_playlist"] is None
 
 
-def test_hardware_encoder_that_cannot_run_falls_back_to_libx264(context, clip, import_vod,
-                                                                monkeypatch):
+def test_hardware_encoder_that_cannot_run_falls_back_to_libx264(
+    context, clip, import_vod, monkeypatch
+):
     monkeypatch.setenv("VODSTUDIO_HW_ENCODER", "h264_nvenc")
     vod_id = import_vod(clip)
     status = run_job(context, context.transcodes.start(vod_id, "360p"))
@@ -234,46 +248,70 @@ def test_hardware_encoder_that_cannot_run_falls_back_to_libx264(context, clip, i
 def test_fragmented_mp4_keeps_its_exact_frame_rate(context, clip_factory, import_vod):
     """OBS's hybrid MP4 is fragmented: ffprobe's average rate comes out at 59.65 for 60 fps
     here. The VOD and every variant say 60, and all frames are kept."""
-    source = clip_factory("hybrid.mp4", seconds=4, size="640x360", rate=60, extra=[
-        "-movflags", "frag_keyframe+empty_moov+default_base_moof"])
+    source = clip_factory(
+        "hybrid.mp4",
+        seconds=4,
+        size="640x360",
+        rate=60,
+        extra=["-movflags", "frag_keyframe+empty_moov+default_base_moof"],
+    )
     info = context.vods.get(import_vod(source))
     assert info.fps == 60.0
-    status = run_job(context, context.transcodes.start(info.id, "360p", allow_copy=False,
-                                                       preset="ultrafast"))
+    status = run_job(
+        context, context.transcodes.start(info.id, "360p", allow_copy=False, preset="ultrafast")
+    )
     assert status["status"] == "completed", status["error"]
     (variant,) = check_master(status).playlists
     assert variant.stream_info.frame_rate == 60.0
     (output,) = status["outputs"]
-    frames = ffprobe_json(Path(output["path"]), "-select_streams", "v:0", "-count_frames",
-                          "-show_entries", "stream=nb_read_frames")["streams"][0]
+    frames = ffprobe_json(
+        Path(output["path"]),
+        "-select_streams",
+        "v:0",
+        "-count_frames",
+        "-show_entries",
+        "stream=nb_read_frames",
+    )["streams"][0]
     # ffmpeg's constant-rate output may repeat the last picture once; nothing is resampled.
     assert int(frames["nb_read_frames"]) in (240, 241)
 
 
 def test_variable_frame_rate_source_gets_constant_rate_and_a_regular_gop(
-        context, clip_factory, import_vod):
-    source = clip_factory("vfr.mp4", seconds=6, size="320x180", rate=30, extra=[
-        "-vf", r"select='lt(t\,2)+not(mod(n\,3))'", "-fps_mode", "vfr"])
+    context, clip_factory, import_vod
+):
+    source = clip_factory(
+        "vfr.mp4",
+        seconds=6,
+        size="320x180",
+        rate=30,
+        extra=["-vf", r"select='lt(t\,2)+not(mod(n\,3))'", "-fps_mode", "vfr"],
+    )
     info = context.vods.get(import_vod(source))
     status = run_job(context, context.transcodes.start(info.id, "360p"))
     assert status["status"] == "completed", status["error"]
     (output,) = [o for o in status["outputs"] if o["status"] == "completed"]
     keyframes = keyframe_times(Path(output["path"]))
-    gaps = [round(b - a, 2) for a, b in zip(keyframes, keyframes[1:])]
+    gaps = [round(b - a, 2) for a, b in itertools.pairwise(keyframes)]
     assert gaps and all(abs(gap - 2.0) <= 0.15 for gap in gaps), keyframes
     (variant,) = check_master(status).playlists
     assert variant.stream_info.frame_rate > 0
 
 
-def test_hardware_encoder_failing_mid_run_restarts_with_libx264(context, clip, import_vod,
-                                                                monkeypatch):
+def test_hardware_encoder_failing_mid_run_restarts_with_libx264(
+    context, clip, import_vod, monkeypatch
+):
     """The trial encode passed (faked here: this machine has no NVIDIA card), but the real
     run fails: the job restarts on libx264 and says so."""
     from core.media import encoders
 
     real_check = encoders.check_encoder
-    monkeypatch.setattr(encoders, "check_encoder", lambda name: encoders.EncoderCheck(name, True)
-                        if name == "h264_nvenc" else real_check(name))
+    monkeypatch.setattr(
+        encoders,
+        "check_encoder",
+        lambda name: (
+            encoders.EncoderCheck(name, True) if name == "h264_nvenc" else real_check(name)
+        ),
+    )
     if real_check("h264_nvenc").usable:
         pytest.skip("this machine really has NVENC")
     monkeypatch.setenv("VODSTUDIO_HW_ENCODER", "h264_nvenc")

@@ -27,8 +27,11 @@ class Emulator:
         self.http.delete("/_control/faults")
 
     def requests(self, method: str | None = None, contains: str = "") -> list[dict]:
-        return [r for r in self.http.get("/_control/requests").json()
-                if (method is None or r["method"] == method) and contains in r["path"]]
+        return [
+            r
+            for r in self.http.get("/_control/requests").json()
+            if (method is None or r["method"] == method) and contains in r["path"]
+        ]
 
     def set_video(self, video_id: str, **spec) -> None:
         self.http.post(f"/_control/videos/{video_id}", json=spec).raise_for_status()
@@ -37,8 +40,9 @@ class Emulator:
         return self.http.get(f"/api/v1/videos/{video_id}/chapters").json()
 
     def as_user(self, token: str = "token-alice") -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=10,
-                            headers={"Authorization": f"Bearer {token}"})
+        return httpx.Client(
+            base_url=self.url, timeout=10, headers={"Authorization": f"Bearer {token}"}
+        )
 
 
 class Tus:
@@ -85,9 +89,14 @@ def emulator(_emulator_server, tus):
 
 @pytest.fixture
 def platform_env(emulator, tus, monkeypatch) -> dict[str, str]:
-    env = {"VODSTUDIO_API_URL": emulator.url, "VODSTUDIO_API_TOKEN": "token-alice",
-           "VODSTUDIO_PROJECT_ID": "project-a", "VODSTUDIO_STREAM_API_URL": tus.url,
-           "VODSTUDIO_STREAM_ACCOUNT_ID": "acct-1", "VODSTUDIO_STREAM_API_TOKEN": "stream-token"}
+    env = {
+        "VODSTUDIO_API_URL": emulator.url,
+        "VODSTUDIO_API_TOKEN": "token-alice",
+        "VODSTUDIO_PROJECT_ID": "project-a",
+        "VODSTUDIO_STREAM_API_URL": tus.url,
+        "VODSTUDIO_STREAM_ACCOUNT_ID": "acct-1",
+        "VODSTUDIO_STREAM_API_TOKEN": "stream-token",
+    }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return env

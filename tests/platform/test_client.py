@@ -10,9 +10,16 @@ import pytest
 
 from core.platform import PlatformClient, PlatformConfig
 from core.platform.errors import (
-    MalformedResponseError, PlatformAuthError, PlatformConflictError, PlatformForbiddenError,
-    PlatformNotFoundError, PlatformRateLimitError, PlatformServerError, PlatformUnavailableError,
-    PlatformUnprocessableError, PlatformValidationError,
+    MalformedResponseError,
+    PlatformAuthError,
+    PlatformConflictError,
+    PlatformForbiddenError,
+    PlatformNotFoundError,
+    PlatformRateLimitError,
+    PlatformServerError,
+    PlatformUnavailableError,
+    PlatformUnprocessableError,
+    PlatformValidationError,
 )
 from core.platform.http import RetryPolicy
 from core.platform.polling import poll_transcode
@@ -27,11 +34,19 @@ def sleeps():
 def make_client(emulator, sleeps):
     made = []
 
-    def make(token: str = "token-alice", project: str = "project-a", timeout: float = 5.0,
-             attempts: int = 4) -> PlatformClient:
+    def make(
+        token: str = "token-alice",
+        project: str = "project-a",
+        timeout: float = 5.0,
+        attempts: int = 4,
+    ) -> PlatformClient:
         config = PlatformConfig(api_url=emulator.url, project_id=project, api_token=token)
-        client = PlatformClient(config, timeout=timeout, sleep=sleeps.append,
-                                retry=RetryPolicy(attempts=attempts, base_delay=0.01))
+        client = PlatformClient(
+            config,
+            timeout=timeout,
+            sleep=sleeps.append,
+            retry=RetryPolicy(attempts=attempts, base_delay=0.01),
+        )
         made.append(client)
         return client
 
@@ -54,13 +69,20 @@ def test_vod_upload_get_and_status(make_client, emulator, tus):
     client = make_client()
     with pytest.raises(PlatformValidationError, match="does not exist"):
         client.upload_vod(cloudflare_video_id="cf-unknown", title="x")
-    result = client.upload_vod(cloudflare_video_id="cf-known", title="My coding session",
-                               visibility="followers", is_nsfw=True, content_warning="language")
+    result = client.upload_vod(
+        cloudflare_video_id="cf-known",
+        title="My coding session",
+        visibility="followers",
+        is_nsfw=True,
+        content_warning="language",
+    )
     assert result.vod.status == "processing" and result.post.type == "VIDEO"
     assert result.post.visibility == "followers"
     fetched = client.get_vod(result.vod.id)
     assert fetched.post.id == result.post.id and fetched.cloudflare_video_id == "cf-known"
-    with pytest.raises(PlatformValidationError, match="cannot change status from processing to deleted"):
+    with pytest.raises(
+        PlatformValidationError, match="cannot change status from processing to deleted"
+    ):
         client.set_vod_status(result.vod.id, "deleted")
     assert client.set_vod_status(result.vod.id, "ready").status == "ready"
     assert client.set_vod_status(result.vod.id, "deleted").status == "deleted"
@@ -74,19 +96,25 @@ def test_vod_of_another_tenant_is_not_found(make_client, video):
     with pytest.raises(PlatformNotFoundError, match="not found"):
         make_client("token-bob").get_vod(video)
     with pytest.raises(PlatformNotFoundError):
-        make_client("token-bob").create_chapter(video, {"title": "x", "start_time": 0, "end_time": 5})
+        make_client("token-bob").create_chapter(
+            video, {"title": "x", "start_time": 0, "end_time": 5}
+        )
     with pytest.raises(PlatformForbiddenError, match="owner"):
-        make_client("token-carol").create_chapter(video, {"title": "x", "start_time": 0, "end_time": 5})
+        make_client("token-carol").create_chapter(
+            video, {"title": "x", "start_time": 0, "end_time": 5}
+        )
     with pytest.raises(PlatformAuthError, match="invalid token"):
         make_client("token-wrong").get_vod(video)
 
 
 def test_chapter_endpoints(make_client, video, emulator):
     client = make_client()
-    intro = client.create_chapter(video, {"title": "Intro", "start_time": 0, "end_time": 120,
-                                          "description": "Overview"})
-    setup = client.create_chapter(video, {"title": "Database setup", "start_time": 540,
-                                          "end_time": 1080 - 500})
+    intro = client.create_chapter(
+        video, {"title": "Intro", "start_time": 0, "end_time": 120, "description": "Overview"}
+    )
+    setup = client.create_chapter(
+        video, {"title": "Database setup", "start_time": 540, "end_time": 1080 - 500}
+    )
     with pytest.raises(PlatformValidationError, match="overlaps existing chapter 'Intro'"):
         client.create_chapter(video, {"title": "Clash", "start_time": 60, "end_time": 200})
     with pytest.raises(PlatformValidationError, match="past the video duration"):
@@ -113,8 +141,10 @@ def test_chapter_endpoints(make_client, video, emulator):
         client.get_chapter(video, setup.id)
     with pytest.raises(PlatformValidationError, match="no transcript"):
         client.generate_chapters(video)
-    emulator.set_video(video, transcript=[{"start": s, "end": s + 50, "text": f"part {s}"}
-                                          for s in range(100, 500, 50)])
+    emulator.set_video(
+        video,
+        transcript=[{"start": s, "end": s + 50, "text": f"part {s}"} for s in range(100, 500, 50)],
+    )
     generated = client.generate_chapters(video, model="gpt-4o-mini", temperature=0.2)
     assert generated.count == len(generated.chapters) > 0 and generated.model_used == "gpt-4o-mini"
     assert all(c.source == "ai" for c in generated.chapters)
@@ -190,8 +220,9 @@ def test_429_on_a_create_is_retried_but_500_is_not(make_client, video, emulator,
 
 
 @pytest.mark.parametrize("kind", ["drop", "malformed", "delay"])
-def test_idempotent_reads_survive_dropped_malformed_and_slow_answers(kind, make_client, video,
-                                                                     emulator):
+def test_idempotent_reads_survive_dropped_malformed_and_slow_answers(
+    kind, make_client, video, emulator
+):
     client = make_client(timeout=0.5)
     emulator.fault(kind=kind, delay=2.0, path="/chapters$")
     assert client.list_chapters(video) == []
@@ -213,8 +244,9 @@ def test_unretryable_and_exhausted_errors(make_client, video, emulator):
 
 
 def test_expired_token_is_an_auth_error_not_retried(make_client, video, emulator):
-    emulator.http.post("/_control/tokens", json={"token": "short", "user": "alice",
-                                                 "tenant": "tenant-a"})
+    emulator.http.post(
+        "/_control/tokens", json={"token": "short", "user": "alice", "tenant": "tenant-a"}
+    )
     client = make_client("short")
     client.get_vod(video)
     emulator.http.post("/_control/tokens/short/expire")

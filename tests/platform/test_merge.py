@@ -15,18 +15,21 @@ BASE = snap()
 EDIT_L, EDIT_R = snap("Mine"), snap("Theirs")
 
 
-@pytest.mark.parametrize("local,remote,expected", [
-    (BASE, BASE, None),
-    (EDIT_L, BASE, "push_update"),
-    (None, BASE, "push_delete"),
-    (BASE, EDIT_R, "pull_upsert"),
-    (BASE, None, "pull_delete"),
-    (EDIT_L, EDIT_L, "settle"),          # same change on both sides
-    (None, None, "forget"),              # deleted on both sides
-    (EDIT_L, EDIT_R, "conflict"),
-    (None, EDIT_R, "conflict"),
-    (EDIT_L, None, "conflict"),
-])
+@pytest.mark.parametrize(
+    "local,remote,expected",
+    [
+        (BASE, BASE, None),
+        (EDIT_L, BASE, "push_update"),
+        (None, BASE, "push_delete"),
+        (BASE, EDIT_R, "pull_upsert"),
+        (BASE, None, "pull_delete"),
+        (EDIT_L, EDIT_L, "settle"),  # same change on both sides
+        (None, None, "forget"),  # deleted on both sides
+        (EDIT_L, EDIT_R, "conflict"),
+        (None, EDIT_R, "conflict"),
+        (EDIT_L, None, "conflict"),
+    ],
+)
 def test_linked_chapter(local, remote, expected):
     action = decide(Item("l1", "r1", local, remote, BASE))
     assert (action.kind if action else None) == expected

@@ -26,8 +26,11 @@ def remote_titles(emulator, remote) -> list[str]:
 
 def outbox_size(context, vod) -> int:
     with context.database.session() as s:
-        return s.query(OutboxEntry).filter(OutboxEntry.vod_id == vod,
-                                           OutboxEntry.entity == "chapter").count()
+        return (
+            s.query(OutboxEntry)
+            .filter(OutboxEntry.vod_id == vod, OutboxEntry.entity == "chapter")
+            .count()
+        )
 
 
 def remote_chapter(emulator, remote, title) -> dict:
@@ -68,11 +71,17 @@ def test_pull_applies_remote_edits_without_echoing_them_back(context, synced, em
     local, remote = synced
     user = emulator.as_user()
     coding = remote_chapter(emulator, remote, "Coding")
-    user.put(f"/api/v1/videos/{remote}/chapters/{coding['id']}",
-             json={"title": "Live coding", "description": "from the web"}).raise_for_status()
-    user.delete(f"/api/v1/videos/{remote}/chapters/{remote_chapter(emulator, remote, 'Setup')['id']}")
-    user.post(f"/api/v1/videos/{remote}/chapters",
-              json={"title": "Q&A", "start_time": 400, "end_time": 500}).raise_for_status()
+    user.put(
+        f"/api/v1/videos/{remote}/chapters/{coding['id']}",
+        json={"title": "Live coding", "description": "from the web"},
+    ).raise_for_status()
+    user.delete(
+        f"/api/v1/videos/{remote}/chapters/{remote_chapter(emulator, remote, 'Setup')['id']}"
+    )
+    user.post(
+        f"/api/v1/videos/{remote}/chapters",
+        json={"title": "Q&A", "start_time": 400, "end_time": 500},
+    ).raise_for_status()
     [report] = context.sync.sync(local)
     assert report.ok and report.pulled == {"created": 1, "updated": 1, "deleted": 1}
     chapters = context.chapters.list(local).chapters
@@ -90,8 +99,9 @@ def test_changes_to_different_chapters_merge_without_conflict(context, synced, e
     intro = context.chapters.list(local).chapters[0]
     context.chapters.update(local, intro.id, title="Hello")
     coding = remote_chapter(emulator, remote, "Coding")
-    emulator.as_user().put(f"/api/v1/videos/{remote}/chapters/{coding['id']}",
-                           json={"title": "Hacking"}).raise_for_status()
+    emulator.as_user().put(
+        f"/api/v1/videos/{remote}/chapters/{coding['id']}", json={"title": "Hacking"}
+    ).raise_for_status()
     [report] = context.sync.sync(local)
     assert report.ok and not report.conflicts
     assert local_titles(context, local) == ["Hello", "Setup", "Hacking"]
@@ -99,25 +109,33 @@ def test_changes_to_different_chapters_merge_without_conflict(context, synced, e
 
 
 def test_same_chapter_changed_on_both_sides_is_a_conflict_resolved_in_the_cli(
-        context, synced, emulator, run_cli, platform_env):
+    context, synced, emulator, run_cli, platform_env
+):
     local, remote = synced
     intro, setup, coding = context.chapters.list(local).chapters
     user = emulator.as_user()
     context.chapters.update(local, intro.id, title="Local intro")
-    user.put(f"/api/v1/videos/{remote}/chapters/{remote_chapter(emulator, remote, 'Intro')['id']}",
-             json={"title": "Remote intro"}).raise_for_status()
+    user.put(
+        f"/api/v1/videos/{remote}/chapters/{remote_chapter(emulator, remote, 'Intro')['id']}",
+        json={"title": "Remote intro"},
+    ).raise_for_status()
     context.chapters.update(local, setup.id, title="Local setup")
-    user.put(f"/api/v1/videos/{remote}/chapters/{remote_chapter(emulator, remote, 'Setup')['id']}",
-             json={"title": "Remote setup"}).raise_for_status()
+    user.put(
+        f"/api/v1/videos/{remote}/chapters/{remote_chapter(emulator, remote, 'Setup')['id']}",
+        json={"title": "Remote setup"},
+    ).raise_for_status()
     context.chapters.delete(local, coding.id)
-    user.put(f"/api/v1/videos/{remote}/chapters/{remote_chapter(emulator, remote, 'Coding')['id']}",
-             json={"description": "edited remotely"}).raise_for_status()
+    user.put(
+        f"/api/v1/videos/{remote}/chapters/{remote_chapter(emulator, remote, 'Coding')['id']}",
+        json={"description": "edited remotely"},
+    ).raise_for_status()
 
     result = run_cli("sync", "--json", env=platform_env)
     assert result.code == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["conflicts"] == 3 and summary["vods"][0]["conflicts"] == sorted(
-        [intro.id, setup.id, coding.id])
+        [intro.id, setup.id, coding.id]
+    )
     # Nothing was overwritten on either side.
     assert local_titles(context, local) == ["Local intro", "Local setup"]
     assert remote_titles(emulator, remote) == ["Remote intro", "Remote setup", "Coding"]
@@ -129,8 +147,9 @@ def test_same_chapter_changed_on_both_sides_is_a_conflict_resolved_in_the_cli(
 
     context.sync.resolve(local, intro.id[:8], "remote")
     context.sync.resolve(local, setup.id, "local")
-    resolved = run_cli("platform", "resolve", local, coding.id[:8], "--keep", "local",
-                       env=platform_env)  # records the choice, then syncs all three
+    resolved = run_cli(
+        "platform", "resolve", local, coding.id[:8], "--keep", "local", env=platform_env
+    )  # records the choice, then syncs all three
     assert resolved.code == 0, resolved.stderr
     assert "pushed 1 updated, 1 deleted; pulled 1 updated" in resolved.stdout
     assert local_titles(context, local) == ["Remote intro", "Local setup"]
@@ -142,8 +161,10 @@ def test_same_chapter_changed_on_both_sides_is_a_conflict_resolved_in_the_cli(
 def test_remote_chapter_that_does_not_fit_locally_is_a_conflict(context, synced, emulator):
     local, remote = synced
     context.chapters.add(local, title="Local late", start_time=300, end_time=400)
-    emulator.as_user().post(f"/api/v1/videos/{remote}/chapters",
-                            json={"title": "Remote late", "start_time": 350, "end_time": 450})
+    emulator.as_user().post(
+        f"/api/v1/videos/{remote}/chapters",
+        json={"title": "Remote late", "start_time": 350, "end_time": 450},
+    )
     [report] = context.sync.sync(local)
     assert len(set(report.conflicts)) == 2  # the create is refused there, the pull here
     assert "Local late" in local_titles(context, local)
@@ -154,8 +175,11 @@ def test_remote_chapter_that_does_not_fit_locally_is_a_conflict(context, synced,
     context.sync.resolve(local, mine.chapter_id, "remote")
     [report] = context.sync.sync(local)
     assert report.ok and not report.conflicts
-    assert local_titles(context, local) == remote_titles(emulator, remote) == [
-        "Intro", "Setup", "Coding", "Remote late"]
+    assert (
+        local_titles(context, local)
+        == remote_titles(emulator, remote)
+        == ["Intro", "Setup", "Coding", "Remote late"]
+    )
 
 
 FAULTS = [
@@ -174,21 +198,33 @@ FAULTS = [
 ]
 
 
-@pytest.mark.parametrize("method,fault", FAULTS, ids=[f"{m}-{f['kind']}-{f.get('status', '')}"
-                                                       f"{'-after' if f.get('after') else ''}"
-                                                       for m, f in FAULTS])
-def test_faults_lose_no_local_edit_and_duplicate_no_chapter(method, fault, context, synced,
-                                                            emulator, monkeypatch):
+@pytest.mark.parametrize(
+    "method,fault",
+    FAULTS,
+    ids=[
+        f"{m}-{f['kind']}-{f.get('status', '')}{'-after' if f.get('after') else ''}"
+        for m, f in FAULTS
+    ],
+)
+def test_faults_lose_no_local_edit_and_duplicate_no_chapter(
+    method, fault, context, synced, emulator, monkeypatch
+):
     import httpx
 
     from core.platform import PlatformClient
     from core.platform.http import RetryPolicy
 
     local, remote = synced
-    monkeypatch.setattr(type(context), "platform_client", lambda self: PlatformClient(
-        self.platform_config(), timeout=httpx.Timeout(1.5, connect=2),
-        retry=RetryPolicy(attempts=3, base_delay=0.01)))
-    intro, setup, coding = context.chapters.list(local).chapters
+    monkeypatch.setattr(
+        type(context),
+        "platform_client",
+        lambda self: PlatformClient(
+            self.platform_config(),
+            timeout=httpx.Timeout(1.5, connect=2),
+            retry=RetryPolicy(attempts=3, base_delay=0.01),
+        ),
+    )
+    intro, setup, _coding = context.chapters.list(local).chapters
     context.chapters.update(local, intro.id, title="Intro v2")
     context.chapters.delete(local, setup.id)
     context.chapters.add(local, title="New A", start_time=300, end_time=330)
@@ -208,11 +244,13 @@ def test_faults_lose_no_local_edit_and_duplicate_no_chapter(method, fault, conte
     assert outbox_size(context, local) == 0
 
 
-def test_expired_token_keeps_every_local_edit(context, synced, emulator, monkeypatch, run_cli,
-                                              platform_env):
+def test_expired_token_keeps_every_local_edit(
+    context, synced, emulator, monkeypatch, run_cli, platform_env
+):
     local, remote = synced
-    emulator.http.post("/_control/tokens", json={"token": "short-lived", "user": "alice",
-                                                 "tenant": "tenant-a"})
+    emulator.http.post(
+        "/_control/tokens", json={"token": "short-lived", "user": "alice", "tenant": "tenant-a"}
+    )
     monkeypatch.setenv("VODSTUDIO_API_TOKEN", "short-lived")
     context.chapters.add(local, title="Late add", start_time=300, end_time=330)
     emulator.http.post("/_control/tokens/short-lived/expire")
@@ -228,14 +266,18 @@ def test_expired_token_keeps_every_local_edit(context, synced, emulator, monkeyp
 
 
 def test_sync_killed_after_a_create_reached_the_platform_does_not_duplicate_it(
-        data_dir, context, synced, emulator, platform_env):
+    data_dir, context, synced, emulator, platform_env
+):
     local, remote = synced
     context.chapters.add(local, title="Outro", start_time=300, end_time=360)
     # The server stores the chapter, then holds the answer while the process is killed.
     emulator.fault(kind="delay", delay=30, method="POST", path="/chapters$", after=True)
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "--data-dir", str(data_dir), "sync"],
-        env={**os.environ, **platform_env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env={**os.environ, **platform_env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while "Outro" not in remote_titles(emulator, remote):
         assert time.monotonic() < deadline and process.poll() is None
@@ -267,9 +309,11 @@ def test_sync_of_a_vod_not_uploaded_is_skipped(context, local_vod, platform_env,
 
 
 def test_requests_grow_with_changes_not_with_history(context, uploaded_vod, emulator):
-    local, remote = uploaded_vod
-    ids = [context.chapters.add(local, title=f"C{i}", start_time=i * 10, end_time=i * 10 + 10).id
-           for i in range(30)]
+    local, _remote = uploaded_vod
+    ids = [
+        context.chapters.add(local, title=f"C{i}", start_time=i * 10, end_time=i * 10 + 10).id
+        for i in range(30)
+    ]
     for chapter_id in ids[:10]:  # edited several times before one sync
         for n in range(3):
             context.chapters.update(local, chapter_id, title=f"edit {n} {chapter_id[:4]}")
@@ -280,9 +324,13 @@ def test_requests_grow_with_changes_not_with_history(context, uploaded_vod, emul
 
 def test_ai_chapters_made_on_the_platform_arrive_as_ai_chapters(context, synced, emulator):
     local, remote = synced
-    emulator.set_video(remote, transcript=[{"start": s, "end": s + 50, "text": f"topic {s}"}
-                                           for s in range(300, 500, 50)])
-    emulator.as_user().post(f"/api/v1/videos/{remote}/chapters/generate", json={}).raise_for_status()
+    emulator.set_video(
+        remote,
+        transcript=[{"start": s, "end": s + 50, "text": f"topic {s}"} for s in range(300, 500, 50)],
+    )
+    emulator.as_user().post(
+        f"/api/v1/videos/{remote}/chapters/generate", json={}
+    ).raise_for_status()
     [report] = context.sync.sync(local)
     assert report.ok and report.pulled["created"] == 4
     pulled = [c for c in context.chapters.list(local).chapters if c.start_time >= 300]

@@ -35,12 +35,20 @@ def bytes_sent_at(tus, offset: int) -> int:
 
 
 def test_upload_sends_valid_chunks_links_the_vod_and_creates_the_post(
-        context, platform_env, local_vod, random_file, tus, emulator):
+    context, platform_env, local_vod, random_file, tus, emulator
+):
     seen = []
     result = context.uploads.upload(
-        local_vod, UploadOptions(chunk_size=CHUNK, visibility="followers", is_nsfw=True,
-                                 content_warning="strong language", description="desc"),
-        progress=seen.append)
+        local_vod,
+        UploadOptions(
+            chunk_size=CHUNK,
+            visibility="followers",
+            is_nsfw=True,
+            content_warning="strong language",
+            description="desc",
+        ),
+        progress=seen.append,
+    )
     assert result.status == "completed"
     assert accepted_offsets(tus) == [0, CHUNK, 2 * CHUNK]
     upload = tus.server.uploads[result.media_id]
@@ -49,12 +57,16 @@ def test_upload_sends_valid_chunks_links_the_vod_and_creates_the_post(
     remote = emulator.as_user().get(f"/api/v1/vod/{result.remote_vod_id}").json()
     assert remote["cloudflare_video_id"] == result.media_id
     assert remote["post"]["id"] == result.post_id and remote["post"]["visibility"] == "followers"
-    stored = next(v for v in emulator.http.get("/_control/videos").json()
-                  if v["id"] == result.remote_vod_id)
+    stored = next(
+        v for v in emulator.http.get("/_control/videos").json() if v["id"] == result.remote_vod_id
+    )
     assert stored["is_nsfw"] == 1 and stored["content_warning"] == "strong language"
     vod = context.vods.get(local_vod)
     assert (vod.remote_id, vod.remote_post_id, vod.cloudflare_video_id) == (
-        result.remote_vod_id, result.post_id, result.media_id)
+        result.remote_vod_id,
+        result.post_id,
+        result.media_id,
+    )
     assert vod.remote_status == "processing" and vod.playback_url
     assert seen[-1].phase == "done" and seen[-1].sent == seen[-1].total == 12 * MIB
     assert any(p.phase == "uploading" and 0 < p.sent < p.total for p in seen)
@@ -75,8 +87,12 @@ def test_pause_then_resume_sends_each_byte_once(context, platform_env, local_vod
         if progress.sent >= CHUNK:
             control.pause()
 
-    first = context.uploads.upload(local_vod, UploadOptions(chunk_size=CHUNK),
-                                   progress=pause_after_first_chunk, control=control)
+    first = context.uploads.upload(
+        local_vod,
+        UploadOptions(chunk_size=CHUNK),
+        progress=pause_after_first_chunk,
+        control=control,
+    )
     assert first.status == "paused"
     session = context.uploads.session(local_vod)
     assert session.status == "paused" and session.offset == CHUNK
@@ -91,8 +107,11 @@ def test_pause_then_resume_sends_each_byte_once(context, platform_env, local_vod
 def test_cancel_stops_and_terminates_the_upload(context, platform_env, local_vod, tus, emulator):
     control = UploadControl()
     result = context.uploads.upload(
-        local_vod, UploadOptions(chunk_size=CHUNK),
-        progress=lambda p: control.cancel() if p.sent >= CHUNK else None, control=control)
+        local_vod,
+        UploadOptions(chunk_size=CHUNK),
+        progress=lambda p: control.cancel() if p.sent >= CHUNK else None,
+        control=control,
+    )
     assert result.status == "cancelled"
     assert tus.server.uploads[result.media_id].expired  # DELETE reached the server
     assert context.uploads.session(local_vod).status == "cancelled"
@@ -102,9 +121,12 @@ def test_cancel_stops_and_terminates_the_upload(context, platform_env, local_vod
 
 def test_an_expired_upload_starts_over(context, platform_env, local_vod, tus, random_file):
     control = UploadControl()
-    first = context.uploads.upload(local_vod, UploadOptions(chunk_size=CHUNK),
-                                   progress=lambda p: control.pause() if p.sent >= CHUNK else None,
-                                   control=control)
+    first = context.uploads.upload(
+        local_vod,
+        UploadOptions(chunk_size=CHUNK),
+        progress=lambda p: control.pause() if p.sent >= CHUNK else None,
+        control=control,
+    )
     tus.http.post(f"/_control/expire/{first.media_id}")
     second = context.uploads.upload(local_vod, UploadOptions(chunk_size=CHUNK))
     assert second.status == "completed" and second.restarted
@@ -112,21 +134,26 @@ def test_an_expired_upload_starts_over(context, platform_env, local_vod, tus, ra
     assert tus.server.uploads[second.media_id].sha256() == sha(random_file)
 
 
-@pytest.mark.parametrize("fault", [
-    {"kind": "status", "status": 503, "retry_after": "0"},
-    {"kind": "status", "status": 502, "after": True},   # chunk stored, answer lost
-    {"kind": "drop"},
-    {"kind": "drop", "after": True},
-    {"kind": "delay", "delay": 3, "after": True},     # stored, then a timeout
-])
-def test_patch_faults_resume_from_the_servers_offset(fault, context, platform_env, local_vod,
-                                                     tus, random_file):
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"kind": "status", "status": 503, "retry_after": "0"},
+        {"kind": "status", "status": 502, "after": True},  # chunk stored, answer lost
+        {"kind": "drop"},
+        {"kind": "drop", "after": True},
+        {"kind": "delay", "delay": 3, "after": True},  # stored, then a timeout
+    ],
+)
+def test_patch_faults_resume_from_the_servers_offset(
+    fault, context, platform_env, local_vod, tus, random_file
+):
     import httpx
 
     from core.platform import TusClient
 
     context.uploads._tus_factory = lambda: TusClient(
-        context.platform_config(), timeout=httpx.Timeout(1.5, connect=2))
+        context.platform_config(), timeout=httpx.Timeout(1.5, connect=2)
+    )
     context.uploads.backoff_base = 0.01
     tus.fault(method="PATCH", path="/stream/", skip=1, **fault)
     result = context.uploads.upload(local_vod, UploadOptions(chunk_size=CHUNK))
@@ -137,7 +164,8 @@ def test_patch_faults_resume_from_the_servers_offset(fault, context, platform_en
 
 
 def test_lost_link_answer_is_not_repeated_and_a_rerun_does_not_post_twice(
-        context, platform_env, local_vod, emulator, tus):
+    context, platform_env, local_vod, emulator, tus
+):
     from core.platform.errors import PlatformServerError
 
     emulator.fault(kind="status", status=500, method="POST", path="/vod/upload", after=True)
@@ -154,9 +182,20 @@ def test_lost_link_answer_is_not_repeated_and_a_rerun_does_not_post_twice(
 
 
 def test_cli_upload_end_to_end_with_progress(run_cli, context, platform_env, local_vod, emulator):
-    result = run_cli("upload", local_vod[:8], "--chunk-size", "5", "--visibility", "private",
-                     "--title", "Release stream", "--nsfw", "--content-warning", "flashing",
-                     env=platform_env)
+    result = run_cli(
+        "upload",
+        local_vod[:8],
+        "--chunk-size",
+        "5",
+        "--visibility",
+        "private",
+        "--title",
+        "Release stream",
+        "--nsfw",
+        "--content-warning",
+        "flashing",
+        env=platform_env,
+    )
     assert result.code == 0, result.stderr
     assert "Uploaded" in result.stdout and "post" in result.stdout
     assert "ETA" in result.stderr and "/s" in result.stderr and "100.0%" in result.stderr
@@ -177,13 +216,27 @@ def test_cli_upload_without_configuration_says_what_is_missing(run_cli, local_vo
 
 
 def test_killed_upload_resumes_without_resending_confirmed_bytes(
-        data_dir, context, platform_env, local_vod, tus, random_file, run_cli):
+    data_dir, context, platform_env, local_vod, tus, random_file, run_cli
+):
     # The second chunk is held by the server long enough to kill the uploader mid-chunk.
     tus.fault(kind="delay", delay=6, method="PATCH", path="/stream/", skip=1)
-    command = [sys.executable, "-m", "app", "--data-dir", str(data_dir), "upload", local_vod,
-               "--chunk-size", "5"]
-    process = subprocess.Popen(command, env={**os.environ, **platform_env},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [
+        sys.executable,
+        "-m",
+        "app",
+        "--data-dir",
+        str(data_dir),
+        "upload",
+        local_vod,
+        "--chunk-size",
+        "5",
+    ]
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, **platform_env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while not any(r["fault"] == "delay" for r in tus.stats()["requests"]):
         assert time.monotonic() < deadline and process.poll() is None

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.panel_host import RecordingPanelHost
 from ui.panel_api import PanelHost
 from ui.upload_panel import UploadPanel
-from tests.panel_host import RecordingPanelHost
 
 MIB = 1024 * 1024
 pytestmark = pytest.mark.gui
@@ -53,12 +53,15 @@ def test_upload_from_the_form_posts_with_the_chosen_fields(qtbot, panel, emulato
 def test_pause_and_resume_buttons(qtbot, panel, tus):
     tus.fault(kind="delay", delay=2, method="PATCH", path="/stream/", skip=1)
     qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: any(r["fault"] == "delay" for r in tus.stats()["requests"]),
-                    timeout=20000)
+    qtbot.waitUntil(
+        lambda: any(r["fault"] == "delay" for r in tus.stats()["requests"]), timeout=20000
+    )
     assert panel.pause_button.isEnabled()
     qtbot.mouseClick(panel.pause_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel.upload_button.text() == "Resume" and panel.upload_button.isEnabled(),
-                    timeout=20000)
+    qtbot.waitUntil(
+        lambda: panel.upload_button.text() == "Resume" and panel.upload_button.isEnabled(),
+        timeout=20000,
+    )
     assert panel.state == "uploading" and 0 < panel.progress_bar.value() < 100
     qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.state == "synced", timeout=30000)
@@ -78,8 +81,10 @@ def test_sync_shows_a_conflict_and_resolves_it(qtbot, panel, context, emulator):
     qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.state == "synced", timeout=20000)
     remote_chapter = emulator.chapters(vod.remote_id)[0]
-    emulator.as_user().put(f"/api/v1/videos/{vod.remote_id}/chapters/{remote_chapter['id']}",
-                           json={"title": "Their intro"}).raise_for_status()
+    emulator.as_user().put(
+        f"/api/v1/videos/{vod.remote_id}/chapters/{remote_chapter['id']}",
+        json={"title": "Their intro"},
+    ).raise_for_status()
     context.chapters.update(vod.id, chapter.id, title="My intro")
     qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.state == "conflict", timeout=20000)
@@ -105,8 +110,9 @@ def test_sync_error_is_shown(qtbot, panel, context, emulator, monkeypatch):
 def test_cancel_button_stops_the_upload(qtbot, panel, tus, emulator):
     tus.fault(kind="delay", delay=2, method="PATCH", path="/stream/", skip=1)
     qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: any(r["fault"] == "delay" for r in tus.stats()["requests"]),
-                    timeout=20000)
+    qtbot.waitUntil(
+        lambda: any(r["fault"] == "delay" for r in tus.stats()["requests"]), timeout=20000
+    )
     qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.progress_label.text() == "Upload cancelled", timeout=20000)
     assert panel.state == "not_uploaded" and panel.upload_button.isEnabled()

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
 
 from core.domain.chapters import Chapter, ChapterSource, ChapterTimeline
 from core.timeline import (
-    ChapterIndex, DragKind, DragSession, HitKind, MIN_CHAPTER_SECONDS, Snapper, Viewport,
-    choose_steps, ruler_ticks,
+    MIN_CHAPTER_SECONDS,
+    ChapterIndex,
+    DragKind,
+    DragSession,
+    HitKind,
+    Snapper,
+    Viewport,
+    choose_steps,
+    ruler_ticks,
 )
 from core.timeline.ruler import format_tick
 
@@ -20,7 +28,9 @@ def chapter(cid: str, start: float, end: float, source=ChapterSource.MANUAL) -> 
 
 @pytest.fixture
 def timeline() -> ChapterTimeline:
-    return ChapterTimeline(100.0, [chapter("a", 10, 20), chapter("b", 40, 50), chapter("c", 50, 60)])
+    return ChapterTimeline(
+        100.0, [chapter("a", 10, 20), chapter("b", 40, 50), chapter("c", 50, 60)]
+    )
 
 
 # --- viewport --------------------------------------------------------------------------------
@@ -83,7 +93,7 @@ def test_ruler_ticks_are_bounded_and_labelled():
         assert 0 < len(ticks) < 1500 / 6
         labels = [t for t in ticks if t.label]
         assert labels, factor
-        gaps = [b.x - a.x for a, b in zip(labels, labels[1:])]
+        gaps = [b.x - a.x for a, b in itertools.pairwise(labels)]
         assert all(g >= 80 for g in gaps)
 
 

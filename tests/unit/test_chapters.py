@@ -4,23 +4,48 @@ import math
 import pytest
 
 from core.domain.chapters import (
-    Chapter, ChapterDraft, ChapterFilter, ChapterSource, ChapterTimeline, clean_title,
+    Chapter,
+    ChapterDraft,
+    ChapterFilter,
+    ChapterSource,
+    ChapterTimeline,
+    clean_title,
 )
 from core.domain.errors import NotFoundError, OverlapError, ValidationError
 
 ids = (f"c{n}" for n in itertools.count())
 
 
-def chapter(start, end, title="Chapter", source=ChapterSource.MANUAL, confidence=None, cid=None,
-            description=""):
-    return Chapter(id=cid or next(ids), title=title, start_time=start, end_time=end,
-                   source=source, confidence_score=confidence, description=description)
+def chapter(
+    start,
+    end,
+    title="Chapter",
+    source=ChapterSource.MANUAL,
+    confidence=None,
+    cid=None,
+    description="",
+):
+    return Chapter(
+        id=cid or next(ids),
+        title=title,
+        start_time=start,
+        end_time=end,
+        source=source,
+        confidence_score=confidence,
+        description=description,
+    )
 
 
 @pytest.fixture
 def timeline():
-    return ChapterTimeline(600, [chapter(0, 120, "Intro", cid="a"), chapter(120, 300, "Setup", cid="b"),
-                                 chapter(400, 600, "Outro", cid="c")])
+    return ChapterTimeline(
+        600,
+        [
+            chapter(0, 120, "Intro", cid="a"),
+            chapter(120, 300, "Setup", cid="b"),
+            chapter(400, 600, "Outro", cid="c"),
+        ],
+    )
 
 
 def test_chapters_are_kept_in_order_with_order_numbers(timeline):
@@ -31,11 +56,18 @@ def test_chapters_are_kept_in_order_with_order_numbers(timeline):
     assert [c.order for c in timeline] == [0, 1, 2, 3]
 
 
-@pytest.mark.parametrize("start, end, message", [
-    (-1, 10, "negative"), (10, 10, "must be before"), (20, 10, "must be before"),
-    (10, 601, "past the end"), (math.nan, 10, "finite"), (0, math.inf, "finite"),
-    ("x", 10, "number of seconds"),
-])
+@pytest.mark.parametrize(
+    "start, end, message",
+    [
+        (-1, 10, "negative"),
+        (10, 10, "must be before"),
+        (20, 10, "must be before"),
+        (10, 601, "past the end"),
+        (math.nan, 10, "finite"),
+        (0, math.inf, "finite"),
+        ("x", 10, "number of seconds"),
+    ],
+)
 def test_time_range_rules(start, end, message):
     empty = ChapterTimeline(600)
     with pytest.raises(ValidationError, match=message):
@@ -135,16 +167,27 @@ def test_next_and_previous_by_order(timeline):
 
 
 def test_filters():
-    t = ChapterTimeline(1000, [
-        chapter(0, 10, "Intro", description="hello chat"),
-        chapter(10, 20, "Boss Fight", ChapterSource.AI, 0.9),
-        chapter(20, 30, "Loot", ChapterSource.AI, 0.4, description="boss drops"),
-    ])
-    assert [c.title for c in t.filtered(ChapterFilter(source=ChapterSource.AI))] == ["Boss Fight", "Loot"]
+    t = ChapterTimeline(
+        1000,
+        [
+            chapter(0, 10, "Intro", description="hello chat"),
+            chapter(10, 20, "Boss Fight", ChapterSource.AI, 0.9),
+            chapter(20, 30, "Loot", ChapterSource.AI, 0.4, description="boss drops"),
+        ],
+    )
+    assert [c.title for c in t.filtered(ChapterFilter(source=ChapterSource.AI))] == [
+        "Boss Fight",
+        "Loot",
+    ]
     assert [c.title for c in t.filtered(ChapterFilter(search="BOSS"))] == ["Boss Fight", "Loot"]
     assert [c.title for c in t.filtered(ChapterFilter(search="chat"))] == ["Intro"]
-    assert [c.title for c in t.filtered(ChapterFilter(min_confidence=0.5))] == ["Intro", "Boss Fight"]
-    assert [c.title for c in t.filtered(ChapterFilter(source=ChapterSource.AI, min_confidence=0.5))] == ["Boss Fight"]
+    assert [c.title for c in t.filtered(ChapterFilter(min_confidence=0.5))] == [
+        "Intro",
+        "Boss Fight",
+    ]
+    assert [
+        c.title for c in t.filtered(ChapterFilter(source=ChapterSource.AI, min_confidence=0.5))
+    ] == ["Boss Fight"]
 
 
 def test_free_range_around_gives_drag_limits(timeline):
@@ -158,8 +201,13 @@ def new_ids():
 
 
 def test_replace_ai_keeps_manual_and_replaces_old_ai():
-    t = ChapterTimeline(600, [chapter(0, 60, "Manual", cid="m"),
-                              chapter(60, 120, "Old AI", ChapterSource.AI, 0.5, cid="old")])
+    t = ChapterTimeline(
+        600,
+        [
+            chapter(0, 60, "Manual", cid="m"),
+            chapter(60, 120, "Old AI", ChapterSource.AI, 0.5, cid="old"),
+        ],
+    )
     report = t.replace_ai([ChapterDraft("New", 100, 200, confidence_score=0.8)], new_ids())
     assert [c.title for c in t] == ["Manual", "New"]
     assert [c.id for c in report.removed] == ["old"]
@@ -168,11 +216,14 @@ def test_replace_ai_keeps_manual_and_replaces_old_ai():
 
 def test_replace_ai_trims_around_manual_chapters_and_reports():
     t = ChapterTimeline(600, [chapter(100, 200, "Manual", cid="m")])
-    report = t.replace_ai([
-        ChapterDraft("Overlaps end", 150, 400, confidence_score=0.9),
-        ChapterDraft("Inside manual", 120, 180, confidence_score=0.9),
-        ChapterDraft("Out of range", 500, 900, confidence_score=1.7),
-    ], new_ids())
+    report = t.replace_ai(
+        [
+            ChapterDraft("Overlaps end", 150, 400, confidence_score=0.9),
+            ChapterDraft("Inside manual", 120, 180, confidence_score=0.9),
+            ChapterDraft("Out of range", 500, 900, confidence_score=1.7),
+        ],
+        new_ids(),
+    )
     spans = {c.title: (c.start_time, c.end_time) for c in t}
     assert spans["Overlaps end"] == (200, 400)
     assert "Inside manual" not in spans
@@ -184,8 +235,15 @@ def test_replace_ai_trims_around_manual_chapters_and_reports():
 
 def test_replace_ai_resolves_overlaps_between_ai_chapters():
     t = ChapterTimeline(600)
-    t.replace_ai([ChapterDraft("A", 0, 100), ChapterDraft("B", 50, 200),
-                  ChapterDraft("C", 60, 90), ChapterDraft("", 300, 400)], new_ids())
+    t.replace_ai(
+        [
+            ChapterDraft("A", 0, 100),
+            ChapterDraft("B", 50, 200),
+            ChapterDraft("C", 60, 90),
+            ChapterDraft("", 300, 400),
+        ],
+        new_ids(),
+    )
     assert [(c.title, c.start_time, c.end_time) for c in t] == [("A", 0, 100), ("B", 100, 200)]
 
 

@@ -11,17 +11,32 @@ from core.domain.chapters import Chapter, ChapterDraft, ChapterSource, ChapterTi
 from core.domain.errors import DomainError
 
 DURATION = 500.0
-times = st.one_of(st.floats(min_value=-20, max_value=DURATION + 20),
-                  st.sampled_from([float("nan"), float("inf"), 0.0, DURATION]))
+times = st.one_of(
+    st.floats(min_value=-20, max_value=DURATION + 20),
+    st.sampled_from([float("nan"), float("inf"), 0.0, DURATION]),
+)
 titles = st.sampled_from(["Intro", "  ", "Boss", "x" * 250, "Loot run"])
 
-operations = st.lists(st.one_of(
-    st.tuples(st.just("add"), times, times, titles),
-    st.tuples(st.just("update"), st.integers(0, 30), times, times),
-    st.tuples(st.just("delete"), st.integers(0, 30)),
-    st.tuples(st.just("ai"), st.lists(st.tuples(times, times, titles,
-                                                st.one_of(st.floats(-1, 2), st.just(float("nan")), st.none())), max_size=8)),
-), max_size=40)
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), times, times, titles),
+        st.tuples(st.just("update"), st.integers(0, 30), times, times),
+        st.tuples(st.just("delete"), st.integers(0, 30)),
+        st.tuples(
+            st.just("ai"),
+            st.lists(
+                st.tuples(
+                    times,
+                    times,
+                    titles,
+                    st.one_of(st.floats(-1, 2), st.just(float("nan")), st.none()),
+                ),
+                max_size=8,
+            ),
+        ),
+    ),
+    max_size=40,
+)
 
 
 def assert_invariants(timeline: ChapterTimeline) -> None:
@@ -32,7 +47,7 @@ def assert_invariants(timeline: ChapterTimeline) -> None:
         assert chapter.title.strip()
         if chapter.confidence_score is not None:
             assert 0 <= chapter.confidence_score <= 1
-    for before, after in zip(chapters, chapters[1:]):
+    for before, after in itertools.pairwise(chapters):
         assert before.end_time <= after.start_time
 
 
@@ -61,7 +76,9 @@ def test_random_edits_keep_chapters_sorted_and_disjoint(ops):
                 timeline.remove(timeline.chapters[op[1] % len(timeline)].id)
             elif op[0] == "ai":
                 manual_before = manual_content(timeline)
-                timeline.replace_ai([ChapterDraft(t, s, e, confidence_score=c) for s, e, t, c in op[1]], new_id)
+                timeline.replace_ai(
+                    [ChapterDraft(t, s, e, confidence_score=c) for s, e, t, c in op[1]], new_id
+                )
                 assert manual_content(timeline) == manual_before
         except DomainError:
             assert timeline.chapters == snapshot

@@ -20,7 +20,9 @@ def test_importing_every_core_module_never_loads_pyside6():
         "assert not loaded, loaded\n"
         "print('checked', sum(1 for m in sys.modules if m.startswith('core')))\n"
     )
-    completed = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    completed = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True
+    )
     assert completed.returncode == 0, completed.stderr
     assert int(completed.stdout.split()[-1]) > 10
 
@@ -31,7 +33,9 @@ def _imports(folder: str) -> list[tuple[str, str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
-                found += [(str(path.relative_to(ROOT)), alias.name.split(".")[0]) for alias in node.names]
+                found += [
+                    (str(path.relative_to(ROOT)), alias.name.split(".")[0]) for alias in node.names
+                ]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 found.append((str(path.relative_to(ROOT)), node.module.split(".")[0]))
     return found

@@ -2,14 +2,21 @@ import pytest
 
 from core.domain.errors import ValidationError
 from core.domain.media_specs import (
-    LADDER, default_thumbnail_timestamps, parse_priority, parse_qualities, parse_resolutions,
+    LADDER,
+    default_thumbnail_timestamps,
+    parse_priority,
+    parse_qualities,
+    parse_resolutions,
     transcode_job_id,
 )
 
 
 def test_ladder_matches_the_seed():
     assert [(r.name, r.width, r.height, r.video_kbps) for r in LADDER.values()] == [
-        ("360p", 640, 360, 800), ("720p", 1280, 720, 2500), ("1080p", 1920, 1080, 5000)]
+        ("360p", 640, 360, 800),
+        ("720p", 1280, 720, 2500),
+        ("1080p", 1920, 1080, 5000),
+    ]
 
 
 def test_qualities_are_returned_in_ladder_order_and_validated():

@@ -29,8 +29,9 @@ EXPORT_FILTERS = {
     "csv": "CSV: start,end,title (*.csv)",
     "json": "JSON chapters (*.json)",
 }
-IMPORT_FILTER = ("Chapter files (*.txt *.vtt *.ffmeta *.csv *.json *.mp4 *.m4v *.mov *.mkv);;"
-                 "All files (*)")
+IMPORT_FILTER = (
+    "Chapter files (*.txt *.vtt *.ffmeta *.csv *.json *.mp4 *.m4v *.mov *.mkv);;All files (*)"
+)
 EMBED_FILTER = "MP4 video (*.mp4);;Matroska video (*.mkv)"
 
 
@@ -43,17 +44,27 @@ class ChapterFileActions(QObject):
         self.editor = editor
         self.dialog = None  # the file or question dialog on screen (tests answer it)
         self.youtube_dialog = None
-        self.import_action = self._action("import", "&Import chapters…", self.choose_import,
-                                          "Add or replace chapters from a file")
-        self.export_action = self._action("chapters", "&Export chapters…", self.choose_export,
-                                          "Save the chapters as YouTube text, WebVTT, FFmpeg "
-                                          "metadata, CSV or JSON")
-        self.youtube_action = self._action("film", "&YouTube chapters…", self.open_youtube,
-                                           "Check YouTube's rules and copy the description text")
-        self.embed_action = self._action("transcode", "E&mbed chapters into a copy…",
-                                         self.choose_embed,
-                                         "Write a copy of the video with the chapters inside "
-                                         "(no re-encoding)")
+        self.import_action = self._action(
+            "import", "&Import chapters…", self.choose_import, "Add or replace chapters from a file"
+        )
+        self.export_action = self._action(
+            "chapters",
+            "&Export chapters…",
+            self.choose_export,
+            "Save the chapters as YouTube text, WebVTT, FFmpeg metadata, CSV or JSON",
+        )
+        self.youtube_action = self._action(
+            "film",
+            "&YouTube chapters…",
+            self.open_youtube,
+            "Check YouTube's rules and copy the description text",
+        )
+        self.embed_action = self._action(
+            "transcode",
+            "E&mbed chapters into a copy…",
+            self.choose_embed,
+            "Write a copy of the video with the chapters inside (no re-encoding)",
+        )
         editor.chapters_changed.connect(self._update_enabled)
 
     def _update_enabled(self) -> None:
@@ -102,10 +113,13 @@ class ChapterFileActions(QObject):
         """Import ``path``; with chapters already there (and ``replace`` not given) ask
         whether to add to them or replace them."""
         if replace is None and len(self.editor.timeline_model):
-            box = QMessageBox(QMessageBox.Icon.Question, "Import chapters",
-                              f"This VOD already has {len(self.editor.timeline_model)} chapters. "
-                              f"Add the chapters from {Path(path).name} to them, or replace them?",
-                              parent=self.editor)
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Import chapters",
+                f"This VOD already has {len(self.editor.timeline_model)} chapters. "
+                f"Add the chapters from {Path(path).name} to them, or replace them?",
+                parent=self.editor,
+            )
             add = box.addButton("Add to them", QMessageBox.ButtonRole.AcceptRole)
             swap = box.addButton("Replace them", QMessageBox.ButtonRole.DestructiveRole)
             box.addButton(QMessageBox.StandardButton.Cancel)
@@ -126,24 +140,31 @@ class ChapterFileActions(QObject):
             lambda progress, cancel: formats.import_file(vod_id, path, replace=bool(replace)),
             on_done=lambda result: self._imported(result, name),
             on_error=lambda error: self._import_failed(error, name),
-            label=f"Importing chapters from {name}")
+            label=f"Importing chapters from {name}",
+        )
 
     def _import_failed(self, error: BaseException, name: str) -> None:
         text = describe_error(error)  # format errors already name the file and the line
-        self.editor.show_message(f"Could not import {text if name in text else f'{name}: {text}'}",
-                                 error=True)
+        self.editor.show_message(
+            f"Could not import {text if name in text else f'{name}: {text}'}", error=True
+        )
 
     def _imported(self, result, name: str) -> None:
         vod_id, service = self.editor.vod_id, self.editor.context.chapters
         after, before = list(result.chapters), list(result.previous)
         command = ServiceCommand(
             f"Import chapters from {name}",
-            lambda: service.replace_all(vod_id, after), lambda: service.replace_all(vod_id, before),
-            self.editor.reload_chapters, self.editor._undo_failed)
+            lambda: service.replace_all(vod_id, after),
+            lambda: service.replace_all(vod_id, before),
+            self.editor.reload_chapters,
+            self.editor._undo_failed,
+        )
         self.editor.undo_stack.push(command)  # already stored: the first redo only reloads
         count = len(result.added)
-        self.editor.show_message(f"Imported {count} chapter{'s' if count != 1 else ''} from "
-                                 f"{name} (Ctrl+Z undoes the import)")
+        self.editor.show_message(
+            f"Imported {count} chapter{'s' if count != 1 else ''} from "
+            f"{name} (Ctrl+Z undoes the import)"
+        )
 
     # --- export --------------------------------------------------------------------------
     def choose_export(self) -> None:
@@ -163,16 +184,19 @@ class ChapterFileActions(QObject):
 
         dialog.filterSelected.connect(filter_chosen)
         filter_chosen(EXPORT_FILTERS["youtube"])
-        self._show_dialog(dialog, lambda d: self.export_file(
-            _format_of(d.selectedNameFilter()), d.selectedFiles()[0]))
+        self._show_dialog(
+            dialog,
+            lambda d: self.export_file(_format_of(d.selectedNameFilter()), d.selectedFiles()[0]),
+        )
 
     def export_file(self, fmt: str, path: str) -> None:
         vod_id, formats = self.editor.vod_id, self._formats
 
         def work(progress, cancel):
             # The save dialog already confirmed replacing an existing file.
-            return formats.export_to_file(vod_id, fmt, path, overwrite=True,
-                                          ignore_youtube_rules=True)
+            return formats.export_to_file(
+                vod_id, fmt, path, overwrite=True, ignore_youtube_rules=True
+            )
 
         def done(result) -> None:
             name = Path(path).name
@@ -180,13 +204,20 @@ class ChapterFileActions(QObject):
                 self.editor.show_message(
                     f"Saved {name}, but YouTube would ignore these chapters: "
                     + "; ".join(p.message for p in result.problems)
-                    + " (Chapters ▸ YouTube chapters… fixes them)", error=True)
+                    + " (Chapters ▸ YouTube chapters… fixes them)",
+                    error=True,
+                )
             else:
                 self.editor.show_message(f"Saved {len(result.chapters)} chapters to {name}")
 
-        self.editor.tasks.run_task(work, on_done=done, on_error=lambda error: self.editor.show_message(
-            f"Could not export the chapters: {_file_error(error)}", error=True),
-            label="Exporting chapters")
+        self.editor.tasks.run_task(
+            work,
+            on_done=done,
+            on_error=lambda error: self.editor.show_message(
+                f"Could not export the chapters: {_file_error(error)}", error=True
+            ),
+            label="Exporting chapters",
+        )
 
     # --- YouTube -------------------------------------------------------------------------
     def open_youtube(self) -> None:
@@ -195,11 +226,13 @@ class ChapterFileActions(QObject):
         if self.youtube_dialog is not None:
             self.youtube_dialog.raise_()
             return
-        dialog = YoutubeChaptersDialog(self._formats, self.editor.vod_id, self.editor,
-                                       can_store_fix=True)
+        dialog = YoutubeChaptersDialog(
+            self._formats, self.editor.vod_id, self.editor, can_store_fix=True
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fix_requested.connect(
-            lambda chapters: self.editor.replace_chapters(chapters, "Fix chapters for YouTube"))
+            lambda chapters: self.editor.replace_chapters(chapters, "Fix chapters for YouTube")
+        )
         self.editor.chapters_changed.connect(dialog.refresh)
         dialog.finished.connect(lambda _: self._youtube_closed(dialog))
         self.youtube_dialog = dialog
@@ -213,8 +246,9 @@ class ChapterFileActions(QObject):
     def choose_embed(self) -> None:
         source = Path(self.editor.vod.file_path)
         suffix = source.suffix.lower() if source.suffix.lower() in (".mp4", ".mkv") else ".mp4"
-        dialog = QFileDialog(self.editor, "Embed chapters into a copy", str(source.parent),
-                             EMBED_FILTER)
+        dialog = QFileDialog(
+            self.editor, "Embed chapters into a copy", str(source.parent), EMBED_FILTER
+        )
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix(suffix.lstrip("."))
         dialog.selectFile(f"{source.stem} (chapters){suffix}")
@@ -225,21 +259,30 @@ class ChapterFileActions(QObject):
         vod_id, formats, name = self.editor.vod_id, self._formats, Path(output).name
 
         def work(progress, cancel):
-            return formats.embed(vod_id, output, overwrite=overwrite,
-                                 progress=lambda fraction: progress(fraction, f"{fraction:.0%}"),
-                                 should_cancel=cancel.is_set)
+            return formats.embed(
+                vod_id,
+                output,
+                overwrite=overwrite,
+                progress=lambda fraction: progress(fraction, f"{fraction:.0%}"),
+                should_cancel=cancel.is_set,
+            )
 
         def failed(error) -> None:
             if isinstance(error, MediaCancelled):
                 self.editor.show_message(f"Embedding cancelled; {name} was not written")
             else:
-                self.editor.show_message(f"Could not embed the chapters: {describe_error(error)}",
-                                         error=True)
+                self.editor.show_message(
+                    f"Could not embed the chapters: {describe_error(error)}", error=True
+                )
 
         return self.editor.tasks.run_task(
-            work, on_done=lambda result: self.editor.show_message(
-                f"Wrote {name} with {len(result.chapters)} chapters (video copied, not re-encoded)"),
-            on_error=failed, label=f"Embedding chapters into {name}")
+            work,
+            on_done=lambda result: self.editor.show_message(
+                f"Wrote {name} with {len(result.chapters)} chapters (video copied, not re-encoded)"
+            ),
+            on_error=failed,
+            label=f"Embedding chapters into {name}",
+        )
 
 
 def _format_of(name_filter: str) -> str:

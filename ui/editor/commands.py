@@ -16,8 +16,14 @@ from core.library import ChapterService
 
 
 class ServiceCommand(QUndoCommand):
-    def __init__(self, text: str, do: Callable[[], object], undo: Callable[[], object],
-                 on_applied: Callable[[], None], on_error: Callable[[BaseException], None]) -> None:
+    def __init__(
+        self,
+        text: str,
+        do: Callable[[], object],
+        undo: Callable[[], object],
+        on_applied: Callable[[], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
         super().__init__(text)
         self._do, self._undo = do, undo
         self._on_applied, self._on_error = on_applied, on_error
@@ -42,9 +48,15 @@ class ServiceCommand(QUndoCommand):
 
 
 def restore_fields(chapter: Chapter) -> dict:
-    return dict(title=chapter.title, start_time=chapter.start_time, end_time=chapter.end_time,
-                description=chapter.description, source=chapter.source,
-                confidence_score=chapter.confidence_score, thumbnail_url=chapter.thumbnail_url)
+    return {
+        "title": chapter.title,
+        "start_time": chapter.start_time,
+        "end_time": chapter.end_time,
+        "description": chapter.description,
+        "source": chapter.source,
+        "confidence_score": chapter.confidence_score,
+        "thumbnail_url": chapter.thumbnail_url,
+    }
 
 
 class ChapterEdits:
@@ -56,23 +68,36 @@ class ChapterEdits:
     def add(self, **fields) -> tuple[Chapter, Callable, Callable]:
         chapter = self.service.add(self.vod_id, **fields)
         again = dict(restore_fields(chapter), chapter_id=chapter.id)
-        return (chapter, lambda: self.service.add(self.vod_id, **again),
-                lambda: self.service.delete(self.vod_id, chapter.id))
+        return (
+            chapter,
+            lambda: self.service.add(self.vod_id, **again),
+            lambda: self.service.delete(self.vod_id, chapter.id),
+        )
 
     def update(self, chapter_id: str, **changes) -> tuple[Chapter, Callable, Callable]:
         before = self.service.get(self.vod_id, chapter_id)
         after = self.service.update(self.vod_id, chapter_id, **changes)
         previous = {key: getattr(before, key) for key in changes}
-        return (after, lambda: self.service.update(self.vod_id, chapter_id, **changes),
-                lambda: self.service.update(self.vod_id, chapter_id, **previous))
+        return (
+            after,
+            lambda: self.service.update(self.vod_id, chapter_id, **changes),
+            lambda: self.service.update(self.vod_id, chapter_id, **previous),
+        )
 
     def delete(self, chapter_id: str) -> tuple[Chapter, Callable, Callable]:
         removed = self.service.delete(self.vod_id, chapter_id)
         again = dict(restore_fields(removed), chapter_id=removed.id)
-        return (removed, lambda: self.service.delete(self.vod_id, removed.id),
-                lambda: self.service.add(self.vod_id, **again))
+        return (
+            removed,
+            lambda: self.service.delete(self.vod_id, removed.id),
+            lambda: self.service.add(self.vod_id, **again),
+        )
 
-    def replace_all(self, before: Iterable[Chapter], after: Iterable[Chapter]) -> tuple[Callable, Callable]:
+    def replace_all(
+        self, before: Iterable[Chapter], after: Iterable[Chapter]
+    ) -> tuple[Callable, Callable]:
         old, new = list(before), list(after)
-        return (lambda: self.service.replace_all(self.vod_id, new),
-                lambda: self.service.replace_all(self.vod_id, old))
+        return (
+            lambda: self.service.replace_all(self.vod_id, new),
+            lambda: self.service.replace_all(self.vod_id, old),
+        )

@@ -11,7 +11,13 @@ import os
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from core.domain.chapters import ChapterTimeline
@@ -34,8 +40,9 @@ class EditorView(QWidget):
     message = Signal(str, bool)
     back_requested = Signal()
 
-    def __init__(self, context, vod_id: str, tasks: TaskRunner | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context, vod_id: str, tasks: TaskRunner | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.context = context
         self.vod = context.vods.get(vod_id)
@@ -90,12 +97,16 @@ class EditorView(QWidget):
         layout.addWidget(main, 1)
 
         self.player.position_changed.connect(
-            lambda s: self.timeline.set_playhead(s, follow=self.player.is_playing()))
+            lambda s: self.timeline.set_playhead(s, follow=self.player.is_playing())
+        )
         self.timeline.seek_requested.connect(self.seek)
         self.timeline.create_requested.connect(self.add_chapter)
         self.timeline.range_change_requested.connect(
-            lambda cid, start, end: self.update_chapter(cid, start_time=start, end_time=end))
-        self.timeline.rename_requested.connect(lambda cid, title: self.update_chapter(cid, title=title))
+            lambda cid, start, end: self.update_chapter(cid, start_time=start, end_time=end)
+        )
+        self.timeline.rename_requested.connect(
+            lambda cid, title: self.update_chapter(cid, title=title)
+        )
         self.timeline.delete_requested.connect(self.delete_chapter)
         self.timeline.selection_changed.connect(self.chapter_selected.emit)
         self.timeline_view.add_at_playhead.connect(self.add_chapter_at_playhead)
@@ -144,17 +155,27 @@ class EditorView(QWidget):
 
     def _install_shortcuts(self) -> None:
         bindings = {
-            "Space": self.player.toggle, "K": lambda: self.player.shuttle(0),
-            "L": lambda: self.player.shuttle(1), "J": lambda: self.player.shuttle(-1),
-            "I": self.mark_in, "O": self.mark_out, "M": self.add_chapter_at_playhead,
-            "Alt+Left": self.go_previous_chapter, "Alt+Right": self.go_next_chapter,
-            "Left": lambda: self.player.step_seconds(-5), "Right": lambda: self.player.step_seconds(5),
-            ",": lambda: self.player.step_frames(-1), ".": lambda: self.player.step_frames(1),
-            "Home": lambda: self.seek(0), "End": lambda: self.seek(self.vod.duration),
+            "Space": self.player.toggle,
+            "K": lambda: self.player.shuttle(0),
+            "L": lambda: self.player.shuttle(1),
+            "J": lambda: self.player.shuttle(-1),
+            "I": self.mark_in,
+            "O": self.mark_out,
+            "M": self.add_chapter_at_playhead,
+            "Alt+Left": self.go_previous_chapter,
+            "Alt+Right": self.go_next_chapter,
+            "Left": lambda: self.player.step_seconds(-5),
+            "Right": lambda: self.player.step_seconds(5),
+            ",": lambda: self.player.step_frames(-1),
+            ".": lambda: self.player.step_frames(1),
+            "Home": lambda: self.seek(0),
+            "End": lambda: self.seek(self.vod.duration),
             "Delete": self._delete_selected,
-            "Ctrl+Z": self.undo_stack.undo, "Ctrl+Shift+Z": self.undo_stack.redo,
+            "Ctrl+Z": self.undo_stack.undo,
+            "Ctrl+Shift+Z": self.undo_stack.redo,
             "Ctrl+Y": self.undo_stack.redo,
-            "Ctrl+=": lambda: self.timeline.zoom(1.5625), "Ctrl+-": lambda: self.timeline.zoom(0.64),
+            "Ctrl+=": lambda: self.timeline.zoom(1.5625),
+            "Ctrl+-": lambda: self.timeline.zoom(0.64),
             "Ctrl+0": self.timeline.zoom_to_fit,
         }
         self.shortcuts = {}
@@ -212,7 +233,9 @@ class EditorView(QWidget):
                 raise
             self.show_message(str(error), error=True)
             return None
-        self.undo_stack.push(ServiceCommand(text, do, undo, self.reload_chapters, self._undo_failed))
+        self.undo_stack.push(
+            ServiceCommand(text, do, undo, self.reload_chapters, self._undo_failed)
+        )
         self._update_undo_tips()
         return result
 
@@ -224,8 +247,9 @@ class EditorView(QWidget):
 
     def add_chapter(self, start: float, end: float, title: str | None = None):
         title = title or self._next_title()
-        chapter = self._apply(f"Add {title}", lambda: self.edits.add(
-            title=title, start_time=start, end_time=end))
+        chapter = self._apply(
+            f"Add {title}", lambda: self.edits.add(title=title, start_time=start, end_time=end)
+        )
         if chapter is not None:
             self.select_chapter(chapter.id)
         return chapter
@@ -234,8 +258,11 @@ class EditorView(QWidget):
         """One undoable edit; a refused change is shown as a message (or raised)."""
         current = self.timeline_model.get(chapter_id)
         what = "Rename" if set(changes) == {"title"} else "Edit"
-        return self._apply(f"{what} {current.title}", lambda: self.edits.update(chapter_id, **changes),
-                           raise_errors)
+        return self._apply(
+            f"{what} {current.title}",
+            lambda: self.edits.update(chapter_id, **changes),
+            raise_errors,
+        )
 
     def delete_chapter(self, chapter_id: str):
         title = self.timeline_model.get(chapter_id).title
@@ -264,8 +291,9 @@ class EditorView(QWidget):
         index = self.timeline.index
         inside = index.at(at)
         if inside is not None:
-            self.show_message(f'The playhead is inside "{inside.title}": move it to a free spot',
-                              error=True)
+            self.show_message(
+                f'The playhead is inside "{inside.title}": move it to a free spot', error=True
+            )
             return None
         following = index.next_after(at)
         end = following.start_time if following else self.vod.duration
@@ -294,10 +322,14 @@ class EditorView(QWidget):
             self.timeline.mark_out = at
         start, end = self.timeline.mark_in, self.timeline.mark_out
         self.timeline.update()
-        if start is not None and end is not None and end > start:
-            if self.add_chapter(start, end) is not None:
-                self.timeline.mark_in = self.timeline.mark_out = None
-                self.timeline.update()
+        if (
+            start is not None
+            and end is not None
+            and end > start
+            and self.add_chapter(start, end) is not None
+        ):
+            self.timeline.mark_in = self.timeline.mark_out = None
+            self.timeline.update()
 
     def go_previous_chapter(self) -> None:
         chapter = self.timeline.index.previous_before(self.playhead())
@@ -320,21 +352,28 @@ class EditorView(QWidget):
         from core.media.keyframes import keyframes_for_vod
 
         context, vod_id = self.context, self.vod_id
-        self.tasks.run_task(lambda progress, cancel: keyframes_for_vod(context, vod_id, cancel),
-                            on_done=lambda frames: frames and self.timeline.set_keyframes(frames),
-                            on_error=lambda error: None)
+        self.tasks.run_task(
+            lambda progress, cancel: keyframes_for_vod(context, vod_id, cancel),
+            on_done=lambda frames: frames and self.timeline.set_keyframes(frames),
+            on_error=lambda error: None,
+        )
 
     def _announce_player_backend(self) -> None:
         """Say so when the preview is not libvlc (missing, or failed to start)."""
         from PySide6.QtGui import QGuiApplication
 
         backend = self.player.backend
-        if backend.name == "vlc" or QGuiApplication.platformName() in ("offscreen", "minimal") \
-                or os.environ.get("VODSTUDIO_PLAYER"):
+        if (
+            backend.name == "vlc"
+            or QGuiApplication.platformName() in ("offscreen", "minimal")
+            or os.environ.get("VODSTUDIO_PLAYER")
+        ):
             return
         what = "Qt Multimedia" if backend.name == "qt" else "no video preview"
-        self.show_message(f"libVLC is not available, so the player uses {what}. "
-                          "Install VLC for the best playback.")
+        self.show_message(
+            f"libVLC is not available, so the player uses {what}. "
+            "Install VLC for the best playback."
+        )
 
     def _start_filmstrip(self) -> None:
         if os.environ.get("VODSTUDIO_FILMSTRIP", "1") == "0" or not self.vod.width:

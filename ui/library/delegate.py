@@ -13,10 +13,14 @@ VOD_ROLE = Qt.ItemDataRole.UserRole + 1
 THUMB_ROLE = Qt.ItemDataRole.UserRole + 2
 
 BADGES = {
-    "ready": ("READY", "#2fbf8f"), "processing": ("PROCESSING", "#fbbf24"),
-    "failed": ("FAILED", "#ff5470"), "uploaded": ("UPLOADED", "#60a5fa"),
-    "synced": ("SYNCED", "#60a5fa"), "changed": ("CHANGED", "#f97316"),
-    "uploading": ("UPLOADING", "#c4b0ff"), "conflict": ("CONFLICT", "#ff5470"),
+    "ready": ("READY", "#2fbf8f"),
+    "processing": ("PROCESSING", "#fbbf24"),
+    "failed": ("FAILED", "#ff5470"),
+    "uploaded": ("UPLOADED", "#60a5fa"),
+    "synced": ("SYNCED", "#60a5fa"),
+    "changed": ("CHANGED", "#f97316"),
+    "uploading": ("UPLOADING", "#c4b0ff"),
+    "conflict": ("CONFLICT", "#ff5470"),
     "sync error": ("SYNC ERROR", "#ff5470"),
     "deleted": ("DELETED", "#6b7280"),
 }
@@ -34,7 +38,7 @@ class VodCardDelegate(QStyledItemDelegate):
         self.badge_font.setBold(True)
         self.badge_font.setPointSizeF(7.5)
 
-    def sizeHint(self, option, index) -> QSize:  # noqa: N802
+    def sizeHint(self, option, index) -> QSize:
         return QSize(CARD_WIDTH + 16, THUMB_HEIGHT + TEXT_HEIGHT + 16)
 
     def paint(self, painter: QPainter, option, index) -> None:
@@ -62,11 +66,16 @@ class VodCardDelegate(QStyledItemDelegate):
         painter.setClipPath(clip.simplified())
         image = index.data(THUMB_ROLE)
         if image is not None and not image.isNull():
-            scaled = image.scaled(thumb.size().toSize(), Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                                  Qt.TransformationMode.SmoothTransformation)
+            scaled = image.scaled(
+                thumb.size().toSize(),
+                Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+                Qt.TransformationMode.SmoothTransformation,
+            )
             dx = (scaled.width() - thumb.width()) / 2
             dy = (scaled.height() - thumb.height()) / 2
-            painter.drawPixmap(thumb.topLeft(), scaled, QRectF(dx, dy, thumb.width(), thumb.height()))
+            painter.drawPixmap(
+                thumb.topLeft(), scaled, QRectF(dx, dy, thumb.width(), thumb.height())
+            )
         else:
             gradient = QLinearGradient(thumb.topLeft(), thumb.bottomRight())
             gradient.setColorAt(0, QColor("#2a1f55"))
@@ -107,12 +116,20 @@ class VodCardDelegate(QStyledItemDelegate):
         text_width = card.width() - 24
         painter.setFont(self.title_font)
         painter.setPen(QColor(COLORS["text"]))
-        title = QFontMetricsF(self.title_font).elidedText(vod["title"], Qt.TextElideMode.ElideRight, text_width)
-        painter.drawText(QRectF(text_left, thumb.bottom() + 10, text_width, 20),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+        title = QFontMetricsF(self.title_font).elidedText(
+            vod["title"], Qt.TextElideMode.ElideRight, text_width
+        )
+        painter.drawText(
+            QRectF(text_left, thumb.bottom() + 10, text_width, 20),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            title,
+        )
         painter.setFont(self.small_font)
         painter.setPen(QColor(COLORS["muted"]))
         detail = metrics.elidedText(vod["detail"], Qt.TextElideMode.ElideRight, text_width)
-        painter.drawText(QRectF(text_left, thumb.bottom() + 32, text_width, 18),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, detail)
+        painter.drawText(
+            QRectF(text_left, thumb.bottom() + 32, text_width, 18),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            detail,
+        )
         painter.restore()

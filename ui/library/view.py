@@ -5,7 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPixmap, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QLineEdit, QListView, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from core.domain.timefmt import format_time
@@ -24,12 +31,23 @@ def card_data(vod, chapter_count: int) -> dict:
         parts.append(_size(vod.size_bytes))
     if vod.created_at:
         parts.append(vod.created_at.strftime("%b %d"))
-    return {"id": vod.id, "title": vod.title, "duration_text": format_time(vod.duration, decimals=0),
-            "badges": badges, "detail": "  ·  ".join(parts), "status": vod.status}
+    return {
+        "id": vod.id,
+        "title": vod.title,
+        "duration_text": format_time(vod.duration, decimals=0),
+        "badges": badges,
+        "detail": "  ·  ".join(parts),
+        "status": vod.status,
+    }
 
 
-SYNC_BADGES = {"synced": "synced", "local_changes": "changed", "uploading": "uploading",
-               "conflict": "conflict", "error": "sync error"}
+SYNC_BADGES = {
+    "synced": "synced",
+    "local_changes": "changed",
+    "uploading": "uploading",
+    "conflict": "conflict",
+    "error": "sync error",
+}
 
 
 def sync_badge(context, vod_id: str) -> str | None:
@@ -98,10 +116,16 @@ class LibraryView(QWidget):
         self.grid.setModel(self.model)
         self.grid.setItemDelegate(VodCardDelegate(self.grid))
         self.grid.setContentsMargins(12, 12, 12, 12)
-        self.grid.setStyleSheet("QListView { padding: 14px; background: #111117; }"
-                                "QListView::item:selected { background: transparent; }")
-        self.grid.doubleClicked.connect(lambda index: self.open_requested.emit(index.data(VOD_ROLE)["id"]))
-        self.grid.activated.connect(lambda index: self.open_requested.emit(index.data(VOD_ROLE)["id"]))
+        self.grid.setStyleSheet(
+            "QListView { padding: 14px; background: #111117; }"
+            "QListView::item:selected { background: transparent; }"
+        )
+        self.grid.doubleClicked.connect(
+            lambda index: self.open_requested.emit(index.data(VOD_ROLE)["id"])
+        )
+        self.grid.activated.connect(
+            lambda index: self.open_requested.emit(index.data(VOD_ROLE)["id"])
+        )
         self.stack.addWidget(self.grid)
         self.stack.addWidget(self._empty_state())
         layout.addWidget(self.stack, 1)
@@ -116,9 +140,12 @@ class LibraryView(QWidget):
         heading = QLabel("Bring in your first stream", alignment=Qt.AlignmentFlag.AlignCenter)
         heading.setStyleSheet("font-size: 16pt; font-weight: 600;")
         column.addWidget(heading)
-        hint = QLabel("Drop a recording anywhere on this window, or click Import VOD.\n"
-                      "Everything stays on your machine until you upload.",
-                      objectName="EmptyState", alignment=Qt.AlignmentFlag.AlignCenter)
+        hint = QLabel(
+            "Drop a recording anywhere on this window, or click Import VOD.\n"
+            "Everything stays on your machine until you upload.",
+            objectName="EmptyState",
+            alignment=Qt.AlignmentFlag.AlignCenter,
+        )
         column.addWidget(hint)
         column.addStretch(2)
         return page
@@ -149,11 +176,15 @@ class LibraryView(QWidget):
             for vod_id in ids:
                 if cancel.is_set():
                     break
-                found[vod_id] = (default_thumbnail_path(context, vod_id), sync_badge(context, vod_id))
+                found[vod_id] = (
+                    default_thumbnail_path(context, vod_id),
+                    sync_badge(context, vod_id),
+                )
             return found
 
-        self.tasks.run_task(work, on_done=self._show_thumbnails, on_error=lambda e: None,
-                            label="Loading thumbnails")
+        self.tasks.run_task(
+            work, on_done=self._show_thumbnails, on_error=lambda e: None, label="Loading thumbnails"
+        )
 
     def _show_thumbnails(self, found: dict) -> None:
         for row in range(self.model.rowCount()):

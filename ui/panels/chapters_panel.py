@@ -10,8 +10,19 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QPlainTextEdit, QPushButton, QTableView, QToolButton, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from core.domain.chapters import Chapter, ChapterFilter, ChapterSource
@@ -33,13 +44,13 @@ class ChapterTableModel(QAbstractTableModel):
         self.chapters = chapters
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.chapters)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
@@ -78,8 +89,11 @@ class ChapterTableModel(QAbstractTableModel):
         if found is None:
             path = QUrl(url).toLocalFile() if url.startswith("file:") else ""
             image = QPixmap(path) if path else QPixmap()
-            found = QIcon(image.scaledToHeight(36, Qt.TransformationMode.SmoothTransformation)) \
-                if not image.isNull() else QIcon()
+            found = (
+                QIcon(image.scaledToHeight(36, Qt.TransformationMode.SmoothTransformation))
+                if not image.isNull()
+                else QIcon()
+            )
             self._icons[url] = found
         return found if not found.isNull() else None
 
@@ -109,11 +123,19 @@ class ChaptersPanel(QWidget):
         self.search.addAction(icon("search", "muted"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setClearButtonEnabled(True)
         self.source = QComboBox()
-        for label, value in (("All", None), ("Manual", ChapterSource.MANUAL), ("AI", ChapterSource.AI)):
+        for label, value in (
+            ("All", None),
+            ("Manual", ChapterSource.MANUAL),
+            ("AI", ChapterSource.AI),
+        ):
             self.source.addItem(label, value)
         self.min_confidence = QComboBox(toolTip="Hide AI chapters below this confidence")
-        for label, value in (("Any AI score", None), ("AI ≥ 50 %", 0.5), ("AI ≥ 70 %", 0.7),
-                             ("AI ≥ 90 %", 0.9)):
+        for label, value in (
+            ("Any AI score", None),
+            ("AI ≥ 50 %", 0.5),
+            ("AI ≥ 70 %", 0.7),
+            ("AI ≥ 90 %", 0.9),
+        ):
             self.min_confidence.addItem(label, value)
         filters.addWidget(self.search, 1)
         filters.addWidget(self.source)
@@ -143,10 +165,13 @@ class ChaptersPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.table.clicked.connect(self._row_clicked)
         layout.addWidget(self.table, 1)
-        self.empty_hint = QLabel("No chapters yet.\nDrag across the timeline to draw one, press M to add one\n"
-                                 "at the playhead, or let the AI tab propose them.",
-                                 objectName="EmptyState", alignment=Qt.AlignmentFlag.AlignCenter,
-                                 wordWrap=True)
+        self.empty_hint = QLabel(
+            "No chapters yet.\nDrag across the timeline to draw one, press M to add one\n"
+            "at the playhead, or let the AI tab propose them.",
+            objectName="EmptyState",
+            alignment=Qt.AlignmentFlag.AlignCenter,
+            wordWrap=True,
+        )
         layout.addWidget(self.empty_hint, 1)
         self.count_label = QLabel(objectName="Muted")
         files_row = QHBoxLayout()
@@ -154,8 +179,11 @@ class ChaptersPanel(QWidget):
         self.file_buttons = []
         files = getattr(self.host, "chapter_files", None)  # chapter files: import/export/YouTube
         if files is not None:
-            for action, text in ((files.import_action, "Import…"), (files.export_action, "Export…"),
-                                 (files.youtube_action, "YouTube…")):
+            for action, text in (
+                (files.import_action, "Import…"),
+                (files.export_action, "Export…"),
+                (files.youtube_action, "YouTube…"),
+            ):
                 button = QToolButton()
                 button.setDefaultAction(action)
                 button.setText(text)
@@ -200,8 +228,11 @@ class ChaptersPanel(QWidget):
 
     # --- list ----------------------------------------------------------------------------
     def current_filter(self) -> ChapterFilter:
-        return ChapterFilter(source=self.source.currentData(), search=self.search.text().strip() or None,
-                             min_confidence=self.min_confidence.currentData())
+        return ChapterFilter(
+            source=self.source.currentData(),
+            search=self.search.text().strip() or None,
+            min_confidence=self.min_confidence.currentData(),
+        )
 
     def refresh(self) -> None:
         timeline = self.host.timeline_model
@@ -212,8 +243,9 @@ class ChaptersPanel(QWidget):
         hidden = len(timeline) - len(shown)
         self.table.setVisible(bool(len(timeline)))
         self.empty_hint.setVisible(not len(timeline))
-        self.count_label.setText(f"{len(timeline)} chapters" + (f" · {hidden} hidden by filters"
-                                                                 if hidden else ""))
+        self.count_label.setText(
+            f"{len(timeline)} chapters" + (f" · {hidden} hidden by filters" if hidden else "")
+        )
         self._select_row(self.host.selected_chapter_id())
 
     def _select_row(self, chapter_id: str | None) -> None:
@@ -249,8 +281,14 @@ class ChaptersPanel(QWidget):
             except DomainError:
                 chapter = None
         self._editing = chapter
-        for widget in (self.title_edit, self.start_edit, self.end_edit, self.description_edit,
-                       self.apply_button, self.delete_button):
+        for widget in (
+            self.title_edit,
+            self.start_edit,
+            self.end_edit,
+            self.description_edit,
+            self.apply_button,
+            self.delete_button,
+        ):
             widget.setEnabled(chapter is not None)
         self.title_edit.setText(chapter.title if chapter else "")
         self.start_edit.setText(format_time(chapter.start_time, decimals=2) if chapter else "")
@@ -271,8 +309,10 @@ class ChaptersPanel(QWidget):
         if chapter is None:
             return False
         changes: dict = {}
-        for field, edit, current in (("start_time", self.start_edit, chapter.start_time),
-                                     ("end_time", self.end_edit, chapter.end_time)):
+        for field, edit, current in (
+            ("start_time", self.start_edit, chapter.start_time),
+            ("end_time", self.end_edit, chapter.end_time),
+        ):
             try:
                 value = parse_time(edit.text())
             except DomainError as error:

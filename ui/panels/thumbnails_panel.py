@@ -11,8 +11,17 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QProgressBar,
-    QPushButton, QToolButton, QVBoxLayout, QWidget,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from core.domain.media_specs import THUMBNAIL_SIZES
@@ -23,9 +32,12 @@ from ui.theme import icon
 
 TILE = QSize(136, 77)
 INFO_ROLE = Qt.ItemDataRole.UserRole + 1
-RESOLUTION_CHOICES = (("small, medium, large", ["small", "medium", "large"]),
-                      ("all sizes", list(THUMBNAIL_SIZES)), ("small only", ["small"]),
-                      ("large only", ["large"]))
+RESOLUTION_CHOICES = (
+    ("small, medium, large", ["small", "medium", "large"]),
+    ("all sizes", list(THUMBNAIL_SIZES)),
+    ("small only", ["small"]),
+    ("large only", ["large"]),
+)
 
 
 class ThumbnailsPanel(QWidget):
@@ -42,7 +54,9 @@ class ThumbnailsPanel(QWidget):
         row = QHBoxLayout()
         self.generate_button = QPushButton(icon("image", "#ffffff"), " Generate defaults")
         self.generate_button.setProperty("accent", True)
-        self.generate_button.setToolTip("Five frames at 20–100 % of the VOD; the middle one becomes the default")
+        self.generate_button.setToolTip(
+            "Five frames at 20–100 % of the VOD; the middle one becomes the default"
+        )
         self.generate_button.clicked.connect(lambda: self.generate(None))
         self.playhead_button = QPushButton(icon("flag"), " At playhead")
         self.playhead_button.setToolTip("One thumbnail at the current frame")
@@ -51,8 +65,9 @@ class ThumbnailsPanel(QWidget):
         for label, names in RESOLUTION_CHOICES:
             self.sizes.addItem(label, names)
         self.chapters_button = QPushButton(icon("chapters"), "")
-        self.chapters_button.setToolTip("One thumbnail per chapter, picked near its start "
-                                        "(saved as each chapter's thumbnail)")
+        self.chapters_button.setToolTip(
+            "One thumbnail per chapter, picked near its start (saved as each chapter's thumbnail)"
+        )
         self.chapters_button.clicked.connect(self.generate_for_chapters)
         row.addWidget(self.generate_button)
         row.addWidget(self.playhead_button)
@@ -90,10 +105,16 @@ class ThumbnailsPanel(QWidget):
         self.grid.setUniformItemSizes(True)
         self.grid.setGridSize(QSize(TILE.width() + 16, TILE.height() + 44))
         self.grid.itemSelectionChanged.connect(self._update_actions)
-        self.grid.itemDoubleClicked.connect(lambda item: self.host.seek(item.data(INFO_ROLE).timestamp))
+        self.grid.itemDoubleClicked.connect(
+            lambda item: self.host.seek(item.data(INFO_ROLE).timestamp)
+        )
         layout.addWidget(self.grid, 1)
-        self.empty = QLabel("No thumbnails yet — generate the defaults to pick a cover.",
-                            objectName="EmptyState", wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.empty = QLabel(
+            "No thumbnails yet — generate the defaults to pick a cover.",
+            objectName="EmptyState",
+            wordWrap=True,
+            alignment=Qt.AlignmentFlag.AlignCenter,
+        )
         layout.addWidget(self.empty)
 
         actions = QHBoxLayout()
@@ -126,8 +147,10 @@ class ThumbnailsPanel(QWidget):
                     image = QImage(info.jpeg_path)
                     if not image.isNull():
                         images[info.thumbnail_id] = image.scaled(
-                            TILE, Qt.AspectRatioMode.KeepAspectRatio,
-                            Qt.TransformationMode.SmoothTransformation)
+                            TILE,
+                            Qt.AspectRatioMode.KeepAspectRatio,
+                            Qt.TransformationMode.SmoothTransformation,
+                        )
             return infos, images
 
         self.host.tasks.run_task(load, on_done=self._loaded, on_error=self._failed)
@@ -146,10 +169,14 @@ class ThumbnailsPanel(QWidget):
                 continue
             image = self._images.get(info.thumbnail_id)
             label = f"{'★ ' if info.is_default else ''}{format_time(info.timestamp)}\n{info.resolution_label}"
-            item = QListWidgetItem(QIcon(QPixmap.fromImage(image)) if image else icon("image", "muted"), label)
+            item = QListWidgetItem(
+                QIcon(QPixmap.fromImage(image)) if image else icon("image", "muted"), label
+            )
             item.setData(INFO_ROLE, info)
-            item.setToolTip(f"{info.jpeg_path}\n{info.size_bytes // 1024} KB"
-                            + ("\nDefault thumbnail" if info.is_default else ""))
+            item.setToolTip(
+                f"{info.jpeg_path}\n{info.size_bytes // 1024} KB"
+                + ("\nDefault thumbnail" if info.is_default else "")
+            )
             if info.is_default:
                 item.setForeground(Qt.GlobalColor.yellow)
             self.grid.addItem(item)
@@ -183,12 +210,23 @@ class ThumbnailsPanel(QWidget):
         make_default = 2 if timestamps is None else None
 
         def work(progress, cancel):
-            return service.generate(vod_id, timestamps=timestamps, resolutions=sizes,
-                                    set_default=make_default, progress=progress, cancel=cancel)
+            return service.generate(
+                vod_id,
+                timestamps=timestamps,
+                resolutions=sizes,
+                set_default=make_default,
+                progress=progress,
+                cancel=cancel,
+            )
 
         self._set_busy(True)
-        self.task = self.host.tasks.run_task(work, on_done=self._generated, on_error=self._failed,
-                                             on_progress=self._progress, label="Making thumbnails")
+        self.task = self.host.tasks.run_task(
+            work,
+            on_done=self._generated,
+            on_error=self._failed,
+            on_progress=self._progress,
+            label="Making thumbnails",
+        )
 
     def generate_for_chapters(self) -> None:
         if self.task is not None:
@@ -205,9 +243,13 @@ class ThumbnailsPanel(QWidget):
             self.host.show_message(f"{len(chapters)} chapter thumbnails ready")
 
         self._set_busy(True)
-        self.task = self.host.tasks.run_task(work, on_done=done, on_error=self._failed,
-                                             on_progress=self._progress,
-                                             label="Making chapter thumbnails")
+        self.task = self.host.tasks.run_task(
+            work,
+            on_done=done,
+            on_error=self._failed,
+            on_progress=self._progress,
+            label="Making chapter thumbnails",
+        )
 
     def _progress(self, fraction, text: str) -> None:
         self.progress.setRange(0, 1000 if fraction is not None else 0)
@@ -250,7 +292,9 @@ class ThumbnailsPanel(QWidget):
         except Exception as error:
             self.host.show_message(describe_error(error), error=True)
             return
-        self.host.show_message(f"Default thumbnail: {format_time(info.timestamp)} at {info.resolution_label}")
+        self.host.show_message(
+            f"Default thumbnail: {format_time(info.timestamp)} at {info.resolution_label}"
+        )
         self.infos = self.service.list(self.host.vod_id)
         self._fill()
         self.select(info.thumbnail_id)

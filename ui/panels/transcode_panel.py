@@ -8,8 +8,17 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar,
-    QPushButton, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from core.domain.media_specs import LADDER
@@ -19,8 +28,14 @@ from ui.services import transcodes as transcode_service
 from ui.tasks import describe_error
 from ui.theme import icon
 
-STATUS_COLORS = {"queued": "#8c8ca4", "processing": "#c4b0ff", "completed": "#2fbf8f",
-                 "failed": "#ff5470", "cancelled": "#8c8ca4", "skipped": "#fbbf24"}
+STATUS_COLORS = {
+    "queued": "#8c8ca4",
+    "processing": "#c4b0ff",
+    "completed": "#2fbf8f",
+    "failed": "#ff5470",
+    "cancelled": "#8c8ca4",
+    "skipped": "#fbbf24",
+}
 
 
 class QualityRow:
@@ -28,7 +43,9 @@ class QualityRow:
         rung = LADDER[quality]
         self.quality = quality
         self.name = QLabel(f"<b>{quality}</b>")
-        self.detail = QLabel(f"{rung.width}×{rung.height} · {rung.video_kbps} kbps", objectName="Muted")
+        self.detail = QLabel(
+            f"{rung.width}×{rung.height} · {rung.video_kbps} kbps", objectName="Muted"
+        )
         self.bar = QProgressBar(textVisible=True, maximumHeight=14)
         self.bar.setRange(0, 100)
         policy = self.bar.sizePolicy()
@@ -82,8 +99,10 @@ class TranscodePanel(QWidget):
             box = QCheckBox(quality, checked=quality not in above_source)
             if quality in above_source:
                 box.setText(f"{quality} (above source)")
-                box.setToolTip(f"Larger than the source ({above_source[quality]}): it would be "
-                               "skipped, not upscaled")
+                box.setToolTip(
+                    f"Larger than the source ({above_source[quality]}): it would be "
+                    "skipped, not upscaled"
+                )
             self.quality_boxes[quality] = box
             checks.addWidget(box)
         checks.addStretch(1)
@@ -176,8 +195,11 @@ class TranscodePanel(QWidget):
     def _on_status(self, status: dict) -> None:
         if status.get("video_id") != self.host.vod_id:
             return
-        if self.job is None or status.get("job_id") == self.job.get("job_id") or \
-                status.get("status") in ("queued", "processing"):
+        if (
+            self.job is None
+            or status.get("job_id") == self.job.get("job_id")
+            or status.get("status") in ("queued", "processing")
+        ):
             self.job = status
             self._render()
             self._announce_end()
@@ -185,8 +207,11 @@ class TranscodePanel(QWidget):
     def _announce_end(self) -> None:
         """Once per job: replace "Transcode queued…" in the status bar with how it ended."""
         job = self.job
-        if not job or job["status"] in ("queued", "processing") or \
-                job.get("job_id") == self._announced_job:
+        if (
+            not job
+            or job["status"] in ("queued", "processing")
+            or job.get("job_id") == self._announced_job
+        ):
             return
         self._announced_job = job.get("job_id")
         status = job["status"]
@@ -194,10 +219,13 @@ class TranscodePanel(QWidget):
         done = job.get("completed_qualities") or []
         if status == "completed":
             extra = f" ({', '.join(skipped)} skipped: above the source)" if skipped else ""
-            self.host.show_message(f"Transcode complete: {', '.join(done) or 'nothing'} ready{extra}")
+            self.host.show_message(
+                f"Transcode complete: {', '.join(done) or 'nothing'} ready{extra}"
+            )
         elif status == "failed":
-            self.host.show_message(f"Transcode failed: {job.get('error') or 'see the Transcode tab'}",
-                                   error=True)
+            self.host.show_message(
+                f"Transcode failed: {job.get('error') or 'see the Transcode tab'}", error=True
+            )
         else:
             self.host.show_message(f"Transcode {status}")
 
@@ -217,8 +245,9 @@ class TranscodePanel(QWidget):
             self.host.show_message(f"Transcode: {describe_error(error)}", error=True)
             return
         self._ensure_bridge().wake()
-        self.host.show_message(f"Transcode queued: {', '.join(qualities)} "
-                               f"(about {started.get('estimated_time', '?')})")
+        self.host.show_message(
+            f"Transcode queued: {', '.join(qualities)} (about {started.get('estimated_time', '?')})"
+        )
         self._render()
 
     def cancel(self) -> None:
@@ -272,8 +301,13 @@ class TranscodePanel(QWidget):
         if quality in job.get("completed_qualities", []):
             output = outputs.get(quality, {})
             size = output.get("size_bytes")
-            return "completed", 100, "done" + (f" · {size / 1e6:.1f} MB" if size else "") + (
-                " · remuxed" if output.get("method") == "copy" else "")
+            return (
+                "completed",
+                100,
+                "done"
+                + (f" · {size / 1e6:.1f} MB" if size else "")
+                + (" · remuxed" if output.get("method") == "copy" else ""),
+            )
         if quality in job.get("failed_qualities", []):
             return "failed", 0, "failed"
         if quality in job.get("skipped_qualities", []):
@@ -295,9 +329,11 @@ class TranscodePanel(QWidget):
             return
         status = job["status"]
         colour = STATUS_COLORS.get(status, "#8c8ca4")
-        self.status_label.setText(f"<span style='color:{colour}; font-weight:600'>{status.upper()}</span>"
-                                  f"  <span style='color:#8c8ca4'>{job.get('priority', '')} priority"
-                                  f"{' · ' + job['encoder'] if job.get('encoder') else ''}</span>")
+        self.status_label.setText(
+            f"<span style='color:{colour}; font-weight:600'>{status.upper()}</span>"
+            f"  <span style='color:#8c8ca4'>{job.get('priority', '')} priority"
+            f"{' · ' + job['encoder'] if job.get('encoder') else ''}</span>"
+        )
         eta = job.get("estimated_time_remaining")
         self.eta_label.setText(f"{eta} left" if eta and status == "processing" else "")
         self.overall.setValue(int(job.get("progress") or 0) if status != "completed" else 100)

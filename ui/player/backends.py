@@ -165,9 +165,13 @@ class QtMultimediaBackend(PlayerBackend):
         self._player.positionChanged.connect(lambda ms: self.position_changed.emit(ms / 1000.0))
         self._player.durationChanged.connect(self._on_duration)
         self._player.playbackStateChanged.connect(
-            lambda state: self.playing_changed.emit(state == QMediaPlayer.PlaybackState.PlayingState))
+            lambda state: self.playing_changed.emit(
+                state == QMediaPlayer.PlaybackState.PlayingState
+            )
+        )
         self._player.errorOccurred.connect(
-            lambda _e, text: text and self.error.emit(f"player: {text}"))
+            lambda _e, text: text and self.error.emit(f"player: {text}")
+        )
         self.set_volume(self._volume)
 
     def video_widget(self) -> QWidget:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QStyleOptionSlider, QToolButton, QVBoxLayout,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QStyle,
+    QStyleOptionSlider,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -23,15 +30,17 @@ class SeekSlider(QSlider):
 
     clicked_to = Signal(int)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             option = QStyleOptionSlider()
             self.initStyleOption(option)
-            handle = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
-                                                 QStyle.SubControl.SC_SliderHandle, self)
+            handle = self.style().subControlRect(
+                QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle, self
+            )
             if not handle.contains(event.position().toPoint()):
-                value = QStyle.sliderValueFromPosition(self.minimum(), self.maximum(),
-                                                       int(event.position().x()), self.width())
+                value = QStyle.sliderValueFromPosition(
+                    self.minimum(), self.maximum(), int(event.position().x()), self.width()
+                )
                 self.setValue(value)
                 self.clicked_to.emit(value)
         super().mousePressEvent(event)
@@ -80,9 +89,13 @@ class PlayerWidget(QWidget):
             return widget
 
         self.back5_button = button("back5", "Back 5 s (←)", lambda: self.step_seconds(-5))
-        self.frame_back_button = button("frame-back", "Previous frame (,)", lambda: self.step_frames(-1))
+        self.frame_back_button = button(
+            "frame-back", "Previous frame (,)", lambda: self.step_frames(-1)
+        )
         self.play_button = button("play", "Play / pause (Space)", self.toggle, big=True)
-        self.frame_forward_button = button("frame-forward", "Next frame (.)", lambda: self.step_frames(1))
+        self.frame_forward_button = button(
+            "frame-forward", "Next frame (.)", lambda: self.step_frames(1)
+        )
         self.forward5_button = button("forward5", "Forward 5 s (→)", lambda: self.step_seconds(5))
         row.addSpacing(8)
         self.time_label = QLabel(objectName="TimeLabel")
@@ -102,7 +115,8 @@ class PlayerWidget(QWidget):
             self.speed_box.addItem(f"{speed:g}×", speed)
         self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
         self.speed_box.currentIndexChanged.connect(
-            lambda i: self.backend.set_rate(self.speed_box.itemData(i)))
+            lambda i: self.backend.set_rate(self.speed_box.itemData(i))
+        )
         row.addWidget(self.speed_box)
         self.mute_button = button("volume", "Mute", self._toggle_mute)
         self.volume_slider = QSlider(Qt.Orientation.Horizontal, toolTip="Volume")
@@ -113,8 +127,9 @@ class PlayerWidget(QWidget):
         self.volume_slider.valueChanged.connect(self._set_volume)
         row.addWidget(self.volume_slider)
         row.addSpacing(8)
-        self.backend_label = QLabel(BACKEND_NAMES.get(self.backend.name, self.backend.name),
-                                    objectName="BackendBadge")
+        self.backend_label = QLabel(
+            BACKEND_NAMES.get(self.backend.name, self.backend.name), objectName="BackendBadge"
+        )
         self.backend_label.setToolTip("Video playback backend in use")
         row.addWidget(self.backend_label)
         layout.addWidget(bar)

@@ -60,8 +60,9 @@ class FilmstripLoader(QObject):
         with self._lock:
             self._wanted = missing
         if missing and (self._task is None or not self._task.is_running()):
-            self._task = self.tasks.run_task(self._work, on_done=lambda _: None,
-                                             on_error=self._give_up)
+            self._task = self.tasks.run_task(
+                self._work, on_done=lambda _: None, on_error=self._give_up
+            )
 
     def stop(self) -> None:
         with self._lock:
@@ -89,8 +90,9 @@ class FilmstripLoader(QObject):
             picture = found[1].convert("RGB")
             picture.thumbnail((TILE_WIDTH * 2, TILE_HEIGHT * 2))
             data = picture.tobytes()
-            image = QImage(data, picture.width, picture.height, picture.width * 3,
-                           QImage.Format.Format_RGB888).copy()
+            image = QImage(
+                data, picture.width, picture.height, picture.width * 3, QImage.Format.Format_RGB888
+            ).copy()
             self._loaded.emit(seconds, image)
 
     def _store(self, seconds: float, image: QImage) -> None:
@@ -98,4 +100,3 @@ class FilmstripLoader(QObject):
         while len(self.images) > CACHE_LIMIT:
             self.images.popitem(last=False)
         self.frame_ready.emit(seconds)
-

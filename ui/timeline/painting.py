@@ -63,10 +63,15 @@ class Palette:
         self.fills = {ChapterSource.MANUAL: QBrush(self.manual), ChapterSource.AI: QBrush(self.ai)}
         self._texts: dict = {}
         mixed = QColor("#3f5fa8")  # a column holding both manual and AI chapters
-        self.strip_colors = [QColor(0, 0, 0, 0).rgba(), self.manual.rgba(), self.ai.rgba(), mixed.rgba()]
+        self.strip_colors = [
+            QColor(0, 0, 0, 0).rgba(),
+            self.manual.rgba(),
+            self.ai.rgba(),
+            mixed.rgba(),
+        ]
 
 
-def _elided_texts(palette: "Palette", chapter: Chapter, width: int) -> tuple[str, str]:
+def _elided_texts(palette: Palette, chapter: Chapter, width: int) -> tuple[str, str]:
     key = (chapter, width)
     found = palette._texts.get(key)
     if found is None:
@@ -77,8 +82,10 @@ def _elided_texts(palette: "Palette", chapter: Chapter, width: int) -> tuple[str
         detail = clock(chapter.start_time)
         if is_ai and chapter.confidence_score is not None:
             detail += f"  ·  {chapter.confidence_score:.0%}"
-        found = (palette.bold_metrics.elidedText(title, Qt.TextElideMode.ElideRight, width),
-                 palette.metrics.elidedText(detail, Qt.TextElideMode.ElideRight, width))
+        found = (
+            palette.bold_metrics.elidedText(title, Qt.TextElideMode.ElideRight, width),
+            palette.metrics.elidedText(detail, Qt.TextElideMode.ElideRight, width),
+        )
         palette._texts[key] = found
     return found
 
@@ -163,8 +170,9 @@ def _paint_filmstrip(painter: QPainter, widget, palette: Palette) -> None:
         # Crop the frame to the tile's shape instead of stretching it.
         scale = max(target.width() / image.width(), target.height() / image.height())
         source_w, source_h = target.width() / scale, target.height() / scale
-        source = QRectF((image.width() - source_w) / 2, (image.height() - source_h) / 2,
-                        source_w, source_h)
+        source = QRectF(
+            (image.width() - source_w) / 2, (image.height() - source_h) / 2, source_w, source_h
+        )
         painter.drawImage(target, image, source)
 
 
@@ -189,12 +197,23 @@ def _paint_chapters(painter: QPainter, widget, palette: Palette) -> None:
     if strip is not None:
         painter.drawImage(QRectF(0, top, width + 1, bottom - top), strip)
     for chapter, x0, x1 in narrow:
-        painter.fillRect(QRectF(x0 + 0.5, top, x1 - x0 - 1.0, bottom - top), palette.fills[chapter.source])
+        painter.fillRect(
+            QRectF(x0 + 0.5, top, x1 - x0 - 1.0, bottom - top), palette.fills[chapter.source]
+        )
     if wide:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for chapter, x0, x1 in wide:
-            _paint_block(painter, palette, chapter, x0, x1, top, bottom,
-                         chapter.id == widget.selected_id, float(width))
+            _paint_block(
+                painter,
+                palette,
+                chapter,
+                x0,
+                x1,
+                top,
+                bottom,
+                chapter.id == widget.selected_id,
+                float(width),
+            )
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
 
@@ -210,7 +229,9 @@ def _chapter_layout(widget, width: int):
     thousand chapters cost one drawImage, not a thousand rectangles.
     """
     view, index = widget.viewport, widget.index
-    dragging = index.position(widget.drag.chapter.id) if widget.drag and widget.drag.chapter else None
+    dragging = (
+        index.position(widget.drag.chapter.id) if widget.drag and widget.drag.chapter else None
+    )
     selected = index.position(widget.selected_id) if widget.selected_id else None
     key = (id(index), view.offset, view.pixels_per_second, width, dragging, selected)
     cached = getattr(widget, "_layout_cache", None)
@@ -232,7 +253,7 @@ def _chapter_layout(widget, width: int):
             c1 = int(x1)
             if c1 <= c0:
                 c1 = c0 + 1
-            (ai_columns if is_ai[position] else manual_columns)[c0:c1] = _ONES[:c1 - c0]
+            (ai_columns if is_ai[position] else manual_columns)[c0:c1] = _ONES[: c1 - c0]
         elif position != dragging:
             target = wide if x1 - x0 >= LABEL_MIN_WIDTH or position == selected else narrow
             target.append((chapters[position], x0, x1))
@@ -248,9 +269,18 @@ def _chapter_layout(widget, width: int):
     return result
 
 
-def _paint_block(painter: QPainter, palette: Palette, chapter: Chapter, x0: float, x1: float,
-                 top: float, bottom: float, selected: bool, width: float,
-                 preview: bool = False) -> None:
+def _paint_block(
+    painter: QPainter,
+    palette: Palette,
+    chapter: Chapter,
+    x0: float,
+    x1: float,
+    top: float,
+    bottom: float,
+    selected: bool,
+    width: float,
+    preview: bool = False,
+) -> None:
     left, right = max(x0, -4.0), min(x1, width + 4.0)
     rect = QRectF(left + 0.5, top, max(1.0, right - left - 1.0), bottom - top)
     is_ai = chapter.source == ChapterSource.AI
@@ -263,7 +293,9 @@ def _paint_block(painter: QPainter, palette: Palette, chapter: Chapter, x0: floa
     painter.setPen(palette.selected_edge if selected else palette.edges[chapter.source])
     painter.drawRoundedRect(rect, 4, 4)
     if is_ai and chapter.confidence_score is not None:
-        bar = QRectF(rect.left() + 3, bottom - 5, (rect.width() - 6) * chapter.confidence_score, 2.5)
+        bar = QRectF(
+            rect.left() + 3, bottom - 5, (rect.width() - 6) * chapter.confidence_score, 2.5
+        )
         painter.fillRect(bar, palette.ai_edge)
     if rect.width() < LABEL_MIN_WIDTH:
         return
@@ -290,21 +322,26 @@ def _paint_drag(painter: QPainter, widget, palette: Palette) -> None:
     # Where the chapter may go: the rest of the lane is tinted as blocked.
     lo_x, hi_x = view.time_to_x(drag.lo), view.time_to_x(drag.hi)
     painter.fillRect(QRectF(0, LANE_TOP, max(0.0, lo_x), LANE_HEIGHT), palette.blocked)
-    painter.fillRect(QRectF(hi_x, LANE_TOP, max(0.0, widget.width() - hi_x), LANE_HEIGHT),
-                     palette.blocked)
+    painter.fillRect(
+        QRectF(hi_x, LANE_TOP, max(0.0, widget.width() - hi_x), LANE_HEIGHT), palette.blocked
+    )
     x0, x1 = view.time_to_x(drag.start), view.time_to_x(drag.end)
     if drag.chapter is not None:
         from dataclasses import replace
 
         moved = replace(drag.chapter, start_time=drag.start, end_time=drag.end)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        _paint_block(painter, palette, moved, x0, x1, top, bottom, True, float(widget.width()), True)
+        _paint_block(
+            painter, palette, moved, x0, x1, top, bottom, True, float(widget.width()), True
+        )
     elif x1 > x0:
         painter.fillRect(QRectF(x0, top, x1 - x0, bottom - top), palette.preview)
         painter.setPen(palette.preview_edge)
         painter.drawRect(QRectF(x0, top, x1 - x0, bottom - top))
-    label = (f"{clock(drag.start, fraction_digits=1)} – {clock(drag.end, fraction_digits=1)}  "
-             f"({clock(drag.end - drag.start, fraction_digits=1)})")
+    label = (
+        f"{clock(drag.start, fraction_digits=1)} – {clock(drag.end, fraction_digits=1)}  "
+        f"({clock(drag.end - drag.start, fraction_digits=1)})"
+    )
     painter.setFont(palette.font)
     text_width = palette.metrics.horizontalAdvance(label) + 12
     box_x = min(max(0.0, x0), widget.width() - text_width)
@@ -324,6 +361,15 @@ def _paint_playhead(painter: QPainter, x: float, palette: Palette, height: float
     painter.drawLine(QPointF(x, 4), QPointF(x, height))
     painter.setBrush(palette.playhead)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.drawPolygon(QPolygonF([QPointF(x - 6, 2), QPointF(x + 6, 2), QPointF(x + 6, 10),
-                                   QPointF(x, 16), QPointF(x - 6, 10)]))
+    painter.drawPolygon(
+        QPolygonF(
+            [
+                QPointF(x - 6, 2),
+                QPointF(x + 6, 2),
+                QPointF(x + 6, 10),
+                QPointF(x, 16),
+                QPointF(x - 6, 10),
+            ]
+        )
+    )
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)

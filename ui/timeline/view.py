@@ -35,21 +35,26 @@ class TimelineView(QWidget):
             row.addWidget(button)
             return button
 
-        self.add_button = tool("flag", "Add a chapter at the playhead (M)", self.add_at_playhead.emit)
+        self.add_button = tool(
+            "flag", "Add a chapter at the playhead (M)", self.add_at_playhead.emit
+        )
         row.addSpacing(6)
-        self.snap_button = tool("magnet", "Snap to playhead, chapter edges and keyframes",
-                                checkable=True)
+        self.snap_button = tool(
+            "magnet", "Snap to playhead, chapter edges and keyframes", checkable=True
+        )
         self.snap_button.setChecked(self.timeline.snapping)
         self.snap_button.toggled.connect(self._set_snapping)
         self.filmstrip_button = tool("film", "Show frames under the timeline", checkable=True)
         self.filmstrip_button.setChecked(True)
         self.filmstrip_button.toggled.connect(self._set_filmstrip)
         row.addSpacing(10)
-        self.hint = QLabel("Drag on empty space to draw a chapter · drag edges to resize · "
-                           "double-click to rename", objectName="Muted")
+        self.hint = QLabel(
+            "Drag on empty space to draw a chapter · drag edges to resize · double-click to rename",
+            objectName="Muted",
+        )
         row.addWidget(self.hint, 1)
-        tool("zoom-out", "Zoom out (Ctrl+wheel)", lambda: self.timeline.zoom(1 / ZOOM_STEP ** 2))
-        tool("zoom-in", "Zoom in (Ctrl+wheel)", lambda: self.timeline.zoom(ZOOM_STEP ** 2))
+        tool("zoom-out", "Zoom out (Ctrl+wheel)", lambda: self.timeline.zoom(1 / ZOOM_STEP**2))
+        tool("zoom-in", "Zoom in (Ctrl+wheel)", lambda: self.timeline.zoom(ZOOM_STEP**2))
         tool("zoom-fit", "Show the whole VOD", self.timeline.zoom_to_fit)
         layout.addWidget(bar)
         layout.addWidget(self.timeline, 1)

@@ -15,15 +15,24 @@ from core.domain.chapters import ChapterSource, ChapterTimeline
 from core.timeline import ChapterIndex, DragKind, DragSession, HitKind, Snapper, Viewport
 
 from .painting import (
-    FILMSTRIP_HEIGHT, FILMSTRIP_TOP, LANE_HEIGHT, LANE_TOP, RULER_HEIGHT, Palette, paint_timeline,
+    FILMSTRIP_HEIGHT,
+    FILMSTRIP_TOP,
+    LANE_TOP,
+    RULER_HEIGHT,
+    Palette,
+    paint_timeline,
 )
 
 DRAG_START_PX = 4
 SNAP_PX = 8.0
 ZOOM_STEP = 1.25
 
-_DRAG_KINDS = {HitKind.EMPTY: DragKind.CREATE, HitKind.BODY: DragKind.MOVE,
-               HitKind.START_EDGE: DragKind.RESIZE_START, HitKind.END_EDGE: DragKind.RESIZE_END}
+_DRAG_KINDS = {
+    HitKind.EMPTY: DragKind.CREATE,
+    HitKind.BODY: DragKind.MOVE,
+    HitKind.START_EDGE: DragKind.RESIZE_START,
+    HitKind.END_EDGE: DragKind.RESIZE_END,
+}
 
 
 class TimelineWidget(QWidget):
@@ -98,8 +107,9 @@ class TimelineWidget(QWidget):
         self.selected_id = chapter_id
         if reveal and chapter_id:
             chapter = self.index.get(chapter_id)
-            if chapter and not (self.viewport.visible_start <= chapter.start_time
-                                <= self.viewport.visible_end):
+            if chapter and not (
+                self.viewport.visible_start <= chapter.start_time <= self.viewport.visible_end
+            ):
                 self.viewport.scroll_to(chapter.start_time - self.viewport.visible_seconds * 0.1)
                 self.view_changed.emit()
         self.update()
@@ -117,12 +127,12 @@ class TimelineWidget(QWidget):
         self.update()
 
     # --- Qt events -----------------------------------------------------------------------
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         self.viewport.resize(max(1, event.size().width()))
         self.view_changed.emit()
         super().resizeEvent(event)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         paint_timeline(painter, self)
         painter.end()
@@ -130,7 +140,7 @@ class TimelineWidget(QWidget):
     def _in_ruler(self, y: float) -> bool:
         return y < RULER_HEIGHT
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         if event.button() != Qt.MouseButton.LeftButton:
             return
@@ -144,7 +154,7 @@ class TimelineWidget(QWidget):
             self.select(hit.chapter.id)
         self._press = (position.toPoint(), hit)
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         position = event.position()
         if self._scrubbing:
             self.seek_requested.emit(self.viewport.x_to_time_clamped(position.x()))
@@ -161,7 +171,7 @@ class TimelineWidget(QWidget):
             return
         self._update_cursor(position.x(), position.y())
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return
         if self._scrubbing:
@@ -181,19 +191,19 @@ class TimelineWidget(QWidget):
             self.select(None)
             self.seek_requested.emit(self.viewport.x_to_time_clamped(event.position().x()))
 
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if self._in_ruler(event.position().y()):
             return
         hit = self.index.hit_test(self.viewport, event.position().x())
         if hit.chapter is not None:
             self.begin_rename(hit.chapter.id)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+    def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta()
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             steps = delta.y() / 120.0
             if steps:
-                self.zoom(ZOOM_STEP ** steps, event.position().x())
+                self.zoom(ZOOM_STEP**steps, event.position().x())
         else:
             amount = delta.x() if abs(delta.x()) > abs(delta.y()) else delta.y()
             self.viewport.scroll_by_pixels(-amount)
@@ -201,7 +211,7 @@ class TimelineWidget(QWidget):
             self.update()
         event.accept()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.drag is not None:
             self.drag, self._press = None, None
             self.update()
@@ -211,7 +221,7 @@ class TimelineWidget(QWidget):
             return
         super().keyPressEvent(event)
 
-    def leaveEvent(self, event) -> None:  # noqa: N802
+    def leaveEvent(self, event) -> None:
         self.unsetCursor()
         super().leaveEvent(event)
 
@@ -230,14 +240,22 @@ class TimelineWidget(QWidget):
         self.viewport.scroll_by_pixels(step)
         if self.viewport.offset != before:
             self.view_changed.emit()
+
     def _begin_drag(self, hit) -> None:
-        snapper = Snapper(playhead=self.playhead, sorted_sources=[self.index.edges, self.keyframes],
-                          enabled=self.snapping)
+        snapper = Snapper(
+            playhead=self.playhead,
+            sorted_sources=[self.index.edges, self.keyframes],
+            enabled=self.snapping,
+        )
         if hit.kind == HitKind.EMPTY and self.index.at(hit.seconds) is not None:
             return
-        self.drag = DragSession.begin(_DRAG_KINDS[hit.kind], self.index.timeline,
-                                      min(self.viewport.duration, max(0.0, hit.seconds)),
-                                      hit.chapter, snapper)
+        self.drag = DragSession.begin(
+            _DRAG_KINDS[hit.kind],
+            self.index.timeline,
+            min(self.viewport.duration, max(0.0, hit.seconds)),
+            hit.chapter,
+            snapper,
+        )
         if hit.kind == HitKind.BODY:
             self.setCursor(Qt.CursorShape.ClosedHandCursor)
 
@@ -246,16 +264,21 @@ class TimelineWidget(QWidget):
             self.setCursor(Qt.CursorShape.PointingHandCursor)
             return
         hit = self.index.hit_test(self.viewport, x)
-        shapes = {HitKind.EMPTY: Qt.CursorShape.CrossCursor, HitKind.BODY: Qt.CursorShape.OpenHandCursor,
-                  HitKind.START_EDGE: Qt.CursorShape.SizeHorCursor,
-                  HitKind.END_EDGE: Qt.CursorShape.SizeHorCursor}
+        shapes = {
+            HitKind.EMPTY: Qt.CursorShape.CrossCursor,
+            HitKind.BODY: Qt.CursorShape.OpenHandCursor,
+            HitKind.START_EDGE: Qt.CursorShape.SizeHorCursor,
+            HitKind.END_EDGE: Qt.CursorShape.SizeHorCursor,
+        }
         self.setCursor(shapes[hit.kind])
         if hit.chapter is not None:
             chapter = hit.chapter
             detail = f"{chapter.title}\n{_span(chapter.start_time, chapter.end_time)}"
             if chapter.source == ChapterSource.AI:
                 score = chapter.confidence_score
-                detail += "\nAI chapter" + (f" · confidence {score:.0%}" if score is not None else "")
+                detail += "\nAI chapter" + (
+                    f" · confidence {score:.0%}" if score is not None else ""
+                )
             QToolTip.showText(QCursor.pos(), detail, self)
         else:
             QToolTip.hideText()

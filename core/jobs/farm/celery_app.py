@@ -50,8 +50,13 @@ def create_app(broker_url: str) -> Celery:
         "unacked_restore_interval": max(1, min(10, timeout // 4)),
         "unacked_restore_throttle": 1,
     }
-    app = Celery("vodstudio", broker=broker_url, backend=broker_url, include=TASK_MODULES,
-                 set_as_current=False)
+    app = Celery(
+        "vodstudio",
+        broker=broker_url,
+        backend=broker_url,
+        include=TASK_MODULES,
+        set_as_current=False,
+    )
     app.conf.update(
         task_default_queue=QUEUE,
         task_acks_late=True,

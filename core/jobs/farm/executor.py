@@ -68,8 +68,9 @@ class FarmChunkExecutor:
         self.submissions: dict[str, Submission] = {}
         self._run = ""
 
-    def run(self, plan: ChunkedPlan, progress: JobProgress, should_cancel: CancelCheck
-            ) -> dict[str, int]:
+    def run(
+        self, plan: ChunkedPlan, progress: JobProgress, should_cancel: CancelCheck
+    ) -> dict[str, int]:
         from .status import ping_broker
 
         ping_broker(self.app.conf.broker_url)  # a clear error now instead of a silent wait
@@ -87,8 +88,12 @@ class FarmChunkExecutor:
         every_id = lambda: [i for s in pending.values() for i in s.task_ids]  # noqa: E731
         workers: dict[str, int] = {}
         online = self.app.control.inspect(timeout=1.0).ping() or {}
-        progress(0.0, f"sent {len(chunks)} chunks to {len(online)} farm worker(s)" if online
-                 else "no farm worker online: chunks wait until one starts (vodstudio worker)")
+        progress(
+            0.0,
+            f"sent {len(chunks)} chunks to {len(online)} farm worker(s)"
+            if online
+            else "no farm worker online: chunks wait until one starts (vodstudio worker)",
+        )
         while pending:
             if should_cancel():
                 self.cancel(every_id())
@@ -116,19 +121,25 @@ class FarmChunkExecutor:
         submission.attempt += 1
         task_id = f"{self.job_id}:{self._run}:{submission.key}:{submission.attempt}"
         if submission.key == AUDIO:
-            self.app.send_task(ENCODE_AUDIO, args=[self.job_id, plan.source, plan.work_dir],
-                               task_id=task_id, queue=QUEUE)
+            self.app.send_task(
+                ENCODE_AUDIO,
+                args=[self.job_id, plan.source, plan.work_dir],
+                task_id=task_id,
+                queue=QUEUE,
+            )
         else:
             chunk = plan.chunks[int(submission.key)]
-            self.app.send_task(ENCODE_CHUNK, args=[self.job_id, chunk.to_payload()],
-                               task_id=task_id, queue=QUEUE)
+            self.app.send_task(
+                ENCODE_CHUNK, args=[self.job_id, chunk.to_payload()], task_id=task_id, queue=QUEUE
+            )
         submission.task_ids.append(task_id)
         submission.last_change = time.monotonic()
         submission.running = False
         return submission
 
-    def _check(self, submission: Submission, plan: ChunkedPlan, tracker: ChunkProgress,
-               chunk) -> dict[str, Any] | None:
+    def _check(
+        self, submission: Submission, plan: ChunkedPlan, tracker: ChunkProgress, chunk
+    ) -> dict[str, Any] | None:
         """The result when any copy of the chunk succeeded; resubmits failed/stalled ones."""
         latest = None
         for task_id in submission.task_ids:
@@ -148,9 +159,11 @@ class FarmChunkExecutor:
             if isinstance(info, MediaCancelled) or "cancelled" in str(info):
                 raise MediaCancelled("the farm transcode")
             if submission.failures >= MAX_ATTEMPTS:
-                self.cancel([i for i in submission.task_ids])
-                raise MediaError(f"chunk {submission.key} failed {MAX_ATTEMPTS} times on the "
-                                 f"farm; last error: {info}")
+                self.cancel(list(submission.task_ids))
+                raise MediaError(
+                    f"chunk {submission.key} failed {MAX_ATTEMPTS} times on the "
+                    f"farm; last error: {info}"
+                )
             self._submit(submission, plan)
             return None
         if state in ("STARTED", "PROGRESS"):

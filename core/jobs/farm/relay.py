@@ -88,8 +88,10 @@ class TaskRelay:
         if now - self._last_progress < PROGRESS_INTERVAL_SECONDS:
             return
         self._last_progress = now
-        self._task.update_state(state="PROGRESS", meta={
-            "seconds": seconds, "worker": self.hostname, "beat": time.time()})
+        self._task.update_state(
+            state="PROGRESS",
+            meta={"seconds": seconds, "worker": self.hostname, "beat": time.time()},
+        )
 
     def should_cancel(self) -> bool:
         now = time.monotonic()

@@ -10,8 +10,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from core.jobs.executor import CancelFlag, ExecutionOutcome, ExecutionProgress, LocalLadderExecutor
-from core.jobs.executor import TranscodeSpec
+from core.jobs.executor import (
+    CancelFlag,
+    ExecutionOutcome,
+    ExecutionProgress,
+    LocalLadderExecutor,
+    TranscodeSpec,
+)
 
 from .status import check_broker_url
 
@@ -65,8 +70,9 @@ class SettingsSwitchedExecutor:
         self._secrets = secrets
         self._local = LocalLadderExecutor()
 
-    def execute(self, spec: TranscodeSpec, progress: ExecutionProgress,
-                cancel: CancelFlag) -> ExecutionOutcome:
+    def execute(
+        self, spec: TranscodeSpec, progress: ExecutionProgress, cancel: CancelFlag
+    ) -> ExecutionOutcome:
         url = resolve_broker_url(self._settings, self._secrets)
         if not url:
             return self._local.execute(spec, progress, cancel)

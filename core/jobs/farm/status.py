@@ -52,8 +52,10 @@ def redact(url: str) -> str:
 def check_broker_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
-        raise ValidationError("no farm broker URL set: pass --broker redis://HOST:6379/0 or "
-                              "set VODSTUDIO_BROKER_URL (or the GUI's farm settings)")
+        raise ValidationError(
+            "no farm broker URL set: pass --broker redis://HOST:6379/0 or "
+            "set VODSTUDIO_BROKER_URL (or the GUI's farm settings)"
+        )
     if urlsplit(url).scheme not in ("redis", "rediss"):
         raise ValidationError(f"farm broker URL {redact(url)!r} is not a redis:// URL")
     return url

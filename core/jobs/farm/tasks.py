@@ -76,19 +76,30 @@ def transcode_ladder_task(self, job_id: str, spec: dict[str, Any]) -> dict[str, 
     duration = float(values.pop("duration", 0.0) or 0.0)  # turns fractions into seconds
     transcode = TranscodeSpec(**{**values, "qualities": tuple(values["qualities"])})
     outcome = LocalLadderExecutor().execute(
-        transcode, lambda fraction, text: relay.progress(fraction * duration),
-        _RelayCancel(relay))
+        transcode, lambda fraction, text: relay.progress(fraction * duration), _RelayCancel(relay)
+    )
     record_chunk_done(relay.broker_url, relay.hostname, job_id)
     return {
         "renditions": [asdict(r) for r in outcome.renditions],
-        "failed": outcome.failed, "skipped": outcome.skipped, "notes": outcome.notes,
-        "encoder": outcome.encoder, "worker": relay.hostname,
+        "failed": outcome.failed,
+        "skipped": outcome.skipped,
+        "notes": outcome.notes,
+        "encoder": outcome.encoder,
+        "worker": relay.hostname,
     }
 
 
 @shared_task(name=GRAB_STILLS, **_RELIABLE)
-def grab_stills_task(self, job_id: str, source: str, duration: float, moments: list[float],
-                     sizes: list[str], folder: str, smart: bool = True) -> dict[str, Any]:
+def grab_stills_task(
+    self,
+    job_id: str,
+    source: str,
+    duration: float,
+    moments: list[float],
+    sizes: list[str],
+    folder: str,
+    smart: bool = True,
+) -> dict[str, Any]:
     """Thumbnails of ``source`` at ``moments`` in every size, with the thumbnail service's
     own frame picking and still writing (``core.media.stills``), into ``folder`` on the
     share. The submitting machine records them in its database."""
@@ -112,9 +123,16 @@ def grab_stills_task(self, job_id: str, source: str, duration: float, moments: l
             size = THUMBNAIL_SIZES[name]
             image = letterboxed(image, size.width, size.height)
             jpeg, webp = write_stills(image, target / f"{job_id}_{index:03d}_{name}")
-            stills.append({"index": index, "resolution": name, "requested": float(moment),
-                           "timestamp": round(pick.used, 3), "jpeg": str(jpeg),
-                           "webp": str(webp)})
+            stills.append(
+                {
+                    "index": index,
+                    "resolution": name,
+                    "requested": float(moment),
+                    "timestamp": round(pick.used, 3),
+                    "jpeg": str(jpeg),
+                    "webp": str(webp),
+                }
+            )
         relay.progress(float(index + 1))
     record_chunk_done(relay.broker_url, relay.hostname, job_id)
     return {"stills": stills, "worker": relay.hostname}

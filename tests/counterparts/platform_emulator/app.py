@@ -53,8 +53,9 @@ class GenerateBody(BaseModel):
     max_tokens: int = 2000
 
 
-def create_app(store: EmulatorStore | None = None,
-               cloudflare_lookup: Callable[[str], bool] | None = None) -> FastAPI:
+def create_app(
+    store: EmulatorStore | None = None, cloudflare_lookup: Callable[[str], bool] | None = None
+) -> FastAPI:
     store = store or EmulatorStore()
     board = FaultBoard()
     app = FastAPI(title="platform emulator")
@@ -67,6 +68,7 @@ def create_app(store: EmulatorStore | None = None,
         if row is None:
             raise HTTPException(401, "invalid token")
         import time
+
         if row["expires_at"] is not None and row["expires_at"] < time.time():
             raise HTTPException(401, "token expired")
         return Caller(user_id=row["user_id"], tenant_id=row["tenant_id"])
@@ -93,12 +95,18 @@ def create_app(store: EmulatorStore | None = None,
 
     # --- VODs ----------------------------------------------------------------------------
     @app.post("/api/v1/vod/upload")
-    async def upload(body: UploadBody, authorization: str | None = Header(None),
-                     idempotency_key: str | None = Header(None)):
+    async def upload(
+        body: UploadBody,
+        authorization: str | None = Header(None),
+        idempotency_key: str | None = Header(None),
+    ):
         who = caller(authorization)
         if idempotency_key:
-            seen = store.one("SELECT response FROM idempotency WHERE key = ? AND tenant_id = ?",
-                             idempotency_key, who.tenant_id)
+            seen = store.one(
+                "SELECT response FROM idempotency WHERE key = ? AND tenant_id = ?",
+                idempotency_key,
+                who.tenant_id,
+            )
             if seen:
                 return JSONResponse(json.loads(seen["response"]), status_code=200)
         if not body.cloudflare_video_id.strip():
@@ -109,6 +117,7 @@ def create_app(store: EmulatorStore | None = None,
             raise HTTPException(400, "visibility must be public, followers or private")
         if body.group_id is not None:
             import uuid
+
             try:
                 uuid.UUID(body.group_id)
             except ValueError:
@@ -117,21 +126,45 @@ def create_app(store: EmulatorStore | None = None,
             raise HTTPException(400, f"Cloudflare video {body.cloudflare_video_id} does not exist")
         vod_id, post_id, created = new_id(), new_id(), now_iso()
         visibility = body.visibility or "public"
-        store.run("INSERT INTO vods (id, tenant_id, owner_id, cloudflare_video_id, title, "
-                  "description, visibility, group_id, content_warning, is_nsfw, status, "
-                  "playback_url, created_at, post_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                  vod_id, who.tenant_id, who.user_id, body.cloudflare_video_id, body.title,
-                  body.description or "", visibility, body.group_id, body.content_warning,
-                  int(bool(body.is_nsfw)), "processing",
-                  f"https://videodelivery.example/{body.cloudflare_video_id}/manifest/video.m3u8",
-                  created, post_id)
-        store.run("INSERT INTO posts VALUES (?,?,?,?,?,?)", post_id, vod_id, "VIDEO", body.title,
-                  visibility, created)
-        result = {"vod": vod_json(tenant_vod(vod_id, who)),
-                  "post": post_json(store.one("SELECT * FROM posts WHERE id = ?", post_id))}
+        store.run(
+            "INSERT INTO vods (id, tenant_id, owner_id, cloudflare_video_id, title, "
+            "description, visibility, group_id, content_warning, is_nsfw, status, "
+            "playback_url, created_at, post_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            vod_id,
+            who.tenant_id,
+            who.user_id,
+            body.cloudflare_video_id,
+            body.title,
+            body.description or "",
+            visibility,
+            body.group_id,
+            body.content_warning,
+            int(bool(body.is_nsfw)),
+            "processing",
+            f"https://videodelivery.example/{body.cloudflare_video_id}/manifest/video.m3u8",
+            created,
+            post_id,
+        )
+        store.run(
+            "INSERT INTO posts VALUES (?,?,?,?,?,?)",
+            post_id,
+            vod_id,
+            "VIDEO",
+            body.title,
+            visibility,
+            created,
+        )
+        result = {
+            "vod": vod_json(tenant_vod(vod_id, who)),
+            "post": post_json(store.one("SELECT * FROM posts WHERE id = ?", post_id)),
+        }
         if idempotency_key:
-            store.run("INSERT INTO idempotency VALUES (?,?,?)", idempotency_key, who.tenant_id,
-                      dumps(result))
+            store.run(
+                "INSERT INTO idempotency VALUES (?,?,?)",
+                idempotency_key,
+                who.tenant_id,
+                dumps(result),
+            )
         return JSONResponse(result, status_code=201)
 
     @app.get("/api/v1/vod/{vod_id}")
@@ -167,7 +200,9 @@ def create_app(store: EmulatorStore | None = None,
         if start >= end:
             raise HTTPException(400, "start_time must be before end_time")
         if video["duration"] is not None and end > video["duration"] + 1e-9:
-            raise HTTPException(400, f"end_time {end} is past the video duration {video['duration']}")
+            raise HTTPException(
+                400, f"end_time {end} is past the video duration {video['duration']}"
+            )
         for other in ordered(video["id"]):
             if other["id"] != exclude and start < other["end_time"] and other["start_time"] < end:
                 raise HTTPException(400, f"chapter overlaps existing chapter '{other['title']}'")
@@ -181,14 +216,20 @@ def create_app(store: EmulatorStore | None = None,
         return text
 
     def chapter_row(video_id: str, chapter_id: str):
-        row = store.one("SELECT * FROM chapters WHERE id = ? AND video_id = ?", chapter_id, video_id)
+        row = store.one(
+            "SELECT * FROM chapters WHERE id = ? AND video_id = ?", chapter_id, video_id
+        )
         if row is None:
             raise HTTPException(404, f"chapter {chapter_id} not found")
         return row
 
     @app.get("/api/v1/videos/{video_id}/chapters")
-    async def list_chapters(video_id: str, source: str | None = None, search: str | None = None,
-                            min_confidence: float | None = None):
+    async def list_chapters(
+        video_id: str,
+        source: str | None = None,
+        search: str | None = None,
+        min_confidence: float | None = None,
+    ):
         any_video(video_id)
         if source is not None and source not in ("manual", "ai"):
             raise HTTPException(400, "source must be manual or ai")
@@ -199,8 +240,11 @@ def create_app(store: EmulatorStore | None = None,
             rows = [r for r in rows if r["source"] == source]
         if search:
             needle = search.lower()
-            rows = [r for r in rows
-                    if needle in r["title"].lower() or needle in (r["description"] or "").lower()]
+            rows = [
+                r
+                for r in rows
+                if needle in r["title"].lower() or needle in (r["description"] or "").lower()
+            ]
         if min_confidence is not None:
             rows = [r for r in rows if (r["confidence_score"] or 0) >= min_confidence]
         return rows
@@ -231,21 +275,33 @@ def create_app(store: EmulatorStore | None = None,
         return chapter_json(chapter_row(video_id, ids[index]))
 
     @app.post("/api/v1/videos/{video_id}/chapters", status_code=201)
-    async def create_chapter(video_id: str, body: ChapterBody,
-                             authorization: str | None = Header(None)):
+    async def create_chapter(
+        video_id: str, body: ChapterBody, authorization: str | None = Header(None)
+    ):
         video = owned_video(video_id, caller(authorization))
         title = check_title(body.title)
         check_range(video, body.start_time, body.end_time)
         chapter_id = new_id()
-        store.run("INSERT INTO chapters VALUES (?,?,?,?,?,?,?,?,?,?)", chapter_id, video_id, title,
-                  body.description or "", body.start_time, body.end_time, body.order or 0,
-                  "manual", None, body.thumbnail_url)
+        store.run(
+            "INSERT INTO chapters VALUES (?,?,?,?,?,?,?,?,?,?)",
+            chapter_id,
+            video_id,
+            title,
+            body.description or "",
+            body.start_time,
+            body.end_time,
+            body.order or 0,
+            "manual",
+            None,
+            body.thumbnail_url,
+        )
         renumber(video_id)
         return chapter_json(chapter_row(video_id, chapter_id))
 
     @app.put("/api/v1/videos/{video_id}/chapters/{chapter_id}")
-    async def update_chapter(video_id: str, chapter_id: str, body: ChapterBody,
-                             authorization: str | None = Header(None)):
+    async def update_chapter(
+        video_id: str, chapter_id: str, body: ChapterBody, authorization: str | None = Header(None)
+    ):
         video = owned_video(video_id, caller(authorization))
         row = chapter_row(video_id, chapter_id)
         changes = body.model_dump(exclude_unset=True)
@@ -253,24 +309,32 @@ def create_app(store: EmulatorStore | None = None,
         start = changes.get("start_time", row["start_time"])
         end = changes.get("end_time", row["end_time"])
         check_range(video, start, end, exclude=chapter_id)
-        store.run("UPDATE chapters SET title=?, description=?, start_time=?, end_time=?, "
-                  "thumbnail_url=? WHERE id=?", title,
-                  changes.get("description", row["description"]) or "", start, end,
-                  changes.get("thumbnail_url", row["thumbnail_url"]), chapter_id)
+        store.run(
+            "UPDATE chapters SET title=?, description=?, start_time=?, end_time=?, "
+            "thumbnail_url=? WHERE id=?",
+            title,
+            changes.get("description", row["description"]) or "",
+            start,
+            end,
+            changes.get("thumbnail_url", row["thumbnail_url"]),
+            chapter_id,
+        )
         renumber(video_id)
         return chapter_json(chapter_row(video_id, chapter_id))
 
     @app.delete("/api/v1/videos/{video_id}/chapters/{chapter_id}", status_code=204)
-    async def delete_chapter(video_id: str, chapter_id: str,
-                             authorization: str | None = Header(None)):
+    async def delete_chapter(
+        video_id: str, chapter_id: str, authorization: str | None = Header(None)
+    ):
         owned_video(video_id, caller(authorization))
         chapter_row(video_id, chapter_id)
         store.run("DELETE FROM chapters WHERE id = ?", chapter_id)
         renumber(video_id)
 
     @app.post("/api/v1/videos/{video_id}/chapters/generate")
-    async def generate(video_id: str, body: GenerateBody | None = None,
-                       authorization: str | None = Header(None)):
+    async def generate(
+        video_id: str, body: GenerateBody | None = None, authorization: str | None = Header(None)
+    ):
         video = owned_video(video_id, caller(authorization))
         body = body or GenerateBody()
         transcript = json.loads(video["transcript"] or "null")
@@ -280,20 +344,34 @@ def create_app(store: EmulatorStore | None = None,
         step = max(1, len(transcript) // 4)
         made = []
         for index in range(0, len(transcript), step):
-            group = transcript[index:index + step]
+            group = transcript[index : index + step]
             start, end = float(group[0]["start"]), float(group[-1]["end"])
             if any(start < o["end_time"] and o["start_time"] < end for o in ordered(video_id)):
                 continue
             chapter_id = new_id()
             title = " ".join(str(group[0]["text"]).split()[:5]) or f"Part {len(made) + 1}"
-            store.run("INSERT INTO chapters VALUES (?,?,?,?,?,?,?,?,?,?)", chapter_id, video_id,
-                      title, " ".join(str(g["text"]) for g in group)[:300], start, end, 0, "ai",
-                      0.9, None)
+            store.run(
+                "INSERT INTO chapters VALUES (?,?,?,?,?,?,?,?,?,?)",
+                chapter_id,
+                video_id,
+                title,
+                " ".join(str(g["text"]) for g in group)[:300],
+                start,
+                end,
+                0,
+                "ai",
+                0.9,
+                None,
+            )
             made.append(chapter_id)
         renumber(video_id)
         chapters = [chapter_json(chapter_row(video_id, c)) for c in made]
-        return {"chapters": chapters, "count": len(chapters), "model_used": body.model,
-                "processing_time_seconds": 0.01}
+        return {
+            "chapters": chapters,
+            "count": len(chapters),
+            "model_used": body.model,
+            "processing_time_seconds": 0.01,
+        }
 
     register_media_routes(app, store, caller)
 
@@ -326,8 +404,9 @@ def create_app(store: EmulatorStore | None = None,
 
     @app.post("/_control/tokens")
     async def add_token(spec: dict = Body(...)):
-        store.add_token(spec["token"], spec["user"], spec["tenant"], spec.get("project"),
-                        spec.get("ttl"))
+        store.add_token(
+            spec["token"], spec["user"], spec["tenant"], spec.get("project"), spec.get("ttl")
+        )
         return {"ok": True}
 
     @app.post("/_control/tokens/{token}/expire")
@@ -342,11 +421,15 @@ def create_app(store: EmulatorStore | None = None,
             if key in spec:
                 store.run(f"UPDATE vods SET {key} = ? WHERE id = ?", spec[key], video_id)
         if "transcript" in spec:
-            store.run("UPDATE vods SET transcript = ? WHERE id = ?", dumps(spec["transcript"]),
-                      video_id)
+            store.run(
+                "UPDATE vods SET transcript = ? WHERE id = ?", dumps(spec["transcript"]), video_id
+            )
         if "fail_qualities" in spec:
-            store.run("UPDATE vods SET fail_qualities = ? WHERE id = ?",
-                      dumps(spec["fail_qualities"]), video_id)
+            store.run(
+                "UPDATE vods SET fail_qualities = ? WHERE id = ?",
+                dumps(spec["fail_qualities"]),
+                video_id,
+            )
         return {"ok": True}
 
     @app.get("/_control/videos")

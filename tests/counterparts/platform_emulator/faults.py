@@ -33,8 +33,11 @@ class FaultRule:
     skip: int = 0  # let this many matching requests through first
 
     def matches(self, method: str, path: str) -> bool:
-        return (self.times > 0 and (self.method is None or self.method.upper() == method)
-                and re.search(self.path, path) is not None)
+        return (
+            self.times > 0
+            and (self.method is None or self.method.upper() == method)
+            and re.search(self.path, path) is not None
+        )
 
 
 @dataclass
@@ -87,9 +90,11 @@ class FaultMiddleware:
             return
         entry["fault"] = rule.kind
         if rule.after:
+
             async def swallow(message) -> None:
                 if message["type"] == "http.response.start":
                     entry["status"] = message["status"]
+
             await self.app(scope, receive, swallow)
             if rule.kind == "delay":
                 await asyncio.sleep(rule.delay)
@@ -103,20 +108,37 @@ class FaultMiddleware:
     async def _fault(rule: FaultRule, send) -> None:
         if rule.kind == "delay":  # after-delay: the answer itself is lost as a timeout
             body = json.dumps({"detail": "late"}).encode()
-            await send({"type": "http.response.start", "status": 504,
-                        "headers": [(b"content-type", b"application/json")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 504,
+                    "headers": [(b"content-type", b"application/json")],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
             return
         if rule.kind == "drop":
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-type", b"application/json"),
-                                    (b"content-length", b"4096")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", b"4096"),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": b'{"id": "trunc', "more_body": True})
             raise ConnectionAbortedError("injected: connection dropped mid-body")
         if rule.kind == "malformed":
             body = b'{"id": "x", "title": '
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-type", b"application/json")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", b"application/json")],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
             return
         headers = [(b"content-type", b"application/json")]

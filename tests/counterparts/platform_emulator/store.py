@@ -31,8 +31,8 @@ CREATE TABLE jobs (id TEXT PRIMARY KEY, video_id TEXT, status TEXT, qualities TE
 DEFAULT_TOKENS = (
     # token, user, tenant, project
     ("token-alice", "alice", "tenant-a", "project-a"),
-    ("token-carol", "carol", "tenant-a", "project-a"),   # same tenant, not the owner
-    ("token-bob", "bob", "tenant-b", "project-b"),       # another tenant
+    ("token-carol", "carol", "tenant-a", "project-a"),  # same tenant, not the owner
+    ("token-bob", "bob", "tenant-b", "project-b"),  # another tenant
 )
 
 
@@ -54,21 +54,40 @@ class EmulatorStore:
 
     def reset(self) -> None:
         """Back to the seeded state (tests share one server and reset it between tests)."""
-        for table in ("tenants", "tokens", "vods", "posts", "idempotency", "chapters",
-                      "thumbnails", "jobs"):
+        for table in (
+            "tenants",
+            "tokens",
+            "vods",
+            "posts",
+            "idempotency",
+            "chapters",
+            "thumbnails",
+            "jobs",
+        ):
             self.db.execute(f"DELETE FROM {table}")
         for token, user, tenant, project in DEFAULT_TOKENS:
             self.add_token(token, user, tenant, project)
 
-    def add_token(self, token: str, user: str, tenant: str, project: str | None = None,
-                  ttl: float | None = None) -> None:
-        self.db.execute("INSERT OR IGNORE INTO tenants VALUES (?, ?)",
-                        (tenant, project or f"project-{tenant}"))
-        self.db.execute("INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?)",
-                        (token, user, tenant, time.time() + ttl if ttl else None))
+    def add_token(
+        self,
+        token: str,
+        user: str,
+        tenant: str,
+        project: str | None = None,
+        ttl: float | None = None,
+    ) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO tenants VALUES (?, ?)", (tenant, project or f"project-{tenant}")
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?)",
+            (token, user, tenant, time.time() + ttl if ttl else None),
+        )
 
     def expire_token(self, token: str) -> None:
-        self.db.execute("UPDATE tokens SET expires_at = ? WHERE token = ?", (time.time() - 1, token))
+        self.db.execute(
+            "UPDATE tokens SET expires_at = ? WHERE token = ?", (time.time() - 1, token)
+        )
 
     def one(self, sql: str, *args) -> sqlite3.Row | None:
         return self.db.execute(sql, args).fetchone()
@@ -84,22 +103,41 @@ class EmulatorStore:
 
 
 def chapter_json(row: sqlite3.Row) -> dict:
-    return {"id": row["id"], "video_id": row["video_id"], "title": row["title"],
-            "description": row["description"], "start_time": row["start_time"],
-            "end_time": row["end_time"], "order": row["ord"], "source": row["source"],
-            "confidence_score": row["confidence_score"], "thumbnail_url": row["thumbnail_url"]}
+    return {
+        "id": row["id"],
+        "video_id": row["video_id"],
+        "title": row["title"],
+        "description": row["description"],
+        "start_time": row["start_time"],
+        "end_time": row["end_time"],
+        "order": row["ord"],
+        "source": row["source"],
+        "confidence_score": row["confidence_score"],
+        "thumbnail_url": row["thumbnail_url"],
+    }
 
 
 def vod_json(row: sqlite3.Row) -> dict:
-    return {"id": row["id"], "status": row["status"], "title": row["title"],
-            "description": row["description"], "cloudflare_video_id": row["cloudflare_video_id"],
-            "playback_url": row["playback_url"], "created_at": row["created_at"],
-            "visibility": row["visibility"]}
+    return {
+        "id": row["id"],
+        "status": row["status"],
+        "title": row["title"],
+        "description": row["description"],
+        "cloudflare_video_id": row["cloudflare_video_id"],
+        "playback_url": row["playback_url"],
+        "created_at": row["created_at"],
+        "visibility": row["visibility"],
+    }
 
 
 def post_json(row: sqlite3.Row) -> dict:
-    return {"id": row["id"], "type": row["type"], "content": row["content"],
-            "visibility": row["visibility"], "created_at": row["created_at"]}
+    return {
+        "id": row["id"],
+        "type": row["type"],
+        "content": row["content"],
+        "visibility": row["visibility"],
+        "created_at": row["created_at"],
+    }
 
 
 def dumps(value) -> str:
