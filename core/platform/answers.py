@@ -129,9 +129,10 @@ def chapter(
     *,
     sent: dict[str, Any] | None = None,
     chapter_id: str | None = None,
-) -> RemoteChapter:
+) -> RemoteChapter | None:
     """A chapter answer; what it leaves out is what was sent (``sent``), and a created
-    chapter's id may come from the ``Location`` header alone."""
+    chapter's id may come from the ``Location`` header alone. None for an update answered
+    without a body when what was sent is not the whole chapter (the caller reads it)."""
     data = body(response)
     fill = {"video_id": video_id, **(sent or {})}
     chapter_id = chapter_id or _id_from_location(response)
@@ -140,6 +141,8 @@ def chapter(
     if data is None:
         if not chapter_id or sent is None:
             raise malformed(response, "no body: the chapter's id is unknown")
+        if not {"title", "start_time", "end_time"} <= set(sent):
+            return None
         data = {}
     return record(response, RemoteChapter, CHAPTER_NAMES, data=data, fill=fill)
 

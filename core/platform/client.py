@@ -162,7 +162,7 @@ class PlatformClient:
         self, video_id: str, chapter_id: str, fields: dict[str, Any]
     ) -> RemoteChapter:
         body = {k: fields[k] for k in CHAPTER_FIELDS if k in fields}
-        return self.http.request(
+        updated = self.http.request(
             "PUT",
             f"/api/v1/videos/{_seg(video_id)}/chapters/{_seg(chapter_id)}",
             json=body,
@@ -170,6 +170,8 @@ class PlatformClient:
             expected=SUCCESS,
             parse=lambda r: answers.chapter(r, video_id, sent=body, chapter_id=chapter_id),
         )
+        # A bodiless answer to a partial update: the rest of the chapter is only over there.
+        return updated if updated is not None else self.get_chapter(video_id, chapter_id)
 
     def delete_chapter(self, video_id: str, chapter_id: str) -> None:
         self.http.request(
