@@ -37,6 +37,16 @@ def _given(**fields: Any) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
+def _chapter_body(fields: dict[str, Any]) -> dict[str, Any]:
+    """The chapter fields the page lists. A thumbnail URL that is not http(s) names a file
+    on this machine: it is never sent (no local path leaves the machine)."""
+    body = {k: fields[k] for k in CHAPTER_FIELDS if k in fields}
+    url = body.get("thumbnail_url")
+    if url is not None and not str(url).lower().startswith(("http://", "https://")):
+        del body["thumbnail_url"]
+    return body
+
+
 class PlatformClient:
     def __init__(
         self,
@@ -148,7 +158,7 @@ class PlatformClient:
 
     def create_chapter(self, video_id: str, fields: dict[str, Any]) -> RemoteChapter:
         """Not idempotent: after an ambiguous failure, list the chapters before retrying."""
-        body = {k: fields[k] for k in CHAPTER_FIELDS if k in fields}
+        body = _chapter_body(fields)
         return self.http.request(
             "POST",
             f"/api/v1/videos/{_seg(video_id)}/chapters",
@@ -161,7 +171,7 @@ class PlatformClient:
     def update_chapter(
         self, video_id: str, chapter_id: str, fields: dict[str, Any]
     ) -> RemoteChapter:
-        body = {k: fields[k] for k in CHAPTER_FIELDS if k in fields}
+        body = _chapter_body(fields)
         updated = self.http.request(
             "PUT",
             f"/api/v1/videos/{_seg(video_id)}/chapters/{_seg(chapter_id)}",

@@ -14,7 +14,7 @@ from core.library.shapes import chapter_from_row
 from core.store.db import Database
 from core.store.models import ChapterRow, SyncLink, Vod, new_id, utcnow
 
-from .merge import Action, normalise, same
+from .merge import Action, normalise, same, stays_local
 from .report import SyncReport
 
 
@@ -99,12 +99,14 @@ def _upsert(
 ) -> None:
     item, remote = action.item, action.item.remote
     local_id = item.local_id or new_id()
+    # A thumbnail only this machine has is kept while the platform has none of its own.
+    kept = rows[local_id].thumbnail_url if local_id in rows else None
     fields = {
         "title": remote["title"],
         "description": remote["description"],
         "start_time": remote["start_time"],
         "end_time": remote["end_time"],
-        "thumbnail_url": remote["thumbnail_url"],
+        "thumbnail_url": remote["thumbnail_url"] or (kept if stays_local(kept) else None),
     }
     if local_id in rows:
         chapter = timeline.update(local_id, **fields)
