@@ -62,6 +62,8 @@ def create_app(
     app.state.store, app.state.faults = store, board
     app.state.dialect = Dialect()
     new_id = app.state.new_id = IdMaker()
+    # Records answered in a shape no reader can use (a test's "broken server record").
+    garbled: set[str] = set()
 
     def reply(kind: str, payload=None, status: int = 200, **extra):
         return app.state.dialect.reply(kind, payload, status, **extra)
@@ -176,7 +178,10 @@ def create_app(
     async def get_vod(vod_id: str, authorization: str | None = Header(None)):
         row = tenant_vod(vod_id, caller(authorization))
         post = store.one("SELECT * FROM posts WHERE id = ?", row["post_id"])
-        return reply("vod", {**vod_json(row), "post": post_json(post) if post else None})
+        vod = {**vod_json(row), "post": post_json(post) if post else None}
+        if vod_id in garbled:
+            vod["status"] = None
+        return reply("vod", vod)
 
     @app.patch("/api/v1/vod/{vod_id}/status")
     async def set_status(vod_id: str, status: str, authorization: str | None = Header(None)):
@@ -257,6 +262,7 @@ def create_app(
                 for r in rows
                 if r["confidence_score"] is not None and r["confidence_score"] >= min_confidence
             ]
+        rows = [{**r, "start_time": "whenever"} if r["id"] in garbled else r for r in rows]
         return reply("chapters", rows)
 
     @app.get("/api/v1/videos/{video_id}/chapters/at-time")
@@ -411,6 +417,18 @@ def create_app(
         board.requests.clear()
         app.state.dialect = Dialect()
         new_id.numeric = False
+        garbled.clear()
+        return {"ok": True}
+
+    @app.post("/_control/garble/{record_id}")
+    async def garble(record_id: str):
+        """Answer this chapter (in lists) or VOD with a field no reader can use."""
+        garbled.add(record_id)
+        return {"ok": True}
+
+    @app.delete("/_control/garble/{record_id}")
+    async def ungarble(record_id: str):
+        garbled.discard(record_id)
         return {"ok": True}
 
     @app.post("/_control/dialect")
