@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
+import uuid
 
 from core.domain.errors import DomainError
 from core.domain.timefmt import format_time, parse_time
@@ -120,6 +122,7 @@ def register(cli) -> None:
 def generate_thumbnails(args, context) -> int:
     timestamps = [parse_time(value) for value in args.at] if args.at else None
     bar = ProgressBar("thumbnails")
+    started = time.perf_counter()
     thumbnails = context.thumbnails.generate(
         args.vod,
         timestamps=timestamps,
@@ -130,7 +133,18 @@ def generate_thumbnails(args, context) -> int:
     )
     bar.close()
     if args.json:
-        print_json([t.to_json() for t in thumbnails])
+        # The platform's answer to the same request; made here, so already done: the list
+        # is full, and task_id names this run.
+        default = next((t for t in thumbnails if t.is_default), None)
+        print_json(
+            {
+                "video_id": thumbnails[0].vod_id if thumbnails else None,
+                "thumbnails": [t.to_json() for t in thumbnails],
+                "task_id": str(uuid.uuid4()),
+                "default_thumbnail_url": default.to_json()["url"] if default else None,
+                "processing_time_ms": round((time.perf_counter() - started) * 1000),
+            }
+        )
         return 0
     _thumbnail_table(thumbnails)
     return 0
@@ -249,7 +263,7 @@ def run_queue(args, context) -> int:
         bar = bars.setdefault(status["job_id"], ProgressBar(status["job_id"]))
         bar.update(
             status["progress"] / 100,
-            status.get("current_quality") or status["status"],
+            status.get("progress_label") or status.get("current_quality") or status["status"],
             status.get("estimated_time_remaining"),
         )
 
@@ -283,7 +297,7 @@ def _run_with_progress(context, vod_id: str, job_id: str) -> dict:
         if status["job_id"] == job_id and status["status"] == "processing":
             bar.update(
                 status["progress"] / 100,
-                status.get("current_quality") or "",
+                status.get("progress_label") or status.get("current_quality") or "",
                 status.get("estimated_time_remaining"),
             )
 

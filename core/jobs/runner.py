@@ -227,8 +227,8 @@ class JobRunner:
             for output in job.outputs:
                 if output.quality in run:
                     output.status, output.error = "processing", None
-            job.current_quality = ",".join(run)
-            item.label = job.current_quality
+            item.label = ",".join(run)
+            job.current_quality = min(run, key=list(LADDER).index) if run else None
             spec = TranscodeSpec(
                 job_id=job.id,
                 source=session.get(Vod, job.vod_id).file_path,
@@ -278,7 +278,6 @@ class JobRunner:
                     if time.monotonic() - last_save >= SAVE_INTERVAL:
                         job.progress = round(item.fraction * 100, 1)
                         job.estimated_seconds_remaining = item.eta
-                        job.current_quality = item.label
                         job.heartbeat_at = datetime.now(UTC)
                         last_save = time.monotonic()
             except Exception:
@@ -440,7 +439,7 @@ class JobRunner:
             snapshot.update(
                 status=JobStatus.PROCESSING.value,
                 progress=int(item.fraction * 100),
-                current_quality=item.label,
+                progress_label=item.label,
                 estimated_time_remaining=_eta_words(item.eta),
                 estimated_seconds_remaining=item.eta,
             )

@@ -48,6 +48,16 @@ def output_json(output: TranscodeOutputRow) -> dict[str, Any]:
     }
 
 
+def current_quality(job: TranscodeJobRow) -> str | None:
+    """One quality, as on the platform's page: the lowest rung still being made (locally
+    every rung of a run is encoded at once, so it is the first of those in the ladder)."""
+    if job.status != "processing":
+        return None
+    running = [o.quality for o in job.outputs if o.status == "processing"]
+    order = list(LADDER)
+    return min(running, key=order.index) if running else None
+
+
 def status_json(job: TranscodeJobRow) -> dict[str, Any]:
     master = Path(job.master_playlist) if job.master_playlist else None
     remaining = job.estimated_seconds_remaining
@@ -58,7 +68,7 @@ def status_json(job: TranscodeJobRow) -> dict[str, Any]:
         "progress": round(job.progress),
         "priority": job.priority,
         "qualities_requested": list(job.qualities_requested),
-        "current_quality": job.current_quality,
+        "current_quality": current_quality(job),
         "completed_qualities": list(job.completed_qualities),
         "failed_qualities": list(job.failed_qualities),
         "skipped_qualities": list(job.skipped_qualities),

@@ -214,3 +214,27 @@ def test_no_local_path_leaves_the_machine(context, uploaded_vod, emulator, data_
     leaks = [body for body in sent if LOCAL_PATH.search(body) or str(data_dir) in body]
     assert leaks == [] and not any(str(Path.home()) in body for body in sent)
     assert all(c["thumbnail_url"] is None for c in emulator.chapters(remote))
+
+
+def test_min_confidence_means_the_same_here_and_on_the_platform(
+    context, synced, emulator, run_cli, platform_env
+):
+    local, remote = synced  # three manual chapters: no score
+    emulator.set_video(
+        remote,
+        transcript=[{"start": s, "end": s + 50, "text": f"topic {s}"} for s in range(300, 500, 50)],
+    )
+    emulator.as_user().post(f"/api/v1/videos/{remote}/chapters/generate").raise_for_status()
+    assert context.sync.sync(local)[0].pulled["created"] == 4  # scored 0.9 by the platform
+    client = context.platform_client()
+    try:
+        for threshold in ("0", "0.5", "0.95"):
+            there = sorted(c.title for c in client.list_chapters(remote, min_confidence=threshold))
+            listed = run_cli("chapters", "list", local, "--min-confidence", threshold, "--json")
+            assert listed.code == 0, listed.stderr
+            here = sorted(c["title"] for c in json.loads(listed.stdout))
+            assert here == there, threshold
+            assert not {"Intro", "Setup", "Coding"} & set(here)
+        assert len(there) == 0 and len(client.list_chapters(remote, min_confidence=0)) == 4
+    finally:
+        client.close()

@@ -314,7 +314,7 @@ class TranscodePanel(QWidget):
             return "skipped", 0, "skipped (above source)"
         if quality not in job.get("qualities_requested", []):
             return "idle", 0, "not requested" if job else "—"
-        if status == "processing" and quality in (job.get("current_quality") or "").split(","):
+        if status == "processing" and outputs.get(quality, {}).get("status") == "processing":
             eta = job.get("estimated_time_remaining")
             percent = int(job.get("progress") or 0)
             return "processing", percent, f"{percent}%" + (f" · {eta} left" if eta else "")
