@@ -48,7 +48,7 @@ def test_an_unreadable_chapter_is_reported_and_left_alone_while_the_rest_syncs(
     context, synced, emulator, run_cli, platform_env
 ):
     local, remote = synced
-    intro, setup, coding = context.chapters.list(local).chapters
+    intro, setup, _coding = context.chapters.list(local).chapters
     garbled = next(c for c in emulator.chapters(remote) if c["title"] == "Setup")
     emulator.http.post(f"/_control/garble/{garbled['id']}").raise_for_status()
     context.chapters.update(local, setup.id, title="Setup, edited here")
