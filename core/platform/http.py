@@ -130,6 +130,7 @@ class AdaptiveLimit:
     def __init__(self, ceiling: int) -> None:
         self.ceiling = max(1, ceiling)
         self.limit = self.ceiling
+        self.lowest = self.ceiling  # the least it came down to (for a report or a test)
         self._in_flight = 0
         self._successes = 0
         self._changed = threading.Condition()
@@ -148,6 +149,7 @@ class AdaptiveLimit:
     def slow_down(self) -> None:
         with self._changed:
             self.limit = max(1, self.limit // 2)
+            self.lowest = min(self.lowest, self.limit)
             self._successes = 0
 
     def succeeded(self) -> None:

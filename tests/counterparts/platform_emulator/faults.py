@@ -81,6 +81,8 @@ class FaultMiddleware:
             "method": method,
             "path": path,
             "query": scope.get("query_string", b"").decode("latin-1"),
+            "http_version": scope.get("http_version"),
+            "client_port": (scope.get("client") or (None, None))[1],
             "body": "",
             "status": None,
             "fault": None,
