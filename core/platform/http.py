@@ -277,7 +277,8 @@ class HttpRunner:
         self._wait_for_pause()
         with self._count_lock:
             self._requests += 1
-        log.debug("%s %s headers=%s", method, _without_query(url), redact_headers(all_headers))
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s %s headers=%s", method, _without_query(url), redact_headers(all_headers))
         try:
             with self.in_flight:
                 response = self.client.request(method, url, headers=all_headers, **kwargs)

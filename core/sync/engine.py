@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, delete, func, not_, select
 
 from core.library.vods import find_vod
 from core.platform.client import PlatformClient
@@ -117,17 +117,18 @@ class SyncService:
     def _consume_outbox(self, vod_id: str, watermark: int, settled: set[str], held: set[str]):
         """The entries this sync has carried out; those of a part that could not be done
         (and of chapters whose platform record could not be read) wait for the next one."""
+        done = and_(
+            OutboxEntry.vod_id == vod_id,
+            OutboxEntry.id <= watermark,
+            OutboxEntry.entity.in_(sorted(settled)),
+        )
         with self._database.session() as s:
-            for entry in s.scalars(
-                select(OutboxEntry).where(
-                    OutboxEntry.vod_id == vod_id,
-                    OutboxEntry.id <= watermark,
-                    OutboxEntry.entity.in_(sorted(settled)),
+            if held:
+                kept = and_(
+                    OutboxEntry.entity == "chapter", OutboxEntry.entity_id.in_(sorted(held))
                 )
-            ):
-                if entry.entity == "chapter" and entry.entity_id in held:
-                    continue
-                s.delete(entry)
+                done = and_(done, not_(kept))
+            s.execute(delete(OutboxEntry).where(done))
 
     def _plan(self, vod_id: str, remote_chapters: Listing) -> tuple[list[Action], set[str]]:
         """Pair local chapters, links and remote chapters into items, adopting remote chapters
