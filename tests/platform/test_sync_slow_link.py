@@ -145,15 +145,19 @@ def test_a_429_slows_every_request_and_its_retry_after_is_waited(
     sleeps: list[float] = []
 
     def make(self):
-        made.append(
-            PlatformClient(self.platform_config(), max_connections=8, sleep=sleeps.append)
-        )
+        made.append(PlatformClient(self.platform_config(), max_connections=8, sleep=sleeps.append))
         return made[-1]
 
     monkeypatch.setattr(type(context), "platform_client", make)
     context.chapters.replace_all(local, chapters_at(40, 5.0))
     emulator.fault(
-        kind="status", status=429, retry_after="1", method="POST", path="/chapters$", times=3, skip=5
+        kind="status",
+        status=429,
+        retry_after="1",
+        method="POST",
+        path="/chapters$",
+        times=3,
+        skip=5,
     )
     [report] = context.sync.sync(local)
     assert report.ok and report.pushed["created"] == 40, report
@@ -226,9 +230,12 @@ def test_several_connections_where_the_server_speaks_only_http1(context, emulato
 
 def test_the_latency_proxy_adds_a_round_trip_to_every_exchange(emulator):
     """The bench's slow link is real: each request through it waits for the delay."""
-    with LatencyProxy("127.0.0.1", int(emulator.url.rsplit(":", 1)[1]), rtt=0.2) as proxy:
-        with httpx.Client(base_url=proxy.url) as client:
-            first = client.get("/_control/videos")
-            second = client.get("/_control/videos")
+    port = int(emulator.url.rsplit(":", 1)[1])
+    with (
+        LatencyProxy("127.0.0.1", port, rtt=0.2) as proxy,
+        httpx.Client(base_url=proxy.url) as client,
+    ):
+        first = client.get("/_control/videos")
+        second = client.get("/_control/videos")
     assert first.status_code == second.status_code == 200
     assert first.elapsed.total_seconds() >= 0.2 and second.elapsed.total_seconds() >= 0.2
