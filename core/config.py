@@ -61,7 +61,7 @@ SETTINGS: dict[str, SettingSpec] = {
             "sync_connections",
             "VODSTUDIO_SYNC_CONNECTIONS",
             16,
-            "Platform requests in flight at once (sync)",
+            "Sync requests at once",
         ),
     )
 }

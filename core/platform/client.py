@@ -69,6 +69,7 @@ class PlatformClient:
             retry=retry,
             transport=transport,
             max_connections=max_connections or config.max_connections,
+            http2=True,  # many small requests: one connection, many streams, where offered
             **extra,
         )
 

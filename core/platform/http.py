@@ -7,9 +7,10 @@ Retried, with exponential backoff and full jitter (or the server's ``Retry-After
   made, or it answered 429/503 (it says "not now"). A timeout or a 500/502 after a POST is
   ambiguous and is raised to the caller, who must check before trying again.
 
-One runner may be shared by several threads (the sync sends chapter changes side by side): it
-speaks HTTP/2 where the server offers it (one connection, many streams) and otherwise keeps
-up to ``max_connections`` HTTP/1.1 connections. A 429 or a 503 with ``Retry-After`` pauses
+One runner may be shared by several threads (the sync sends chapter changes side by side):
+with ``http2`` it speaks HTTP/2 where the server offers it (one connection, many streams),
+and otherwise keeps up to ``max_connections`` HTTP/1.1 connections. (Uploads stay on
+HTTP/1.1: big bodies go faster there than through a pure-Python HTTP/2 stack.) A 429 or a 503 with ``Retry-After`` pauses
 every thread, not just the one that got it, and halves how many requests may be in flight;
 successes win the room back one request at a time.
 """
@@ -102,23 +103,23 @@ def server_message(response: httpx.Response) -> str:
     return " ".join(response.text.split())[:300]
 
 
-def shared_ssl_context() -> ssl.SSLContext:
-    """One verifying context for every client: loading the CA bundle costs ~0.1–0.3 s, too
-    much to repeat per upload. Certificate and hostname checks stay on. A CA named by
-    ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` (a company's own, or a test's) is trusted as well,
-    as other tools do."""
-    return _ssl_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+def shared_ssl_context(http2: bool = False) -> ssl.SSLContext:
+    """One verifying context for every client of a kind: loading the CA bundle costs
+    ~0.1–0.3 s, too much to repeat per upload. Certificate and hostname checks stay on. A CA
+    named by ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` (a company's own, or a test's) is trusted
+    as well, as other tools do. HTTP/2 clients get their own context: httpcore sets the
+    protocols offered (ALPN) on the context it is given, and an HTTP/1.1-only client (the
+    uploads) must never be offered ``h2`` by a context shared with one that speaks it."""
+    return _ssl_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"), http2)
 
 
 @functools.cache
-def _ssl_context(extra_file: str | None, extra_dir: str | None) -> ssl.SSLContext:
+def _ssl_context(extra_file: str | None, extra_dir: str | None, http2: bool) -> ssl.SSLContext:
     import certifi
 
     context = ssl.create_default_context(cafile=certifi.where())
     if extra_file or extra_dir:
         context.load_verify_locations(cafile=extra_file or None, capath=extra_dir or None)
-    if HTTP2_AVAILABLE:
-        context.set_alpn_protocols(["h2", "http/1.1"])
     return context
 
 
@@ -181,6 +182,7 @@ class HttpRunner:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         max_connections: int = DEFAULT_CONNECTIONS,
+        http2: bool = False,
     ) -> None:
         self.service = service
         self.retry = retry or RetryPolicy()
@@ -200,8 +202,8 @@ class HttpRunner:
             timeout=timeout,
             transport=transport,
             follow_redirects=False,
-            verify=shared_ssl_context(),
-            http2=HTTP2_AVAILABLE,
+            verify=shared_ssl_context(http2 and HTTP2_AVAILABLE),
+            http2=http2 and HTTP2_AVAILABLE,
             limits=httpx.Limits(
                 max_connections=self.max_connections,
                 max_keepalive_connections=self.max_connections,
