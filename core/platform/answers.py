@@ -35,8 +35,17 @@ THUMBNAIL_NAMES = ("thumbnail",)
 JOB_NAMES = ("job", "transcode", "transcoding")
 
 
-def malformed(response: httpx.Response, detail: str) -> MalformedResponseError:
-    return MalformedResponseError(
+class UnidentifiedChapterError(MalformedResponseError):
+    """A create succeeded (2xx) but its answer names no chapter: no body, no id, no
+    ``Location``. The chapter exists; which one it is must be looked up."""
+
+
+def malformed(
+    response: httpx.Response,
+    detail: str,
+    kind: type[MalformedResponseError] = MalformedResponseError,
+) -> MalformedResponseError:
+    return kind(
         f"platform answered {response.request.method} {response.request.url.path} with an "
         f"unexpected shape ({detail})",
         status=response.status_code,
@@ -140,7 +149,9 @@ def chapter(
         fill["id"] = chapter_id
     if data is None:
         if not chapter_id or sent is None:
-            raise malformed(response, "no body: the chapter's id is unknown")
+            raise malformed(
+                response, "no body: the chapter's id is unknown", UnidentifiedChapterError
+            )
         if not {"title", "start_time", "end_time"} <= set(sent):
             return None
         data = {}

@@ -160,14 +160,22 @@ class PlatformClient:
     def create_chapter(self, video_id: str, fields: dict[str, Any]) -> RemoteChapter:
         """Not idempotent: after an ambiguous failure, list the chapters before retrying."""
         body = _chapter_body(fields)
-        return self.http.request(
-            "POST",
-            f"/api/v1/videos/{_seg(video_id)}/chapters",
-            json=body,
-            idempotent=False,
-            expected=SUCCESS,
-            parse=lambda r: answers.chapter(r, video_id, sent=body),
-        )
+        try:
+            return self.http.request(
+                "POST",
+                f"/api/v1/videos/{_seg(video_id)}/chapters",
+                json=body,
+                idempotent=False,
+                expected=SUCCESS,
+                parse=lambda r: answers.chapter(r, video_id, sent=body),
+            )
+        except answers.UnidentifiedChapterError as error:
+            # Made, but the answer does not say which it is: the one with these times (the
+            # platform allows no overlap, so there is at most one) and this title.
+            found = self._find_created(video_id, body)
+            if found is None:
+                raise error from None
+            return found
 
     def update_chapter(
         self, video_id: str, chapter_id: str, fields: dict[str, Any]
@@ -314,6 +322,17 @@ class PlatformClient:
         )
 
     # --- internals -----------------------------------------------------------------------
+    def _find_created(self, video_id: str, sent: dict[str, Any]) -> RemoteChapter | None:
+        title = " ".join(str(sent.get("title", "")).split()).casefold()
+        for candidate in self.list_chapters(video_id):
+            if (
+                abs(candidate.start_time - float(sent["start_time"])) < 1e-3
+                and abs(candidate.end_time - float(sent["end_time"])) < 1e-3
+                and " ".join(candidate.title.split()).casefold() == title
+            ):
+                return candidate
+        return None
+
     def _get(self, path: str, parse: Callable[[httpx.Response], Any], params=None) -> Any:
         return self.http.request(
             "GET", path, params=params, idempotent=True, expected=SUCCESS, parse=parse

@@ -102,10 +102,25 @@ class SyncService:
         remote = client.list_chapters(remote_vod)
         report.unreadable.extend(str(problem) for problem in remote.problems)
         actions, held = self._plan(vod_id, remote)
-        ambiguous = ChapterPusher(self._database, vod_id, remote_vod).push(client, actions, report)
-        if ambiguous:  # answers were lost: look at what the platform now has, adopt it
+        unanswered = ChapterPusher(self._database, vod_id, remote_vod).push(client, actions, report)
+        if unanswered:  # look at what the platform now has, and adopt what it made
             remote = client.list_chapters(remote_vod)
             self._plan(vod_id, remote)
+            with self._database.session() as s:
+                adopted = set(
+                    s.scalars(
+                        select(SyncLink.local_id).where(
+                            SyncLink.entity == "chapter",
+                            SyncLink.vod_id == vod_id,
+                            SyncLink.remote_id.is_not(None),
+                        )
+                    )
+                )
+            for action, error in unanswered:
+                if action.item.local_id in adopted:
+                    report.pushed["created"] += 1
+                else:  # not made after all, or not to be recognised: the next sync decides
+                    report.errors.append(str(error))
         apply_pulls(
             self._database, vod_id, [a for a in actions if a.kind.startswith("pull")], report
         )

@@ -23,7 +23,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
@@ -48,9 +48,10 @@ WRITE_EVERY = 0.25  # seconds an answer may wait to be recorded
 
 @dataclass
 class PushOutcome:
-    ambiguous: bool = False
-    refused: list[tuple[Action, PlatformError]] | None = None
-    gone: list[tuple[Action, PlatformError]] | None = None
+    refused: list[tuple[Action, PlatformError]] = field(default_factory=list)
+    gone: list[tuple[Action, PlatformError]] = field(default_factory=list)
+    # Creates whose answer was lost or named no chapter: the platform may have made them.
+    unanswered: list[tuple[Action, PlatformError]] = field(default_factory=list)
 
 
 def dependencies(actions: list[Action]) -> list[set[int]]:
@@ -132,14 +133,16 @@ class ChapterPusher:
         self._vod_id = vod_id
         self._remote_vod = remote_vod
 
-    def push(self, client: PlatformClient, actions: Iterable[Action], report: SyncReport) -> bool:
-        """Push every push action; True when an answer to a create was lost (the caller
-        lists the chapters again to adopt what the platform made)."""
+    def push(
+        self, client: PlatformClient, actions: Iterable[Action], report: SyncReport
+    ) -> list[tuple[Action, PlatformError]]:
+        """Push every push action. Returns the creates whose answer was lost or named no
+        chapter: the caller lists the chapters again to adopt what the platform made."""
         pushes = self._ordered([a for a in actions if a.kind in PUSH_ORDER])
-        ambiguous = False
+        unanswered: list[tuple[Action, PlatformError]] = []
         while pushes:
             outcome = self._pass(client, pushes, report)
-            ambiguous = ambiguous or outcome.ambiguous
+            unanswered += outcome.unanswered
             for action, error in outcome.gone:
                 self.conflict(action, f"the platform no longer has it ({error})", remote_gone=True)
                 report.conflicts.append(action.item.local_id)
@@ -149,14 +152,14 @@ class ChapterPusher:
                     report.conflicts.append(action.item.local_id)
                 break
             pushes = [action for action, _ in outcome.refused]
-        return ambiguous
+        return unanswered
 
     # --- one pass ------------------------------------------------------------------------
     def _pass(
         self, client: PlatformClient, pushes: list[Action], report: SyncReport
     ) -> PushOutcome:
         self._record_intents([a for a in pushes if a.kind == "push_create"])
-        outcome = PushOutcome(refused=[], gone=[])
+        outcome = PushOutcome()
         first_error: list[PlatformError] = []
         answered: list[tuple[Action, object]] = []
         last_write = time.monotonic()
@@ -187,8 +190,7 @@ class ChapterPusher:
                 elif isinstance(error, PlatformError) and (
                     error.ambiguous and action.kind == "push_create"
                 ):
-                    outcome.ambiguous = True
-                    report.errors.append(str(error))
+                    outcome.unanswered.append((action, error))
                 elif isinstance(error, ValidationError):
                     outcome.refused.append((action, error))
                 elif isinstance(error, PlatformError):

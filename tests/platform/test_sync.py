@@ -320,7 +320,7 @@ def test_sync_of_a_vod_not_uploaded_is_skipped(context, local_vod, platform_env,
 
 
 @every_dialect
-def test_requests_grow_with_changes_not_with_history(context, uploaded_vod, emulator):
+def test_requests_grow_with_changes_not_with_history(context, uploaded_vod, emulator, dialect):
     local, _remote = uploaded_vod
     ids = [
         context.chapters.add(local, title=f"C{i}", start_time=i * 10, end_time=i * 10 + 10).id
@@ -331,7 +331,9 @@ def test_requests_grow_with_changes_not_with_history(context, uploaded_vod, emul
             context.chapters.update(local, chapter_id, title=f"edit {n} {chapter_id[:4]}")
     [report] = context.sync.sync(local)
     assert report.ok and report.pushed["created"] == 30
-    assert report.requests == 2 + 30
+    # A server whose create answer names no chapter costs a listing to find each one.
+    per_create = 2 if PROFILES[dialect].create_answer == "empty" else 1
+    assert report.requests == 2 + 30 * per_create
 
 
 @every_dialect

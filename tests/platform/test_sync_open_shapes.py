@@ -238,3 +238,18 @@ def test_min_confidence_means_the_same_here_and_on_the_platform(
         assert len(there) == 0 and len(client.list_chapters(remote, min_confidence=0)) == 4
     finally:
         client.close()
+
+
+@pytest.mark.parametrize("fault", ["drop", "malformed"])
+def test_a_create_whose_answer_is_lost_is_adopted_in_the_same_sync(
+    fault, context, synced, emulator
+):
+    local, remote = synced
+    emulator.http.delete("/_control/requests")
+    emulator.fault(kind=fault, method="POST", path="/chapters$", after=True)
+    context.chapters.add(local, title="Outro", start_time=300, end_time=360)
+    [report] = context.sync.sync(local)
+    assert report.ok and report.pushed["created"] == 1, report
+    assert remote_titles(emulator, remote) == ["Intro", "Setup", "Coding", "Outro"]
+    assert len(emulator.requests("POST", "/chapters")) == 1  # never sent twice
+    assert pending(context, local, "chapter") == 0

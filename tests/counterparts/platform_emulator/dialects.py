@@ -31,7 +31,7 @@ class Dialect:
     created: int = 201  # the status of a create: 201 | 200
     no_content: int = 204  # deletes and setting the default thumbnail: 204 | 200 with a body
     status_answer: str = "vod"  # PATCH status: vod | status ({"status": ...}) | empty (204)
-    create_answer: str = "record"  # record | id ({"id": ...}) | location (Location, no body)
+    create_answer: str = "record"  # record | id | location (Location, no body) | empty (204)
     update_answer: str = "record"  # record | empty (204)
 
     @classmethod
@@ -69,6 +69,8 @@ class Dialect:
             headers = {"Location": location} if location else None
             if self.create_answer == "location":
                 return Response(status_code=201, headers=headers)
+            if self.create_answer == "empty":  # made, but says nothing about it
+                return Response(status_code=204)
             if self.create_answer == "id":
                 return self._json({"id": payload["id"]}, status, headers)
             return self._json(self._record("chapter", payload), status, headers)
@@ -169,6 +171,15 @@ PROFILES: dict[str, Dialect] = {
     # Bodies with only the id or the status in them.
     "minimal": Dialect(
         record="named", ids="int", status_answer="status", create_answer="id", update_answer="empty"
+    ),
+    # Creates acknowledged with an empty 204: the new chapter is found by listing again.
+    "acknowledging": Dialect(
+        record="data",
+        lists="named",
+        nulls="omit",
+        create_answer="empty",
+        status_answer="status",
+        no_content=200,
     ),
 }
 
