@@ -43,6 +43,50 @@ DETERMINERS = frozenset(
 )
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()\"“”]")
 _NOT_A_HEAD = ("ly", "ed", "ous", "ful", "ive", "able", "ible", "less", "est")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+# Words that head a title badly on their own ("Read", "Return"): said as verbs far more often.
+_VERBS = frozenset(
+    [
+        "add",
+        "allow",
+        "apply",
+        "ask",
+        "call",
+        "change",
+        "check",
+        "close",
+        "come",
+        "create",
+        "define",
+        "describe",
+        "find",
+        "follow",
+        "handle",
+        "help",
+        "keep",
+        "leave",
+        "load",
+        "look",
+        "open",
+        "pass",
+        "print",
+        "raise",
+        "read",
+        "remove",
+        "return",
+        "run",
+        "save",
+        "send",
+        "set",
+        "show",
+        "start",
+        "stop",
+        "tell",
+        "turn",
+        "wait",
+        "write",
+    ]
+)
 _SMALL_WORDS = frozenset(
     [
         "a",
@@ -67,91 +111,79 @@ _SMALL_WORDS = frozenset(
 
 def chapter_titles(chapter_texts: list[str]) -> list[str]:
     """One title per chapter, in order; never empty, never the same as the previous one."""
-    phrases = [_candidates(text) for text in chapter_texts]
-    stems_per_chapter = [
-        Counter(stem(w) for p, n in found.items() for w in p.split() for _ in range(n))
-        for found in phrases
-    ]
-    everywhere = sum(stems_per_chapter, Counter())
+    found = [_candidates(text) for text in chapter_texts]
+    everywhere = sum((f.stems for f in found), Counter())
     total = sum(everywhere.values()) or 1
     titles: list[str] = []
-    for index, found in enumerate(phrases):
-        own = stems_per_chapter[index]
-        own_total = sum(own.values()) or 1
-
-        def distinct(word: str, own=own, own_total=own_total) -> float:
-            root = stem(word)
-            inside = (own[root] + 0.5) / own_total
-            outside = (everywhere[root] - own[root] + 0.5) / max(1, total - own_total)
-            return max(0.0, math.log(inside / outside))
-
-        ranked = sorted(
-            found.items(),
-            key=lambda item: -_score(item[0], item[1], distinct, found.determined),
-        )
+    for index, chapter in enumerate(found):
+        own_total = sum(chapter.stems.values()) or 1
+        weights = {}
+        for root, count in chapter.stems.items():
+            inside = (count + 0.5) / own_total
+            outside = (everywhere[root] - count + 0.5) / max(1, total - own_total)
+            weights[root] = max(0.0, math.log(inside / outside))
+        ranked = sorted(chapter.items(), key=lambda item: -_score(item, weights, chapter))
         previous = titles[-1].lower() if titles else None
-        title = next(
-            (
-                _capitalise(p, found.spoken)
-                for p, _ in ranked
-                if _capitalise(p, found.spoken).lower() != previous
-            ),
-            "",
-        )
-        titles.append(title or f"Part {index + 1}")
+        spoken = (_capitalise(phrase, chapter.spoken) for phrase, _ in ranked)
+        titles.append(next((t for t in spoken if t.lower() != previous), f"Part {index + 1}"))
     return titles
 
 
 class _Found(Counter):
-    """Candidate phrases (lowercase) with counts, plus how each was spoken and whether a
-    determiner came before it at least once."""
+    """Candidate phrases (lowercase, stems joined by spaces) with counts; how each was
+    spoken when it had capitals; which followed a determiner; the chapter's stem counts."""
 
     def __init__(self) -> None:
         super().__init__()
         self.spoken: dict[str, Counter] = {}
         self.determined: set[str] = set()
+        self.stems: Counter = Counter()
 
 
 def _candidates(text: str) -> _Found:
     found = _Found()
     for clause in _CLAUSE_BREAK.split(text):
-        tokens = TOKEN.findall(clause)
         run: list[str] = []
         before = ""
-        for token in [*tokens, ""]:
-            word = token.lower().strip("'’-")
-            if word and is_content(word) and not word.isdigit():
-                run.append(token.strip("'’-"))
+        for token in [*TOKEN.findall(clause), ""]:
+            word = _POSSESSIVE.sub("", token).strip("'’-")
+            lower = word.lower()
+            if lower and is_content(lower):
+                run.append(word)
+                found.stems[stem(lower)] += 1
                 continue
             _add_runs(found, run, before)
-            run, before = [], word
+            run, before = [], lower
     return found
 
 
 def _add_runs(found: _Found, run: list[str], before: str) -> None:
-    for size in range(1, MAX_TITLE_WORDS + 1):
-        for first in range(len(run) - size + 1):
+    for first in range(len(run)):
+        for size in range(1, min(MAX_TITLE_WORDS, len(run) - first) + 1):
             words = run[first : first + size]
-            if words[-1].lower().endswith(_NOT_A_HEAD):
+            head = words[-1].lower()
+            if head.endswith(_NOT_A_HEAD) or head in _VERBS:
                 continue
-            key = " ".join(w.lower() for w in words)
+            key = " ".join(words).lower()
             found[key] += 1
-            found.spoken.setdefault(key, Counter())[" ".join(words)] += 1
+            if any(sum(c.isupper() for c in w) > 1 for w in words):  # an acronym: SMTP
+                found.spoken.setdefault(key, Counter())[" ".join(words)] += 1
             if first == 0 and before in DETERMINERS:
                 found.determined.add(key)
 
 
-def _score(phrase: str, count: int, distinct, determined: set[str]) -> float:
+def _score(item: tuple[str, int], weights: dict[str, float], found: _Found) -> float:
+    phrase, count = item
     words = phrase.split()
-    weight = sum(distinct(w) for w in words) / len(words) + 0.1
+    weight = sum(weights.get(stem(w), 0.0) for w in words) / len(words) + 0.1
     length = {1: 1.0, 2: 2.2, 3: 1.8}[len(words)]
-    noun_phrase = 1.5 if phrase in determined else 1.0
+    noun_phrase = 1.5 if phrase in found.determined else 1.0
     repeated = 1.0 if count >= 2 else 0.3
     return count**0.5 * weight * length * noun_phrase * repeated
 
 
 def _capitalise(phrase: str, spoken: dict[str, Counter]) -> str:
-    form = spoken[phrase].most_common(1)[0][0]
+    form = spoken[phrase].most_common(1)[0][0] if phrase in spoken else phrase
     words = []
     for position, word in enumerate(form.split()):
         if word.isupper() and len(word) > 1:

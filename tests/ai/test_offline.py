@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -12,7 +13,7 @@ from core.ai.titles import chapter_titles
 from core.ai.words import STOPWORDS
 from core.domain.errors import ValidationError
 from tests.ai.synthetic import make_transcript
-from tests.bench.bench_chapters_eval import match_boundaries
+from tests.bench.chapter_metrics import match_boundaries
 from tests.bench.talk_corpus import make_talk
 
 
@@ -29,7 +30,7 @@ def test_finds_most_boundaries_of_a_single_subject_talk_within_5_s(talk):
     assert hits >= 0.6 * len(talk.boundaries), (found, talk.boundaries)
     assert abs(len(found) - len(talk.boundaries)) <= 2
     assert drafts[0].start_time == 0 and drafts[-1].end_time == talk.duration
-    assert all(a.end_time == b.start_time for a, b in zip(drafts, drafts[1:], strict=False))
+    assert all(a.end_time == b.start_time for a, b in itertools.pairwise(drafts))
 
 
 def test_boundaries_start_on_a_cue(talk):
@@ -59,7 +60,7 @@ def test_titles_never_repeat_the_neighbour_and_never_are_empty():
     same = "the sourdough starter needs flour and water, the sourdough starter grows. " * 5
     titles = chapter_titles([same, same, same, "um uh yeah so", ""])
     assert all(titles)
-    assert all(a.lower() != b.lower() for a, b in zip(titles, titles[1:], strict=False))
+    assert all(a.lower() != b.lower() for a, b in itertools.pairwise(titles))
     assert titles[0] == "Sourdough Starter"
     assert titles[3:] == ["Part 4", "Part 5"]
 

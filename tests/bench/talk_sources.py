@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import itertools
 import re
 import warnings
 from dataclasses import dataclass
@@ -142,7 +143,7 @@ def reference_sections() -> tuple[Section, ...]:
     for family in sorted(topics, key=lambda name: (-len(topics[name]), name)):
         text = topics[family]
         cuts = [m.start() for m in _HEADING.finditer(text)] + [len(text)]
-        for begin, end in zip(cuts, cuts[1:], strict=False):
+        for begin, end in itertools.pairwise(cuts):
             part = text[begin:end]
             heading = _HEADING.match(part)
             name = heading["title"].strip() if heading else family
