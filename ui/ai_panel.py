@@ -245,7 +245,9 @@ class AiPanel(QWidget):
             model=self.model_edit.text().strip() or self.ai.default_model(),
             temperature=round(self.temperature.value(), 2),
             max_tokens=self.max_tokens.value(),
-            offline=self.offline_check.isChecked(),
+            # A box ticked because nothing is configured is no choice: the service then says
+            # the chapters were made offline and how to use a model.
+            offline=self.offline_check.isChecked() and self.offline_check.isEnabled(),
             youtube=self.youtube_check.isChecked(),
         )
 
