@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections import Counter
@@ -63,13 +62,7 @@ def texttiling(segments, duration: float, block_words: int = 100) -> list[float]
         sum(gaps[max(0, i - 2) : i + 3]) / len(gaps[max(0, i - 2) : i + 3])
         for i in range(len(gaps))
     ]
-    depths = []
-    for i, value in enumerate(smooth):
-        left_peak = max(
-            itertools.takewhile(lambda v: v >= value, reversed(smooth[:i])), default=value
-        )
-        right_peak = max(itertools.takewhile(lambda v: v >= value, smooth[i + 1 :]), default=value)
-        depths.append(left_peak + right_peak - 2 * value)
+    depths = [_climb(smooth, i, -1) + _climb(smooth, i, 1) - 2 * v for i, v in enumerate(smooth)]
     if not depths:
         return []
     mean = sum(depths) / len(depths)
@@ -80,6 +73,16 @@ def texttiling(segments, duration: float, block_words: int = 100) -> list[float]
         if depths[i] > mean + spread / 2 and all(abs(at - c) >= 90 for c in chosen):
             chosen.append(at)
     return sorted(chosen)
+
+
+def _climb(values: list[float], index: int, step: int) -> float:
+    """The top of the hill next to ``index`` going ``step`` (-1 left, +1 right)."""
+    peak = values[index]
+    index += step
+    while 0 <= index < len(values) and values[index] >= peak:
+        peak = values[index]
+        index += step
+    return peak
 
 
 TITLE_CHECKS = (
