@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import heapq
+import queue
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -89,40 +91,54 @@ def run_in_order(
     """Send every action on up to ``width`` threads, each after those it depends on, and
     hand the results to ``done`` on this thread as they arrive. A cycle (two chapters
     swapping places) is broken by sending its first action anyway. An auth error stops
-    everything: the requests in flight are awaited, then it is raised."""
+    everything: the requests in flight are awaited, then it is raised.
+
+    No more than ``width`` requests are handed to the pool at a time, and completions come
+    back through a queue: waiting on every pending future at once would cost O(n) per
+    answer, which shows with a thousand changes."""
+    width = max(1, width)
     needs = dependencies(actions)
-    waiting_on = {i: set(n) for i, n in enumerate(needs)}
+    waiting_on = [set(n) for n in needs]
     dependents: dict[int, list[int]] = {}
     for index, required in enumerate(needs):
         for other in required:
             dependents.setdefault(other, []).append(index)
-    unsent = list(range(len(actions)))
-    running: dict[Future, int] = {}
+    ready = [i for i, required in enumerate(waiting_on) if not required]  # a heap: in order
+    unsent = set(range(len(actions)))
+    finished: queue.SimpleQueue[tuple[int, Future]] = queue.SimpleQueue()
+    running = 0
     stop: BaseException | None = None
-    with ThreadPoolExecutor(max_workers=max(1, width), thread_name_prefix="sync-push") as pool:
-        while unsent or running:
+    with ThreadPoolExecutor(max_workers=width, thread_name_prefix="sync-push") as pool:
+        while True:
             if stop is None:
-                ready = [i for i in unsent if not waiting_on[i]]
                 if not ready and not running and unsent:
-                    ready = [unsent[0]]  # a cycle: let the platform decide
-                for index in ready:
-                    unsent.remove(index)
-                    running[pool.submit(send, actions[index])] = index
+                    ready = [min(unsent)]  # a cycle: let the platform decide
+                while ready and running < width:
+                    index = heapq.heappop(ready)
+                    if index not in unsent:
+                        continue
+                    unsent.discard(index)
+                    future = pool.submit(send, actions[index])
+                    future.add_done_callback(lambda f, i=index: finished.put((i, f)))
+                    running += 1
             if not running:
                 break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            arrived = [finished.get()]
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    arrived.append(finished.get_nowait())
             results = []
-            for future in finished:
-                index = running.pop(future)
+            for index, future in arrived:
+                running -= 1
                 error = future.exception()
                 results.append((actions[index], None if error else future.result(), error))
                 if isinstance(error, PlatformAuthError):
                     stop = stop or error
                 for other in dependents.get(index, ()):
                     waiting_on[other].discard(index)
+                    if not waiting_on[other] and other in unsent:
+                        heapq.heappush(ready, other)
             done(results)
-            if stop is not None:
-                unsent.clear()
     if stop is not None:
         raise stop
 

@@ -7,8 +7,10 @@ The platform emulator and a latency proxy (adds ``--rtt-ms`` to every round trip
 their own processes on 127.0.0.1; the app syncs through the proxy. Each round times, for the
 app as configured (``--connections`` requests in flight) and for the sequential baseline
 (one request at a time, as before), two syncs of ``--changes`` changes: creating that many
-chapters, then renaming all of them. Rounds alternate which goes first. Target: 1,000
-changes in at most 10 s at 100 ms.
+chapters, then renaming all of them. Rounds alternate which goes first. ``--floor`` also
+times the same requests sent bare (plain httpx threads, no app) at the same concurrency:
+the least any client gets from this server on this machine. Target: 1,000 changes in at
+most 10 s at 100 ms.
 """
 
 from __future__ import annotations
@@ -108,6 +110,49 @@ def one_run(work: Path, emulator_url: str, count: int, connections: int) -> dict
         shutil.rmtree(data, ignore_errors=True)
 
 
+def raw_floor(emulator_url: str, proxy_url: str, count: int, connections: int) -> dict:
+    """The same requests sent bare (no app: plain httpx threads) through the same link:
+    what any client at this concurrency gets from this server on this machine."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    vod_id = remote_vod(emulator_url, count * 2.0 + 10)
+    results = {}
+    with httpx.Client(
+        base_url=proxy_url,
+        headers={"Authorization": "Bearer token-alice"},
+        limits=httpx.Limits(max_connections=connections),
+        timeout=60,
+    ) as client:
+
+        def create(i: int) -> str:
+            answer = client.post(
+                f"/api/v1/videos/{vod_id}/chapters",
+                json={"title": f"Chapter {i}", "start_time": i * 2.0, "end_time": i * 2.0 + 2},
+            )
+            answer.raise_for_status()
+            return answer.json()["id"]
+
+        def rename(pair: tuple[int, str]) -> None:
+            i, chapter_id = pair
+            client.put(
+                f"/api/v1/videos/{vod_id}/chapters/{chapter_id}",
+                json={
+                    "title": f"Chapter {i} (edited)",
+                    "start_time": i * 2.0,
+                    "end_time": i * 2.0 + 2,
+                },
+            ).raise_for_status()
+
+        with ThreadPoolExecutor(connections) as pool:
+            started = time.perf_counter()
+            ids = list(pool.map(create, range(count)))
+            results["create"] = time.perf_counter() - started
+            started = time.perf_counter()
+            list(pool.map(rename, enumerate(ids)))
+            results["rename"] = time.perf_counter() - started
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--changes", type=int, default=1000)
@@ -115,6 +160,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time the bare requests (no app) at the same concurrency",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
@@ -142,6 +192,15 @@ def main() -> None:
                 order.append(("sequential", 1))
             if round_number % 2:
                 order.reverse()
+            if args.floor:
+                floor = raw_floor(
+                    emulator_url, f"http://127.0.0.1:{proxy_port}", args.changes, args.connections
+                )
+                for label, elapsed in floor.items():
+                    times.setdefault(("floor", label), []).append(elapsed)
+                    print(
+                        f"round {round_number + 1} floor (bare requests) {label}: {elapsed:6.2f} s"
+                    )
             for who, connections in order:
                 for label, (elapsed, requests) in one_run(
                     work, emulator_url, args.changes, connections
@@ -156,13 +215,20 @@ def main() -> None:
             f"\n{args.changes} chapter changes through a {args.rtt_ms:g} ms round trip "
             f"(median of {args.rounds}):"
         )
-        print(f"{'sync':8s} {'app':>10s} {'sequential':>12s} {'speed-up':>9s}")
+        print(
+            f"{'sync':8s} {'app':>10s} {'sequential':>12s} {'speed-up':>9s}"
+            + (f" {'bare floor':>11s}" if args.floor else "")
+        )
         for label in ("create", "rename"):
             app = statistics.median(times[("app", label)])
             line = f"{label:8s} {app:9.2f}s"
             if ("sequential", label) in times:
                 base = statistics.median(times[("sequential", label)])
                 line += f" {base:11.2f}s {base / app:8.1f}x"
+            else:
+                line += f" {'-':>12s} {'-':>9s}"
+            if ("floor", label) in times:
+                line += f" {statistics.median(times[('floor', label)]):10.2f}s"
             print(line + ("   (target <= 10 s)" if args.rtt_ms == 100 else ""))
     finally:
         for process in (proxy, emulator):
