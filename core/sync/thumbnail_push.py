@@ -53,6 +53,8 @@ def push_default_thumbnail(
     moment, state = _wanted(database, vod_id)
     if moment is None or (state.get("timestamp") == moment and state.get("url")):
         return True
+    if report.remote_status == "deleted":  # nobody will see it there any more
+        return True
     if report.remote_status not in (None, "ready"):
         report.thumbnail = "waiting"
         report.notes.append(
