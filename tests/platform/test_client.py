@@ -80,10 +80,11 @@ def test_vod_upload_get_and_status(make_client, emulator, tus):
         is_nsfw=True,
         content_warning="language",
     )
-    assert result.vod.status == "processing" and result.post.type == "VIDEO"
-    assert result.post.visibility == "followers"
+    assert result.vod.status == "processing" and result.post_id
+    if result.post is not None:  # a server may answer with the post's id alone
+        assert result.post.type == "VIDEO" and result.post.visibility == "followers"
     fetched = client.get_vod(result.vod.id)
-    assert fetched.post.id == result.post.id and fetched.cloudflare_video_id == "cf-known"
+    assert fetched.post.id == result.post_id and fetched.cloudflare_video_id == "cf-known"
     with pytest.raises(
         PlatformValidationError, match="cannot change status from processing to deleted"
     ):

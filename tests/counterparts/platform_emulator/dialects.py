@@ -33,6 +33,7 @@ class Dialect:
     status_answer: str = "vod"  # PATCH status: vod | status ({"status": ...}) | empty (204)
     create_answer: str = "record"  # record | id | location (Location, no body) | empty (204)
     update_answer: str = "record"  # record | empty (204)
+    upload_post: str = "object"  # the upload's post: object | id (a flat VOD with "post_id")
 
     @classmethod
     def named(cls, name: str) -> Dialect:
@@ -102,6 +103,8 @@ class Dialect:
         return vod
 
     def _upload(self, result: dict) -> dict:
+        if self.upload_post == "id":
+            return {**result["vod"], "post_id": result["post"]["id"]}
         # The page shows {"vod", "post"}; a server that answers flat VODs elsewhere may
         # answer the upload flat too, with the post inside.
         if self.vod == "flat" and self.record != "flat":
@@ -180,6 +183,7 @@ PROFILES: dict[str, Dialect] = {
         create_answer="empty",
         status_answer="status",
         no_content=200,
+        upload_post="id",
     ),
 }
 
