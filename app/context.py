@@ -51,7 +51,7 @@ class AppContext:
 
     @cached_property
     def thumbnails(self):
-        from core.media.thumbnails import ThumbnailService
+        from core.library.thumbnails import ThumbnailService
 
         return ThumbnailService(self.database, self.database.data_dir)
 

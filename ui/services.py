@@ -4,10 +4,10 @@ from __future__ import annotations
 
 
 def thumbnails(context):
-    """``context.thumbnails`` (``core.media.thumbnails.ThumbnailService``)."""
+    """``context.thumbnails`` (``core.library.thumbnails.ThumbnailService``)."""
     service = getattr(context, "thumbnails", None)
     if service is None:
-        from core.media.thumbnails import ThumbnailService
+        from core.library.thumbnails import ThumbnailService
 
         service = ThumbnailService(context.database, context.database.data_dir)
         context.__dict__["thumbnails"] = service

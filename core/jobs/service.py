@@ -21,8 +21,7 @@ from core.domain.media_specs import (
     parse_qualities,
     transcode_job_id,
 )
-from core.library.vods import find_vod
-from core.media.sources import ready_vod
+from core.library.vods import find_vod, ready_vod
 from core.media.tools import ffmpeg_path
 from core.store.db import Database
 from core.store.models import TranscodeJobRow, TranscodeOutputRow

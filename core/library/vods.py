@@ -8,11 +8,14 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.domain.errors import NotFoundError, ValidationError
+from core.domain.cancel import CancelFlag
+from core.domain.errors import NotFoundError, StateError, ValidationError
 from core.domain.status import VodStatus, check_transition
+from core.media import keyframes as media_keyframes
+from core.media.errors import MediaError
 from core.media.probe import MediaInfo, probe
 from core.store.db import Database
-from core.store.models import Vod
+from core.store.models import ChapterRow, Vod
 from core.store.outbox import record_change
 
 TITLE_MAX_LENGTH = 300
@@ -33,6 +36,23 @@ def find_vod(session: Session, vod_ref: str) -> Vod:
         if len(matches) > 1:
             raise ValidationError(f"VOD id prefix {ref!r} is ambiguous: give more characters")
     raise NotFoundError(f"VOD {ref} not found")
+
+
+def ready_vod(session: Session, vod_ref: str, action: str, *, needs_video: bool = True) -> Vod:
+    """The VOD for ``vod_ref`` when it is ``ready``, its file still exists and (with
+    ``needs_video``) it has pictures: what every media operation on a VOD needs."""
+    vod = find_vod(session, vod_ref)
+    if vod.status != VodStatus.READY.value:
+        raise StateError(f"cannot {action}: VOD {vod.id[:8]} is {vod.status}, it must be ready")
+    source = Path(vod.file_path)
+    if not source.is_file():
+        raise MediaError(f"cannot {action}: the VOD's file {source} is missing (moved or deleted?)")
+    if needs_video and not (vod.width and vod.height):
+        raise MediaError(
+            f"cannot {action}: {source.name} has no video stream "
+            "(an audio-only file has no pictures)"
+        )
+    return vod
 
 
 class VodLibrary:
@@ -89,9 +109,24 @@ class VodLibrary:
         with self._database.session() as session:
             return find_vod(session, vod_ref)
 
-    def chapter_counts(self) -> dict[str, int]:
-        from core.store.models import ChapterRow
+    def keyframes(self, vod_ref: str, cancel: CancelFlag | None = None) -> list[float]:
+        """All keyframe times of a VOD's file (for snapping on the timeline), read once from
+        packet flags and kept on the VOD's row; ``[]`` when cancelled."""
+        with self._database.session() as session:
+            vod = find_vod(session, vod_ref)
+            if vod.keyframes:
+                return list(vod.keyframes)
+            vod_id, path, duration = vod.id, vod.file_path, vod.duration
+        if cancel is not None and cancel.is_set():
+            return []
+        times = media_keyframes.keyframe_times(path, limit_seconds=duration + 1)
+        if cancel is not None and cancel.is_set():
+            return []
+        with self._database.session() as session:
+            find_vod(session, vod_id).keyframes = times
+        return times
 
+    def chapter_counts(self) -> dict[str, int]:
         with self._database.session() as session:
             rows = session.execute(
                 select(ChapterRow.vod_id, func.count()).group_by(ChapterRow.vod_id)

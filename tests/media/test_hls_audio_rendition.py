@@ -14,7 +14,8 @@ import pytest
 
 from core.jobs.executor import LocalLadderExecutor, TranscodeSpec
 from core.media.audio_rendition import find_audio_rendition
-from core.media.hls_master import measure_segments, write_master
+from core.media.hls_master import write_master
+from core.media.hls_segments import measure_segments
 from core.media.language_tags import hls_language, language_name
 
 from .conftest import decodes_cleanly, ffprobe_json

@@ -349,11 +349,9 @@ class EditorView(QWidget):
         first time, then from the VOD's row: a 4-hour file's packets take a while to read."""
         if not self.vod.width:
             return
-        from core.media.keyframes import keyframes_for_vod
-
-        context, vod_id = self.context, self.vod_id
+        vods, vod_id = self.context.vods, self.vod_id
         self.tasks.run_task(
-            lambda progress, cancel: keyframes_for_vod(context, vod_id, cancel),
+            lambda progress, cancel: vods.keyframes(vod_id, cancel),
             on_done=lambda frames: frames and self.timeline.set_keyframes(frames),
             on_error=lambda error: None,
         )

@@ -54,7 +54,7 @@ def encode_audio_task(self, job_id: str, source: str, work_dir: str) -> dict[str
 
 
 class _RelayCancel:
-    """``core.jobs.executor.CancelFlag`` over the Redis cancel key."""
+    """``core.domain.cancel.CancelFlag`` over the Redis cancel key."""
 
     def __init__(self, relay: TaskRelay) -> None:
         self._relay = relay
