@@ -323,7 +323,7 @@ def _gap_similarities(tokens: list[list[str]], idf: dict[str, float]) -> list[fl
     """Similarity of the ~BLOCK_WORDS words before each gap to the ~BLOCK_WORDS after it."""
     similarities = []
     for gap in range(len(tokens) - 1):
-        left, right = Counter(), Counter()
+        left, right = Counter[str](), Counter[str]()
         count, index = 0, gap
         while index >= 0 and count < BLOCK_WORDS:
             left.update(tokens[index])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -317,7 +317,9 @@ class ChapterTimeline:
         self._renumber_from(position)
         return chapter
 
-    def replace_ai(self, drafts: Iterable[ChapterDraft], id_factory) -> AiReplacement:
+    def replace_ai(
+        self, drafts: Iterable[ChapterDraft], id_factory: Callable[[], str]
+    ) -> AiReplacement:
         """Replace every AI chapter with ``drafts``; manual chapters stay exactly as they are.
 
         Drafts are repaired rather than refused where the intent is clear: times are clamped

@@ -222,7 +222,7 @@ class JobRunner:
     def _prepare(self, item: _Running) -> TranscodeSpec:
         encoder = self._settings.get("hardware_encoder") if self._settings is not None else "auto"
         with self._database.session() as session:
-            job = session.get(TranscodeJobRow, item.job_id)
+            job = session.get_one(TranscodeJobRow, item.job_id)
             run = list((job.options or {}).get("run_qualities") or job.qualities_requested)
             for output in job.outputs:
                 if output.quality in run:
@@ -231,8 +231,8 @@ class JobRunner:
             item.label = job.current_quality
             spec = TranscodeSpec(
                 job_id=job.id,
-                source=session.get(Vod, job.vod_id).file_path,
-                output_dir=job.output_dir,
+                source=session.get_one(Vod, job.vod_id).file_path,
+                output_dir=_output_dir(job),
                 qualities=tuple(run),
                 encoder_preference=encoder,
                 allow_copy=bool((job.options or {}).get("allow_copy", True)),
@@ -272,7 +272,7 @@ class JobRunner:
         while not item.done:
             try:
                 with self._database.session() as session:
-                    job = session.get(TranscodeJobRow, item.job_id)
+                    job = session.get_one(TranscodeJobRow, item.job_id)
                     if job.cancel_requested:
                         item.cancel.set()
                     if time.monotonic() - last_save >= SAVE_INTERVAL:
@@ -289,7 +289,7 @@ class JobRunner:
     # --- endings -----------------------------------------------------------------------------
     def _complete(self, item: _Running, outcome: ExecutionOutcome) -> None:
         with self._database.session() as session:
-            job = session.get(TranscodeJobRow, item.job_id)
+            job = session.get_one(TranscodeJobRow, item.job_id)
             outputs = {o.quality: o for o in job.outputs}
             completed, failed = list(job.completed_qualities), list(job.failed_qualities)
             skipped = list(job.skipped_qualities)
@@ -333,7 +333,7 @@ class JobRunner:
 
     def _cancelled(self, item: _Running) -> None:
         with self._database.session() as session:
-            job = session.get(TranscodeJobRow, item.job_id)
+            job = session.get_one(TranscodeJobRow, item.job_id)
             clear_partial_output(job.output_dir)
             for output in job.outputs:
                 if output.status == "processing":
@@ -400,18 +400,18 @@ class JobRunner:
                     )
             renditions = []
         if renditions:
-            job.master_playlist = str(write_master(renditions, Path(job.output_dir)))
+            job.master_playlist = str(write_master(renditions, Path(_output_dir(job))))
         else:
             job.master_playlist = None
             with contextlib.suppress(OSError):  # a master left from a run whose files broke
-                Path(job.output_dir, MASTER_NAME).unlink(missing_ok=True)
+                Path(_output_dir(job), MASTER_NAME).unlink(missing_ok=True)
 
     @staticmethod
     def _audio_in_place(session: Any, job: TranscodeJobRow) -> bool:
         """Whether the audio rendition the variants need is there (always, without audio)."""
         vod = session.get(Vod, job.vod_id)
         try:
-            audio = find_audio_rendition(job.output_dir)
+            audio = find_audio_rendition(_output_dir(job))
         except MediaError:
             return False
         return audio is not None or vod is None or not vod.audio_codec
@@ -462,6 +462,13 @@ def _eta_words(seconds: float | None) -> str | None:
 def _prefixed(quality: str, error: str | None) -> str:
     text = error or "failed"
     return text if text.startswith(f"{quality}:") else f"{quality}: {text}"
+
+
+def _output_dir(job: TranscodeJobRow) -> str:
+    """Every job is given its folder when it is queued (``TranscodeService.start``)."""
+    if not job.output_dir:
+        raise MediaError(f"transcode job {job.id[:8]} has no output folder")
+    return job.output_dir
 
 
 def _fail_output(job: TranscodeJobRow, output: Any, reason: str) -> None:

@@ -12,6 +12,7 @@ per VOD. Files live in ``<data_dir>/thumbnails/<vod_id>/``.
 
 from __future__ import annotations
 
+import builtins
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -216,7 +217,7 @@ class ThumbnailService:
         return updated
 
     # --- reading and changing ---------------------------------------------------------------
-    def list(self, vod_ref: str) -> list[ThumbnailInfo]:
+    def list(self, vod_ref: str) -> builtins.list[ThumbnailInfo]:
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
             rows = session.scalars(
@@ -266,14 +267,16 @@ class ThumbnailService:
 
     # --- internals -------------------------------------------------------------------------
     @staticmethod
-    def _moments(timestamps: list[float] | None, duration: float) -> list[float | None]:
+    def _moments(
+        timestamps: builtins.list[float] | None, duration: float
+    ) -> builtins.list[float | None]:
         """Requested times; ``None`` stands for the last decodable frame (100 %)."""
         if timestamps is None:
             defaults = default_thumbnail_timestamps(duration)
             return [*defaults[:-1], None]
         if not timestamps:
             raise ValidationError("no timestamps given")
-        moments: list[float | None] = []
+        moments: builtins.list[float | None] = []
         for value in timestamps:
             seconds = float(value)
             if not 0 <= seconds <= duration:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from pathlib import Path
 
@@ -109,7 +110,7 @@ class VodLibrary:
         with self._database.session() as session:
             return find_vod(session, vod_ref)
 
-    def keyframes(self, vod_ref: str, cancel: CancelFlag | None = None) -> list[float]:
+    def keyframes(self, vod_ref: str, cancel: CancelFlag | None = None) -> builtins.list[float]:
         """All keyframe times of a VOD's file (for snapping on the timeline), read once from
         packet flags and kept on the VOD's row; ``[]`` when cancelled."""
         with self._database.session() as session:

@@ -110,10 +110,10 @@ def plan_ladder(
         )
     if allow_copy and keyframes_aligned:
         rungs = [_maybe_copy(info, r, width, height) for r in rungs]
-        for rung in rungs:
-            if rung.method == "copy":
+        for planned in rungs:
+            if planned.method == "copy":
                 notes.append(
-                    f"{rung.quality} is the source's own H.264/AAC stream, "
+                    f"{planned.quality} is the source's own H.264/AAC stream, "
                     "remuxed without re-encoding"
                 )
     return LadderPlan(tuple(rungs), tuple(skipped), tuple(notes))

@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 
@@ -291,8 +291,8 @@ class UploadService:
             # The session id as idempotency key: re-linking after a lost answer gives back
             # the same VOD and post instead of a second post.
             linked = client.upload_vod(
-                cloudflare_video_id=state.media_id,
-                title=options.get("title"),
+                cloudflare_video_id=cast(str, state.media_id),  # set once the file is uploaded
+                title=cast(str, options.get("title")),
                 description=options.get("description"),
                 visibility=options.get("visibility"),
                 group_id=options.get("group_id"),
@@ -311,7 +311,7 @@ class UploadService:
                 ) from None
             raise
         with self._database.session() as s:
-            vod = s.get(Vod, state.vod_id)
+            vod = s.get_one(Vod, state.vod_id)
             vod.remote_id, vod.remote_post_id = linked.vod.id, linked.post.id
             vod.cloudflare_video_id, vod.playback_url = state.media_id, linked.vod.playback_url
             vod.remote_status = linked.vod.status
@@ -335,7 +335,7 @@ class UploadService:
                 )
             ):
                 s.delete(entry)
-            session = s.get(UploadSession, session_id)
+            session = s.get_one(UploadSession, session_id)
             session.status, session.error = "completed", None
         result.status = "completed"
         result.remote_vod_id, result.post_id = linked.vod.id, linked.post.id
@@ -345,7 +345,7 @@ class UploadService:
     # --- persistence ---------------------------------------------------------------------
     def _load(self, session_id: str) -> UploadSession:
         with self._database.session() as s:
-            return s.get(UploadSession, session_id)
+            return s.get_one(UploadSession, session_id)
 
     def _save(self, session_id: str, **fields: Any) -> None:
         with self._database.session() as s:

@@ -23,7 +23,7 @@ def push_vod_changes(
 ) -> None:
     remote = client.get_vod(remote_id)
     with database.session() as s:
-        vod = s.get(Vod, vod_id)
+        vod = s.get_one(Vod, vod_id)
         local_status = vod.status
         detail_edits = s.scalar(
             select(func.count())
@@ -43,7 +43,7 @@ def push_vod_changes(
     ):
         status = client.set_vod_status(remote_id, local_status).status
     with database.session() as s:
-        s.get(Vod, vod_id).remote_status = status
+        s.get_one(Vod, vod_id).remote_status = status
     report.remote_status = status
     if detail_edits:
         report.notes.append(
@@ -71,7 +71,7 @@ class VodSyncState:
 
 def vod_sync_state(database: Database, vod_id: str, last_error: str | None = None) -> VodSyncState:
     with database.session() as s:
-        vod = s.get(Vod, vod_id)
+        vod = s.get_one(Vod, vod_id)
         pending = (
             s.scalar(
                 select(func.count())

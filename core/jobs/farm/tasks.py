@@ -113,7 +113,7 @@ def grab_stills_task(
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     last = last_frame_time(source, duration)
-    stills = []
+    stills: list[dict[str, Any]] = []
     for index, moment in enumerate(moments):
         if relay.should_cancel():
             return {"cancelled": True, "worker": relay.hostname, "stills": stills}
