@@ -12,6 +12,7 @@ import contextlib
 import sys
 
 from core.domain.errors import DomainError
+from core.domain.media_specs import DEFAULT_THUMBNAIL_INDEX, JobStatus
 from core.domain.timefmt import format_time, parse_time
 
 from .output import ProgressBar, human_size, print_json, print_table
@@ -35,7 +36,7 @@ def register(cli) -> None:
     parser.add_argument(
         "--default",
         type=int,
-        default=2,
+        default=DEFAULT_THUMBNAIL_INDEX,
         metavar="N",
         help="index of the timestamp whose thumbnail becomes the default (0-based)",
     )
@@ -259,7 +260,7 @@ def run_queue(args, context) -> int:
         bar.close()
     jobs = context.transcodes.list_jobs()
     print(f"queue empty; {len(bars)} job(s) run in this session" if bars else "no queued jobs")
-    return 0 if all(j["status"] != "failed" for j in jobs if j["job_id"] in bars) else 1
+    return 0 if all(j["status"] != JobStatus.FAILED for j in jobs if j["job_id"] in bars) else 1
 
 
 def _runner(context):
@@ -280,7 +281,7 @@ def _run_with_progress(context, vod_id: str, job_id: str) -> dict:
     bar = ProgressBar(job_id)
 
     def show(status: dict) -> None:
-        if status["job_id"] == job_id and status["status"] == "processing":
+        if status["job_id"] == job_id and status["status"] == JobStatus.PROCESSING:
             bar.update(
                 status["progress"] / 100,
                 status.get("current_quality") or "",
@@ -303,9 +304,9 @@ def _run_with_progress(context, vod_id: str, job_id: str) -> dict:
 
 
 def _exit_for(status: dict) -> int:
-    if status["status"] == "completed":
+    if status["status"] == JobStatus.COMPLETED:
         return 0
-    if status["status"] == "cancelled":
+    if status["status"] == JobStatus.CANCELLED:
         raise DomainError(f"job {status['job_id']} was cancelled")
     raise DomainError(f"job {status['job_id']} failed: {status.get('error') or 'unknown error'}")
 
@@ -321,7 +322,7 @@ def transcode_status(args, context) -> int:
 
 def cancel_transcode(args, context) -> int:
     status = context.transcodes.cancel(args.vod, args.job)
-    if status["status"] == "cancelled":
+    if status["status"] == JobStatus.CANCELLED:
         print(f"job {status['job_id']} cancelled")
     else:
         print(f"job {status['job_id']}: cancel requested; ffmpeg stops within a second")

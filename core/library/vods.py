@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from core.domain.cancel import CancelFlag
 from core.domain.errors import NotFoundError, StateError, ValidationError
 from core.domain.status import VodStatus, check_transition
+from core.domain.visibility import parse_visibility
 from core.media import keyframes as media_keyframes
 from core.media.errors import MediaError
 from core.media.probe import MediaInfo, probe
@@ -159,14 +160,8 @@ class VodLibrary:
             if not title:
                 raise ValidationError("VOD title cannot be blank")
             changes["title"] = title
-        if "visibility" in changes and changes["visibility"] not in (
-            "public",
-            "followers",
-            "private",
-        ):
-            raise ValidationError(
-                f"unknown visibility {changes['visibility']!r}: use public, followers or private"
-            )
+        if "visibility" in changes:
+            parse_visibility(changes["visibility"])
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
             for key, value in changes.items():

@@ -18,6 +18,7 @@ from typing import Any, cast
 from sqlalchemy import select
 
 from core.domain.errors import StateError, ValidationError
+from core.domain.visibility import parse_visibility
 from core.library.vods import find_vod
 from core.store.db import Database
 from core.store.models import OutboxEntry, SyncLink, UploadSession, Vod, utcnow
@@ -27,7 +28,6 @@ from .errors import PlatformConflictError, PlatformError, PlatformNotFoundError
 from .progress import ProgressMeter, TransferProgress, UploadControl
 from .tus import CHUNK_MULTIPLE, DEFAULT_CHUNK, MAX_CHUNK, MIN_CHUNK, TusClient
 
-VISIBILITIES = ("public", "followers", "private")
 ACTIVE = ("pending", "uploading", "paused", "uploaded", "linking", "failed")
 SLICE = 1024 * 1024
 
@@ -47,10 +47,8 @@ class UploadOptions:
     chunk_size: int = DEFAULT_CHUNK
 
     def validate(self) -> None:
-        if self.visibility is not None and self.visibility not in VISIBILITIES:
-            raise ValidationError(
-                f"unknown visibility {self.visibility!r}: use public, followers or private"
-            )
+        if self.visibility is not None:
+            parse_visibility(self.visibility)
         if self.title is not None and not self.title.strip():
             raise ValidationError("the upload title cannot be blank")
         size = self.chunk_size

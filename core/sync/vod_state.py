@@ -8,6 +8,7 @@ user's own decision, ready → deleted, is pushed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy import func, select
 
@@ -52,10 +53,21 @@ def push_vod_changes(
         )
 
 
+class SyncState(StrEnum):
+    """Where a VOD stands with the platform, most urgent first."""
+
+    CONFLICT = "conflict"  # a chapter changed on both sides: the user chooses
+    ERROR = "error"  # the last sync or upload failed
+    NOT_UPLOADED = "not_uploaded"
+    UPLOADING = "uploading"  # an upload started and not finished (paused, or interrupted)
+    LOCAL_CHANGES = "local_changes"  # edits waiting for the next sync
+    SYNCED = "synced"
+
+
 @dataclass(frozen=True, slots=True)
 class VodSyncState:
     vod_id: str
-    state: str  # not_uploaded | uploading | synced | local_changes | conflict | error
+    state: SyncState
     pending_changes: int
     conflicts: int
     remote_id: str | None
@@ -92,19 +104,19 @@ def vod_sync_state(database: Database, vod_id: str, last_error: str | None = Non
         if last_error is None and upload is not None and upload.status == "failed":
             last_error = upload.error
         if conflicts:
-            state = "conflict"
+            state = SyncState.CONFLICT
         elif last_error:
-            state = "error"
+            state = SyncState.ERROR
         elif not vod.remote_id:
             state = (
-                "uploading"
+                SyncState.UPLOADING
                 if upload and upload.status in ("uploading", "paused", "uploaded", "linking")
-                else "not_uploaded"
+                else SyncState.NOT_UPLOADED
             )
         elif pending:
-            state = "local_changes"
+            state = SyncState.LOCAL_CHANGES
         else:
-            state = "synced"
+            state = SyncState.SYNCED
         return VodSyncState(
             vod_id=vod_id,
             state=state,

@@ -73,6 +73,29 @@ def test_form_edits_are_validated_and_undoable(editor, context, vod, chapters_pa
     assert (saved.title, saved.end_time) == ("Editable", 5.0)
 
 
+def test_a_refused_form_edit_marks_the_input_the_error_names(editor, context, vod, chapters_panel):
+    chapter = context.chapters.add(vod.id, title="Marked", start_time=2, end_time=5)
+    editor.reload_chapters()
+    editor.select_chapter(chapter.id)
+    panel = chapters_panel
+
+    def marked():
+        inputs = (panel.title_edit, panel.start_edit, panel.end_edit)
+        return [w for w in inputs if w.property("invalid")]
+
+    panel.end_edit.setText("1")  # before the start: the end is at fault
+    assert not panel.apply_form()
+    assert marked() == [panel.end_edit]
+    panel.end_edit.setText("5")
+    panel.title_edit.setText("x" * 400)
+    assert not panel.apply_form()
+    assert marked() == [panel.title_edit]
+    panel.title_edit.setText("Marked")
+    panel.end_edit.setText("0:05.5")
+    assert panel.apply_form() and marked() == []
+    assert context.chapters.get(vod.id, chapter.id).title == "Marked"
+
+
 def test_filters(editor, context, vod, chapters_panel):
     context.chapters.add(vod.id, title="Manual talk", start_time=0, end_time=3)
     context.chapters.add(

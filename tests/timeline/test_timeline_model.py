@@ -8,6 +8,7 @@ import time
 import pytest
 
 from core.domain.chapters import Chapter, ChapterSource, ChapterTimeline
+from core.domain.errors import ValidationError
 from core.timeline import (
     MIN_CHAPTER_SECONDS,
     ChapterIndex,
@@ -118,6 +119,19 @@ def test_navigation_targets(timeline):
     assert index.previous_before(40.1).id == "a"
     assert index.previous_before(45).id == "b"
     assert index.next_after(60) is None
+
+
+def test_room_for_a_chapter_at_the_playhead(timeline):
+    index = ChapterIndex(timeline)
+    assert index.room_at(0.0) == (0.0, 10.0)  # up to the next chapter
+    assert index.room_at(25.0) == (25.0, 40.0)
+    assert index.room_at(60.0) == (60.0, 100.0)  # the last gap runs to the end
+    assert index.room_at(20.0) == (20.0, 40.0)  # a chapter's end is free
+    with pytest.raises(ValidationError, match='inside "b"') as inside:
+        index.room_at(45.0)
+    assert inside.value.field == "start_time"
+    with pytest.raises(ValidationError, match="No room"):
+        index.room_at(39.95)
 
 
 def test_hit_test_edges_body_and_empty(timeline):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain.timefmt import format_time
+from core.sync.vod_state import SyncState
 from ui.services import default_thumbnail_path
 from ui.theme import icon, pixmap
 
@@ -42,11 +43,11 @@ def card_data(vod, chapter_count: int) -> dict:
 
 
 SYNC_BADGES = {
-    "synced": "synced",
-    "local_changes": "changed",
-    "uploading": "uploading",
-    "conflict": "conflict",
-    "error": "sync error",
+    SyncState.SYNCED: "synced",
+    SyncState.LOCAL_CHANGES: "changed",
+    SyncState.UPLOADING: "uploading",
+    SyncState.CONFLICT: "conflict",
+    SyncState.ERROR: "sync error",
 }
 
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.domain.media_specs import THUMBNAIL_SIZES
+from core.domain.media_specs import DEFAULT_THUMBNAIL_INDEX, THUMBNAIL_SIZES
 from core.domain.timefmt import format_time
 from ui.services import thumbnails as thumbnail_service
 from ui.tasks import describe_error
@@ -207,7 +207,9 @@ class ThumbnailsPanel(QWidget):
             return
         service, vod_id = self.service, self.host.vod_id
         sizes = self.sizes.currentData()
-        make_default = 2 if timestamps is None else None
+        # The platform's default moment for the default batch; a frame picked by hand
+        # does not take the default away from the one the user chose.
+        make_default = DEFAULT_THUMBNAIL_INDEX if timestamps is None else None
 
         def work(progress, cancel):
             return service.generate(

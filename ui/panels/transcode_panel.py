@@ -21,19 +21,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.domain.media_specs import LADDER
-from core.media.ladder_plan import fit_rung
+from core.domain.media_specs import LADDER, JobStatus
+from core.media.ladder_plan import rungs_above_source
 from ui.jobs_bridge import job_bridge
 from ui.services import transcodes as transcode_service
 from ui.tasks import describe_error
 from ui.theme import icon
 
 STATUS_COLORS = {
-    "queued": "#8c8ca4",
-    "processing": "#c4b0ff",
-    "completed": "#2fbf8f",
-    "failed": "#ff5470",
-    "cancelled": "#8c8ca4",
+    JobStatus.QUEUED: "#8c8ca4",
+    JobStatus.PROCESSING: "#c4b0ff",
+    JobStatus.COMPLETED: "#2fbf8f",
+    JobStatus.FAILED: "#ff5470",
+    JobStatus.CANCELLED: "#8c8ca4",
     "skipped": "#fbbf24",
 }
 
@@ -94,7 +94,8 @@ class TranscodePanel(QWidget):
         form = QVBoxLayout(setup)
         checks = QHBoxLayout()
         self.quality_boxes: dict[str, QCheckBox] = {}
-        above_source = self._rungs_above_source(getattr(host, "vod", None))
+        vod = getattr(host, "vod", None)
+        above_source = rungs_above_source(getattr(vod, "width", None), getattr(vod, "height", None))
         for quality in LADDER:
             box = QCheckBox(quality, checked=quality not in above_source)
             if quality in above_source:
@@ -164,18 +165,6 @@ class TranscodePanel(QWidget):
         layout.addStretch(1)
         self._load_latest()
 
-    @staticmethod
-    def _rungs_above_source(vod) -> dict[str, str]:
-        """Rungs the ladder would skip for this VOD's picture, with the source's size. When
-        every rung is above it, the lowest is made at the source's size, so it stays."""
-        width, height = getattr(vod, "width", None), getattr(vod, "height", None)
-        if not width or not height:
-            return {}
-        above = {q: f"{width}x{height}" for q in LADDER if fit_rung(width, height, q) is None}
-        if len(above) == len(LADDER):
-            above.pop(next(iter(LADDER)))
-        return above
-
     # --- runner --------------------------------------------------------------------------
     def _ensure_bridge(self):
         if self.bridge is None:
@@ -188,7 +177,7 @@ class TranscodePanel(QWidget):
             self.job = self.service.status(self.host.vod_id)
         except Exception:
             self.job = None
-        if self.job and self.job["status"] in ("queued", "processing"):
+        if self.job and JobStatus(self.job["status"]).is_active:
             self._ensure_bridge()
         self._render()
 
@@ -198,7 +187,7 @@ class TranscodePanel(QWidget):
         if (
             self.job is None
             or status.get("job_id") == self.job.get("job_id")
-            or status.get("status") in ("queued", "processing")
+            or status.get("status") in (JobStatus.QUEUED, JobStatus.PROCESSING)
         ):
             self.job = status
             self._render()
@@ -209,20 +198,20 @@ class TranscodePanel(QWidget):
         job = self.job
         if (
             not job
-            or job["status"] in ("queued", "processing")
+            or JobStatus(job["status"]).is_active
             or job.get("job_id") == self._announced_job
         ):
             return
         self._announced_job = job.get("job_id")
-        status = job["status"]
+        status = JobStatus(job["status"])
         skipped = job.get("skipped_qualities") or []
         done = job.get("completed_qualities") or []
-        if status == "completed":
+        if status == JobStatus.COMPLETED:
             extra = f" ({', '.join(skipped)} skipped: above the source)" if skipped else ""
             self.host.show_message(
                 f"Transcode complete: {', '.join(done) or 'nothing'} ready{extra}"
             )
-        elif status == "failed":
+        elif status == JobStatus.FAILED:
             self.host.show_message(
                 f"Transcode failed: {job.get('error') or 'see the Transcode tab'}", error=True
             )
@@ -314,11 +303,13 @@ class TranscodePanel(QWidget):
             return "skipped", 0, "skipped (above source)"
         if quality not in job.get("qualities_requested", []):
             return "idle", 0, "not requested" if job else "—"
-        if status == "processing" and quality in (job.get("current_quality") or "").split(","):
+        if status == JobStatus.PROCESSING and quality in (job.get("current_quality") or "").split(
+            ","
+        ):
             eta = job.get("estimated_time_remaining")
             percent = int(job.get("progress") or 0)
             return "processing", percent, f"{percent}%" + (f" · {eta} left" if eta else "")
-        if status == "cancelled":
+        if status == JobStatus.CANCELLED:
             return "cancelled", 0, "cancelled"
         return "queued", 0, "queued"
 
@@ -327,7 +318,7 @@ class TranscodePanel(QWidget):
         self.job_box.setVisible(job is not None)
         if job is None:
             return
-        status = job["status"]
+        status = JobStatus(job["status"])
         colour = STATUS_COLORS.get(status, "#8c8ca4")
         self.status_label.setText(
             f"<span style='color:{colour}; font-weight:600'>{status.upper()}</span>"
@@ -335,9 +326,11 @@ class TranscodePanel(QWidget):
             f"{' · ' + job['encoder'] if job.get('encoder') else ''}</span>"
         )
         eta = job.get("estimated_time_remaining")
-        self.eta_label.setText(f"{eta} left" if eta and status == "processing" else "")
-        self.overall.setValue(int(job.get("progress") or 0) if status != "completed" else 100)
-        self.overall.setProperty("state", status)
+        self.eta_label.setText(f"{eta} left" if eta and status == JobStatus.PROCESSING else "")
+        self.overall.setValue(
+            int(job.get("progress") or 0) if status != JobStatus.COMPLETED else 100
+        )
+        self.overall.setProperty("state", status.value)
         self.overall.style().unpolish(self.overall)
         self.overall.style().polish(self.overall)
         reasons = {o["quality"]: o.get("error") for o in job.get("outputs", [])}
@@ -350,10 +343,12 @@ class TranscodePanel(QWidget):
         self.notes_label.setVisible(bool(notes))
         self.error_label.setText(job.get("error") or "")
         self.error_label.setVisible(bool(job.get("error")))
-        active = status in ("queued", "processing")
+        active = status.is_active
         self.cancel_button.setEnabled(active)
         self.start_button.setEnabled(not active)
-        self.play_button.setEnabled(bool(job.get("master_playlist")) and status == "completed")
+        self.play_button.setEnabled(
+            bool(job.get("master_playlist")) and status == JobStatus.COMPLETED
+        )
         self.folder_button.setEnabled(bool(self._output_dir()))
 
     def close_panel(self) -> None:
