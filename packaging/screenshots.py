@@ -122,11 +122,9 @@ def seed_library(context, clip: Path) -> str:
             confidence_score=confidence,
         )
     try:
-        from ui.services import thumbnails
-
         for vod in context.vods.list():
-            thumbnails(context).generate(vod.id, resolutions=["small", "medium"])
-        thumbnails(context).generate_for_chapters(main.id)
+            context.thumbnails.generate(vod.id, resolutions=["small", "medium"])
+        context.thumbnails.generate_for_chapters(main.id)
     except Exception as error:  # screenshots still useful without thumbnails
         print(f"thumbnails skipped: {error}", file=sys.stderr)
     return main.id

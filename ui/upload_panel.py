@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.domain.sync_state import SyncState
 from core.domain.visibility import Visibility
 from core.platform import UploadControl, UploadOptions
-from core.sync.vod_state import SyncState
 
 STATE_TEXT = {
     SyncState.NOT_UPLOADED: "Not on the platform yet",

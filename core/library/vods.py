@@ -20,6 +20,9 @@ from core.store.db import Database
 from core.store.models import ChapterRow, Vod
 from core.store.outbox import record_change
 
+from .overview import VodCard, vod_cards
+from .shapes import VodInfo
+
 TITLE_MAX_LENGTH = 300
 
 
@@ -62,7 +65,7 @@ class VodLibrary:
         self._database = database
         self._probe = prober
 
-    def import_file(self, path: str | Path, *, title: str | None = None) -> Vod:
+    def import_file(self, path: str | Path, *, title: str | None = None) -> VodInfo:
         """Probe ``path`` and add it as a VOD; nothing is stored when the file is unusable.
 
         The probe is this local pipeline's processing step, so a VOD that probes cleanly
@@ -98,18 +101,18 @@ class VodLibrary:
             record_change(
                 session, vod_id=vod.id, entity="vod", entity_id=vod.id, operation="create"
             )
-            return vod
+            return VodInfo.from_row(vod)
 
-    def list(self, *, include_deleted: bool = False) -> list[Vod]:
+    def list(self, *, include_deleted: bool = False) -> list[VodInfo]:
         with self._database.session() as session:
             query = select(Vod).order_by(Vod.created_at.desc())
             if not include_deleted:
                 query = query.where(Vod.status != VodStatus.DELETED.value)
-            return list(session.scalars(query))
+            return [VodInfo.from_row(vod) for vod in session.scalars(query)]
 
-    def get(self, vod_ref: str) -> Vod:
+    def get(self, vod_ref: str) -> VodInfo:
         with self._database.session() as session:
-            return find_vod(session, vod_ref)
+            return VodInfo.from_row(find_vod(session, vod_ref))
 
     def keyframes(self, vod_ref: str, cancel: CancelFlag | None = None) -> builtins.list[float]:
         """All keyframe times of a VOD's file (for snapping on the timeline), read once from
@@ -128,6 +131,10 @@ class VodLibrary:
             find_vod(session, vod_id).keyframes = times
         return times
 
+    def cards(self) -> builtins.list[VodCard]:
+        """Every VOD (newest first) with what its card on the library page shows, in one query."""
+        return vod_cards(self._database)
+
     def chapter_counts(self) -> dict[str, int]:
         with self._database.session() as session:
             rows = session.execute(
@@ -135,7 +142,7 @@ class VodLibrary:
             )
             return dict(rows.all())
 
-    def set_status(self, vod_ref: str, status: str) -> Vod:
+    def set_status(self, vod_ref: str, status: str) -> VodInfo:
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
             vod.status = check_transition(vod.status, status).value
@@ -147,9 +154,10 @@ class VodLibrary:
                 operation="status",
                 payload={"status": vod.status},
             )
-            return vod
+            session.flush()  # updated_at is stamped on flush
+            return VodInfo.from_row(vod)
 
-    def update_details(self, vod_ref: str, **changes: object) -> Vod:
+    def update_details(self, vod_ref: str, **changes: object) -> VodInfo:
         """Edit title, description, visibility, group, content warning or the NSFW flag."""
         allowed = {"title", "description", "visibility", "group_id", "content_warning", "is_nsfw"}
         unknown = set(changes) - allowed
@@ -174,4 +182,5 @@ class VodLibrary:
                 operation="update",
                 payload=dict(changes.items()),
             )
-            return vod
+            session.flush()  # updated_at is stamped on flush
+            return VodInfo.from_row(vod)

@@ -8,11 +8,11 @@ user's own decision, ready → deleted, is pushed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import func, select
 
 from core.domain.status import ALLOWED_TRANSITIONS, VodStatus
+from core.domain.sync_state import SyncState, sync_state_of
 from core.store.db import Database
 from core.store.models import OutboxEntry, SyncLink, UploadSession, Vod
 
@@ -51,17 +51,6 @@ def push_vod_changes(
             "title/description edits stay local: the platform has no endpoint "
             "to change them after upload"
         )
-
-
-class SyncState(StrEnum):
-    """Where a VOD stands with the platform, most urgent first."""
-
-    CONFLICT = "conflict"  # a chapter changed on both sides: the user chooses
-    ERROR = "error"  # the last sync or upload failed
-    NOT_UPLOADED = "not_uploaded"
-    UPLOADING = "uploading"  # an upload started and not finished (paused, or interrupted)
-    LOCAL_CHANGES = "local_changes"  # edits waiting for the next sync
-    SYNCED = "synced"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,20 +92,13 @@ def vod_sync_state(database: Database, vod_id: str, last_error: str | None = Non
         ).first()
         if last_error is None and upload is not None and upload.status == "failed":
             last_error = upload.error
-        if conflicts:
-            state = SyncState.CONFLICT
-        elif last_error:
-            state = SyncState.ERROR
-        elif not vod.remote_id:
-            state = (
-                SyncState.UPLOADING
-                if upload and upload.status in ("uploading", "paused", "uploaded", "linking")
-                else SyncState.NOT_UPLOADED
-            )
-        elif pending:
-            state = SyncState.LOCAL_CHANGES
-        else:
-            state = SyncState.SYNCED
+        state = sync_state_of(
+            conflicts=conflicts,
+            last_error=last_error,
+            uploaded=bool(vod.remote_id),
+            upload_status=upload.status if upload else None,
+            pending_changes=pending,
+        )
         return VodSyncState(
             vod_id=vod_id,
             state=state,

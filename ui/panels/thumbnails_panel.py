@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from core.domain.media_specs import DEFAULT_THUMBNAIL_INDEX, THUMBNAIL_SIZES
 from core.domain.timefmt import format_time
-from ui.services import thumbnails as thumbnail_service
 from ui.tasks import describe_error
 from ui.theme import icon
 
@@ -44,7 +43,7 @@ class ThumbnailsPanel(QWidget):
     def __init__(self, host, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.host = host
-        self.service = thumbnail_service(host.context)
+        self.service = host.context.thumbnails
         self.task = None
         self.infos: list = []
         layout = QVBoxLayout(self)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 from core.domain.media_specs import LADDER, JobStatus
 from core.media.ladder_plan import rungs_above_source
 from ui.jobs_bridge import job_bridge
-from ui.services import transcodes as transcode_service
 from ui.tasks import describe_error
 from ui.theme import icon
 
@@ -82,7 +81,7 @@ class TranscodePanel(QWidget):
     def __init__(self, host, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.host = host
-        self.service = transcode_service(host.context)
+        self.service = host.context.transcodes
         self.job: dict | None = None
         self._announced_job: str | None = None
         self.bridge = None
@@ -94,8 +93,7 @@ class TranscodePanel(QWidget):
         form = QVBoxLayout(setup)
         checks = QHBoxLayout()
         self.quality_boxes: dict[str, QCheckBox] = {}
-        vod = getattr(host, "vod", None)
-        above_source = rungs_above_source(getattr(vod, "width", None), getattr(vod, "height", None))
+        above_source = rungs_above_source(host.vod.width, host.vod.height)
         for quality in LADDER:
             box = QCheckBox(quality, checked=quality not in above_source)
             if quality in above_source:
