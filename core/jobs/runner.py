@@ -79,6 +79,11 @@ class JobRunner:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
+    @property
+    def executor(self) -> Executor:
+        """What runs each job's ffmpeg work: the local ladder, or the transcode farm."""
+        return self._executor
+
     # --- observers ---------------------------------------------------------------------------
     def subscribe(self, callback: Observer) -> Callable[[], None]:
         with self._lock:

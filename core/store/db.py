@@ -111,6 +111,13 @@ def _alembic_config(engine: Engine):
     return config
 
 
+def migration_heads(engine: Engine) -> tuple[str, ...]:
+    """The newest revision of each branch of the migrations (one, unless two were not chained)."""
+    from alembic.script import ScriptDirectory
+
+    return tuple(ScriptDirectory.from_config(_alembic_config(engine)).get_heads())
+
+
 def head_revision(engine: Engine) -> str:
     from alembic.script import ScriptDirectory
 
