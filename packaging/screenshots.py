@@ -213,11 +213,7 @@ def main() -> int:
         if options.transcode and hasattr(panel, "start_transcode"):
             panel.start_transcode()
             end = time.monotonic() + 120
-            while time.monotonic() < end and (panel.job or {}).get("status") not in (
-                "completed",
-                "failed",
-                "cancelled",
-            ):
+            while time.monotonic() < end and (panel.job is None or panel.job.status.is_active):
                 settle(app, 0.5)
         settle(app, 1.0)
         save(window, out / "transcode.png")

@@ -1,6 +1,6 @@
 """Running queued transcode jobs on plain threads (no Qt), with progress for observers.
 
-Observers ``subscribe(callback)`` and receive status dicts (the ``status`` shape) from the
+Observers ``subscribe(callback)`` and receive ``TranscodeJob`` statuses from the
 runner's threads, at most ~10 per second per job plus every state change; a GUI marshals
 them to its own thread. Cancelling works from anywhere: the runner polls each running
 job's ``cancel_requested`` flag, so ``transcode cancel`` in another shell stops ffmpeg.
@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,10 +29,10 @@ from core.store.models import TranscodeJobRow, Vod
 from .diskspace import out_of_space
 from .executor import ExecutionOutcome, Executor, LocalLadderExecutor, TranscodeSpec
 from .queue import claim_next, clear_partial_output, new_worker_id, recover_interrupted
-from .shapes import status_json
+from .shapes import TranscodeJob
 
 log = logging.getLogger(__name__)
-Observer = Callable[[dict[str, Any]], None]
+Observer = Callable[[TranscodeJob], None]
 NOTIFY_INTERVAL = 0.1
 SAVE_INTERVAL = 1.0
 CANCEL_POLL_INTERVAL = 0.5
@@ -46,7 +47,7 @@ class _Running:
         self.fraction = 0.0
         self.label: str | None = None
         self.eta: float | None = None
-        self.snapshot: dict[str, Any] = {}
+        self.snapshot: TranscodeJob | None = None
         self.last_notify = 0.0
         self.thread: threading.Thread | None = None
         self.done = False
@@ -243,7 +244,7 @@ class JobRunner:
                 allow_copy=bool((job.options or {}).get("allow_copy", True)),
                 preset=(job.options or {}).get("preset"),
             )
-            item.snapshot = status_json(job)
+            item.snapshot = TranscodeJob.from_row(job)
         item.output_dir = spec.output_dir
         full = out_of_space(spec.output_dir)
         if full:
@@ -439,11 +440,13 @@ class JobRunner:
                 job = session.get(TranscodeJobRow, item.job_id)
                 if job is None:
                     return
-                snapshot = status_json(job)
+                snapshot = TranscodeJob.from_row(job)
+        elif item.snapshot is None:  # not prepared yet: nothing to tell
+            return
         else:
-            snapshot = dict(item.snapshot)
-            snapshot.update(
-                status=JobStatus.PROCESSING.value,
+            snapshot = replace(
+                item.snapshot,
+                status=JobStatus.PROCESSING,
                 progress=int(item.fraction * 100),
                 current_quality=item.label,
                 estimated_time_remaining=_eta_words(item.eta),
