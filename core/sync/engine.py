@@ -66,7 +66,7 @@ class SyncService:
     def _sync_vod(self, vod_id: str, client: PlatformClient) -> SyncReport:
         start_requests = client.request_count
         with self._database.session() as s:
-            vod = s.get(Vod, vod_id)
+            vod = s.get_one(Vod, vod_id)
             report = SyncReport(vod_id=vod_id, remote_id=vod.remote_id)
             watermark = (
                 s.scalar(select(func.max(OutboxEntry.id)).where(OutboxEntry.vod_id == vod_id)) or 0
@@ -227,7 +227,7 @@ class SyncService:
                 record_conflict(
                     self._database, vod_id, item, action.reason, remote_gone=item.remote is None
                 )
-                report.conflicts.append(item.local_id)
+                report.conflicts.append(_local_id(item))
                 continue
             with self._database.session() as s:
                 link = _link(s, item.local_id) if item.local_id else None
@@ -245,9 +245,15 @@ def _link(session, local_id: str) -> SyncLink | None:
     ).first()
 
 
+def _local_id(item: Item) -> str:
+    """Pushes and conflicts are about a chapter that exists (or existed) here."""
+    assert item.local_id is not None
+    return item.local_id
+
+
 def _sticky(link: SyncLink) -> bool:
     """A conflict only the user can settle (not one refused for now and retried each sync)."""
-    return bool(link.conflict) and not link.conflict.get("retry")
+    return bool(link.conflict and not link.conflict.get("retry"))
 
 
 def _base(link: SyncLink):

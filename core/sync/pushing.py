@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import heapq
 import queue
 import time
@@ -29,18 +30,18 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from core.domain.errors import ValidationError
 from core.platform.client import PlatformClient
 from core.platform.errors import (
     PlatformAuthError,
     PlatformError,
     PlatformNotFoundError,
+    PlatformValidationError,
 )
 from core.store.db import Database
 from core.store.models import ChapterRow, OutboxEntry, SyncLink, utcnow
 
 from .conflicts import record_conflict
-from .merge import PUSH_ORDER, Action, normalise, pushed_fields
+from .merge import PUSH_ORDER, Action, Item, normalise, pushed_fields
 from .report import SyncReport
 
 COUNTED = {"push_create": "created", "push_update": "updated", "push_delete": "deleted"}
@@ -119,7 +120,7 @@ def run_in_order(
                         continue
                     unsent.discard(index)
                     future = pool.submit(send, actions[index])
-                    future.add_done_callback(lambda f, i=index: finished.put((i, f)))
+                    future.add_done_callback(functools.partial(_arrived, finished, index))
                     running += 1
             if not running:
                 break
@@ -143,6 +144,22 @@ def run_in_order(
         raise stop
 
 
+def _arrived(finished: queue.SimpleQueue, index: int, future: Future) -> None:
+    finished.put((index, future))
+
+
+def _here(item: Item) -> str:
+    """Pushes and conflicts are about a chapter that exists (or existed) here."""
+    assert item.local_id is not None
+    return item.local_id
+
+
+def _there(item: Item) -> str:
+    """Updates and deletes are pushed only for a chapter linked to one on the platform."""
+    assert item.remote_id is not None
+    return item.remote_id
+
+
 class ChapterPusher:
     def __init__(self, database: Database, vod_id: str, remote_vod: str) -> None:
         self._database = database
@@ -161,11 +178,11 @@ class ChapterPusher:
             unanswered += outcome.unanswered
             for action, error in outcome.gone:
                 self.conflict(action, f"the platform no longer has it ({error})", remote_gone=True)
-                report.conflicts.append(action.item.local_id)
+                report.conflicts.append(_here(action.item))
             if len(outcome.refused) == len(pushes):  # no progress: each is refused on its own
                 for action, error in outcome.refused:
                     self.conflict(action, f"the platform refused it: {error}", retry=True)
-                    report.conflicts.append(action.item.local_id)
+                    report.conflicts.append(_here(action.item))
                 break
             pushes = [action for action, _ in outcome.refused]
         return unanswered
@@ -183,7 +200,7 @@ class ChapterPusher:
         def write_answers() -> None:
             nonlocal last_write
             if answered:
-                ids = [a.item.local_id for a, _ in answered]
+                ids = [_here(a.item) for a, _ in answered]
                 with self._database.session() as s, s.no_autoflush:
                     links = self._links(s, ids)
                     rows = {
@@ -207,7 +224,7 @@ class ChapterPusher:
                     error.ambiguous and action.kind == "push_create"
                 ):
                     outcome.unanswered.append((action, error))
-                elif isinstance(error, ValidationError):
+                elif isinstance(error, PlatformValidationError):
                     outcome.refused.append((action, error))
                 elif isinstance(error, PlatformError):
                     first_error.append(error)
@@ -232,12 +249,12 @@ class ChapterPusher:
         item = action.item
         if action.kind == "push_delete":
             with contextlib.suppress(PlatformNotFoundError):  # already gone: goal reached
-                client.delete_chapter(self._remote_vod, item.remote_id)
+                client.delete_chapter(self._remote_vod, _there(item))
             return None
-        fields = pushed_fields(item.local)
+        fields = pushed_fields(item.local or {})
         if action.kind == "push_create":
             return client.create_chapter(self._remote_vod, fields)
-        return client.update_chapter(self._remote_vod, item.remote_id, fields)
+        return client.update_chapter(self._remote_vod, _there(item), fields)
 
     # --- the local record ----------------------------------------------------------------
     def _record_intents(self, creates: list[Action]) -> None:
@@ -246,28 +263,28 @@ class ChapterPusher:
         if not creates:
             return
         with self._database.session() as s:
-            links = self._links(s, [a.item.local_id for a in creates])
+            links = self._links(s, [_here(a.item) for a in creates])
             for action in creates:
-                link = links.get(action.item.local_id)
+                link = links.get(_here(action.item))
                 if link is None:
-                    link = SyncLink(entity="chapter", local_id=action.item.local_id)
+                    link = SyncLink(entity="chapter", local_id=_here(action.item))
                     link.vod_id = self._vod_id
                     s.add(link)
                 link.remote_id, link.base_snapshot = None, {"pending_create": action.item.local}
 
     def _record_answer(self, s, links: dict, rows: dict, action: Action, remote_chapter) -> None:
-        link = links.get(action.item.local_id)
+        link = links.get(_here(action.item))
         if action.kind == "push_delete":
             if link is not None:
                 s.delete(link)
             return
         if link is None:  # resolved away meanwhile: keep the pairing anyway
-            link = SyncLink(entity="chapter", local_id=action.item.local_id, vod_id=self._vod_id)
+            link = SyncLink(entity="chapter", local_id=_here(action.item), vod_id=self._vod_id)
             s.add(link)
-            links[action.item.local_id] = link
+            links[_here(action.item)] = link
         link.remote_id, link.base_snapshot = remote_chapter.id, normalise(remote_chapter)
         link.conflict, link.synced_at = None, utcnow()
-        row = rows.get(action.item.local_id)
+        row = rows.get(_here(action.item))
         if row is not None:
             row.remote_id = remote_chapter.id
 
@@ -309,5 +326,5 @@ class ChapterPusher:
             )
         return sorted(
             pushes,
-            key=lambda a: (PUSH_ORDER[a.kind], first.get(a.item.local_id, 1 << 62)),
+            key=lambda a: (PUSH_ORDER[a.kind], first.get(_here(a.item), 1 << 62)),
         )
