@@ -60,6 +60,7 @@ def clients(context, monkeypatch):
     return made
 
 
+@pytest.mark.slow  # the sync runs as a real subprocess, killed with SIGKILL
 def test_a_kill_9_mid_sync_loses_nothing_and_creates_no_duplicate(
     data_dir, context, uploaded_vod, emulator, platform_env
 ):
