@@ -1,5 +1,5 @@
 """A PanelHost (ui/panel_api.py) for testing one side panel on its own: the editor's real task
-runner and undo stack, with seeks, reloads and messages recorded for assertions."""
+runner, undo stack and chapter pipeline, with seeks, change sets and messages recorded."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from PySide6.QtGui import QUndoStack
 
 
 class RecordingPanelHost(QObject):
-    chapters_changed = Signal()
+    chapters_changed = Signal(object)
     chapter_selected = Signal(object)
 
     def __init__(self, context, vod_id: str) -> None:
         super().__init__()
+        from ui.chapter_pipeline import ChapterPipeline
         from ui.tasks import TaskRunner
 
         self.context, self.vod_id = context, vod_id
@@ -20,7 +21,25 @@ class RecordingPanelHost(QObject):
         self.undo_stack = QUndoStack(self)
         self.messages: list[tuple[str, bool]] = []
         self.seeks: list[float] = []
-        self.reloads = 0
+        #: every ChangeSet ``chapters_changed`` carried
+        self.changes: list = []
+        self.pipeline = ChapterPipeline(
+            context.chapters, vod_id, self.undo_stack, self.show_message, self
+        )
+        self.pipeline.changed.connect(self._changed)
+
+    @property
+    def reloads(self) -> int:
+        """How many times the chapters changed (the views had to show something new)."""
+        return len(self.changes)
+
+    @property
+    def timeline_model(self):
+        return self.pipeline.timeline
+
+    def _changed(self, changes) -> None:
+        self.changes.append(changes)
+        self.chapters_changed.emit(changes)
 
     def selected_chapter_id(self) -> str | None:
         return None
@@ -28,9 +47,14 @@ class RecordingPanelHost(QObject):
     def select_chapter(self, chapter_id: str | None) -> None:
         pass
 
+    def push_change(self, text: str, changes) -> None:
+        self.pipeline.push(text, changes)
+
+    def merge_change(self, changes) -> None:
+        self.pipeline.merge(changes)
+
     def reload_chapters(self) -> None:
-        self.reloads += 1
-        self.chapters_changed.emit()
+        self.pipeline.reload()
 
     def seek(self, seconds: float) -> None:
         self.seeks.append(seconds)

@@ -4,7 +4,8 @@
 transaction that either applies completely or leaves the database as it was.
 """
 
-from .chapters import ChapterService
+from .chapters import Changed, ChapterService
+from .stored import StoredChapters
 from .vods import VodLibrary
 
-__all__ = ["ChapterService", "VodLibrary"]
+__all__ = ["Changed", "ChapterService", "StoredChapters", "VodLibrary"]

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import select
 
+from core.domain.chapters import Chapter
 from core.domain.errors import NotFoundError, StateError, ValidationError
 from core.domain.media_specs import (
     DEFAULT_THUMBNAIL_INDEX,
@@ -28,7 +29,7 @@ from core.domain.media_specs import (
     default_thumbnail_timestamps,
     parse_resolutions,
 )
-from core.library.chapters import ChapterService
+from core.library.chapters import Changed
 from core.library.vods import find_vod
 from core.store.db import Database
 from core.store.models import ThumbnailRow, new_id
@@ -36,7 +37,7 @@ from core.store.outbox import record_change
 
 from .errors import MediaCancelled
 from .frame_stream import stream_keyframes
-from .frames import grab_last_frame, last_frame_time
+from .frames import grab_last_frame
 from .sources import ready_vod
 from .stills import letterboxed, pick_frame, write_stills
 from .tools import ffmpeg_path
@@ -127,7 +128,7 @@ class ThumbnailService:
         report = progress or (lambda fraction, message: None)
         report(0.0, "grabbing frames")
         folder = self._root / vod_id
-        _make_dir(folder)
+        make_dir(folder)
 
         written: list[Path] = []
         rows: list[ThumbnailRow] = []
@@ -259,41 +260,14 @@ class ThumbnailService:
 
     def generate_for_chapters(
         self, vod_ref: str, progress: Progress | None = None, cancel: CancelFlag | None = None
-    ) -> list:
-        """One thumbnail per chapter, near its start and smart-picked within the chapter,
-        saved as the chapter's ``thumbnail_url`` (through ChapterService, so the outbox
-        records each change). Returns the updated chapters."""
-        chapters_service = ChapterService(self._database)
-        with self._database.session() as session:
-            vod = ready_vod(session, vod_ref, "make chapter thumbnails")
-            vod_id, path, duration = vod.id, vod.file_path, vod.duration
-        chapters = chapters_service.list(vod_id).chapters
-        if not chapters:
-            raise ValidationError("the VOD has no chapters to make thumbnails for")
-        report = progress or (lambda fraction, message: None)
-        last = last_frame_time(path, duration)
-        folder = self._root / vod_id / "chapters"
-        _make_dir(folder)
-        size = THUMBNAIL_SIZES[CHAPTER_THUMBNAIL_SIZE]
-        updated = []
-        for number, chapter in enumerate(chapters, start=1):
-            if cancel is not None and cancel.is_set():
-                raise MediaCancelled("chapter thumbnails")
-            length = chapter.end_time - chapter.start_time
-            near_start = chapter.start_time + min(2.0, length * 0.1)
-            pick = pick_frame(
-                path,
-                near_start,
-                smart=True,
-                last_frame=last,
-                window=(chapter.start_time, min(chapter.end_time, last)),
-            )
-            jpeg, _ = write_stills(
-                letterboxed(pick.image, size.width, size.height), folder / chapter.id
-            )
-            updated.append(chapters_service.update(vod_id, chapter.id, thumbnail_url=jpeg.as_uri()))
-            report(number / len(chapters), f"chapter {number} of {len(chapters)}")
-        return updated
+    ) -> Changed[list[Chapter]]:
+        """One thumbnail per chapter, saved as the chapters' ``thumbnail_url`` in one change
+        (``chapter_thumbnails.make_chapter_thumbnails``)."""
+        from .chapter_thumbnails import make_chapter_thumbnails
+
+        return make_chapter_thumbnails(
+            self._database, self._root, vod_ref, progress=progress, cancel=cancel
+        )
 
     # --- reading and changing ---------------------------------------------------------------
     def list(self, vod_ref: str) -> list[ThumbnailInfo]:
@@ -396,7 +370,7 @@ def _find_thumbnail(session, vod_id: str, ref: str) -> ThumbnailRow:
     raise NotFoundError(f"thumbnail {ref} not found for this VOD")
 
 
-def _make_dir(folder: Path) -> None:
+def make_dir(folder: Path) -> None:
     from .errors import MediaError
 
     try:

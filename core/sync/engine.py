@@ -78,7 +78,7 @@ class SyncService:
             if ambiguous:  # answers were lost: look at what the platform now has, adopt it
                 remote = client.list_chapters(report.remote_id)
                 self._plan(vod_id, remote)
-            apply_pulls(
+            report.changes = apply_pulls(
                 self._database, vod_id, [a for a in actions if a.kind.startswith("pull")], report
             )
             self._record_states(
