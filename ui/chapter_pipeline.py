@@ -138,12 +138,15 @@ class ChapterPipeline(QObject):
         except DomainError as error:
             # The chapters moved on since this step: it can never apply again, so it leaves
             # the history (QUndoStack removes an obsolete command once undo/redo returns).
+            # Something outside the pipeline changed them: read them again once the stack is
+            # idle, which also drops the steps tied to what changed.
             command.setObsolete(True)
             self._show_message(
                 f"Could not {verb} “{command.text()}”: {error}. "
                 "That step was removed from the undo history.",
                 True,
             )
+            QTimer.singleShot(0, self, self.reload)
             return
         self._show(applied)
 

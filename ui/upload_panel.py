@@ -8,6 +8,8 @@ re-reads the sync state on a worker thread, and only once the VOD is on the plat
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -48,6 +50,8 @@ class UploadPanel(QWidget):
         self._sync_task = None
         self._state_task = None
         self._state_stale = False
+        self._read_order = itertools.count()
+        self._shown_read = -1
         self._uploaded = False
         #: tus chunk in bytes; None keeps the uploader's default (50 MiB)
         self.chunk_size: int | None = None
@@ -225,8 +229,14 @@ class UploadPanel(QWidget):
 
     # --- sync ----------------------------------------------------------------------------
     def refresh_state(self, last_error: str | None = None) -> None:
+        self._show_state(self._read_state(), last_error)
+
+    def _read_state(self) -> tuple:
+        """The sync state and conflicts, numbered in the order they were read (on any
+        thread), so an older read that finishes late never replaces a newer one."""
         sync, vod_id = self.host.context.sync, self.host.vod_id
-        self._show_state(sync.state(vod_id), sync.conflicts(vod_id), last_error)
+        order = next(self._read_order)
+        return order, sync.state(vod_id), sync.conflicts(vod_id)
 
     def _chapters_changed(self, changes) -> None:
         # Chapter edits change the sync state only once the VOD is on the platform; a pull
@@ -235,24 +245,32 @@ class UploadPanel(QWidget):
             self._read_state_in_background()
 
     def _read_state_in_background(self) -> None:
-        """The state and conflicts, read on a worker thread; edits in a row share one read."""
-        if self._state_task is not None and self._state_task.is_running():
+        """The state and conflicts, read on a worker thread; edits in a row share one read,
+        and a running sync reads them when it ends."""
+        if _running(self._state_task) or _running(self._sync_task):
             self._state_stale = True
             return
-        sync, vod_id = self.host.context.sync, self.host.vod_id
         self._state_task = self.host.tasks.run_task(
-            lambda progress, cancel: (sync.state(vod_id), sync.conflicts(vod_id)),
+            lambda progress, cancel: self._read_state(),
             on_done=self._state_read,
             on_error=lambda error: self.state_label.setText(f"{STATE_TEXT['error']}: {error}"),
         )
 
-    def _state_read(self, result) -> None:
-        self._show_state(*result)
+    def _state_read(self, read) -> None:
+        if not _running(self._sync_task):  # "Syncing…" stays until the sync's own read
+            self._show_state(read)
+        self._read_again_if_stale()
+
+    def _read_again_if_stale(self) -> None:
         if self._state_stale:
             self._state_stale = False
             self._read_state_in_background()
 
-    def _show_state(self, state, conflicts, last_error: str | None = None) -> None:
+    def _show_state(self, read: tuple, last_error: str | None = None) -> None:
+        order, state, conflicts = read
+        if order < self._shown_read:
+            return
+        self._shown_read = order
         text = STATE_TEXT.get(state.state, state.state)
         if state.state == "local_changes":
             text += f" ({state.pending_changes})"
@@ -296,8 +314,7 @@ class UploadPanel(QWidget):
         self.state_label.setText("Syncing…")
 
         def work(progress, cancel):
-            report = sync.sync(vod_id)[0]
-            return report, sync.state(vod_id), sync.conflicts(vod_id)
+            return sync.sync(vod_id)[0], self._read_state()
 
         self._sync_task = self.host.tasks.run_task(
             work,
@@ -318,10 +335,11 @@ class UploadPanel(QWidget):
         self.start_sync()
 
     def _sync_done(self, result) -> None:
-        report, state, conflicts = result
+        report, read = result
         if report.changes:
             self.host.merge_change(report.changes)
-        self._show_state(state, conflicts, report.errors[0] if report.errors else None)
+        self._show_state(read, report.errors[0] if report.errors else None)
+        self._read_again_if_stale()
         if report.conflicts:
             self.host.show_message(f"{len(set(report.conflicts))} chapter conflicts to resolve")
 
@@ -332,3 +350,7 @@ class UploadPanel(QWidget):
 
 def _title(snapshot) -> str:
     return f"“{snapshot['title']}”" if snapshot else "(deleted)"
+
+
+def _running(task) -> bool:
+    return task is not None and task.is_running()
