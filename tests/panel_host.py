@@ -50,6 +50,17 @@ class RecordingPanelHost(QObject):
     def push_change(self, text: str, changes) -> None:
         self.pipeline.push(text, changes)
 
+    def run_change(self, text: str, operation, *, raise_errors: bool = False):
+        from core.domain.errors import DomainError
+
+        try:
+            return self.pipeline.run(text, operation)
+        except DomainError as error:
+            if raise_errors:
+                raise
+            self.show_message(str(error), True)
+            return None
+
     def merge_change(self, changes) -> None:
         self.pipeline.merge(changes)
 

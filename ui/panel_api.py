@@ -94,6 +94,12 @@ class PanelHost(Protocol):
         """Show a change set a core chapter operation stored (e.g. on a worker thread) and
         make it one undo step named ``text``."""
 
+    def run_change(
+        self, text: str, operation: Callable[[], ChangeSet], *, raise_errors: bool = False
+    ) -> ChangeSet | None:
+        """Run a quick core chapter operation now (it returns its ``ChangeSet``) as one undo
+        step named ``text``; a refused one is shown as a message (or raised)."""
+
     def merge_change(self, changes: ChangeSet) -> None:
         """Show a change that is not the user's (a sync pull); undo can never revert it."""
 

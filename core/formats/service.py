@@ -176,17 +176,13 @@ class ChapterFormats:
         not changed) or ``ignore_youtube_rules`` exports them anyway (``problems`` lists them)."""
         fmt = check_format(fmt, EXPORT_FORMATS)
         listing = self._chapters.list(vod_ref)
-        chapters, changes, problems = listing.chapters, [], []
-        if fmt == "youtube":
-            if fix_youtube:
-                fixed = fix_for_youtube(chapters, listing.duration)
-                chapters, changes, problems = fixed.chapters, fixed.changes, fixed.remaining
-            else:
-                problems = check_youtube(youtube_stamps(chapters), listing.duration)
-            if problems and not ignore_youtube_rules:
-                raise YoutubeRulesError(problems)
-        text = export_chapters(fmt, chapters, video_id=listing.vod_id)
-        return ExportResult(fmt, text, chapters, problems, changes)
+        return export_listing(
+            listing.vod_id,
+            ChapterTimeline(listing.duration, listing.chapters),
+            fmt,
+            fix_youtube=fix_youtube,
+            ignore_youtube_rules=ignore_youtube_rules,
+        )
 
     def export_to_file(
         self,
@@ -207,11 +203,7 @@ class ChapterFormats:
         return result
 
     def check_youtube(self, vod_ref: str) -> YoutubeCheck:
-        listing = self._chapters.list(vod_ref)
-        return YoutubeCheck(
-            check_youtube(youtube_stamps(listing.chapters), listing.duration),
-            fix_for_youtube(listing.chapters, listing.duration, id_factory=new_id),
-        )
+        return youtube_check(self._chapters.timeline(vod_ref))
 
     def apply_youtube_fix(self, vod_ref: str) -> Changed[YoutubeFix]:
         """Store the YouTube fix (one transaction); the result's ``changes`` undo it."""
@@ -289,3 +281,35 @@ class ChapterFormats:
             )
             named.line = error.line
             raise named from None
+
+
+def export_listing(
+    vod_id: str,
+    timeline: ChapterTimeline,
+    fmt: str,
+    *,
+    fix_youtube: bool = False,
+    ignore_youtube_rules: bool = False,
+) -> ExportResult:
+    """``ChapterFormats.export`` of chapters already in memory (e.g. the editor's timeline)."""
+    fmt = check_format(fmt, EXPORT_FORMATS)
+    chapters, changes, problems = timeline.chapters, [], []
+    if fmt == "youtube":
+        if fix_youtube:
+            fixed = fix_for_youtube(chapters, timeline.duration)
+            chapters, changes, problems = fixed.chapters, fixed.changes, fixed.remaining
+        else:
+            problems = check_youtube(youtube_stamps(chapters), timeline.duration)
+        if problems and not ignore_youtube_rules:
+            raise YoutubeRulesError(problems)
+    text = export_chapters(fmt, chapters, video_id=vod_id)
+    return ExportResult(fmt, text, chapters, problems, changes)
+
+
+def youtube_check(timeline: ChapterTimeline) -> YoutubeCheck:
+    """YouTube's rules checked on chapters in memory, and the fix that would satisfy them."""
+    chapters = timeline.chapters
+    return YoutubeCheck(
+        check_youtube(youtube_stamps(chapters), timeline.duration),
+        fix_for_youtube(chapters, timeline.duration, id_factory=new_id),
+    )

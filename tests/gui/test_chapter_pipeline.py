@@ -3,6 +3,7 @@ set, undo never overwrites work done since, and a rename costs one read and one 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -17,6 +18,21 @@ from .helpers import LANE_Y, drag, stored, x_of
 
 def titles(chapters):
     return [(c.title, c.start_time, c.end_time, c.thumbnail_url) for c in chapters]
+
+
+@contextlib.contextmanager
+def counting_selects(context):
+    selects: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context_, executemany) -> None:
+        if statement.lstrip().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(context.database.engine, "before_cursor_execute", record)
+    try:
+        yield selects
+    finally:
+        event.remove(context.database.engine, "before_cursor_execute", record)
 
 
 def undo_texts(editor):
@@ -77,9 +93,11 @@ def test_youtube_fix_is_one_step_both_ways(qtbot, editor, context, vod):
     qtbot.mouseClick(dialog.store_button, Qt.MouseButton.LeftButton)
     fixed = titles(stored(context, vod.id))
     assert fixed[0][1] == 0.0 and editor.undo_stack.undoText() == "Fix chapters for YouTube"
-    editor.undo_stack.undo()
+    with counting_selects(context) as selects:
+        editor.undo_stack.undo()
     assert titles(stored(context, vod.id)) == before
     assert dialog.store_button.isEnabled()  # the dialog re-checked the restored chapters
+    assert len(selects) == 2  # the undo's own read (VOD, chapters); the dialog read none
     editor.undo_stack.redo()
     assert titles(stored(context, vod.id)) == fixed == titles(editor.timeline_model)
     assert editor.undo_stack.count() == 3

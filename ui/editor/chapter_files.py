@@ -217,7 +217,11 @@ class ChapterFileActions(QObject):
             self.youtube_dialog.raise_()
             return
         dialog = YoutubeChaptersDialog(
-            self._formats, self.editor.vod_id, self.editor, can_store_fix=True
+            self._formats,
+            self.editor.vod_id,
+            self.editor,
+            can_store_fix=True,
+            timeline=lambda: self.editor.timeline_model,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fix_requested.connect(self.store_youtube_fix)
