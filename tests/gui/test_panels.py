@@ -281,3 +281,14 @@ def test_chapter_thumbnails_show_in_the_list(qtbot, editor, context, vod):
     model = editor.panels["Chapters"].model
     icon = model.data(model.index(0, 1), Qt.ItemDataRole.DecorationRole)
     assert icon is not None and not icon.isNull()
+
+
+def test_chapter_file_buttons_keep_their_short_labels_as_they_turn_on(
+    editor, context, vod, chapters_panel
+):
+    def labels():
+        return [(b.text(), b.isEnabled()) for b in chapters_panel.file_buttons]
+
+    assert labels() == [("Import…", True), ("Export…", False), ("YouTube…", False)]
+    editor.add_chapter(1.0, 4.0, "First")
+    assert labels() == [("Import…", True), ("Export…", True), ("YouTube…", True)]
