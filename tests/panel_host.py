@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from core.domain.errors import DomainError, NotFoundError
+
 
 class RecordingPanelHost(QObject):
     chapters_changed = Signal(object)
@@ -17,16 +19,23 @@ class RecordingPanelHost(QObject):
         from ui.tasks import TaskRunner
 
         self.context, self.vod_id = context, vod_id
+        try:
+            self.vod = context.vods.get(vod_id)
+        except NotFoundError:  # a host built only to check it has every member
+            self.vod = None
+        self.chapter_files = None
         self.tasks = TaskRunner(self)
         self.undo_stack = QUndoStack(self)
         self.messages: list[tuple[str, bool]] = []
         self.seeks: list[float] = []
         #: every ChangeSet ``chapters_changed`` carried
         self.changes: list = []
-        self.pipeline = ChapterPipeline(
-            context.chapters, vod_id, self.undo_stack, self.show_message, self
-        )
-        self.pipeline.changed.connect(self._changed)
+        self.pipeline = None
+        if self.vod is not None:
+            self.pipeline = ChapterPipeline(
+                context.chapters, vod_id, self.undo_stack, self.show_message, self
+            )
+            self.pipeline.changed.connect(self._changed)
 
     @property
     def reloads(self) -> int:
@@ -35,7 +44,7 @@ class RecordingPanelHost(QObject):
 
     @property
     def timeline_model(self):
-        return self.pipeline.timeline
+        return self.pipeline.timeline if self.pipeline is not None else None
 
     def _changed(self, changes) -> None:
         self.changes.append(changes)
@@ -51,8 +60,6 @@ class RecordingPanelHost(QObject):
         self.pipeline.push(text, changes)
 
     def run_change(self, text: str, operation, *, raise_errors: bool = False):
-        from core.domain.errors import DomainError
-
         try:
             return self.pipeline.run(text, operation)
         except DomainError as error:
@@ -63,6 +70,20 @@ class RecordingPanelHost(QObject):
 
     def merge_change(self, changes) -> None:
         self.pipeline.merge(changes)
+
+    def update_chapter(self, chapter_id: str, *, raise_errors: bool = False, **fields):
+        service, vod_id = self.context.chapters, self.vod_id
+        changes = self.run_change(
+            "Edit chapter",
+            lambda: service.update(vod_id, chapter_id, **fields),
+            raise_errors=raise_errors,
+        )
+        return None if changes is None else self.timeline_model.get(chapter_id)
+
+    def delete_chapter(self, chapter_id: str):
+        service, vod_id = self.context.chapters, self.vod_id
+        changes = self.run_change("Delete chapter", lambda: service.delete(vod_id, chapter_id))
+        return changes.deleted[0] if changes else None
 
     def reload_chapters(self) -> None:
         self.pipeline.reload()

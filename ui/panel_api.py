@@ -27,13 +27,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from PySide6.QtCore import SignalInstance
 from PySide6.QtGui import QUndoStack
 
 from core.domain.changes import ChangeSet
-from core.domain.chapters import ChapterTimeline
+from core.domain.chapters import Chapter, ChapterTimeline
+from core.library.shapes import VodInfo
+
+if TYPE_CHECKING:
+    from app.context import AppContext  # the composition root: a type, never imported here
 
 #: ``fn(progress, cancel)``: ``progress(fraction: float | None, text: str)`` may be called
 #: from the worker thread; ``cancel`` is a ``threading.Event`` the work should poll.
@@ -69,19 +73,23 @@ class TaskRunner(Protocol):
 
 @runtime_checkable
 class PanelHost(Protocol):
-    #: the ``app.context.AppContext`` (``vods``, ``chapters``, ``settings``, ``secrets``,
-    #: ``thumbnails``, ``transcodes``, ...)
-    context: Any
-    #: id of the VOD open in the editor
+    #: the services: ``vods``, ``chapters``, ``settings``, ``secrets``, ``thumbnails``,
+    #: ``transcodes``, ``ai``, ``formats``, ``uploads``, ``sync`` (each typed)
+    context: AppContext
+    #: id of the VOD open in the editor, and the VOD as it was when the editor opened it
     vod_id: str
+    vod: VodInfo
+    #: the VOD's chapters as stored, kept current by applying the change sets (no reads);
+    #: already up to date when ``chapters_changed`` is emitted
+    timeline_model: ChapterTimeline
+    #: the editor's chapter-file actions (import, export, YouTube check) when it has them
+    chapter_files: Any | None
     tasks: TaskRunner
     #: the editor's single undo stack; chapter changes reach it through ``push_change``
     undo_stack: QUndoStack
     #: emitted with the ``ChangeSet`` after the VOD's chapters changed, whoever did it; the
     #: views have applied it already, so listeners read ``timeline_model``, not the database
     chapters_changed: SignalInstance
-    #: the VOD's chapters as stored, kept current by the change sets
-    timeline_model: ChapterTimeline
 
     #: emitted with the selected chapter id (or None) when the selection changes anywhere
     chapter_selected: SignalInstance
@@ -102,6 +110,15 @@ class PanelHost(Protocol):
 
     def merge_change(self, changes: ChangeSet) -> None:
         """Show a change that is not the user's (a sync pull); undo can never revert it."""
+
+    def update_chapter(
+        self, chapter_id: str, *, raise_errors: bool = False, **changes: Any
+    ) -> Chapter | None:
+        """One undoable edit of a chapter; a refused change is shown as a message, or raised
+        (``DomainError``, with ``field`` naming the input at fault) with ``raise_errors``."""
+
+    def delete_chapter(self, chapter_id: str) -> Chapter | None:
+        """One undoable delete (Ctrl+Z brings it back)."""
 
     def reload_chapters(self) -> None:
         """Re-read the chapters after something outside the pipeline changed them; emits

@@ -44,7 +44,7 @@ def same_chapter(a: Chapter | None, b: Chapter | None) -> bool:
     return _content(a) == _content(b)
 
 
-def _content(chapter: Chapter) -> tuple:
+def _content(chapter: Chapter) -> tuple[object, ...]:
     return (
         chapter.id,
         chapter.title,

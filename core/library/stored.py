@@ -50,12 +50,12 @@ class StoredChapters:
         """
         before, after = self._saved, {chapter.id: chapter for chapter in self.timeline}
         vod_id = self.vod.id
-        for chapter_id, old in before.items():
+        for chapter_id, gone in before.items():
             if chapter_id in after:
                 continue
             self._session.delete(self._rows.pop(chapter_id))
             if outbox:
-                self._record(chapter_id, "delete", chapter_json(old, vod_id))
+                self._record(chapter_id, "delete", chapter_json(gone, vod_id))
         if before.keys() - after.keys():
             self._session.flush()  # deletes reach the database before the rows that replace them
         for chapter_id, new in after.items():

@@ -28,8 +28,8 @@ def apply_pulls(
     if not actions:
         return ChangeSet(vod_id, origin=ChangeOrigin.PULL)
     with database.session() as s:
-        stored = StoredChapters(s, s.get(Vod, vod_id))
-        links = {
+        stored = StoredChapters(s, s.get_one(Vod, vod_id))
+        links: dict[str | None, SyncLink] = {
             link.local_id: link
             for link in s.scalars(
                 select(SyncLink).where(SyncLink.vod_id == vod_id, SyncLink.entity == "chapter")
@@ -62,8 +62,8 @@ def apply_pulls(
                 except ValidationError as error:
                     refused.append((action, error))
             if len(refused) == len(pending):
-                for action, error in refused:
-                    _record_refusal(s, vod_id, links, action, error, report)
+                for action, refusal in refused:
+                    _record_refusal(s, vod_id, links, action, refusal, report)
                 break
             pending = [action for action, _ in refused]
         changes = stored.save(ChangeOrigin.PULL, outbox=False)
@@ -84,6 +84,7 @@ def _upsert(
     report: SyncReport,
 ) -> None:
     item, remote = action.item, action.item.remote
+    assert remote is not None  # an upsert carries the platform's version
     local_id = item.local_id or new_id()
     fields = {
         "title": remote["title"],
@@ -106,7 +107,8 @@ def _upsert(
             )
         )
         report.pulled["created"] += 1
-    remote_ids[local_id] = item.remote_id
+    if item.remote_id is not None:
+        remote_ids[local_id] = item.remote_id
     link = links.get(local_id)
     if link is None:
         link = SyncLink(entity="chapter", local_id=local_id, vod_id=vod_id)

@@ -7,20 +7,25 @@ writes files under new names, so an undo shows the earlier pictures again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from core.domain.cancel import CancelFlag
 from core.domain.chapters import Chapter, ChapterTimeline
 from core.domain.errors import ValidationError
 from core.domain.media_specs import THUMBNAIL_SIZES
-from core.library.chapters import Changed, ChapterService
+from core.media.errors import MediaCancelled
+from core.media.frames import last_frame_time
+from core.media.stills import letterboxed, pick_frame, write_stills
+from core.media.thumbnail_grabs import make_dir
 from core.store.db import Database
 from core.store.models import new_id
 
-from .errors import MediaCancelled
-from .frames import last_frame_time
-from .sources import ready_vod
-from .stills import letterboxed, pick_frame, write_stills
-from .thumbnails import CHAPTER_THUMBNAIL_SIZE, CancelFlag, Progress, make_dir
+from .chapters import Changed, ChapterService
+from .vods import ready_vod
+
+CHAPTER_THUMBNAIL_SIZE = "medium"
+Progress = Callable[[float, str], None]
 
 
 def make_chapter_thumbnails(
