@@ -11,6 +11,7 @@ chapter writes each action sends, and on which thread. Run it from another check
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -81,6 +82,7 @@ def main() -> None:
     view.close_editor()
     view.tasks.wait(5000)
     context.close()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
