@@ -18,12 +18,13 @@ from collections.abc import Callable
 
 from sqlalchemy import and_, delete, func, not_, select
 
+from core.library.stored import StoredChapters
 from core.library.vods import find_vod
 from core.platform.client import PlatformClient
 from core.platform.errors import MalformedResponseError, PlatformAuthError, PlatformError
 from core.platform.wire import Listing
 from core.store.db import Database
-from core.store.models import ChapterRow, OutboxEntry, SyncLink, Vod, utcnow
+from core.store.models import OutboxEntry, SyncLink, Vod, utcnow
 
 from .apply import apply_pulls
 from .conflicts import ChapterConflict, list_conflicts, record_conflict, resolve_conflict
@@ -121,7 +122,7 @@ class SyncService:
                     report.pushed["created"] += 1
                 else:  # not made after all, or not to be recognised: the next sync decides
                     report.errors.append(str(error))
-        apply_pulls(
+        report.changes = apply_pulls(
             self._database, vod_id, [a for a in actions if a.kind.startswith("pull")], report
         )
         self._record_states(
@@ -159,9 +160,8 @@ class SyncService:
         held: set[str] = set()
         items: list[Item] = []
         with self._database.session() as s:
-            rows = {
-                r.id: r for r in s.scalars(select(ChapterRow).where(ChapterRow.vod_id == vod_id))
-            }
+            stored = StoredChapters(s, s.get_one(Vod, vod_id))
+            chapters = {chapter.id: chapter for chapter in stored.timeline}
             links = {
                 link.local_id: link
                 for link in s.scalars(
@@ -172,9 +172,9 @@ class SyncService:
             by_key: dict[tuple, list[str]] = {}
             for rid in sorted(unclaimed):
                 by_key.setdefault(match_key(remote[rid]), []).append(rid)
-            for local_id in sorted(set(rows) | set(links)):
-                row, link = rows.get(local_id), links.get(local_id)
-                local = normalise(row) if row else None
+            for local_id in sorted(set(chapters) | set(links)):
+                chapter, link = chapters.get(local_id), links.get(local_id)
+                local = normalise(chapter) if chapter else None
                 if link is not None and link.remote_id in unreadable:
                     held.add(local_id)
                     continue
@@ -212,6 +212,7 @@ class SyncService:
                     s.add(link)
                 link.remote_id, link.base_snapshot = found, remote[found]
                 link.synced_at = utcnow()
+                row = stored.row(local_id)
                 if row is not None:
                     row.remote_id = found
                 items.append(Item(local_id, found, local, remote[found], remote[found]))

@@ -194,7 +194,7 @@ def test_no_local_path_leaves_the_machine(context, uploaded_vod, emulator, data_
     for title, start, end in (("Intro", 0, 1.5), ("Middle", 1.5, 3), ("Late", 3, 3.9)):
         context.chapters.add(local, title=title, start_time=start, end_time=end)
     make_local_thumbnails(context, local)
-    chapters = context.thumbnails.generate_for_chapters(local)
+    chapters = context.thumbnails.generate_for_chapters(local).value
     assert all(c.thumbnail_url.startswith("file://") for c in chapters)
     [report] = context.sync.sync(local)
     assert report.ok and report.pushed["created"] == 3 and report.thumbnail == "set"
