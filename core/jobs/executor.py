@@ -97,6 +97,8 @@ class LocalLadderExecutor:
             encoder=choice.name,
             variable_frame_rate=info.variable_frame_rate,
             preset=spec.preset,
+            video_start=info.video_start,
+            audio_start=info.audio_start,
         )
         try:
             result = run_ladder(ladder, progress=progress, cancel=cancel)

@@ -37,6 +37,7 @@ class MediaInfo:
     #: When the first picture comes, in seconds from the start of the file as ffmpeg counts
     #: it (0 for almost every recording; an MPEG-TS may start its audio a little earlier).
     video_start: float = 0.0
+    audio_start: float = 0.0  # the same for the first audio sample
 
     @property
     def display_size(self) -> tuple[int, int] | None:
@@ -135,14 +136,15 @@ def _media_info(file: Path, size: int, data: dict[str, Any]) -> MediaInfo:
         rotation=_rotation(video) if video else 0,
         variable_frame_rate=vfr,
         video_bit_rate=_int(video.get("bit_rate")) if video else None,
-        video_start=_video_start(video, fmt),
+        video_start=_stream_start(video, fmt),
+        audio_start=_stream_start(audio, fmt),
     )
 
 
-def _video_start(video: dict[str, Any] | None, fmt: dict[str, Any]) -> float:
-    if video is None:
+def _stream_start(stream: dict[str, Any] | None, fmt: dict[str, Any]) -> float:
+    if stream is None:
         return 0.0
-    start, origin = _number(video.get("start_time")), _number(fmt.get("start_time"))
+    start, origin = _number(stream.get("start_time")), _number(fmt.get("start_time"))
     if start is None or origin is None:
         return 0.0
     return max(0.0, round(start - origin, 6))
