@@ -22,6 +22,7 @@ ProgressCallback = Callable[[float], None]
 #: ``should_cancel() -> bool``, polled on every progress report (about twice a second).
 CancelCheck = Callable[[], bool]
 
+
 class ChunkCancelled(MediaCancelled):
     """The chunk's ffmpeg run was stopped because the job was cancelled."""
 

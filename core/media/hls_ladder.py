@@ -273,9 +273,7 @@ def _run_pass(
             reader.join(timeout=5)
     # ffmpeg can die of the same event that cancels the job (a signal to the whole
     # session): a cancel seen right after it ended still counts as a cancel.
-    if stopped_for == "job" or (
-        process.returncode != 0 and cancel is not None and cancel.is_set()
-    ):
+    if stopped_for == "job" or (process.returncode != 0 and cancel is not None and cancel.is_set()):
         raise MediaCancelled("the transcode")
     if stopped_for == "quality":
         raise _QualityCancelled

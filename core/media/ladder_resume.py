@@ -61,7 +61,10 @@ def rendition_settings(spec: LadderSpec, rung: RungPlan | None, audio: str | Non
 def open_renditions(
     root: Path, spec: LadderSpec, rungs: list[RungPlan], audio: str | None
 ) -> dict[str, RenditionWork]:
-    works = {r.quality: RenditionWork.open(root, r.quality, rendition_settings(spec, r, None)) for r in rungs}
+    works = {
+        r.quality: RenditionWork.open(root, r.quality, rendition_settings(spec, r, None))
+        for r in rungs
+    }
     if audio:
         works[AUDIO_FOLDER] = RenditionWork.open(
             root, AUDIO_FOLDER, rendition_settings(spec, None, audio)

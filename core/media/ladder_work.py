@@ -19,6 +19,7 @@ The folder is not a ``.partial-*`` one: the job queue clears those, and these ar
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -197,7 +198,5 @@ class RenditionWork:
 def remove_work_root(output_dir: Path) -> None:
     """Drop ``<output>/.ladder`` once no rendition is left in it."""
     root = output_dir / WORK_FOLDER
-    try:
+    with contextlib.suppress(OSError):  # not empty: a cancelled quality waits there
         root.rmdir()
-    except OSError:
-        pass
