@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from core.domain.media_specs import GOP_SECONDS
+from core.domain.timefmt import format_time
 from core.media.encoders import SOFTWARE_ENCODER, choose_encoder
 from core.media.errors import MediaError
 from core.media.hls_ladder import FFmpegFailed, LadderSpec, run_ladder
@@ -24,6 +25,9 @@ ExecutionProgress = Callable[[float, str], None]
 
 
 class CancelFlag(Protocol):
+    """The whole job's cancel; a runner's flag also has ``cancelled_qualities() -> set``
+    (qualities cancelled on their own while the others go on)."""
+
     def is_set(self) -> bool: ...
 
 
@@ -43,6 +47,7 @@ class ExecutionOutcome:
     renditions: list[RenditionInfo] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    cancelled: list[str] = field(default_factory=list)  # qualities cancelled on their own
     notes: list[str] = field(default_factory=list)
     encoder: str = SOFTWARE_ENCODER
 
@@ -115,7 +120,14 @@ class LocalLadderExecutor:
             result = run_ladder(ladder, progress=progress, cancel=cancel)
         outcome.renditions = result.renditions
         outcome.failed = result.failed
+        outcome.cancelled = result.cancelled
         outcome.encoder = result.encoder
+        if result.resumed_at > 0:
+            outcome.notes.append(
+                f"resumed at {format_time(result.resumed_at)} of "
+                f"{format_time(info.duration)} ({result.resumed_at / info.duration:.0%}): "
+                "the segments made before were kept"
+            )
         return outcome
 
 

@@ -3,7 +3,12 @@
 Observers ``subscribe(callback)`` and receive status dicts (the ``status`` shape) from the
 runner's threads, at most ~10 per second per job plus every state change; a GUI marshals
 them to its own thread. Cancelling works from anywhere: the runner polls each running
-job's ``cancel_requested`` flag, so ``transcode cancel`` in another shell stops ffmpeg.
+job's ``cancel_requested`` flag (and the qualities cancelled on their own, the job's
+``cancel_qualities`` option), so ``transcode cancel`` in another shell stops ffmpeg.
+
+Stopping the runner (the app quitting, SIGTERM to ``transcode run``) stops its jobs and
+queues them again; like a crash, a cancel or a failure, it keeps every finished segment,
+and the next run resumes each rendition from its last complete one.
 """
 
 from __future__ import annotations
@@ -27,7 +32,13 @@ from core.store.models import TranscodeJobRow, Vod
 
 from .diskspace import out_of_space
 from .executor import ExecutionOutcome, Executor, LocalLadderExecutor, TranscodeSpec
-from .queue import claim_next, clear_partial_output, new_worker_id, recover_interrupted
+from .queue import (
+    claim_next,
+    clear_partial_output,
+    new_worker_id,
+    recover_interrupted,
+    set_waiting_note,
+)
 from .shapes import status_json
 
 log = logging.getLogger(__name__)
@@ -52,6 +63,21 @@ class _Running:
         self.done = False
         self.output_dir: str | None = None
         self.disk_full: str | None = None  # why the job was stopped: its disk filled up
+        self.stop_reason = "the app closed"
+        self.cancelled_qualities: set[str] = set()
+
+
+class _Control:
+    """The cancel flag given to an executor."""
+
+    def __init__(self, item: _Running) -> None:
+        self._item = item
+
+    def is_set(self) -> bool:
+        return self._item.cancel.is_set()
+
+    def cancelled_qualities(self) -> set[str]:
+        return set(self._item.cancelled_qualities)
 
 
 class JobRunner:
@@ -105,14 +131,16 @@ class JobRunner:
         """Look at the queue now (after a job was added) instead of at the next poll."""
         self._wake.set()
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Stop dispatching; running jobs are stopped and queued again (resumed next time)."""
+    def stop(self, timeout: float = 30.0, reason: str = "the app closed") -> None:
+        """Stop dispatching; running jobs are stopped and queued again, to resume from
+        their last finished segments next time (``reason`` says why, while they wait)."""
         self._stop.set()
         self._wake.set()
         with self._lock:
             running = list(self._running.values())
         for item in running:
             item.stopping = True
+            item.stop_reason = reason
             item.cancel.set()
         for item in running:
             if item.thread is not None:
@@ -137,12 +165,26 @@ class JobRunner:
                 return
             time.sleep(0.2)
 
-    def request_cancel(self, job_id: str) -> None:
-        """Stop a job this runner is running right now (the GUI's cancel button)."""
+    def request_cancel(self, job_id: str, quality: str | None = None) -> None:
+        """Stop a job this runner is running right now (the GUI's cancel button), or only
+        one of its qualities while the others go on."""
         with self._lock:
             item = self._running.get(job_id)
-        if item is not None:
+        if item is None:
+            return
+        if quality is None:
             item.cancel.set()
+        else:
+            item.cancelled_qualities.add(quality)
+
+    def running_jobs(self) -> list[dict[str, Any]]:
+        """The latest status of every job this runner is running now."""
+        with self._lock:
+            running = list(self._running.values())
+        return [
+            {**item.snapshot, "progress": int(item.fraction * 100), "current_quality": item.label}
+            for item in running
+        ]
 
     # --- dispatching -------------------------------------------------------------------------
     def _limit(self) -> int:
@@ -197,7 +239,7 @@ class JobRunner:
                 outcome = self._executor.execute(
                     spec,
                     lambda fraction, label: self._on_progress(item, fraction, label),
-                    item.cancel,
+                    _Control(item),
                 )
             finally:
                 item.done = True
@@ -223,7 +265,16 @@ class JobRunner:
         encoder = self._settings.get("hardware_encoder") if self._settings is not None else "auto"
         with self._database.session() as session:
             job = session.get(TranscodeJobRow, item.job_id)
-            run = list((job.options or {}).get("run_qualities") or job.qualities_requested)
+            options = job.options or {}
+            cancelled = set(options.get("cancel_qualities") or [])
+            item.cancelled_qualities |= cancelled
+            run = [
+                q
+                for q in options.get("run_qualities") or job.qualities_requested
+                if q not in cancelled
+            ]
+            set_waiting_note(job, None)  # it runs now: why it waited no longer holds
+            item.fraction = job.progress / 100
             for output in job.outputs:
                 if output.quality in run:
                     output.status, output.error = "processing", None
@@ -275,6 +326,9 @@ class JobRunner:
                     job = session.get(TranscodeJobRow, item.job_id)
                     if job.cancel_requested:
                         item.cancel.set()
+                    item.cancelled_qualities |= set(
+                        (job.options or {}).get("cancel_qualities") or []
+                    )
                     if time.monotonic() - last_save >= SAVE_INTERVAL:
                         job.progress = round(item.fraction * 100, 1)
                         job.estimated_seconds_remaining = item.eta
@@ -307,7 +361,13 @@ class JobRunner:
             for quality, reason in outcome.skipped.items():
                 outputs[quality].status, outputs[quality].error = "skipped", reason
                 skipped = _add(skipped, quality)
-            produced = {r.quality for r in outcome.renditions} | set(outcome.skipped)
+            for quality in outcome.cancelled:  # its finished segments wait for a retry
+                outputs[quality].status, outputs[quality].error = "cancelled", None
+            produced = (
+                {r.quality for r in outcome.renditions}
+                | set(outcome.skipped)
+                | set(outcome.cancelled)
+            )
             for quality in (job.options or {}).get("run_qualities") or []:
                 if quality not in produced:
                     # A full disk explains an empty playlist better than the playlist does.
@@ -321,26 +381,44 @@ class JobRunner:
             job.skipped_qualities = _ordered(skipped)
             job.notes = [*job.notes, *[n for n in outcome.notes if n not in job.notes]]
             job.encoder = outcome.encoder
+            job.options = {k: v for k, v in (job.options or {}).items() if k != "cancel_qualities"}
             self._write_master(session, job)
             if job.failed_qualities:
                 job.status = JobStatus.FAILED.value
                 job.error = "; ".join(_prefixed(q, outputs[q].error) for q in job.failed_qualities)
-            else:
+            elif job.completed_qualities or not outcome.cancelled:
+                # A quality cancelled on its own leaves the others' job completed; it stays
+                # listed as cancelled, and can be retried.
                 job.status = JobStatus.COMPLETED.value
                 job.error = None
                 job.progress = 100.0
+            else:
+                job.status = JobStatus.CANCELLED.value
             self._close(job)
 
     def _cancelled(self, item: _Running) -> None:
+        """The job stopped: cancelled, or (the runner stopping) queued to resume. Its
+        finished segments stay in the output folder either way."""
         with self._database.session() as session:
             job = session.get(TranscodeJobRow, item.job_id)
             clear_partial_output(job.output_dir)
+            requeue = item.stopping and not job.cancel_requested
+            cancelled = set(item.cancelled_qualities)
             for output in job.outputs:
                 if output.status == "processing":
-                    output.status = "queued" if item.stopping else "cancelled"
-            if item.stopping and not job.cancel_requested:
+                    resumes = requeue and output.quality not in cancelled
+                    output.status = "queued" if resumes else "cancelled"
+            job.progress = round(item.fraction * 100, 1)
+            options = {k: v for k, v in (job.options or {}).items() if k != "cancel_qualities"}
+            run = [q for q in options.get("run_qualities") or [] if q not in cancelled]
+            job.options = {**options, "run_qualities": run}
+            if requeue and run:
                 job.status = JobStatus.QUEUED.value
-                job.notes = [*job.notes, "stopped when the app closed; queued to run again"]
+                set_waiting_note(
+                    job,
+                    f"stopped at {job.progress:.0f}% when {item.stop_reason}; "
+                    "resumes from the last finished segment",
+                )
                 job.worker_id = None
                 job.current_quality = None
                 job.estimated_seconds_remaining = None

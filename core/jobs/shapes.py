@@ -51,6 +51,11 @@ def output_json(output: TranscodeOutputRow) -> dict[str, Any]:
 def status_json(job: TranscodeJobRow) -> dict[str, Any]:
     master = Path(job.master_playlist) if job.master_playlist else None
     remaining = job.estimated_seconds_remaining
+    options = job.options or {}
+    notes = list(job.notes)
+    waiting = options.get("waiting_note")
+    if waiting and job.status == "queued":  # why it waits; gone once it runs again
+        notes.append(waiting)
     return {
         "job_id": job.id,
         "video_id": job.vod_id,
@@ -62,6 +67,9 @@ def status_json(job: TranscodeJobRow) -> dict[str, Any]:
         "completed_qualities": list(job.completed_qualities),
         "failed_qualities": list(job.failed_qualities),
         "skipped_qualities": list(job.skipped_qualities),
+        "cancelled_qualities": [o.quality for o in job.outputs if o.status == "cancelled"],
+        # asked to stop while the job runs; its finished segments are kept for a retry
+        "cancelling_qualities": list(options.get("cancel_qualities") or []),
         "estimated_time_remaining": (
             format_duration_words(remaining)
             if remaining is not None and job.status == "processing"
@@ -71,7 +79,7 @@ def status_json(job: TranscodeJobRow) -> dict[str, Any]:
         "master_playlist_url": master.as_uri() if master and job.status == "completed" else None,
         "master_playlist": str(master) if master else None,
         "error": job.error,
-        "notes": list(job.notes),
+        "notes": notes,
         "encoder": job.encoder,
         "created_at": iso(job.created_at),
         "started_at": iso(job.started_at),
