@@ -320,11 +320,13 @@ class MainWindow(QMainWindow):
         if not running or self._quit_confirmed:
             return True
         job = running[0]
-        what = job.get("current_quality") or ", ".join(job.get("qualities_requested", []))
+        running_now = [q for q in (job.get("current_quality") or "").split(",") if q]
+        qualities = running_now or job.get("qualities_requested", [])
         prompt = QMessageBox(
             QMessageBox.Icon.Question,
             "Quit VOD Studio?",
-            f"A transcode is running ({what}, {job.get('progress', 0)} %).",
+            f"A transcode is running: {', '.join(qualities)} at "
+            f"{job.get('progress', 0)} %.",
             parent=self,
         )
         prompt.setInformativeText(

@@ -53,7 +53,7 @@ from .ladder_command import (
 )
 from .ladder_resume import open_renditions, plan_passes
 from .ladder_work import WORK_FOLDER, RenditionWork, remove_work_root
-from .processes import spawn, stop
+from .processes import kill, spawn, stop
 from .tools import stderr_tail
 
 __all__ = [
@@ -264,7 +264,9 @@ def _run_pass(
                 elif cancelled_qualities(cancel) & pass_rungs:
                     stopped_for = "quality"
                 if stopped_for:
-                    stop(process)
+                    # Killed, not asked to finish: its half-made segment is dropped anyway,
+                    # and flushing the encoders first would only delay the stop.
+                    kill(process)
                     break
     finally:
         if process.poll() is None:  # an exception here (KeyboardInterrupt): never orphan it
