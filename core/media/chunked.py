@@ -170,6 +170,13 @@ def _fingerprint(info, chunk_seconds: float, rungs, settings: EncodeSettings) ->
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+def remove_chunk_work(output_dir: str | os.PathLike[str]) -> None:
+    """Drop every chunk folder of ``output_dir`` (a one-off run that failed: nothing will
+    resume it, and on a full disk it holds the space the user needs back)."""
+    for folder in Path(output_dir).glob(WORK_FOLDER_PREFIX + "*"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class ChunkProgress:
     """Sums the seconds done of every chunk (thread-safe) into one fraction."""
 
