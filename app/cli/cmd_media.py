@@ -306,7 +306,7 @@ class _TerminalRunner:
             for job in self.runner.running_jobs():
                 with contextlib.suppress(DomainError):
                     self.context.transcodes.cancel(job["video_id"], job["job_id"])
-            self.runner.stop(reason="Ctrl-C")
+            self.runner.stop(reason="Ctrl-C was pressed")
             raise
         except Terminated:
             print("\nstopping (SIGTERM); the job resumes next time", file=sys.stderr)
