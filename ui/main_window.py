@@ -325,8 +325,7 @@ class MainWindow(QMainWindow):
         prompt = QMessageBox(
             QMessageBox.Icon.Question,
             "Quit VOD Studio?",
-            f"A transcode is running: {', '.join(qualities)} at "
-            f"{job.get('progress', 0)} %.",
+            f"A transcode is running: {', '.join(qualities)} at {job.get('progress', 0)} %.",
             parent=self,
         )
         prompt.setInformativeText(
@@ -346,6 +345,11 @@ class MainWindow(QMainWindow):
         self.quit_prompt = prompt
         prompt.open()
         return False
+
+    def quit_without_asking(self) -> None:
+        """Close now (SIGTERM: the session is ending); a running transcode is queued."""
+        self._quit_confirmed = True
+        self.close()
 
     def closeEvent(self, event) -> None:
         from PySide6.QtCore import QSettings

@@ -158,3 +158,49 @@ def test_cancel_offers_retry_and_one_quality_can_be_cancelled_alone(qtbot, theme
     finally:
         window.close()
         stop_job_bridge(context)
+
+
+def test_sigterm_to_the_app_stops_its_transcode_cleanly_to_resume_later(tmp_path, source):
+    """A logout sends SIGTERM: the app closes as File ▸ Quit does, the running job is
+    queued to resume, and no ffmpeg is left."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.media.resume_helpers import (
+        REPO,
+        assert_no_ffmpeg_left,
+        cli,
+        job_status,
+        wait_for,
+    )
+
+    data = tmp_path / "data"
+    vod = cli(data, "import", str(source)).stdout.strip().splitlines()[-1]
+    queued = cli(data, "transcode", "start", vod, "--qualities", "360p,720p", "--preset", "medium")
+    assert queued.returncode == 0, queued.stderr
+    app = subprocess.Popen(
+        [sys.executable, "-m", "app", "--data-dir", str(data)],
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # The app resumes queued transcodes by itself when it opens.
+        wait_for(
+            lambda: (f := job_folder(data)) and len(work_segments(f, "720p")) >= 1,
+            what="the app to run the queued transcode",
+        )
+        app.send_signal(signal.SIGTERM)
+        _, stderr = app.communicate(timeout=60)
+    finally:
+        if app.poll() is None:
+            app.kill()
+    assert app.returncode == 0, stderr
+    assert_no_ffmpeg_left(data)
+    waiting = job_status(data, vod)
+    assert waiting["status"] == "queued"
+    assert any("when the app closed" in note for note in waiting["notes"])
