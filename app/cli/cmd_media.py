@@ -13,7 +13,6 @@ next ``transcode run`` or the app resumes from them.
 
 from __future__ import annotations
 
-import contextlib
 import sys
 
 from core.domain.errors import DomainError
@@ -303,10 +302,7 @@ class _TerminalRunner:
             self.runner.run_until_idle(until_job=until_job)
         except KeyboardInterrupt:
             print("\ncancelling… (the finished segments are kept)", file=sys.stderr)
-            for job in self.runner.running_jobs():
-                with contextlib.suppress(DomainError):
-                    self.context.transcodes.cancel(job["video_id"], job["job_id"])
-            self.runner.stop(reason="Ctrl-C was pressed")
+            self.runner.stop(requeue=False)
             raise
         except Terminated:
             print("\nstopping (SIGTERM); the job resumes next time", file=sys.stderr)

@@ -127,15 +127,18 @@ class JobRunner:
         """Look at the queue now (after a job was added) instead of at the next poll."""
         self._wake.set()
 
-    def stop(self, timeout: float = 30.0, reason: str = "the app closed") -> None:
-        """Stop dispatching; running jobs are stopped and queued again, to resume from
-        their last finished segments next time (``reason`` says why, while they wait)."""
+    def stop(
+        self, timeout: float = 30.0, reason: str = "the app closed", *, requeue: bool = True
+    ) -> None:
+        """Stop dispatching and stop the running jobs: queued again, to resume from their
+        last finished segments next time (``reason`` says why, while they wait), or, with
+        ``requeue=False`` (Ctrl-C), cancelled. Either way their segments are kept."""
         self._stop.set()
         self._wake.set()
         with self._lock:
             running = list(self._running.values())
         for item in running:
-            item.stopping = True
+            item.stopping = requeue
             item.stop_reason = reason
             item.cancel.set()
         for item in running:
@@ -178,7 +181,12 @@ class JobRunner:
         with self._lock:
             running = list(self._running.values())
         return [
-            {**item.snapshot, "progress": int(item.fraction * 100), "current_quality": item.label}
+            {
+                **item.snapshot,
+                "job_id": item.job_id,
+                "progress": int(item.fraction * 100),
+                "current_quality": item.label,
+            }
             for item in running
         ]
 
