@@ -36,6 +36,7 @@ STATUS_COLORS = {
     "completed": "#2fbf8f",
     "failed": "#ff5470",
     "cancelled": "#8c8ca4",
+    "cancelling": "#8c8ca4",
     "skipped": "#fbbf24",
 }
 
@@ -353,7 +354,7 @@ class TranscodePanel(QWidget):
         if quality in job.get("cancelled_qualities", []):
             return "cancelled", 0, "cancelled · segments kept"
         if quality in job.get("cancelling_qualities", []):
-            return "cancelled", 0, "cancelling…"
+            return "cancelling", 0, "cancelling…"
         if quality in job.get("skipped_qualities", []):
             return "skipped", 0, "skipped (above source)"
         if quality not in job.get("qualities_requested", []):
