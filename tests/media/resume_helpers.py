@@ -3,6 +3,7 @@ work folder and the checks every finished ladder must pass."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -26,6 +27,12 @@ def cli(data_dir: Path, *args: str, timeout: float = 600) -> subprocess.Complete
     )
 
 
+def _as_in_a_terminal() -> None:  # runs in the child before exec
+    # A test run started in the background inherits SIGINT ignored (POSIX shells do that
+    # to background jobs); a command typed in a terminal has it as default.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def cli_process(data_dir: Path, *args: str) -> subprocess.Popen:
     """The CLI in a session of its own, as a terminal runs it: ``os.killpg`` then sends a
     signal to it and to every child it put in its group, as Ctrl-C does."""
@@ -36,6 +43,7 @@ def cli_process(data_dir: Path, *args: str) -> subprocess.Popen:
         text=True,
         cwd=REPO,
         start_new_session=True,
+        preexec_fn=_as_in_a_terminal,
     )
 
 
