@@ -14,7 +14,7 @@ _bridges: weakref.WeakKeyDictionary[object, JobBridge] = weakref.WeakKeyDictiona
 
 
 class JobBridge(QObject):
-    status = Signal(dict)
+    status = Signal(object)  # a core.jobs.shapes.TranscodeJob
 
     def __init__(self, context) -> None:
         super().__init__()
@@ -37,7 +37,7 @@ class JobBridge(QObject):
     def request_cancel(self, job_id: str, quality: str | None = None) -> None:
         self.runner.request_cancel(job_id, quality)
 
-    def running_jobs(self) -> list[dict]:
+    def running_jobs(self) -> list:  # core.jobs.shapes.TranscodeJob
         return self.runner.running_jobs()
 
     def stop(self) -> None:
@@ -54,7 +54,7 @@ def job_bridge(context) -> JobBridge:
     return bridge
 
 
-def running_transcodes(context) -> list[dict]:
+def running_transcodes(context) -> list:  # core.jobs.shapes.TranscodeJob
     """The transcodes this app is running now (none when no runner was started)."""
     bridge = _bridges.get(context)
     return bridge.running_jobs() if bridge is not None else []

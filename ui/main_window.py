@@ -296,12 +296,10 @@ class MainWindow(QMainWindow):
 
     def _resume_transcodes(self) -> None:
         """Transcodes left queued (the app quit while they ran, or a crash) resume now."""
-        from .services import transcodes
-
-        service = transcodes(self.context)
+        service = self.context.transcodes
 
         def pending(progress, cancel) -> bool:
-            return any(j["status"] in ("queued", "processing") for j in service.list_jobs())
+            return any(job.status.is_active for job in service.list_jobs())
 
         def start(found: bool) -> None:
             from .jobs_bridge import job_bridge
@@ -320,12 +318,12 @@ class MainWindow(QMainWindow):
         if not running or self._quit_confirmed:
             return True
         job = running[0]
-        running_now = [q for q in (job.get("current_quality") or "").split(",") if q]
-        qualities = running_now or job.get("qualities_requested", [])
+        running_now = [q for q in (job.current_quality or "").split(",") if q]
+        qualities = running_now or job.qualities_requested
         prompt = QMessageBox(
             QMessageBox.Icon.Question,
             "Quit VOD Studio?",
-            f"A transcode is running: {', '.join(qualities)} at {job.get('progress', 0)} %.",
+            f"A transcode is running: {', '.join(qualities)} at {job.progress} %.",
             parent=self,
         )
         prompt.setInformativeText(

@@ -16,7 +16,9 @@ from __future__ import annotations
 import sys
 
 from core.domain.errors import DomainError
+from core.domain.media_specs import DEFAULT_THUMBNAIL_INDEX, JobStatus
 from core.domain.timefmt import format_time, parse_time
+from core.jobs.shapes import TranscodeJob
 
 from .interrupts import Terminated
 from .output import ProgressBar, human_size, print_json, print_table
@@ -40,7 +42,7 @@ def register(cli) -> None:
     parser.add_argument(
         "--default",
         type=int,
-        default=2,
+        default=DEFAULT_THUMBNAIL_INDEX,
         metavar="N",
         help="index of the timestamp whose thumbnail becomes the default (0-based)",
     )
@@ -222,11 +224,11 @@ def start_transcode(args, context) -> int:
         allow_copy=not args.no_remux,
     )
     if args.json and not args.wait:
-        print_json(started)
+        print_json(started.to_json())
         return 0
     print(
-        f"job {started['job_id']} queued: {', '.join(started['qualities_requested'])} "
-        f"(estimated {started['estimated_time']})",
+        f"job {started.job_id} queued: {', '.join(started.qualities_requested)} "
+        f"(estimated {started.estimated_time})",
         file=sys.stderr if args.json else sys.stdout,
     )
     if not args.wait:
@@ -235,9 +237,9 @@ def start_transcode(args, context) -> int:
             file=sys.stderr,
         )
         return 0
-    final = _run_with_progress(context, started["video_id"], started["job_id"])
+    final = _run_with_progress(context, started.video_id, started.job_id)
     if args.json:
-        print_json(final)
+        print_json(final.to_json())
     else:
         _print_status(final)
     return _exit_for(final)
@@ -245,12 +247,10 @@ def start_transcode(args, context) -> int:
 
 def retry_transcode(args, context) -> int:
     status = context.transcodes.retry(args.vod, args.quality, preset=args.preset)
-    qualities = (context.transcodes.status(args.vod, status["job_id"]) or {}).get("outputs")
-    queued = [o["quality"] for o in qualities or [] if o["status"] == "queued"]
-    print(f"job {status['job_id']}: {', '.join(queued) or args.quality} queued again")
+    print(f"job {status.job_id}: {', '.join(_queued(status)) or args.quality} queued again")
     if not args.wait:
         return 0
-    final = _run_with_progress(context, status["video_id"], status["job_id"])
+    final = _run_with_progress(context, status.video_id, status.job_id)
     _print_status(final)
     return _exit_for(final)
 
@@ -259,12 +259,12 @@ def run_queue(args, context) -> int:
     runner = _runner(context)
     bars: dict[str, ProgressBar] = {}
 
-    def show(status: dict) -> None:
-        bar = bars.setdefault(status["job_id"], ProgressBar(status["job_id"]))
+    def show(status: TranscodeJob) -> None:
+        bar = bars.setdefault(status.job_id, ProgressBar(status.job_id))
         bar.update(
-            status["progress"] / 100,
-            status.get("current_quality") or status["status"],
-            status.get("estimated_time_remaining"),
+            status.progress / 100,
+            status.current_quality or status.status,
+            status.estimated_time_remaining,
         )
 
     runner.subscribe(show)
@@ -275,7 +275,13 @@ def run_queue(args, context) -> int:
             bar.close()
     jobs = context.transcodes.list_jobs()
     print(f"queue empty; {len(bars)} job(s) run in this session" if bars else "no queued jobs")
-    return 0 if all(j["status"] != "failed" for j in jobs if j["job_id"] in bars) else 1
+    return 0 if all(j.status != JobStatus.FAILED for j in jobs if j.job_id in bars) else 1
+
+
+def _queued(status: TranscodeJob) -> list[str]:
+    """The qualities a retry queued (the queued ones are not listed among the outputs)."""
+    listed = {o.quality for o in status.outputs}
+    return [q for q in status.qualities_requested if q not in listed]
 
 
 class _TerminalRunner:
@@ -286,7 +292,6 @@ class _TerminalRunner:
     def __init__(self, context) -> None:
         from core.jobs.runner import JobRunner
 
-        self.context = context
         self.runner = JobRunner(
             context.database,
             context.database.data_dir,
@@ -314,16 +319,16 @@ def _runner(context) -> _TerminalRunner:
     return _TerminalRunner(context)
 
 
-def _run_with_progress(context, vod_id: str, job_id: str) -> dict:
+def _run_with_progress(context, vod_id: str, job_id: str) -> TranscodeJob:
     runner = _runner(context)
     bar = ProgressBar(job_id)
 
-    def show(status: dict) -> None:
-        if status["job_id"] == job_id and status["status"] == "processing":
+    def show(status: TranscodeJob) -> None:
+        if status.job_id == job_id and status.status == JobStatus.PROCESSING:
             bar.update(
-                status["progress"] / 100,
-                status.get("current_quality") or "",
-                status.get("estimated_time_remaining"),
+                status.progress / 100,
+                status.current_quality or "",
+                status.estimated_time_remaining,
             )
 
     runner.subscribe(show)
@@ -334,18 +339,18 @@ def _run_with_progress(context, vod_id: str, job_id: str) -> dict:
     return context.transcodes.status(vod_id, job_id)
 
 
-def _exit_for(status: dict) -> int:
-    if status["status"] == "completed":
+def _exit_for(status: TranscodeJob) -> int:
+    if status.status == JobStatus.COMPLETED:
         return 0
-    if status["status"] == "cancelled":
-        raise DomainError(f"job {status['job_id']} was cancelled")
-    raise DomainError(f"job {status['job_id']} failed: {status.get('error') or 'unknown error'}")
+    if status.status == JobStatus.CANCELLED:
+        raise DomainError(f"job {status.job_id} was cancelled")
+    raise DomainError(f"job {status.job_id} failed: {status.error or 'unknown error'}")
 
 
 def transcode_status(args, context) -> int:
     status = context.transcodes.status(args.vod, args.job)
     if args.json:
-        print_json(status)
+        print_json(status.to_json())
     else:
         _print_status(status)
     return 0
@@ -355,47 +360,47 @@ def cancel_transcode(args, context) -> int:
     status = context.transcodes.cancel(args.vod, args.job, args.quality)
     if args.quality:
         name = args.quality.strip().lower()
-        if name in status.get("cancelling_qualities", []):
-            print(f"job {status['job_id']}: {name} cancel requested; the other qualities go on")
+        if name in status.cancelling_qualities:
+            print(f"job {status.job_id}: {name} cancel requested; the other qualities go on")
         else:
-            print(f"job {status['job_id']}: {name} cancelled")
+            print(f"job {status.job_id}: {name} cancelled")
         return 0
-    if status["status"] == "cancelled":
-        print(f"job {status['job_id']} cancelled")
+    if status.status == JobStatus.CANCELLED:
+        print(f"job {status.job_id} cancelled")
     else:
-        print(f"job {status['job_id']}: cancel requested; ffmpeg stops within a second")
+        print(f"job {status.job_id}: cancel requested; ffmpeg stops within a second")
     return 0
 
 
-def _print_status(status: dict) -> None:
-    print(f"job       {status['job_id']}")
-    line = f"status    {status['status']} {status['progress']}%"
-    if status.get("current_quality"):
-        line += f"  ({status['current_quality']})"
-    if status.get("estimated_time_remaining"):
-        line += f"  ETA {status['estimated_time_remaining']}"
+def _print_status(status: TranscodeJob) -> None:
+    print(f"job       {status.job_id}")
+    line = f"status    {status.status} {status.progress}%"
+    if status.current_quality:
+        line += f"  ({status.current_quality})"
+    if status.estimated_time_remaining:
+        line += f"  ETA {status.estimated_time_remaining}"
     print(line)
-    if status.get("encoder"):
-        print(f"encoder   {status['encoder']}")
-    if status["outputs"]:
+    if status.encoder:
+        print(f"encoder   {status.encoder}")
+    if status.outputs:
         print_table(
             ["QUALITY", "STATUS", "RESOLUTION", "BITRATE", "SEGMENTS", "SIZE", "PLAYLIST"],
             [
                 [
-                    o["quality"],
-                    o["status"] + (f" ({o['method']})" if o.get("method") == "copy" else ""),
-                    o["resolution"] or "-",
-                    o["bitrate"],
-                    str(o["segment_count"]),
-                    human_size(o["size_bytes"]),
-                    o["path"] or (o.get("error") or ""),
+                    o.quality,
+                    o.status + (f" ({o.method})" if o.method == "copy" else ""),
+                    o.resolution or "-",
+                    o.bitrate,
+                    str(o.segment_count),
+                    human_size(o.size_bytes),
+                    o.path or (o.error or ""),
                 ]
-                for o in status["outputs"]
+                for o in status.outputs
             ],
         )
-    if status.get("master_playlist"):
-        print(f"master    {status['master_playlist']}")
-    for note in status.get("notes") or []:
+    if status.master_playlist:
+        print(f"master    {status.master_playlist}")
+    for note in status.notes or []:
         print(f"note      {note}")
-    if status.get("error"):
-        print(f"error     {status['error']}")
+    if status.error:
+        print(f"error     {status.error}")

@@ -160,18 +160,18 @@ def rebuild_master(session: Any, job: TranscodeJobRow) -> None:
                 )
         renditions = []
     if renditions:
-        job.master_playlist = str(write_master(renditions, Path(job.output_dir)))
+        job.master_playlist = str(write_master(renditions, Path(output_dir(job))))
     else:
         job.master_playlist = None
         with contextlib.suppress(OSError):  # a master left from a run whose files broke
-            Path(job.output_dir, MASTER_NAME).unlink(missing_ok=True)
+            Path(output_dir(job), MASTER_NAME).unlink(missing_ok=True)
 
 
 def _audio_in_place(session: Any, job: TranscodeJobRow) -> bool:
     """Whether the audio rendition the variants need is there (always, without audio)."""
     vod = session.get(Vod, job.vod_id)
     try:
-        audio = find_audio_rendition(job.output_dir)
+        audio = find_audio_rendition(output_dir(job))
     except MediaError:
         return False
     return audio is not None or vod is None or not vod.audio_codec
@@ -182,6 +182,13 @@ def close(job: TranscodeJobRow) -> None:
     job.current_quality = None
     job.estimated_seconds_remaining = None
     job.worker_id = None
+
+
+def output_dir(job: TranscodeJobRow) -> str:
+    """Every job is given its folder when it is queued (``TranscodeService.start``)."""
+    if not job.output_dir:
+        raise MediaError(f"transcode job {job.id[:8]} has no output folder")
+    return job.output_dir
 
 
 def _prefixed(quality: str, error: str | None) -> str:

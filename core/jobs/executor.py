@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from core.domain.cancel import CancelFlag
 from core.domain.media_specs import GOP_SECONDS
 from core.domain.timefmt import format_time
 from core.media.encoders import SOFTWARE_ENCODER, choose_encoder
@@ -22,13 +23,6 @@ from core.media.ladder_plan import plan_ladder
 from core.media.probe import probe
 
 ExecutionProgress = Callable[[float, str], None]
-
-
-class CancelFlag(Protocol):
-    """The whole job's cancel; a runner's flag also has ``cancelled_qualities() -> set``
-    (qualities cancelled on their own while the others go on)."""
-
-    def is_set(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +41,9 @@ class ExecutionOutcome:
     renditions: list[RenditionInfo] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
-    cancelled: list[str] = field(default_factory=list)  # qualities cancelled on their own
+    #: qualities cancelled on their own (a runner's cancel flag also has
+    #: ``cancelled_qualities() -> set``), while the others went on
+    cancelled: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     encoder: str = SOFTWARE_ENCODER
 

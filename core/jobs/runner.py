@@ -1,6 +1,6 @@
 """Running queued transcode jobs on plain threads (no Qt), with progress for observers.
 
-Observers ``subscribe(callback)`` and receive status dicts (the ``status`` shape) from the
+Observers ``subscribe(callback)`` and receive ``TranscodeJob`` statuses from the
 runner's threads, at most ~10 per second per job plus every state change; a GUI marshals
 them to its own thread. Cancelling works from anywhere: the runner polls each running
 job's ``cancel_requested`` flag (and the qualities cancelled on their own, the job's
@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,10 +36,10 @@ from .queue import (
     recover_interrupted,
     set_waiting_note,
 )
-from .shapes import status_json
+from .shapes import TranscodeJob
 
 log = logging.getLogger(__name__)
-Observer = Callable[[dict[str, Any]], None]
+Observer = Callable[[TranscodeJob], None]
 NOTIFY_INTERVAL = 0.1
 SAVE_INTERVAL = 1.0
 CANCEL_POLL_INTERVAL = 0.5
@@ -53,7 +54,7 @@ class _Running:
         self.fraction = 0.0
         self.label: str | None = None
         self.eta: float | None = None
-        self.snapshot: dict[str, Any] = {}
+        self.snapshot: TranscodeJob | None = None
         self.last_notify = 0.0
         self.thread: threading.Thread | None = None
         self.done = False
@@ -100,6 +101,11 @@ class JobRunner:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @property
+    def executor(self) -> Executor:
+        """What runs each job's ffmpeg work: the local ladder, or the transcode farm."""
+        return self._executor
 
     # --- observers ---------------------------------------------------------------------------
     def subscribe(self, callback: Observer) -> Callable[[], None]:
@@ -176,18 +182,14 @@ class JobRunner:
         else:
             item.cancelled_qualities.add(quality)
 
-    def running_jobs(self) -> list[dict[str, Any]]:
-        """The latest status of every job this runner is running now."""
+    def running_jobs(self) -> list[TranscodeJob]:
+        """The latest status of every job this runner is running now (once prepared)."""
         with self._lock:
             running = list(self._running.values())
         return [
-            {
-                **item.snapshot,
-                "job_id": item.job_id,
-                "progress": int(item.fraction * 100),
-                "current_quality": item.label,
-            }
+            replace(item.snapshot, progress=int(item.fraction * 100), current_quality=item.label)
             for item in running
+            if item.snapshot is not None
         ]
 
     # --- dispatching -------------------------------------------------------------------------
@@ -268,7 +270,7 @@ class JobRunner:
     def _prepare(self, item: _Running) -> TranscodeSpec:
         encoder = self._settings.get("hardware_encoder") if self._settings is not None else "auto"
         with self._database.session() as session:
-            job = session.get(TranscodeJobRow, item.job_id)
+            job = session.get_one(TranscodeJobRow, item.job_id)
             options = job.options or {}
             cancelled = set(options.get("cancel_qualities") or [])
             item.cancelled_qualities |= cancelled
@@ -286,14 +288,14 @@ class JobRunner:
             item.label = job.current_quality
             spec = TranscodeSpec(
                 job_id=job.id,
-                source=session.get(Vod, job.vod_id).file_path,
-                output_dir=job.output_dir,
+                source=session.get_one(Vod, job.vod_id).file_path,
+                output_dir=endings.output_dir(job),
                 qualities=tuple(run),
                 encoder_preference=encoder,
                 allow_copy=bool((job.options or {}).get("allow_copy", True)),
                 preset=(job.options or {}).get("preset"),
             )
-            item.snapshot = status_json(job)
+            item.snapshot = TranscodeJob.from_row(job)
         item.output_dir = spec.output_dir
         full = out_of_space(spec.output_dir)
         if full:
@@ -327,7 +329,7 @@ class JobRunner:
         while not item.done:
             try:
                 with self._database.session() as session:
-                    job = session.get(TranscodeJobRow, item.job_id)
+                    job = session.get_one(TranscodeJobRow, item.job_id)
                     if job.cancel_requested:
                         item.cancel.set()
                     item.cancelled_qualities |= set(
@@ -347,12 +349,12 @@ class JobRunner:
     # --- endings -----------------------------------------------------------------------------
     def _complete(self, item: _Running, outcome: ExecutionOutcome) -> None:
         with self._database.session() as session:
-            job = session.get(TranscodeJobRow, item.job_id)
+            job = session.get_one(TranscodeJobRow, item.job_id)
             endings.complete(session, job, outcome, item.disk_full)
 
     def _cancelled(self, item: _Running) -> None:
         with self._database.session() as session:
-            job = session.get(TranscodeJobRow, item.job_id)
+            job = session.get_one(TranscodeJobRow, item.job_id)
             endings.stopped(
                 session,
                 job,
@@ -378,11 +380,13 @@ class JobRunner:
                 job = session.get(TranscodeJobRow, item.job_id)
                 if job is None:
                     return
-                snapshot = status_json(job)
+                snapshot = TranscodeJob.from_row(job)
+        elif item.snapshot is None:  # not prepared yet: nothing to tell
+            return
         else:
-            snapshot = dict(item.snapshot)
-            snapshot.update(
-                status=JobStatus.PROCESSING.value,
+            snapshot = replace(
+                item.snapshot,
+                status=JobStatus.PROCESSING,
                 progress=int(item.fraction * 100),
                 current_quality=item.label,
                 estimated_time_remaining=_eta_words(item.eta),

@@ -50,8 +50,9 @@ def run_ffmpeg(
         *arguments,
     ]
     process = spawn(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    stderr_tail: deque[str] = deque(maxlen=8)
-    reader = threading.Thread(target=lambda: stderr_tail.extend(process.stderr), daemon=True)
+    assert process.stdout is not None and process.stderr is not None  # both piped above
+    stderr, stderr_tail = process.stderr, deque[str](maxlen=8)
+    reader = threading.Thread(target=lambda: stderr_tail.extend(stderr), daemon=True)
     reader.start()
     cancelled = False
     try:

@@ -28,7 +28,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+
+from core.domain.cancel import CancelFlag
 
 from .audio_rendition import (
     AUDIO_FOLDER,
@@ -70,10 +71,6 @@ __all__ = [
 ]
 
 LadderProgress = Callable[[float, str], None]
-
-
-class CancelFlag(Protocol):
-    def is_set(self) -> bool: ...
 
 
 @dataclass(slots=True)
@@ -180,9 +177,9 @@ def _finish(
         }
     if audio_measured is not None:
         try:
-            info = audio_measured.result()
+            audio_info = audio_measured.result()
             write_fingerprint(works[AUDIO_FOLDER].folder, spec.source)
-            result.audio = info.moved_to(_move_into_place(works[AUDIO_FOLDER], output))
+            result.audio = audio_info.moved_to(_move_into_place(works[AUDIO_FOLDER], output))
         except MediaError as error:
             # Variants without their audio would play silent: none of them counts.
             works[AUDIO_FOLDER].discard()

@@ -24,7 +24,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .errors import FFmpegMissingError, MediaError
@@ -49,9 +49,9 @@ def ffmpeg_path(program: str = "ffmpeg") -> str:
     return found
 
 
-def _die_with(parent: int):
+def _die_with(parent: int, prctl: Callable[..., int]) -> Callable[[], None]:
     def hook() -> None:  # pragma: no cover - runs in the child between fork and exec
-        _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
+        prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
         # The parent may have died before prctl took effect: then no signal will come.
         if os.getppid() != parent:
             os._exit(1)
@@ -68,7 +68,7 @@ def spawn(args: Sequence[str], **options: Any) -> subprocess.Popen:
     if _POSIX:
         options["process_group"] = 0
     if _PRCTL is not None:
-        options["preexec_fn"] = _die_with(os.getpid())
+        options["preexec_fn"] = _die_with(os.getpid(), _PRCTL)
     try:
         return subprocess.Popen(command, **options)
     except FileNotFoundError:

@@ -57,7 +57,7 @@ def _segments_done(qtbot, context, count: int, qualities=VIDEO_RUNGS):
 
 
 def _status(context, vod_id) -> dict:
-    return context.transcodes.status(vod_id)
+    return context.transcodes.status(vod_id).to_json()
 
 
 def _assert_complete_ladder(output, source) -> None:
@@ -128,7 +128,7 @@ def test_cancel_offers_retry_and_one_quality_can_be_cancelled_alone(qtbot, theme
         output = _segments_done(qtbot, context, 1)
 
         qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: panel.job["status"] == "cancelled", timeout=60_000)
+        qtbot.waitUntil(lambda: panel.job.status == "cancelled", timeout=60_000)
         assert panel.resume_button.isVisible()
         assert all(panel.rows[q].retry_button.isVisible() for q in VIDEO_RUNGS)
         before = {q: identities(work_segments(output, q)) for q in VIDEO_RUNGS}
@@ -137,9 +137,9 @@ def test_cancel_offers_retry_and_one_quality_can_be_cancelled_alone(qtbot, theme
         _segments_done(qtbot, context, 2)
         qtbot.waitUntil(lambda: panel.rows["720p"].cancel_button.isVisible(), timeout=10_000)
         qtbot.mouseClick(panel.rows["720p"].cancel_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: panel.job["status"] in ("completed", "failed"), timeout=TIMEOUT_MS)
-        assert panel.job["completed_qualities"] == ["360p"], panel.job.get("error")
-        assert panel.job["cancelled_qualities"] == ["720p"]
+        qtbot.waitUntil(lambda: panel.job.status in ("completed", "failed"), timeout=TIMEOUT_MS)
+        assert panel.job.completed_qualities == ["360p"], panel.job.error
+        assert panel.job.cancelled_qualities == ["720p"]
         assert panel.rows["720p"].retry_button.isVisible()
         assert panel.rows["720p"].state.text().startswith("cancelled")
         assert kept_fraction(before, output, ("360p",)) > 0
@@ -148,8 +148,8 @@ def test_cancel_offers_retry_and_one_quality_can_be_cancelled_alone(qtbot, theme
         qtbot.mouseClick(panel.rows["720p"].retry_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(
             lambda: (
-                panel.job["status"] in ("completed", "failed")
-                and "720p" in panel.job["completed_qualities"]
+                panel.job.status in ("completed", "failed")
+                and "720p" in panel.job.completed_qualities
             ),
             timeout=TIMEOUT_MS,
         )
