@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from core.domain.media_specs import JobStatus
+from core.domain.media_specs import LADDER, JobStatus
 from core.media.errors import MediaCancelled, MediaError
 from core.store.db import Database
 from core.store.models import TranscodeJobRow, Vod
