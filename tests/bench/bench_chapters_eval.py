@@ -147,6 +147,13 @@ def talk_sets(split: str):
             [t for t in talks if t.kind == "single-subject"],
         ),
         (f"python talk, {split} split, mixed", [t for t in talks if t.kind == "mixed"]),
+    ] + [
+        (f"python talk, {split} split, {label}", chosen)
+        for label, chosen in (
+            ("plain streams", [t for t in talks if t.rough is False]),
+            ("rough streams (tiny cues, silences, music)", [t for t in talks if t.rough]),
+        )
+        if split == "dev"
     ]
 
 
