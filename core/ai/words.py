@@ -46,8 +46,10 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light suffix stripper: enough to count "descriptors" and "descriptor", "classes"
-    and "class" together (not a linguist's stemmer: titles show the spoken form)."""
+    and "class", "uuid4" and "uuid" together (not a linguist's stemmer: titles show the spoken form)."""
     word = word.strip("'’-")
+    if word[-1:].isdigit() and not word[0].isdigit():
+        word = word.rstrip("0123456789") or word
     if len(word) < 5 or word.endswith(("ss", "us", "is")):
         return word
     if word.endswith("ies"):
