@@ -147,6 +147,7 @@ def test_thumbnail_default_selection(qtbot, editor, context, vod):
     assert not panel.delete_button.isEnabled()  # the default cannot be deleted
     panel.select(current_default.thumbnail_id)
     panel.delete_button.click()
+    panel.commit_delete()  # the Undo bar's time is up
     assert current_default.thumbnail_id not in {
         t.thumbnail_id for t in context.thumbnails.list(vod.id)
     }

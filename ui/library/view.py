@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from core.domain.plurals import plural
+from core.domain.sizes import format_size
 from core.domain.sync_state import SyncState
 from core.domain.timefmt import format_time
 from core.library.overview import VodCard
@@ -37,11 +40,11 @@ def card_data(card: VodCard) -> dict:
     sync_badge = SYNC_BADGES.get(card.sync_state)  # none for a VOD never uploaded
     if sync_badge and sync_badge not in badges:
         badges.append(sync_badge)
-    parts = [f"{chapter_count} chapter{'s' if chapter_count != 1 else ''}"]
+    parts = [plural(chapter_count, "chapter")]
     if vod.height:
         parts.append(f"{vod.height}p")
     if vod.size_bytes:
-        parts.append(_size(vod.size_bytes))
+        parts.append(format_size(vod.size_bytes))
     if vod.created_at:
         parts.append(vod.created_at.strftime("%b %d"))
     return {
@@ -54,18 +57,11 @@ def card_data(card: VodCard) -> dict:
     }
 
 
-def _size(count: int) -> str:
-    value = float(count)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit in ("B", "KB") else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TB"
-
-
 class LibraryView(QWidget):
     open_requested = Signal(str)
     import_requested = Signal()
+    #: a VOD id: the user asked to take it out of the library (the window asks how)
+    remove_requested = Signal(str)
 
     def __init__(self, context, tasks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +116,11 @@ class LibraryView(QWidget):
         self.grid.activated.connect(
             lambda index: self.open_requested.emit(index.data(VOD_ROLE)["id"])
         )
+        self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.grid.customContextMenuRequested.connect(self._card_menu)
+        remove = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.grid)
+        remove.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.activated.connect(self._remove_current)
         self.stack.addWidget(self.grid)
         self.stack.addWidget(self._empty_state())
         layout.addWidget(self.stack, 1)
@@ -165,6 +166,32 @@ class LibraryView(QWidget):
         for row in range(self.model.rowCount()):
             title = self.model.item(row).data(VOD_ROLE)["title"].casefold()
             self.grid.setRowHidden(row, bool(needle) and needle not in title)
+
+    def current_id(self) -> str | None:
+        index = self.grid.currentIndex()
+        return index.data(VOD_ROLE)["id"] if index.isValid() else None
+
+    def _remove_current(self) -> None:
+        vod_id = self.current_id()
+        if vod_id:
+            self.remove_requested.emit(vod_id)
+
+    def _card_menu(self, position) -> None:
+        index = self.grid.indexAt(position)
+        if not index.isValid():
+            return
+        self.grid.setCurrentIndex(index)
+        vod_id = index.data(VOD_ROLE)["id"]
+        menu = QMenu(self)
+        menu.addAction(icon("chapters"), "Open", lambda: self.open_requested.emit(vod_id))
+        menu.addSeparator()
+        menu.addAction(
+            icon("trash", "danger"),
+            "Remove from library…",
+            lambda: self.remove_requested.emit(vod_id),
+        )
+        self.card_menu = menu
+        menu.popup(self.grid.viewport().mapToGlobal(position))
 
     def select(self, vod_id: str) -> None:
         for row in range(self.model.rowCount()):

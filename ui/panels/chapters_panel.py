@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from core.domain.chapters import Chapter, ChapterFilter, ChapterSource
 from core.domain.errors import DomainError
-from core.domain.timefmt import format_time, parse_time
+from core.domain.plurals import plural
+from core.domain.timefmt import format_display_time, parse_time
 from ui.theme import COLORS, icon
 
 COLUMNS = ("#", "Title", "Start", "End", "Source")
@@ -64,9 +65,9 @@ class ChapterTableModel(QAbstractTableModel):
             if column == 1:
                 return chapter.title
             if column == 2:
-                return format_time(chapter.start_time)
+                return format_display_time(chapter.start_time)
             if column == 3:
-                return format_time(chapter.end_time)
+                return format_display_time(chapter.end_time)
             if chapter.source == ChapterSource.AI:
                 score = chapter.confidence_score
                 return "AI" + (f" {score:.0%}" if score is not None else "")
@@ -246,7 +247,7 @@ class ChaptersPanel(QWidget):
         self.table.setVisible(bool(len(timeline)))
         self.empty_hint.setVisible(not len(timeline))
         self.count_label.setText(
-            f"{len(timeline)} chapters" + (f" · {hidden} hidden by filters" if hidden else "")
+            plural(len(timeline), "chapter") + (f" · {hidden} hidden by filters" if hidden else "")
         )
         self._select_row(self.host.selected_chapter_id())
 
@@ -293,8 +294,8 @@ class ChaptersPanel(QWidget):
         ):
             widget.setEnabled(chapter is not None)
         self.title_edit.setText(chapter.title if chapter else "")
-        self.start_edit.setText(format_time(chapter.start_time, decimals=2) if chapter else "")
-        self.end_edit.setText(format_time(chapter.end_time, decimals=2) if chapter else "")
+        self.start_edit.setText(format_display_time(chapter.start_time) if chapter else "")
+        self.end_edit.setText(format_display_time(chapter.end_time) if chapter else "")
         self.description_edit.setPlainText(chapter.description if chapter else "")
         self._set_error(None)
 
@@ -337,8 +338,12 @@ class ChaptersPanel(QWidget):
         try:
             self.host.update_chapter(chapter.id, raise_errors=True, **changes)
         except DomainError as error:
-            inputs = {"title": self.title_edit, "end_time": self.end_edit}
-            self._set_error(str(error), inputs.get(error.field or "", self.start_edit))
+            inputs = {
+                "title": self.title_edit,
+                "start_time": self.start_edit,
+                "end_time": self.end_edit,
+            }
+            self._set_error(str(error), inputs.get(error.field or ""))
             return False
         self._set_error(None)
         return True

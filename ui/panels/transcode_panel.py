@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain.media_specs import LADDER, JobStatus
+from core.domain.sizes import format_size
 from core.jobs.shapes import TranscodeJob
 from core.media.ladder_plan import rungs_above_source
 from ui.jobs_bridge import job_bridge
@@ -285,7 +286,7 @@ class TranscodePanel(QWidget):
                 "completed",
                 100,
                 "done"
-                + (f" · {size / 1e6:.1f} MB" if size else "")
+                + (f" · {format_size(size)}" if size else "")
                 + (" · remuxed" if output and output.method == "copy" else ""),
             )
         if quality in job.failed_qualities:

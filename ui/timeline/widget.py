@@ -315,6 +315,6 @@ class TimelineWidget(QWidget):
 
 
 def _span(start: float, end: float) -> str:
-    from core.domain.timefmt import format_time
+    from core.domain.timefmt import format_display_time
 
-    return f"{format_time(start)} – {format_time(end)}"
+    return f"{format_display_time(start)} – {format_display_time(end)}"
