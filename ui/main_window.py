@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QSizePolicy,
     QStackedWidget,
     QToolButton,
     QWidget,
@@ -149,8 +150,14 @@ class MainWindow(QMainWindow):
         self.activity_cancel.clicked.connect(self.tasks.cancel_all)
         for widget in (self.activity_label, self.activity_bar, self.activity_cancel):
             row.addWidget(widget)
-        # Both permanent: a temporary message is drawn left of them, never over them.
+        # Messages get a label of their own, cut to the room it has: QStatusBar's temporary
+        # message is painted over whatever sits beside it (the data folder, for one).
+        self.message_label = ElidedLabel("")
+        self._message_timer = QTimer(self, singleShot=True, interval=8000)
+        self._message_timer.timeout.connect(lambda: self.message_label.setText(""))
+        status.addWidget(self.message_label, 1)
         self.data_label = ElidedLabel("", objectName="Muted")
+        self.data_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.data_label.setMaximumWidth(420)
         status.addPermanentWidget(self.data_label)
         status.addPermanentWidget(holder)
@@ -174,7 +181,8 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.toast.show_message(text, error)
-        self.statusBar().showMessage(text, 8000)
+        self.message_label.setText(text)
+        self._message_timer.start()
 
     # --- pages ---------------------------------------------------------------------------
     def show_library(self) -> None:
@@ -386,7 +394,7 @@ class MainWindow(QMainWindow):
             self.show_message(describe_error(error), error=True)
             return
         dialog = RemoveVodDialog(plan, self)
-        dialog.chosen.connect(lambda choice: self._remove(vod_id, *choice))
+        dialog.chosen.connect(lambda files, recording: self._remove(vod_id, files, recording))
         self.remove_dialog = dialog
         dialog.open()
 

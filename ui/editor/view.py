@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from core.domain.changes import ChangeSet
 from core.domain.chapters import Chapter, ChapterTimeline
 from core.domain.errors import DomainError
-from core.domain.timefmt import format_time
+from core.domain.timefmt import format_display_time, format_time
 from core.library.shapes import VodInfo
 from ui.chapter_pipeline import ChapterPipeline
 from ui.player import PlayerWidget
@@ -109,6 +109,10 @@ class EditorView(QWidget):
         #: the editor is on screen: never all at once on the GUI thread
         self.panels = LazyPanels(self, self.tabs, PANEL_SPECS)
 
+        # Explicit minimums: the splitter then never asks the window for the sum of what
+        # every panel would like, so no panel's content can push the window past the screen.
+        left.setMinimumWidth(480)
+        self.tabs.setMinimumWidth(340)
         main = QSplitter(Qt.Orientation.Horizontal)
         main.addWidget(left)
         main.addWidget(self.tabs)
@@ -123,6 +127,12 @@ class EditorView(QWidget):
         )
         self.timeline.seek_requested.connect(self.seek)
         self.timeline.create_requested.connect(self.add_chapter)
+        self.timeline.create_clamped.connect(
+            lambda title, stop: self.show_message(
+                f"The new chapter stops at {format_display_time(stop)}, at the edge of “{title}” "
+                "(chapters never overlap)"
+            )
+        )
         self.timeline.range_change_requested.connect(
             lambda cid, start, end: self.update_chapter(cid, start_time=start, end_time=end)
         )

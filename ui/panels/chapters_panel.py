@@ -8,7 +8,7 @@ message under the field instead of a dialog.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,6 +29,7 @@ from core.domain.chapters import Chapter, ChapterFilter, ChapterSource
 from core.domain.errors import DomainError
 from core.domain.plurals import plural
 from core.domain.timefmt import format_display_time, parse_time
+from ui.elided_label import ElidedLabel
 from ui.theme import COLORS, icon
 
 COLUMNS = ("#", "Title", "Start", "End", "Source")
@@ -165,6 +166,9 @@ class ChaptersPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.table.clicked.connect(self._row_clicked)
+        delete_key = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)  # the list's own Delete
+        delete_key.activated.connect(self._delete)
         layout.addWidget(self.table, 1)
         self.empty_hint = QLabel(
             "No chapters yet.\nDrag across the timeline to draw one, press M to add one\n"
@@ -174,7 +178,7 @@ class ChaptersPanel(QWidget):
             wordWrap=True,
         )
         layout.addWidget(self.empty_hint, 1)
-        self.count_label = QLabel(objectName="Muted")
+        self.count_label = ElidedLabel(objectName="Muted")  # never widens the window
         files_row = QHBoxLayout()
         files_row.addWidget(self.count_label, 1)
         self.file_buttons = []

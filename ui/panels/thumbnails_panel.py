@@ -74,7 +74,7 @@ class ThumbnailsPanel(QWidget):
         row.addWidget(self.generate_button)
         row.addWidget(self.playhead_button)
         row.addWidget(self.chapters_button)
-        row.addWidget(self.sizes, 1)
+        row.addStretch(1)
         layout.addLayout(row)
 
         progress_row = QHBoxLayout()
@@ -95,7 +95,12 @@ class ThumbnailsPanel(QWidget):
         for name, size in THUMBNAIL_SIZES.items():
             self.filter.addItem(f"{name} ({size.width}×{size.height})", name)
         self.filter.currentIndexChanged.connect(self._fill)
-        layout.addWidget(self.filter)
+        sizes_row = QHBoxLayout()
+        sizes_row.addWidget(QLabel("Make"))
+        sizes_row.addWidget(self.sizes, 1)
+        sizes_row.addWidget(QLabel("Show"))
+        sizes_row.addWidget(self.filter, 1)
+        layout.addLayout(sizes_row)
 
         self.grid = QListWidget()
         self.grid.setViewMode(QListView.ViewMode.IconMode)

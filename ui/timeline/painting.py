@@ -342,6 +342,13 @@ def _paint_drag(painter: QPainter, widget, palette: Palette) -> None:
         f"{format_display_time(drag.start)} – {format_display_time(drag.end)}  "
         f"({format_display_time(drag.end - drag.start)})"
     )
+    clamped_by = getattr(widget, "clamped_by", None)
+    if clamped_by is not None:
+        # Said while drawing: the pointer is past a neighbour and the chapter stops there.
+        label += f"  · stops at “{clamped_by.title}”"
+        stop_x = view.time_to_x(clamped_by.stop)
+        painter.setPen(QPen(palette.snap, 2))
+        painter.drawLine(QPointF(stop_x, LANE_TOP), QPointF(stop_x, LANE_TOP + LANE_HEIGHT))
     painter.setFont(palette.font)
     text_width = palette.metrics.horizontalAdvance(label) + 12
     box_x = min(max(0.0, x0), widget.width() - text_width)
