@@ -45,7 +45,7 @@ def test_remove_keeps_the_files_in_the_removed_folder_by_default(run_cli, import
     assert result.code == 0, result.stderr
     assert vod_id not in _ids(run_cli)
     assert not made.exists() and clip.exists()
-    kept = [p for p in (data_dir / "removed").rglob("*.jpg")]
+    kept = list((data_dir / "removed").rglob("*.jpg"))
     assert kept and "Removable" in str(kept[0])
     assert run_cli("show", vod_id).code == 1
     assert run_cli("import", clip).code == 0  # no longer a duplicate
