@@ -30,7 +30,13 @@ EDITOR_MODULES = (
     "core.sync",
     "core.media.frames",
     "core.formats",
+    "core.secrets",
+    "keyring",
+    "PIL.Image",
+    "PIL.ImageFile",
     "vlc",
+    "PySide6.QtMultimedia",
+    "PySide6.QtMultimediaWidgets",
 )
 
 _done = threading.Event()
@@ -47,8 +53,14 @@ def import_editor_modules() -> None:
         for name in EDITOR_MODULES:
             try:
                 importlib.import_module(name)
-            except Exception as error:
+            except Exception as error:  # e.g. no libVLC: the player falls back
                 log.debug("warm-up: %s not imported: %s", name, error)
+        try:  # keyring picks its backend at first use, importing every backend it knows
+            import keyring
+
+            keyring.get_keyring()
+        except Exception as error:  # no usable keyring: the panels say so when it matters
+            log.debug("warm-up: no keyring: %s", error)
         _done.set()
 
 

@@ -57,8 +57,8 @@ def build_panel(spec: PanelSpec, host) -> QWidget | None:
 
 class LazyPanels:
     """The side panels by title, built on first need rather than all inside the editor's
-    constructor: the shown tab at once, a tab when it is first shown or asked for
-    (``panels["AI"]``), and the rest one per event-loop turn once the editor is on screen.
+    constructor: a tab when it is first shown or asked for (``panels["AI"]``), and all of
+    them one per event-loop turn once the editor is on screen, the shown tab first.
 
     Until built, a tab holds an empty placeholder page; building swaps the panel in at the
     same place, so ``tabs.setCurrentWidget(panels[title])`` works as with plain pages."""
@@ -78,8 +78,6 @@ class LazyPanels:
             self._placeholders[spec.title] = placeholder
             tabs.addTab(placeholder, icon(spec.icon), spec.title)
         tabs.currentChanged.connect(self._tab_shown)
-        if self._specs:
-            self[next(iter(self._specs))]  # the first tab is the one on screen
 
     # --- mapping -------------------------------------------------------------------------
     def __getitem__(self, title: str) -> QWidget:
@@ -122,7 +120,10 @@ class LazyPanels:
     def _build_next(self) -> None:
         if self._stopped:
             return
-        missing = next((t for t in self._specs if t not in self._built), None)
+        # The tab on screen first, then the others in their order.
+        shown = self._tabs.currentWidget()
+        current = [t for t, page in self._placeholders.items() if page is shown]
+        missing = next((t for t in [*current, *self._specs] if t not in self._built), None)
         if missing is not None:
             self[missing]
             QTimer.singleShot(0, self._tabs, self._build_next)

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QImageReader,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,7 +30,7 @@ from core.domain.timefmt import format_time
 from core.library.overview import VodCard
 from ui.theme import icon, pixmap
 
-from .delegate import THUMB_ROLE, VOD_ROLE, VodCardDelegate
+from .delegate import CARD_WIDTH, THUMB_HEIGHT, THUMB_ROLE, VOD_ROLE, VodCardDelegate
 
 SYNC_BADGES = {
     SyncState.SYNCED: "synced",
@@ -67,6 +74,7 @@ class LibraryView(QWidget):
         super().__init__(parent)
         self.context = context
         self.tasks = tasks
+        self._thumbs: dict[str, QPixmap] = {}  # cover images by path, at card size
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -148,16 +156,23 @@ class LibraryView(QWidget):
     def refresh(self) -> None:
         cards = self.context.vods.cards()
         self.model.clear()
+        wanted: dict[str, str] = {}
         for card in cards:
             vod = card.vod
             item = QStandardItem()
             item.setData(card_data(card), VOD_ROLE)
             if card.default_thumbnail:
-                item.setData(QPixmap(card.default_thumbnail), THUMB_ROLE)
+                cached = self._thumbs.get(card.default_thumbnail)
+                if cached is not None:
+                    item.setData(cached, THUMB_ROLE)
+                else:
+                    wanted[vod.id] = card.default_thumbnail
             item.setToolTip(f"{vod.title}\n{vod.file_path}\nDouble-click to edit")
             item.setSizeHint(QSize(288, 231))
             self.model.appendRow(item)
-        self.count_label.setText(f"{len(cards)} VOD{'s' if len(cards) != 1 else ''}")
+        self.count_label.setText(plural(len(cards), "VOD"))
+        if wanted:
+            self._load_thumbnails(wanted)
         self.stack.setCurrentIndex(0 if cards else 1)
         self._apply_search(self.search.text())
 
@@ -166,6 +181,39 @@ class LibraryView(QWidget):
         for row in range(self.model.rowCount()):
             title = self.model.item(row).data(VOD_ROLE)["title"].casefold()
             self.grid.setRowHidden(row, bool(needle) and needle not in title)
+
+    def _load_thumbnails(self, wanted: dict[str, str]) -> None:
+        """Decode the cards' cover images off the GUI thread, at card size (a default
+        thumbnail is the largest one made: decoding a dozen on the GUI thread froze it)."""
+
+        def load(progress, cancel):
+            images = {}
+            for vod_id, path in wanted.items():
+                if cancel.is_set():
+                    break
+                reader = QImageReader(path)
+                size = reader.size()
+                if size.isValid():
+                    reader.setScaledSize(
+                        size.scaled(
+                            CARD_WIDTH, THUMB_HEIGHT, Qt.AspectRatioMode.KeepAspectRatioByExpanding
+                        )
+                    )
+                image = reader.read()
+                if not image.isNull():
+                    images[vod_id] = (path, image)
+            return images
+
+        self.tasks.run_task(load, on_done=self._thumbnails_loaded, on_error=lambda error: None)
+
+    def _thumbnails_loaded(self, images: dict) -> None:
+        for row in range(self.model.rowCount()):
+            item = self.model.item(row)
+            found = images.get(item.data(VOD_ROLE)["id"])
+            if found is not None:
+                path, image = found
+                pixmap = self._thumbs[path] = QPixmap.fromImage(image)
+                item.setData(pixmap, THUMB_ROLE)
 
     def current_id(self) -> str | None:
         index = self.grid.currentIndex()

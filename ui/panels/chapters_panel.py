@@ -162,7 +162,14 @@ class ChaptersPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.setIconSize(QSize(64, 36))
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the font, not from the rows: sizing to contents asked every row of a
+        # 1,000-chapter VOD for every column (hundreds of thousands of calls) before the
+        # editor could show.
+        metrics = self.table.fontMetrics()
+        samples = {0: "0000", 2: "0:00:00.00", 3: "0:00:00.00", 4: "AI 100 %"}
+        for column, sample in samples.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.table.clicked.connect(self._row_clicked)
