@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -90,7 +91,10 @@ class YoutubeChaptersDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
         layout.addWidget(self.problem_list)
-        layout.addWidget(self.fix_box)
+        fix_row = QHBoxLayout()  # the box as wide as its text: a click beside it does nothing
+        fix_row.addWidget(self.fix_box)
+        fix_row.addStretch(1)
+        layout.addLayout(fix_row)
         layout.addWidget(self.fix_details)
         layout.addWidget(self.text_view, 1)
         layout.addWidget(hint)
