@@ -249,7 +249,8 @@ def test_cancelling_a_running_transcode(qtbot, context, clip_factory, themed):
         assert panel.cancel_button.isEnabled()
         panel.cancel_button.click()
         qtbot.waitUntil(lambda: panel.job.status == "cancelled", timeout=60000)
-        assert panel.rows["360p"].state.text() == "cancelled"
+        assert panel.rows["360p"].state.text().startswith("cancelled")
+        assert not panel.rows["360p"].retry_button.isHidden()  # a cancel offers Retry
         assert not panel.cancel_button.isEnabled()
         assert panel.start_button.isEnabled()
         assert context.transcodes.status(vod.id).status == "cancelled"
