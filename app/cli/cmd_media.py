@@ -14,6 +14,8 @@ next ``transcode run`` or the app resumes from them.
 from __future__ import annotations
 
 import sys
+import time
+import uuid
 
 from core.domain.errors import DomainError
 from core.domain.media_specs import DEFAULT_THUMBNAIL_INDEX, JobStatus
@@ -134,6 +136,7 @@ def register(cli) -> None:
 def generate_thumbnails(args, context) -> int:
     timestamps = [parse_time(value) for value in args.at] if args.at else None
     bar = ProgressBar("thumbnails")
+    started = time.perf_counter()
     thumbnails = context.thumbnails.generate(
         args.vod,
         timestamps=timestamps,
@@ -144,7 +147,18 @@ def generate_thumbnails(args, context) -> int:
     )
     bar.close()
     if args.json:
-        print_json([t.to_json() for t in thumbnails])
+        # The platform's answer to the same request; made here, so already done: the list
+        # is full, and task_id names this run.
+        default = next((t for t in thumbnails if t.is_default), None)
+        print_json(
+            {
+                "video_id": thumbnails[0].vod_id if thumbnails else None,
+                "thumbnails": [t.to_json() for t in thumbnails],
+                "task_id": str(uuid.uuid4()),
+                "default_thumbnail_url": default.to_json()["url"] if default else None,
+                "processing_time_ms": round((time.perf_counter() - started) * 1000),
+            }
+        )
         return 0
     _thumbnail_table(thumbnails)
     return 0
@@ -263,7 +277,7 @@ def run_queue(args, context) -> int:
         bar = bars.setdefault(status.job_id, ProgressBar(status.job_id))
         bar.update(
             status.progress / 100,
-            status.current_quality or status.status,
+            status.progress_label or status.current_quality or status.status,
             status.estimated_time_remaining,
         )
 
@@ -327,7 +341,7 @@ def _run_with_progress(context, vod_id: str, job_id: str) -> TranscodeJob:
         if status.job_id == job_id and status.status == JobStatus.PROCESSING:
             bar.update(
                 status.progress / 100,
-                status.current_quality or "",
+                status.progress_label or status.current_quality or "",
                 status.estimated_time_remaining,
             )
 

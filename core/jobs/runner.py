@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from core.domain.media_specs import JobStatus
+from core.domain.media_specs import LADDER, JobStatus
 from core.media.errors import MediaCancelled, MediaError
 from core.store.db import Database
 from core.store.models import TranscodeJobRow, Vod
@@ -284,8 +284,8 @@ class JobRunner:
             for output in job.outputs:
                 if output.quality in run:
                     output.status, output.error = "processing", None
-            job.current_quality = ",".join(run)
-            item.label = job.current_quality
+            item.label = ",".join(run)
+            job.current_quality = min(run, key=list(LADDER).index) if run else None
             spec = TranscodeSpec(
                 job_id=job.id,
                 source=session.get_one(Vod, job.vod_id).file_path,
@@ -338,7 +338,6 @@ class JobRunner:
                     if time.monotonic() - last_save >= SAVE_INTERVAL:
                         job.progress = round(item.fraction * 100, 1)
                         job.estimated_seconds_remaining = item.eta
-                        job.current_quality = item.label
                         job.heartbeat_at = datetime.now(UTC)
                         last_save = time.monotonic()
             except Exception:
@@ -388,7 +387,7 @@ class JobRunner:
                 item.snapshot,
                 status=JobStatus.PROCESSING,
                 progress=int(item.fraction * 100),
-                current_quality=item.label,
+                progress_label=item.label,
                 estimated_time_remaining=_eta_words(item.eta),
                 estimated_seconds_remaining=item.eta,
             )

@@ -102,6 +102,16 @@ class TranscodeOutput:
         }
 
 
+def current_quality(job: TranscodeJobRow) -> str | None:
+    """One quality, as on the platform's page: the lowest rung still being made (locally
+    every rung of a run is encoded at once, so it is the first of those in the ladder)."""
+    if job.status != JobStatus.PROCESSING.value:
+        return None
+    running = [o.quality for o in job.outputs if o.status == "processing"]
+    order = list(LADDER)
+    return min(running, key=order.index) if running else None
+
+
 @dataclass(frozen=True, slots=True)
 class TranscodeJob:
     """A job's status (``transcode status``); the runner sends updated copies while it runs."""
@@ -132,6 +142,9 @@ class TranscodeJob:
     finished_at: str | None
     #: the runner's live estimate behind ``estimated_time_remaining`` (not in the JSON)
     estimated_seconds_remaining: float | None = field(default=None, compare=False)
+    #: what the running step says (``360p,720p``, ``joining chunks``) for a progress bar;
+    #: ``current_quality`` stays one quality, as on the platform (not in the JSON)
+    progress_label: str | None = field(default=None, compare=False)
 
     @classmethod
     def from_row(cls, job: TranscodeJobRow) -> TranscodeJob:
@@ -150,7 +163,7 @@ class TranscodeJob:
             progress=round(job.progress),
             priority=job.priority,
             qualities_requested=list(job.qualities_requested),
-            current_quality=job.current_quality,
+            current_quality=current_quality(job),
             completed_qualities=list(job.completed_qualities),
             failed_qualities=list(job.failed_qualities),
             skipped_qualities=list(job.skipped_qualities),

@@ -118,9 +118,10 @@ def test_filters(editor, context, vod, chapters_panel):
     panel = chapters_panel
     panel.source.setCurrentIndex(2)
     assert [c.title for c in panel.model.chapters] == ["AI sure", "AI unsure"]
-    panel.min_confidence.setCurrentIndex(1)  # AI ≥ 50 %
+    panel.min_confidence.setCurrentIndex(1)  # scored ≥ 50 %
     assert [c.title for c in panel.model.chapters] == ["AI sure"]
-    panel.source.setCurrentIndex(0)
+    panel.source.setCurrentIndex(0)  # all sources: the unscored manual chapters stay hidden
+    assert [c.title for c in panel.model.chapters] == ["AI sure"]
     panel.min_confidence.setCurrentIndex(0)
     QTest.keyClicks(panel.search, "talk")
     panel.refresh()

@@ -71,6 +71,10 @@ def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory,
     try:
         # ffmpeg dies mid-job (killed from outside): the job fails with ffmpeg's reason.
         wait_for(lambda: any(s.progress > 0 for _, s in seen), what="progress")
+        # As on the platform's page: one quality at a time, also read from another process.
+        running = [s for _, s in seen if s.status == "processing"]
+        assert running and all(s.current_quality == "360p" for s in running)
+        assert context.transcodes.status(vod_id, job_id).current_quality == "360p"
         victims = wait_for(lambda: ffmpeg_children(os.getpid()), what="ffmpeg to run")
         for pid in victims:
             os.kill(pid, signal.SIGKILL)

@@ -340,7 +340,8 @@ class TranscodePanel(QWidget):
             return "skipped", 0, "skipped (above source)"
         if quality not in job.qualities_requested:
             return "idle", 0, "not requested"
-        if job.status == JobStatus.PROCESSING and quality in (job.current_quality or "").split(","):
+        running = job.output(quality)
+        if job.status == JobStatus.PROCESSING and running and running.status == "processing":
             eta = job.estimated_time_remaining
             return (
                 "processing",
