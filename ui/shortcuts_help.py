@@ -82,8 +82,26 @@ class ShortcutsDialog(QDialog):
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
         self.table = table
-        self.resize(640, 560)
+        self._fit_to_text()
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+
+    def _fit_to_text(self) -> None:
+        """As large as every line needs (a help cut off with "…" helps nobody), within the
+        screen: a short fixed list, so measuring every row costs nothing."""
+        table = self.table
+        table.resizeColumnsToContents()
+        table.resizeRowsToContents()
+        columns = sum(table.columnWidth(c) for c in range(table.columnCount()))
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        frame = 2 * table.frameWidth()
+        margins = self.layout().contentsMargins()
+        chrome_width = margins.left() + margins.right() + frame
+        width = columns + table.verticalScrollBar().sizeHint().width() + chrome_width
+        height = rows + table.horizontalHeader().height() + frame + 120
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None:
+            width, height = min(width, screen.width() - 40), min(height, screen.height() - 80)
+        self.resize(max(width, 480), max(height, 320))
 
     def text(self) -> str:
         return shortcuts_text()

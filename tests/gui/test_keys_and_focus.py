@@ -158,3 +158,17 @@ def test_keyboard_help_is_a_window_from_the_help_menu_and_the_question_mark(qtbo
     QTest.keyClick(window.editor.timeline, "?")
     qtbot.waitUntil(dialog.isVisible, timeout=5000)
     dialog.close()
+
+
+def test_the_keyboard_help_shows_every_line_whole(qtbot, themed):
+    from ui.shortcuts_help import SHORTCUTS, ShortcutsDialog
+
+    dialog = ShortcutsDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    metrics = table.fontMetrics()
+    for row, (_section, _keys, action) in enumerate(SHORTCUTS):
+        shown = table.visualItemRect(table.item(row, 2))
+        assert shown.width() >= metrics.horizontalAdvance(action), action
