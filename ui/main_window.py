@@ -315,7 +315,9 @@ class MainWindow(QMainWindow):
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "Already in the library",
-            f"{error}.\nOpen it, or import the file a second time?",
+            # by its title: the id in the error is for the command line
+            f'{Path(path).name} is already in the library as "{error.existing_title}".\n'
+            "Open it, or import the file a second time?",
             parent=self,
         )
         box.setObjectName("duplicateImport")

@@ -131,6 +131,7 @@ class VodLibrary:
             raise DuplicateError(
                 f'{path.name} is already in the library as "{existing.title}" (VOD {existing.id})',
                 existing_id=existing.id,
+                existing_title=existing.title,
             )
 
     def plan_removal(self, vod_ref: str) -> RemovalPlan:

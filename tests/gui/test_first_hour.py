@@ -339,6 +339,7 @@ def test_importing_a_file_twice_offers_to_open_the_existing_vod(qtbot, window, c
     box = window.duplicate_box
     qtbot.waitUntil(box.isVisible, timeout=5000)
     assert "already in the library" in box.text() and vod.title in box.text()
+    assert vod.id not in box.text()  # the user knows it by its title, not its id
     open_button = next(b for b in box.buttons() if b.text() == "Open it")
     open_button.click()
     qtbot.waitUntil(lambda: window.editor is not None, timeout=30000)
