@@ -20,3 +20,14 @@ def format_size(size: int | float | None) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= STEP
     raise AssertionError("unreachable")  # the loop returns at the last unit
+
+
+SIZE_CONVENTION = "1 MB = 1,000,000 bytes"
+
+
+def describe_size(size: int | None) -> str:
+    """The exact count beside the rounded one, with the convention named:
+    ``30760024`` → ``30.8 MB (30,760,024 bytes; 1 MB = 1,000,000 bytes)``."""
+    if size is None:
+        return format_size(size)
+    return f"{format_size(size)} ({size:,} bytes; {SIZE_CONVENTION})"

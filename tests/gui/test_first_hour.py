@@ -121,6 +121,14 @@ def test_cards_the_cli_and_the_transcode_tab_show_one_size(window, context, vod)
     shown = format_size(vod.size_bytes)
     assert shown in card_data(card)["detail"]
     assert human_size(vod.size_bytes) == shown
+    # the convention is written down where the size is: the card's tooltip
+    window.library.refresh()
+    tip = next(
+        window.library.model.item(r).toolTip()
+        for r in range(window.library.model.rowCount())
+        if window.library.model.item(r).data(VOD_ROLE)["id"] == vod.id
+    )
+    assert f"{shown} ({vod.size_bytes:,} bytes; 1 MB = 1,000,000 bytes)" in tip
 
 
 # --- 8: drops are copies, never moves ------------------------------------------------------

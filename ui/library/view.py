@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain.plurals import plural
-from core.domain.sizes import format_size
+from core.domain.sizes import describe_size, format_size
 from core.domain.sync_state import SyncState
 from core.domain.timefmt import format_time
 from core.library.overview import VodCard
@@ -167,7 +167,8 @@ class LibraryView(QWidget):
                     item.setData(cached, THUMB_ROLE)
                 else:
                     wanted[vod.id] = card.default_thumbnail
-            item.setToolTip(f"{vod.title}\n{vod.file_path}\nDouble-click to edit")
+            size = f"\n{describe_size(vod.size_bytes)}" if vod.size_bytes else ""
+            item.setToolTip(f"{vod.title}\n{vod.file_path}{size}\nDouble-click to edit")
             item.setSizeHint(QSize(288, 231))
             self.model.appendRow(item)
         self.count_label.setText(plural(len(cards), "VOD"))

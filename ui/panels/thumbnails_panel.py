@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain.media_specs import DEFAULT_THUMBNAIL_INDEX, THUMBNAIL_SIZES
-from core.domain.sizes import format_size
+from core.domain.sizes import describe_size
 from core.domain.timefmt import format_display_time
 from ui.tasks import describe_error
 from ui.theme import icon
@@ -199,7 +199,7 @@ class ThumbnailsPanel(QWidget):
             )
             item.setData(INFO_ROLE, info)
             item.setToolTip(
-                f"{info.jpeg_path}\n{format_size(info.size_bytes)}"
+                f"{info.jpeg_path}\n{describe_size(info.size_bytes)}"
                 + ("\nDefault thumbnail" if info.is_default else "")
             )
             if info.is_default:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain.media_specs import LADDER, JobStatus
-from core.domain.sizes import format_size
+from core.domain.sizes import describe_size, format_size
 from core.jobs.shapes import TranscodeJob
 from core.media.ladder_plan import rungs_above_source
 from ui.jobs_bridge import job_bridge
@@ -375,12 +375,13 @@ class TranscodePanel(QWidget):
         self.overall.style().unpolish(self.overall)
         self.overall.style().polish(self.overall)
         reasons = {o.quality: o.error for o in job.outputs}
+        sizes = {o.quality: describe_size(o.size_bytes) for o in job.outputs if o.size_bytes}
         active = status.is_active
         running = [q for q in job.qualities_requested if self._still_running(q)]
         for quality, row in self.rows.items():
             # Cancelling the last running quality is cancelling the job: the Cancel button.
             row.show(*self.quality_state(quality), can_cancel=active and len(running) > 1)
-            row.state.setToolTip(reasons.get(quality) or "")
+            row.state.setToolTip(reasons.get(quality) or sizes.get(quality) or "")
         self.job_id_label.setText(f"Job {job.job_id}")
         notes = job.notes
         self.notes_label.setText("\n".join(notes[-3:]))
