@@ -25,6 +25,10 @@ EDITOR_MODULES = (
     "ui.youtube_chapters_dialog",
     "core.library.thumbnails",
     "core.jobs.service",
+    # the transcode runner the first Start transcode builds (its farm switch imports the
+    # Celery and Redis clients: a second on the GUI thread)
+    "core.jobs",
+    "core.jobs.farm.settings",
     "core.ai",
     "core.platform",
     "core.sync",

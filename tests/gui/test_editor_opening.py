@@ -108,3 +108,26 @@ def test_the_editor_modules_are_imported_off_the_gui_thread(qtbot, window, monke
     warmup.warm_up_editor(window.tasks)
     qtbot.waitUntil(warmup._done.is_set, timeout=30000)
     assert threads and threading.main_thread().name not in threads
+
+
+def test_start_transcode_queues_the_job_off_the_gui_thread(qtbot, window, vod, monkeypatch):
+    from core.jobs.service import TranscodeService
+
+    queued_on: list[str] = []
+    real_start = TranscodeService.start
+
+    def start(self, *args, **kwargs):
+        queued_on.append(threading.current_thread().name)
+        return real_start(self, *args, **kwargs)
+
+    monkeypatch.setattr(TranscodeService, "start", start)
+    window.open_vod(vod.id)
+    panel = window.editor.panels["Transcode"]
+    for quality, box in panel.quality_boxes.items():
+        box.setChecked(quality == "360p")
+    panel.start_button.click()
+    assert not panel.start_button.isEnabled()  # one click, one job, while it is queued
+    qtbot.waitUntil(lambda: panel.job is not None, timeout=30000)
+    assert queued_on and threading.main_thread().name not in queued_on
+    assert window.message_label.text().startswith("Transcode queued: 360p")
+    window.context.transcodes.cancel(vod.id, panel.job.job_id)

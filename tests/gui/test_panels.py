@@ -208,7 +208,8 @@ def test_a_real_transcode_reaches_100_percent_in_the_panel(qtbot, transcode_edit
         box.setChecked(quality == "360p")
     seen = []
     panel.start_button.click()
-    assert panel.job.status == "queued"
+    qtbot.waitUntil(lambda: panel.job is not None, timeout=30000)  # queued on a worker
+    assert panel.job.status in ("queued", "processing")
 
     def finished() -> bool:  # sampled while the job runs (it is processing for seconds)
         seen.append((panel.job.status, panel.rows["360p"].bar.value()))
@@ -246,7 +247,9 @@ def test_cancelling_a_running_transcode(qtbot, context, clip_factory, themed):
         for quality, box in panel.quality_boxes.items():
             box.setChecked(quality == "360p")
         panel.start_button.click()
-        qtbot.waitUntil(lambda: panel.job.status == "processing", timeout=60000)
+        qtbot.waitUntil(
+            lambda: panel.job is not None and panel.job.status == "processing", timeout=60000
+        )
         assert panel.cancel_button.isEnabled()
         panel.cancel_button.click()
         qtbot.waitUntil(lambda: panel.job.status == "cancelled", timeout=60000)

@@ -244,17 +244,28 @@ class TranscodePanel(QWidget):
         if not qualities:
             self.host.show_message("Choose at least one quality to transcode", error=True)
             return
-        try:
-            started = self.service.start(self.host.vod_id, qualities, self.priority.currentData())
-            self.job = self.service.status(self.host.vod_id, started.job_id)
-        except Exception as error:
+        service, vod_id, priority = self.service, self.host.vod_id, self.priority.currentData()
+
+        def queue(progress, cancel):  # database writes: off the GUI thread
+            started = service.start(vod_id, qualities, priority)
+            return started, service.status(vod_id, started.job_id)
+
+        def queued(result) -> None:
+            started, self.job = result
+            self._ensure_bridge().wake()
+            self.host.show_message(
+                f"Transcode queued: {', '.join(qualities)} (about {started.estimated_time})"
+            )
+            self._render()
+
+        def failed(error: BaseException) -> None:
             self.host.show_message(f"Transcode: {describe_error(error)}", error=True)
-            return
-        self._ensure_bridge().wake()
-        self.host.show_message(
-            f"Transcode queued: {', '.join(qualities)} (about {started.estimated_time})"
+            self.start_button.setEnabled(self.job is None or not self.job.status.is_active)
+
+        self.start_button.setEnabled(False)  # one click, one job
+        self.host.tasks.run_task(
+            queue, on_done=queued, on_error=failed, label="Queueing the transcode"
         )
-        self._render()
 
     def cancel(self) -> None:
         if not self.job:
