@@ -233,6 +233,15 @@ def test_a_real_transcode_reaches_100_percent_in_the_panel(qtbot, transcode_edit
     assert transcode_editor.messages[-1] == (f"Playing {master}", False)
 
 
+def _shows_whole_text(label) -> bool:
+    from PySide6.QtCore import QRect
+
+    room = QRect(0, 0, label.contentsRect().width(), 10_000)
+    wrap = Qt.TextFlag.TextWordWrap if label.wordWrap() else Qt.TextFlag(0)
+    needed = label.fontMetrics().boundingRect(room, wrap, label.text())
+    return needed.width() <= room.width() and needed.height() <= label.contentsRect().height()
+
+
 @pytest.mark.media
 def test_cancelling_a_running_transcode(qtbot, context, clip_factory, themed):
     from ui.editor import EditorView
@@ -254,6 +263,11 @@ def test_cancelling_a_running_transcode(qtbot, context, clip_factory, themed):
         panel.cancel_button.click()
         qtbot.waitUntil(lambda: panel.job.status == "cancelled", timeout=60000)
         assert panel.rows["360p"].state.text().startswith("cancelled")
+        view.tabs.setCurrentWidget(panel)
+        view.resize(800, 700)  # the side panel at its narrowest: the whole state still shows
+        view.show()
+        qtbot.waitExposed(view)
+        qtbot.waitUntil(lambda: _shows_whole_text(panel.rows["360p"].state), timeout=5000)
         assert not panel.rows["360p"].retry_button.isHidden()  # a cancel offers Retry
         assert not panel.cancel_button.isEnabled()
         assert panel.start_button.isEnabled()

@@ -57,6 +57,9 @@ class QualityRow:
         self.bar.setSizePolicy(policy)
         self.state = QLabel(objectName="Muted")
         self.state.setMinimumWidth(110)
+        # "cancelled · segments kept" beside the Retry button is wider than a narrow panel
+        # leaves it: on two lines rather than cut off
+        self.state.setWordWrap(True)
         self.retry_button = QPushButton(icon("retry"), "")
         self.retry_button.setToolTip(f"Retry {quality}")
         self.retry_button.clicked.connect(lambda: retry(quality))
