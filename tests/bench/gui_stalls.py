@@ -21,13 +21,17 @@ ROOT = str(Path(__file__).resolve().parents[2])
 
 class StallMeter:
     """``start()``, do things while the event loop runs, ``stop()``; then ``longest`` (s),
-    ``gaps`` (s, every gap between ticks) and ``culprits`` (sampled stack lines of stalls)."""
+    ``gaps`` (s, every gap between ticks), ``busy`` (s, the GUI thread's own CPU time in each
+    gap: on an oversubscribed machine a long gap with little CPU is the thread waiting for a
+    core, not work done on it) and ``culprits`` (sampled stack lines of stalls)."""
 
     def __init__(self, sample_after: float = 0.05) -> None:
         self.gaps: list[float] = []
+        self.busy: list[float] = []
         self.culprits: collections.Counter[str] = collections.Counter()
         self._sample_after = sample_after
         self._last = time.perf_counter()
+        self._last_cpu = time.thread_time()
         self._timer = QTimer()
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -37,6 +41,7 @@ class StallMeter:
 
     def start(self) -> StallMeter:
         self._last = time.perf_counter()
+        self._last_cpu = time.thread_time()
         self._timer.start()
         self._watchdog.start()
         return self
@@ -50,13 +55,19 @@ class StallMeter:
     def longest(self) -> float:
         return max(self.gaps, default=0.0)
 
+    @property
+    def longest_busy(self) -> float:
+        """The most CPU the GUI thread spent between two ticks (s)."""
+        return max(self.busy, default=0.0)
+
     def over(self, seconds: float) -> int:
         return sum(1 for gap in self.gaps if gap > seconds)
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         self.gaps.append(now - self._last)
-        self._last = now
+        self.busy.append(cpu - self._last_cpu)
+        self._last, self._last_cpu = now, cpu
 
     def _watch(self) -> None:
         while not self._stop.wait(0.01):
