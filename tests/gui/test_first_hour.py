@@ -292,7 +292,7 @@ def test_a_deleted_thumbnail_comes_back_with_undo_and_its_files_stay_until_then(
         context.vods.remove(vod.id, delete_generated=True)
 
 
-def test_the_library_card_menu_and_delete_key_ask_to_remove(qtbot, window, context, clip_factory):
+def test_the_delete_key_on_a_library_card_asks_to_remove(qtbot, window, context, clip_factory):
     clip = clip_factory("menu-remove.mp4", seconds=2, size="160x90", rate=10)
     vod = context.vods.import_file(clip, title="Remove by key")
     window.library.refresh()
@@ -305,6 +305,29 @@ def test_the_library_card_menu_and_delete_key_ask_to_remove(qtbot, window, conte
     dialog.reject()
     assert vod.id in {v.id for v in context.vods.list()}
     context.vods.remove(vod.id)
+
+
+def test_the_card_menu_offers_open_and_remove(qtbot, window, context, clip_factory):
+    clip = clip_factory("menu-card.mp4", seconds=2, size="160x90", rate=10)
+    vod = context.vods.import_file(clip, title="Remove by menu")
+    try:
+        window.library.refresh()
+        window.library.select(vod.id)
+        grid = window.library.grid
+        card = grid.visualRect(grid.currentIndex()).center()
+        grid.customContextMenuRequested.emit(card)  # what a right-click on the card sends
+        menu = window.library.card_menu
+        qtbot.waitUntil(menu.isVisible, timeout=5000)
+        texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+        assert texts == ["Open", "Remove from library…"]
+        menu.actions()[-1].trigger()
+        qtbot.waitUntil(lambda: getattr(window, "remove_dialog", None) is not None, timeout=5000)
+        dialog = window.remove_dialog
+        assert "Remove by menu" in dialog.findChildren(type(dialog.warning))[0].text()
+        dialog.reject()
+        assert vod.id in {v.id for v in context.vods.list()}
+    finally:
+        context.vods.remove(vod.id)
 
 
 @pytest.mark.media
