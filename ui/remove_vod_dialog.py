@@ -38,9 +38,14 @@ class RemoveVodDialog(QDialog):
         heading = QLabel(f'Remove "{vod.title}" from the library?', wordWrap=True)
         heading.setStyleSheet("font-weight: 600; font-size: 12pt;")
         layout.addWidget(heading)
+        removed = (
+            f"Its {plural(plan.chapter_count, 'chapter')} and its place in the library are"
+            if plan.chapter_count
+            else "Its place in the library is"
+        )
         detail = QLabel(
-            f"Its {plural(plan.chapter_count, 'chapter')} and its place in the library are "
-            "removed; this cannot be undone. A copy already on the platform stays there.",
+            f"{removed} removed; this cannot be undone. A copy already on the platform "
+            "stays there.",
             wordWrap=True,
         )
         layout.addWidget(detail)

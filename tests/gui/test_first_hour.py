@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QSettings, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 
@@ -292,6 +292,16 @@ def test_a_deleted_thumbnail_comes_back_with_undo_and_its_files_stay_until_then(
         context.vods.remove(vod.id, delete_generated=True)
 
 
+def _lightest_in_indicator(button) -> int:
+    """The lightest grey level in the left 20 px of a radio button, as drawn."""
+    image = button.grab().toImage()
+    return max(
+        QColor(image.pixel(x, y)).lightness()
+        for x in range(min(20, image.width()))
+        for y in range(image.height())
+    )
+
+
 def test_the_delete_key_on_a_library_card_asks_to_remove(qtbot, window, context, clip_factory):
     clip = clip_factory("menu-remove.mp4", seconds=2, size="160x90", rate=10)
     vod = context.vods.import_file(clip, title="Remove by key")
@@ -302,6 +312,11 @@ def test_the_delete_key_on_a_library_card_asks_to_remove(qtbot, window, context,
     qtbot.waitUntil(lambda: getattr(window, "remove_dialog", None) is not None, timeout=5000)
     dialog = window.remove_dialog
     assert "Remove by key" in dialog.findChildren(type(dialog.warning))[0].text()
+    texts = " ".join(label.text() for label in dialog.findChildren(type(dialog.warning)))
+    assert "Its place in the library is removed" in texts and "0 chapters" not in texts
+    # both choices can be seen on the dark theme, the one not taken as well
+    for choice in (dialog.keep_files, dialog.delete_files):
+        assert _lightest_in_indicator(choice) >= 0x60, choice.text()
     dialog.reject()
     assert vod.id in {v.id for v in context.vods.list()}
     context.vods.remove(vod.id)
