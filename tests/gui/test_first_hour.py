@@ -345,6 +345,37 @@ def test_the_card_menu_offers_open_and_remove(qtbot, window, context, clip_facto
         context.vods.remove(vod.id)
 
 
+def test_a_shared_recording_cannot_be_ticked_for_deletion_and_looks_it(
+    qtbot, window, context, clip_factory
+):
+    clip = clip_factory("shared.mp4", seconds=2, size="160x90", rate=10)
+    first = context.vods.import_file(clip, title="First copy")
+    second = context.vods.import_file(clip, title="Second copy", allow_duplicate=True)
+    try:
+        window.library.refresh()
+        window.remove_vod(second.id)
+        qtbot.waitUntil(lambda: getattr(window, "remove_dialog", None) is not None, timeout=5000)
+        dialog = window.remove_dialog
+        qtbot.waitUntil(dialog.isVisible, timeout=5000)
+        assert not dialog.delete_recording.isEnabled()
+        assert "another VOD" in dialog.delete_recording.text()
+
+        def lightest(widget) -> int:
+            image = widget.grab().toImage()
+            return max(
+                QColor(image.pixel(x, y)).lightness()
+                for x in range(image.width())
+                for y in range(image.height())
+            )
+
+        # greyed out, not drawn like the choices that can be made
+        assert lightest(dialog.delete_recording) < lightest(dialog.keep_files) - 40
+        dialog.reject()
+    finally:
+        context.vods.remove(second.id)
+        context.vods.remove(first.id)
+
+
 @pytest.mark.media
 def test_removing_a_vod_from_its_card_with_its_files(qtbot, window, context, clip_factory):
     clip = clip_factory("gui-remove.mp4", seconds=3, size="160x90", rate=10)
