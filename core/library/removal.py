@@ -25,8 +25,8 @@ from core.domain.media_specs import JobStatus
 from core.store.db import Database
 from core.store.models import ChapterRow, OutboxEntry, SyncLink, TranscodeJobRow, Vod
 
+from .lookup import find_vod
 from .shapes import VodInfo
-from .vods import find_vod
 
 REMOVED_FOLDER = "removed"
 _ACTIVE_JOBS = (JobStatus.QUEUED.value, JobStatus.PROCESSING.value)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain.cancel import CancelFlag
-from core.domain.errors import DuplicateError, NotFoundError, StateError, ValidationError
+from core.domain.errors import DuplicateError, StateError, ValidationError
 from core.domain.status import VodStatus, check_transition
 from core.domain.visibility import parse_visibility
 from core.media import keyframes as media_keyframes
@@ -21,6 +21,7 @@ from core.store.db import Database
 from core.store.models import ChapterRow, Vod
 from core.store.outbox import record_change
 
+from .lookup import find_vod  # re-exported: services import it from here
 from .overview import VodCard, vod_cards
 from .shapes import VodInfo
 
@@ -28,23 +29,6 @@ if TYPE_CHECKING:
     from .removal import Removal, RemovalPlan
 
 TITLE_MAX_LENGTH = 300
-
-
-def find_vod(session: Session, vod_ref: str) -> Vod:
-    """The VOD whose id is ``vod_ref`` or starts with it (at least 4 characters, unique)."""
-    ref = (vod_ref or "").strip()
-    if not ref:
-        raise ValidationError("no VOD id given")
-    vod = session.get(Vod, ref)
-    if vod is not None:
-        return vod
-    if len(ref) >= 4:
-        matches = session.scalars(select(Vod).where(Vod.id.startswith(ref)).limit(2)).all()
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            raise ValidationError(f"VOD id prefix {ref!r} is ambiguous: give more characters")
-    raise NotFoundError(f"VOD {ref} not found")
 
 
 def ready_vod(session: Session, vod_ref: str, action: str, *, needs_video: bool = True) -> Vod:
