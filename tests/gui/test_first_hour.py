@@ -314,9 +314,9 @@ def test_the_delete_key_on_a_library_card_asks_to_remove(qtbot, window, context,
     assert "Remove by key" in dialog.findChildren(type(dialog.warning))[0].text()
     texts = " ".join(label.text() for label in dialog.findChildren(type(dialog.warning)))
     assert "Its place in the library is removed" in texts and "0 chapters" not in texts
-    # both choices can be seen on the dark theme, the one not taken as well
-    for choice in (dialog.keep_files, dialog.delete_files):
-        assert _lightest_in_indicator(choice) >= 0x60, choice.text()
+    # the choice taken can be seen on the dark theme (nothing to delete: the other is off)
+    assert not dialog.delete_files.isEnabled()
+    assert _lightest_in_indicator(dialog.keep_files) >= 0x60
     dialog.reject()
     assert vod.id in {v.id for v in context.vods.list()}
     context.vods.remove(vod.id)
@@ -389,6 +389,8 @@ def test_removing_a_vod_from_its_card_with_its_files(qtbot, window, context, cli
     dialog = window.remove_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=5000)
     assert dialog.keep_files.isChecked()  # keeping is the default
+    # the choice not taken can be seen on the dark theme too
+    assert _lightest_in_indicator(dialog.delete_files) >= 0x60
     assert dialog.remove_button.text() == "Remove from library"
     dialog.delete_recording.click()
     assert dialog.remove_button.text() == "Remove and delete the recording"
