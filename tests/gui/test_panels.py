@@ -259,10 +259,15 @@ def test_cancelling_a_running_transcode(qtbot, context, clip_factory, themed):
         qtbot.waitUntil(
             lambda: panel.job is not None and panel.job.status == "processing", timeout=60000
         )
+        qtbot.waitUntil(lambda: panel.job.progress > 0, timeout=60000)
         assert panel.cancel_button.isEnabled()
         panel.cancel_button.click()
         qtbot.waitUntil(lambda: panel.job.status == "cancelled", timeout=60000)
         assert panel.rows["360p"].state.text().startswith("cancelled")
+        # its one quality's bar stays at the work kept (what Retry resumes from), not 0 %
+        kept = panel.job.progress
+        assert kept > 0 and panel.rows["360p"].bar.value() == kept
+        assert panel.rows["360p"].state.text() == f"cancelled · {kept}% kept"
         view.tabs.setCurrentWidget(panel)
         view.resize(800, 700)  # the side panel at its narrowest: the whole state still shows
         view.show()

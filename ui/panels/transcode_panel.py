@@ -330,6 +330,15 @@ class TranscodePanel(QWidget):
             self.host.show_message("No master playlist yet: finish a transcode first", error=True)
 
     # --- view ----------------------------------------------------------------------------
+    @staticmethod
+    def _cancelled_state(job: TranscodeJob) -> tuple[str, int, str]:
+        """A cancelled quality keeps its segments. With one quality encoded the job's
+        progress is that quality's: the bar stays where Retry resumes, not at 0 %."""
+        encoded = [q for q in job.qualities_requested if q not in job.skipped_qualities]
+        if len(encoded) == 1 and job.progress:
+            return "cancelled", job.progress, f"cancelled · {job.progress}% kept"
+        return "cancelled", 0, "cancelled · segments kept"
+
     def quality_state(self, quality: str) -> tuple[str, int, str]:
         job = self.job
         if job is None:
@@ -347,7 +356,7 @@ class TranscodePanel(QWidget):
         if quality in job.failed_qualities:
             return "failed", 0, "failed"
         if quality in job.cancelled_qualities:
-            return "cancelled", 0, "cancelled · segments kept"
+            return self._cancelled_state(job)
         if quality in job.cancelling_qualities:
             return "cancelling", 0, "cancelling…"
         if quality in job.skipped_qualities:
@@ -363,7 +372,7 @@ class TranscodePanel(QWidget):
                 f"{job.progress}%" + (f" · {eta} left" if eta else ""),
             )
         if job.status == JobStatus.CANCELLED:
-            return "cancelled", 0, "cancelled · segments kept"
+            return self._cancelled_state(job)
         return (
             "queued",
             job.progress,
