@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.domain.timefmt import format_time
 from core.library.shapes import chapter_json, vod_json
 
-from .output import human_size, print_json, print_table
+from .output import human_size, print_json, print_table, warn_overlaps
 
 
 def register(cli) -> None:
@@ -64,7 +64,9 @@ def list_vods(args, context) -> int:
 
 def show_vod(args, context) -> int:
     vod = context.vods.get(args.vod)
-    chapters = context.chapters.list(vod.id).chapters
+    listing = context.chapters.list(vod.id)
+    chapters = listing.chapters
+    warn_overlaps(listing.overlaps)
     if args.json:
         data = vod_json(vod)
         data["chapters"] = [chapter_json(c, vod.id) for c in chapters]

@@ -8,7 +8,7 @@ transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from core.domain.chapters import (
     ChapterTimeline,
 )
 from core.domain.errors import NotFoundError, ValidationError
+from core.domain.status import check_editable
 from core.store.db import Database
 from core.store.models import ChapterRow, Vod, new_id
 from core.store.outbox import record_change
@@ -38,6 +39,8 @@ class VodChapters:
     vod_id: str
     duration: float
     chapters: list[Chapter]
+    # Stored pairs that overlap (see ChapterTimeline.from_stored); empty in a sound VOD.
+    overlaps: list[tuple[Chapter, Chapter]] = field(default_factory=list)
 
 
 class ChapterService:
@@ -46,14 +49,14 @@ class ChapterService:
 
     # --- reading -------------------------------------------------------------------------
     def list(self, vod_ref: str, chapter_filter: ChapterFilter | None = None) -> VodChapters:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             vod = find_vod(session, vod_ref)
             timeline = _load_timeline(session, vod)
             chapters = timeline.filtered(chapter_filter) if chapter_filter else timeline.chapters
-            return VodChapters(vod.id, vod.duration, chapters)
+            return VodChapters(vod.id, vod.duration, chapters, timeline.overlaps)
 
     def timeline(self, vod_ref: str) -> ChapterTimeline:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             return _load_timeline(session, find_vod(session, vod_ref))
 
     def get(self, vod_ref: str, chapter_ref: str) -> Chapter:
@@ -128,17 +131,20 @@ class ChapterService:
 
     # --- internals -----------------------------------------------------------------------
     def _read(self, vod_ref: str, action: Callable[[ChapterTimeline], T]) -> T:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             return action(_load_timeline(session, find_vod(session, vod_ref)))
 
     def _edit(self, vod_ref: str, action: Callable[[ChapterTimeline], T]) -> T:
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
+            check_editable(vod.status)
             rows = {
                 row.id: row
                 for row in session.scalars(select(ChapterRow).where(ChapterRow.vod_id == vod.id))
             }
-            timeline = ChapterTimeline(vod.duration, (chapter_from_row(r) for r in rows.values()))
+            timeline = ChapterTimeline.from_stored(
+                vod.duration, (chapter_from_row(r) for r in rows.values())
+            )
             before = {c.id: c for c in timeline}
             result = action(timeline)
             _persist(session, vod, rows, before, {c.id: c for c in timeline})
@@ -147,7 +153,7 @@ class ChapterService:
 
 def _load_timeline(session: Session, vod: Vod) -> ChapterTimeline:
     rows = session.scalars(select(ChapterRow).where(ChapterRow.vod_id == vod.id))
-    return ChapterTimeline(vod.duration, (chapter_from_row(r) for r in rows))
+    return ChapterTimeline.from_stored(vod.duration, (chapter_from_row(r) for r in rows))
 
 
 def _resolve_chapter(timeline: ChapterTimeline, chapter_ref: str) -> str:

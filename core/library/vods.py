@@ -9,13 +9,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain.errors import NotFoundError, ValidationError
-from core.domain.status import VodStatus, check_transition
+from core.domain.status import VodStatus, check_editable, check_transition
+from core.domain.vod_details import (
+    clean_content_warning,
+    clean_vod_description,
+    clean_vod_title,
+)
 from core.media.probe import MediaInfo, probe
 from core.store.db import Database
 from core.store.models import Vod
 from core.store.outbox import record_change
-
-TITLE_MAX_LENGTH = 300
 
 
 def find_vod(session: Session, vod_ref: str) -> Vod:
@@ -47,13 +50,7 @@ class VodLibrary:
         goes ``processing → ready`` inside the import.
         """
         info = self._probe(str(path))
-        name = " ".join((title if title is not None else Path(info.path).stem).split())
-        if not name:
-            raise ValidationError("VOD title cannot be blank")
-        if len(name) > TITLE_MAX_LENGTH:
-            raise ValidationError(
-                f"VOD title is {len(name)} characters; the limit is {TITLE_MAX_LENGTH}"
-            )
+        name = clean_vod_title(title if title is not None else Path(info.path).stem)
         with self._database.session() as session:
             vod = Vod(
                 file_path=info.path,
@@ -79,20 +76,20 @@ class VodLibrary:
             return vod
 
     def list(self, *, include_deleted: bool = False) -> list[Vod]:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             query = select(Vod).order_by(Vod.created_at.desc())
             if not include_deleted:
                 query = query.where(Vod.status != VodStatus.DELETED.value)
             return list(session.scalars(query))
 
     def get(self, vod_ref: str) -> Vod:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             return find_vod(session, vod_ref)
 
     def chapter_counts(self) -> dict[str, int]:
         from core.store.models import ChapterRow
 
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             rows = session.execute(
                 select(ChapterRow.vod_id, func.count()).group_by(ChapterRow.vod_id)
             )
@@ -119,10 +116,11 @@ class VodLibrary:
         if unknown:
             raise ValidationError(f"cannot change {', '.join(sorted(unknown))} of a VOD")
         if "title" in changes:
-            title = " ".join(str(changes["title"] or "").split())
-            if not title:
-                raise ValidationError("VOD title cannot be blank")
-            changes["title"] = title
+            changes["title"] = clean_vod_title(changes["title"])
+        if "description" in changes:
+            changes["description"] = clean_vod_description(changes["description"])
+        if "content_warning" in changes:
+            changes["content_warning"] = clean_content_warning(changes["content_warning"])
         if "visibility" in changes and changes["visibility"] not in (
             "public",
             "followers",
@@ -133,6 +131,7 @@ class VodLibrary:
             )
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
+            check_editable(vod.status, "its details")
             for key, value in changes.items():
                 setattr(vod, key, value)
             record_change(

@@ -3,6 +3,11 @@
 ``Database.open(data_dir)`` creates the directory if needed, refuses a directory it cannot
 write, upgrades an older schema in place (without losing rows) and refuses a database
 written by a newer VOD Studio instead of damaging it.
+
+Transactions: ``session()`` is a writer and takes SQLite's write lock at its first statement
+(``BEGIN IMMEDIATE``, waiting up to ``BUSY_TIMEOUT_SECONDS`` for another writer), so the rows
+it reads to decide a change (the chapters an overlap check looks at) cannot change before it
+commits. ``read_session()`` reads one consistent snapshot and never blocks or waits for writers.
 """
 
 from __future__ import annotations
@@ -20,6 +25,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.domain.errors import DomainError
 
 DATABASE_FILENAME = "vodstudio.sqlite3"
+# How long a writer waits for another one to commit before giving up with "database is locked".
+BUSY_TIMEOUT_SECONDS = 30
+# A connection's execution option: False makes its transactions plain (deferred) readers.
+WRITE_LOCK_OPTION = "vodstudio_write_lock"
 # The newest migration. Comparing with it lets an up-to-date database open without importing
 # Alembic (~150 ms of every CLI call); tests/integration/test_store.py keeps it equal to the
 # migrations' real head.
@@ -41,6 +50,8 @@ class Database:
         self.data_dir = data_dir
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(reader(engine), expire_on_commit=False)
+        event.listen(self._read_sessions, "before_flush", _refuse_writes)
 
     @classmethod
     def open(cls, data_dir: str | os.PathLike[str], *, migrate: bool = True) -> Database:
@@ -53,7 +64,10 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back when it raises."""
+        """One unit of work: committed when the block ends, rolled back when it raises.
+
+        It holds the write lock from its first statement to its end: keep slow work (ffmpeg,
+        HTTP) outside the block."""
         session = self._sessions()
         try:
             yield session
@@ -64,8 +78,23 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """Reading only: one consistent snapshot, without the write lock (a flush raises)."""
+        session = self._read_sessions()
+        try:
+            yield session
+            session.commit()  # ends the snapshot; unlike a rollback, keeps what was loaded
+        finally:
+            session.close()
+
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _refuse_writes(session: Session, _context: object, _instances: object) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a read session cannot write: use Database.session()")
 
 
 def prepare_data_dir(directory: Path) -> Path:
@@ -87,17 +116,31 @@ def prepare_data_dir(directory: Path) -> Path:
 
 
 def create_sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # The driver's own BEGIN comes only before the first INSERT/UPDATE/DELETE, after the
+        # SELECTs that decided them: two writers could both check, then both insert. SQLAlchemy's
+        # documented pysqlite recipe: switch it off and emit BEGIN ourselves (below).
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        writer = connection.get_execution_options().get(WRITE_LOCK_OPTION, True)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
     return engine
+
+
+def reader(engine: Engine) -> Engine:
+    """``engine`` whose transactions read without taking the write lock."""
+    return engine.execution_options(**{WRITE_LOCK_OPTION: False})
 
 
 def _alembic_config(engine: Engine):
@@ -118,7 +161,7 @@ def head_revision(engine: Engine) -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
+    with reader(engine).connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
             return None
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.domain.text import clean_line, clean_multiline
+
 FIELDS = ("title", "description", "start_time", "end_time", "thumbnail_url")
 Snapshot = dict[str, Any]
 
@@ -19,8 +21,10 @@ def normalise(data: Any) -> Snapshot:
     """The compared fields of a chapter (local ``Chapter``, remote model, or dict)."""
     get = data.get if isinstance(data, dict) else (lambda k, d=None: getattr(data, k, d))
     return {
-        "title": " ".join(str(get("title") or "").split()),
-        "description": str(get("description") or "").strip(),
+        # Cleaned as the domain stores them, so a pulled title with a control character in
+        # it is not taken for a new remote change on every sync.
+        "title": clean_line(get("title") or ""),
+        "description": clean_multiline(get("description") or ""),
         "start_time": round(float(get("start_time")), 3),
         "end_time": round(float(get("end_time")), 3),
         "thumbnail_url": get("thumbnail_url") or None,
