@@ -65,5 +65,5 @@ def run_deferred(make_context) -> int:
 
     window = MainWindow()
     window.show()
-    window.open_context(make_context)
+    window.open_context(make_context, make_context)
     return app.exec()

@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
         self.tasks.error.connect(lambda text: self.show_message(text, error=True))
         self.tasks.activity_changed.connect(self._update_activity)
         self.editor = None
+        self.repair = None  # the damaged-database dialog, while it is offered
 
         self.pages = QStackedWidget()
         self.loading = QLabel(
@@ -70,18 +71,30 @@ class MainWindow(QMainWindow):
             self.import_file(path)
         self._pending_imports.clear()
 
-    def open_context(self, make_context) -> None:
-        """Open the data directory off the GUI thread, then show the library."""
+    def open_context(self, make_context, make_context_for=None) -> None:
+        """Open the data directory off the GUI thread, then show the library.
 
+        ``make_context_for(folder=None)``, when given, builds a context for another folder:
+        the damaged-database dialog offers one (``ui.database_repair``)."""
         def work(progress, cancel):
             context = make_context()
             _ = context.database  # imports SQLAlchemy/Alembic and migrates: the slow part
+            context.thumbnails.reconcile_files()  # what a killed run left behind
             return context
 
         def failed(error: BaseException) -> None:
+            from core.store.damage import DatabaseDamagedError
+
             self.loading.setText(f"Could not open the data directory:\n{describe_error(error)}")
             self.loading.setObjectName("ErrorText")
             self.loading.setStyleSheet("color: #ff8097;")
+            if isinstance(error, DatabaseDamagedError):
+                from .database_repair import DatabaseRepair
+
+                self.repair = DatabaseRepair(
+                    self, error, error.path.parent, make_context_for or (lambda *_: make_context())
+                )
+                self.repair.show()
 
         self.tasks.run_task(
             work, on_done=self.attach_context, on_error=failed, label="Opening the library"

@@ -39,6 +39,7 @@ from .frame_stream import stream_keyframes
 from .frames import grab_last_frame, last_frame_time
 from .sources import ready_vod
 from .stills import letterboxed, pick_frame, write_stills
+from .thumbnail_files import Reconciled, StagedRun, reconcile, staged_run
 from .tools import ffmpeg_path
 
 Progress = Callable[[float, str], None]
@@ -82,6 +83,21 @@ class ThumbnailInfo:
             "size_bytes": self.size_bytes,
             "is_default": self.is_default,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What one ``generate`` call makes."""
+
+    vod_id: str
+    path: str
+    duration: float
+    fps: float | None
+    timestamps: list[float] | None
+    sizes: list[str]
+    moments: list[float | None]
+    default_index: int | None
+    smart: bool
 
 
 def _info(row: ThumbnailRow) -> ThumbnailInfo:
@@ -128,7 +144,19 @@ class ThumbnailService:
         report(0.0, "grabbing frames")
         folder = self._root / vod_id
         _make_dir(folder)
+        self.reconcile_files(vod_id)  # what a killed run of this VOD left behind
+        plan = _Plan(vod_id, path, duration, fps, timestamps, sizes, moments, default_index, smart)
+        with staged_run(folder) as run:
+            return self._generate_staged(run, plan, report, cancel)
 
+    def _generate_staged(
+        self, run: StagedRun, plan: _Plan, report: Progress, cancel: CancelFlag | None
+    ) -> list[ThumbnailInfo]:
+        """Images go to ``run.staging``; they move into the VOD's folder with their rows."""
+        folder = run.folder
+        vod_id, path, duration, fps = plan.vod_id, plan.path, plan.duration, plan.fps
+        timestamps, sizes, moments = plan.timestamps, plan.sizes, plan.moments
+        default_index, smart = plan.default_index, plan.smart
         written: list[Path] = []
         rows: list[ThumbnailRow] = []
 
@@ -170,8 +198,9 @@ class ThumbnailService:
         def write(index: int, name: str, image, pick) -> None:
             size = THUMBNAIL_SIZES[name]
             thumb_id = new_id()
-            jpeg, webp = write_stills(image, folder / thumb_id)
-            written.extend((jpeg, webp))
+            staged = write_stills(image, run.staging / thumb_id)
+            written.extend(staged)
+            jpeg, webp = (folder / file.name for file in staged)
             rows.append(
                 ThumbnailRow(
                     id=thumb_id,
@@ -185,8 +214,8 @@ class ThumbnailService:
                     height=size.height,
                     jpeg_path=str(jpeg),
                     webp_path=str(webp),
-                    size_bytes=jpeg.stat().st_size,
-                    webp_size_bytes=webp.stat().st_size,
+                    size_bytes=staged[0].stat().st_size,
+                    webp_size_bytes=staged[1].stat().st_size,
                     batch_index=index,
                 )
             )
@@ -234,28 +263,40 @@ class ThumbnailService:
                 (r for r in rows if r.batch_index == default_index), key=lambda r: r.width
             )
             largest.is_default = True
-        with self._database.session() as session:
-            if default_index is not None:
-                for old in session.scalars(
-                    select(ThumbnailRow).where(
-                        ThumbnailRow.vod_id == vod_id, ThumbnailRow.is_default.is_(True)
-                    )
-                ):
-                    old.is_default = False
-            session.add_all(rows)
-            session.flush()
-            for row in rows:
-                record_change(
-                    session,
-                    vod_id=vod_id,
-                    entity="thumbnail",
-                    entity_id=row.id,
-                    operation="create",
-                    payload=_info(row).to_json(),
-                )
-            result = [_info(row) for row in rows]
+        try:
+            with self._database.session() as session:
+                # Under the write lock: a reconcile never sees these files without their rows.
+                session.connection()
+                run.move_in(written)
+                self._store_rows(session, vod_id, rows, default_index)
+                result = [_info(row) for row in rows]
+        except BaseException:
+            for file in run.moved:
+                file.unlink(missing_ok=True)
+            raise
         report(1.0, f"{len(result)} thumbnails ready")
         return result
+
+    @staticmethod
+    def _store_rows(session, vod_id: str, rows: list[ThumbnailRow], default_index) -> None:
+        if default_index is not None:
+            for old in session.scalars(
+                select(ThumbnailRow).where(
+                    ThumbnailRow.vod_id == vod_id, ThumbnailRow.is_default.is_(True)
+                )
+            ):
+                old.is_default = False
+        session.add_all(rows)
+        session.flush()
+        for row in rows:
+            record_change(
+                session,
+                vod_id=vod_id,
+                entity="thumbnail",
+                entity_id=row.id,
+                operation="create",
+                payload=_info(row).to_json(),
+            )
 
     def generate_for_chapters(
         self, vod_ref: str, progress: Progress | None = None, cancel: CancelFlag | None = None
@@ -340,6 +381,13 @@ class ThumbnailService:
             if file:
                 Path(file).unlink(missing_ok=True)
         return info
+
+    def reconcile_files(self, vod_ref: str | None = None) -> Reconciled:
+        """No thumbnail file without a row, no row without its files: for one VOD, or for
+        every VOD (at start). What a killed run left behind goes."""
+        with self._database.session() as session:
+            vod_id = find_vod(session, vod_ref).id if vod_ref else None
+            return reconcile(session, self._root, vod_id)
 
     def remove_all_files(self, vod_id: str) -> None:
         shutil.rmtree(self._root / vod_id, ignore_errors=True)

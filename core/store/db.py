@@ -24,7 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.domain.errors import DomainError
 
-DATABASE_FILENAME = "vodstudio.sqlite3"
+from .backups import DATABASE_FILENAME, backup_if_due, take_backup
+from .damage import damage_reason, damaged, inspect_file
+
 # How long a writer waits for another one to commit before giving up with "database is locked".
 BUSY_TIMEOUT_SECONDS = 30
 # A connection's execution option: False makes its transactions plain (deferred) readers.
@@ -55,12 +57,27 @@ class Database:
 
     @classmethod
     def open(cls, data_dir: str | os.PathLike[str], *, migrate: bool = True) -> Database:
+        """Open (and migrate) the cache; a damaged file raises ``DatabaseDamagedError`` and
+        is left untouched. A backup is taken when the newest is older than a day."""
         directory = prepare_data_dir(Path(data_dir))
-        engine = create_sqlite_engine(directory / DATABASE_FILENAME)
-        database = cls(directory, engine)
-        if migrate:
-            upgrade_to_head(engine)
-        return database
+        path = directory / DATABASE_FILENAME
+        problem = inspect_file(path)
+        if problem:
+            raise damaged(path, problem)
+        existed = path.exists() and path.stat().st_size > 0
+        engine = create_sqlite_engine(path)
+        try:
+            if migrate:
+                upgrade_to_head(engine)
+            if existed:
+                backup_if_due(path)
+        except Exception as error:
+            engine.dispose()
+            reason = damage_reason(error)
+            if reason:
+                raise damaged(path, reason) from None
+            raise
+        return cls(directory, engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -186,6 +203,8 @@ def upgrade_to_head(engine: Engine, revision: str = "head") -> None:
     if revision == "head" and current == scripts.get_current_head():
         return
     try:
+        if current is not None:  # an existing library: keep a copy from before the change
+            take_backup(Path(engine.url.database), f"before-{scripts.get_current_head()}")
         command.upgrade(config, revision)
     except sqlite3.OperationalError as error:
         raise DataDirError(f"cannot write the database {engine.url.database}: {error}") from None

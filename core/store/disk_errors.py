@@ -6,9 +6,17 @@ message instead of a traceback or SQLAlchemy's multi-line error text.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from .backups import DATABASE_FILENAME
+from .damage import damage_reason, damaged
+
 
 def disk_problem(error: BaseException, data_dir) -> str | None:
     """What a failed file or SQLite write means for the user, or ``None`` for other errors."""
+    reason = damage_reason(error)
+    if reason is not None:  # damage found mid-command, past the checks made at open
+        return str(damaged(Path(data_dir) / DATABASE_FILENAME, reason))
     if isinstance(error, OSError) and error.strerror:
         where = f": {error.filename}" if error.filename else ""
         return f"{error.strerror}{where}"

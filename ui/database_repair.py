@@ -1,0 +1,110 @@
+"""What the app offers at start when its database file is damaged: restore the newest sound
+backup, open another data folder, or quit. Nothing is lost either way: the damaged file is
+set aside untouched by the restore, and left alone by the other two."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+RESTORE, OTHER_FOLDER, QUIT = "restore", "other-folder", "quit"
+
+
+class DamagedDatabaseDialog(QMessageBox):
+    """Non-modal; ``chosen`` carries RESTORE, OTHER_FOLDER or QUIT."""
+
+    chosen = Signal(str)
+
+    def __init__(self, message: str, newest_backup: str | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setIcon(QMessageBox.Icon.Critical)
+        self.setWindowTitle("VOD Studio — the library cannot be opened")
+        self.setText("Your library's database file is damaged.")
+        self.setInformativeText(message)
+        self.restore_button = None
+        if newest_backup is not None:
+            self.restore_button = self.addButton(
+                f"Restore the backup of {newest_backup}", QMessageBox.ButtonRole.AcceptRole
+            )
+            self.restore_button.setObjectName("restoreBackup")
+        self.other_button = self.addButton(
+            "Open another data folder…", QMessageBox.ButtonRole.ActionRole
+        )
+        self.other_button.setObjectName("otherDataFolder")
+        self.quit_button = self.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        self.quit_button.setObjectName("quit")
+        self.setDefaultButton(self.restore_button or self.other_button)
+        self.setEscapeButton(self.quit_button)
+        self.buttonClicked.connect(self._clicked)
+
+    def _clicked(self, button) -> None:
+        if button is self.restore_button:
+            self.chosen.emit(RESTORE)
+        elif button is self.other_button:
+            self.chosen.emit(OTHER_FOLDER)
+        else:
+            self.chosen.emit(QUIT)
+
+
+class DatabaseRepair:
+    """Drives the dialog for ``window`` (a MainWindow) after opening ``data_dir`` failed
+    with ``error`` (a ``DatabaseDamagedError``). ``make_context(folder=None)`` builds the
+    context to open next: the same folder after a restore, or the one the user picked."""
+
+    def __init__(self, window, error, data_dir: Path, make_context) -> None:
+        from core.store.backups import list_backups
+
+        self.window, self.error, self.data_dir = window, error, Path(data_dir)
+        self.make_context = make_context
+        backups = list_backups(self.data_dir)
+        self.dialog = DamagedDatabaseDialog(
+            str(error), backups[0].taken_at_text if backups else None, window
+        )
+        self.dialog.chosen.connect(self._chosen)
+
+    def show(self) -> None:
+        self.dialog.open()
+
+    def _chosen(self, choice: str) -> None:
+        if choice == RESTORE:
+            self._restore()
+        elif choice == OTHER_FOLDER:
+            folder = QFileDialog.getExistingDirectory(
+                self.window, "Open another data folder", str(self.data_dir.parent)
+            )
+            if not folder:
+                self.show()
+                return
+            from .preferences import store_data_dir
+
+            store_data_dir(folder)  # the next start opens it too
+            self.window.open_context(lambda: self.make_context(folder), self.make_context)
+        else:
+            self.window.close()
+
+    def _restore(self) -> None:
+        from core.store.backups import restore
+
+        def done(result) -> None:
+            kept = f"; the damaged file was kept as {result.set_aside}" if result.set_aside else ""
+            self.window.show_message(
+                f"Restored the backup of {result.restored_from.taken_at_text}{kept}"
+            )
+            self.window.open_context(self.make_context, self.make_context)
+
+        def failed(error: BaseException) -> None:
+            from .tasks import describe_error
+
+            self.dialog.setInformativeText(
+                f"{self.error}\n\nThe restore did not work: {describe_error(error)}"
+            )
+            self.show()
+
+        self.window.tasks.run_task(
+            lambda progress, cancel: restore(self.data_dir),
+            on_done=done,
+            on_error=failed,
+            label="Restoring the library from its backup",
+        )
