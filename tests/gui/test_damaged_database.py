@@ -1,0 +1,121 @@
+"""The app at start with a damaged database: a dialog offers restore, another data folder or
+quit, and nothing is lost (issue 19, item 2). Also: a start tidies what a killed run left."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.store.backups import list_backups, take_backup
+from core.store.db import DATABASE_FILENAME
+
+
+@pytest.fixture
+def damaged_library(tmp_path, clip_factory):
+    """A data folder with one VOD and a backup of it, whose database was then cut in half."""
+    from app.context import AppContext
+
+    folder = tmp_path / "library"
+    context = AppContext(folder)
+    context.vods.import_file(clip_factory("damaged.mp4", seconds=2, size="160x90", rate=10))
+    context.close()
+    database = folder / DATABASE_FILENAME
+    assert take_backup(database, "manual") is not None
+    data = database.read_bytes()
+    database.write_bytes(data[: len(data) // 2])
+    return folder
+
+
+def start_window(qtbot, folder):
+    from app.context import AppContext
+    from ui.main_window import MainWindow
+
+    def make_context(chosen=None):
+        return AppContext(chosen or folder)
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.open_context(make_context, make_context)
+    return window
+
+
+def close(window) -> None:
+    window.tasks.cancel_all()
+    window.tasks.wait(5000)
+    if window.context is not None:
+        from ui.jobs_bridge import stop_job_bridge
+
+        stop_job_bridge(window.context)
+        window.context.close()
+
+
+def test_restore_puts_the_backup_back_and_keeps_the_damaged_file(qtbot, themed, damaged_library):
+    damaged_bytes = (damaged_library / DATABASE_FILENAME).read_bytes()
+    window = start_window(qtbot, damaged_library)
+    try:
+        qtbot.waitUntil(lambda: window.repair is not None, timeout=30000)
+        dialog = window.repair.dialog
+        qtbot.waitUntil(dialog.isVisible)
+        assert "damaged" in dialog.informativeText() and "cut short" in dialog.informativeText()
+        assert window.library is None
+        dialog.restore_button.click()
+        qtbot.waitUntil(lambda: window.library is not None, timeout=30000)
+        assert window.library.model.rowCount() == 1
+        [aside] = damaged_library.glob(f"{DATABASE_FILENAME}.damaged-*[!lm]")
+        assert aside.read_bytes() == damaged_bytes
+    finally:
+        close(window)
+
+
+def test_another_folder_opens_there_and_leaves_the_damaged_one_alone(
+    qtbot, themed, damaged_library, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.preferences import stored_data_dir
+
+    damaged_bytes = (damaged_library / DATABASE_FILENAME).read_bytes()
+    other = tmp_path / "fresh"
+    other.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(other))
+    window = start_window(qtbot, damaged_library)
+    try:
+        qtbot.waitUntil(lambda: window.repair is not None, timeout=30000)
+        window.repair.dialog.other_button.click()
+        qtbot.waitUntil(lambda: window.library is not None, timeout=30000)
+        assert Path(window.context.data_dir) == other.resolve()
+        assert window.library.model.rowCount() == 0
+        assert stored_data_dir() == str(other)
+        assert (damaged_library / DATABASE_FILENAME).read_bytes() == damaged_bytes
+        assert len(list_backups(damaged_library)) == 1
+    finally:
+        close(window)
+
+
+def test_quit_closes_the_window(qtbot, themed, damaged_library):
+    window = start_window(qtbot, damaged_library)
+    qtbot.waitUntil(lambda: window.repair is not None, timeout=30000)
+    window.repair.dialog.quit_button.click()
+    qtbot.waitUntil(lambda: not window.isVisible())
+    close(window)
+
+
+def test_a_start_removes_thumbnail_files_that_no_row_lists(qtbot, themed, tmp_path, clip_factory):
+    from app.context import AppContext
+
+    folder = tmp_path / "library"
+    context = AppContext(folder)
+    vod = context.vods.import_file(clip_factory("thumbs.mp4", seconds=2, size="160x90", rate=10))
+    [kept, *_] = context.thumbnails.generate(vod.id, timestamps=[1.0], resolutions="small")
+    context.close()
+    orphan = folder / "thumbnails" / vod.id / "left-by-a-killed-run.jpg"
+    orphan.write_bytes(b"\xff\xd8 not listed")
+    window = start_window(qtbot, folder)
+    try:
+        qtbot.waitUntil(lambda: window.library is not None, timeout=30000)
+        assert not orphan.exists()
+        assert Path(kept.jpeg_path).exists() and Path(kept.webp_path).exists()
+    finally:
+        close(window)
