@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
 
         ``make_context_for(folder=None)``, when given, builds a context for another folder:
         the damaged-database dialog offers one (``ui.database_repair``)."""
+
         def work(progress, cancel):
             context = make_context()
             _ = context.database  # imports SQLAlchemy/Alembic and migrates: the slow part
@@ -234,7 +235,11 @@ class MainWindow(QMainWindow):
         vods = self.context.vods
 
         def finished(vod) -> None:
-            self.show_message(f'Imported "{vod.title}"')
+            warning = vods.truncation_warning(vod)
+            if warning:
+                self.show_message(f'Imported "{vod.title}", but {warning}', error=True)
+            else:
+                self.show_message(f'Imported "{vod.title}"')
             self.library.refresh()
             self.library.select(vod.id)
             if on_done:

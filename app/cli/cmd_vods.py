@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from core.domain.timefmt import format_time
 from core.library.shapes import chapter_json, vod_json
 
@@ -33,6 +35,9 @@ def register(cli) -> None:
 def import_vod(args, context) -> int:
     vod = context.vods.import_file(args.file, title=args.title)
     print(vod.id)
+    warning = context.vods.truncation_warning(vod)
+    if warning:
+        print(f"vodstudio: warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -79,6 +84,11 @@ def show_vod(args, context) -> int:
         ("status", vod.status),
         ("file", vod.file_path),
         ("duration", format_time(vod.duration)),
+        *(
+            [("claimed", f"{format_time(vod.claimed_duration)} (the file is cut short)")]
+            if vod.claimed_duration
+            else []
+        ),
         (
             "video",
             f"{size} {vod.video_codec or ''} {vod.fps or ''}{' fps' if vod.fps else ''}".strip(),

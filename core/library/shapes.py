@@ -64,6 +64,7 @@ def vod_json(vod: Vod) -> dict[str, Any]:
         "remote_id": vod.remote_id,
         "file_path": vod.file_path,
         "duration": vod.duration,
+        "claimed_duration": vod.claimed_duration,
         "width": vod.width,
         "height": vod.height,
         "fps": vod.fps,

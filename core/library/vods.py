@@ -15,7 +15,8 @@ from core.domain.vod_details import (
     clean_vod_description,
     clean_vod_title,
 )
-from core.media.probe import MediaInfo, probe
+from core.media.probe import MediaInfo
+from core.media.truncation import probe_decodable, truncation_note
 from core.store.db import Database
 from core.store.models import Vod
 from core.store.outbox import record_change
@@ -39,7 +40,9 @@ def find_vod(session: Session, vod_ref: str) -> Vod:
 
 
 class VodLibrary:
-    def __init__(self, database: Database, prober: Callable[[str], MediaInfo] = probe) -> None:
+    def __init__(
+        self, database: Database, prober: Callable[[str], MediaInfo] = probe_decodable
+    ) -> None:
         self._database = database
         self._probe = prober
 
@@ -57,6 +60,7 @@ class VodLibrary:
                 title=name,
                 description="",
                 duration=info.duration,
+                claimed_duration=info.claimed_duration,
                 width=info.width,
                 height=info.height,
                 fps=info.fps,
@@ -74,6 +78,13 @@ class VodLibrary:
                 session, vod_id=vod.id, entity="vod", entity_id=vod.id, operation="create"
             )
             return vod
+
+    @staticmethod
+    def truncation_warning(vod: Vod) -> str | None:
+        """What to tell the user about a recording cut short, or ``None``."""
+        if not vod.claimed_duration:
+            return None
+        return truncation_note(Path(vod.file_path).name, vod.duration, vod.claimed_duration)
 
     def list(self, *, include_deleted: bool = False) -> list[Vod]:
         with self._database.read_session() as session:

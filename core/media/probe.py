@@ -34,6 +34,9 @@ class MediaInfo:
     rotation: int = 0
     variable_frame_rate: bool = False
     video_bit_rate: int | None = None
+    # Set by ``truncation.probe_decodable`` when media ends before what the index claims:
+    # ``duration`` is then where it really ends, and this is the claim.
+    claimed_duration: float | None = None
 
     @property
     def display_size(self) -> tuple[int, int] | None:

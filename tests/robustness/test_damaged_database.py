@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -136,3 +137,22 @@ def test_backups_roll_over_and_are_taken_at_most_once_per_interval(data_dir, lib
     kept = list_backups(data_dir)
     assert len(kept) == GENERATIONS
     assert first[0].path not in {b.path for b in kept}
+
+
+def test_a_migration_is_preceded_by_a_backup(tmp_path):
+    from sqlalchemy import text
+
+    from core.store.db import SCHEMA_HEAD, Database, create_sqlite_engine, upgrade_to_head
+
+    engine = create_sqlite_engine(tmp_path / DATABASE_FILENAME)
+    upgrade_to_head(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO settings (key, value) VALUES ('openai_model', '\"old-model\"')")
+        )
+    engine.dispose()
+    Database.open(tmp_path).close()
+    [backup] = list_backups(tmp_path)
+    assert backup.reason == f"before-{SCHEMA_HEAD}"
+    with sqlite3.connect(backup.path) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
