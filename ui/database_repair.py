@@ -59,9 +59,17 @@ class DatabaseRepair:
         self.window, self.error, self.data_dir = window, error, Path(data_dir)
         self.make_context = make_context
         backups = list_backups(self.data_dir)
-        self.dialog = DamagedDatabaseDialog(
-            str(error), backups[0].taken_at_text if backups else None, window
+        newest = backups[0].taken_at_text if backups else None
+        choices = (
+            f"Restore the backup of {newest} (the damaged file is kept beside it), open "
+            "another data folder, or quit."
+            if newest
+            else "There is no backup of it: open another data folder, or quit."
         )
+        self.explanation = (
+            f"{error.path} cannot be read: {error.reason}. It has not been changed.\n\n{choices}"
+        )
+        self.dialog = DamagedDatabaseDialog(self.explanation, newest, window)
         self.dialog.chosen.connect(self._chosen)
 
     def show(self) -> None:
@@ -98,7 +106,7 @@ class DatabaseRepair:
             from .tasks import describe_error
 
             self.dialog.setInformativeText(
-                f"{self.error}\n\nThe restore did not work: {describe_error(error)}"
+                f"{self.explanation}\n\nThe restore did not work: {describe_error(error)}"
             )
             self.show()
 

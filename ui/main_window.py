@@ -92,6 +92,8 @@ class MainWindow(QMainWindow):
             if isinstance(error, DatabaseDamagedError):
                 from .database_repair import DatabaseRepair
 
+                self.loading.setText("The library's database file is damaged.")
+
                 self.repair = DatabaseRepair(
                     self, error, error.path.parent, make_context_for or (lambda *_: make_context())
                 )
