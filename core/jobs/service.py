@@ -106,11 +106,11 @@ class TranscodeService:
             return start_json(job, vod.duration)
 
     def status(self, vod_ref: str, job_id: str | None = None) -> dict[str, Any]:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             return status_json(self._job(session, vod_ref, job_id))
 
     def list_jobs(self, vod_ref: str | None = None) -> list[dict[str, Any]]:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             query = select(TranscodeJobRow).order_by(TranscodeJobRow.created_at.desc())
             if vod_ref:
                 query = query.where(TranscodeJobRow.vod_id == find_vod(session, vod_ref).id)

@@ -338,7 +338,7 @@ class ThumbnailService:
 
     # --- reading and changing ---------------------------------------------------------------
     def list(self, vod_ref: str) -> list[ThumbnailInfo]:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             vod = find_vod(session, vod_ref)
             rows = session.scalars(
                 select(ThumbnailRow)

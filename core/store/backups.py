@@ -31,6 +31,7 @@ INTERVAL = timedelta(hours=24)
 STALE_PARTIAL = timedelta(hours=1)
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 _PREFIX, _SUFFIX = "vodstudio-", ".sqlite3"
+# How long a writer waits for another one to commit before giving up with "database is locked".
 BUSY_TIMEOUT_SECONDS = 30
 
 
@@ -187,6 +188,8 @@ def restore(
                 f"the database {live} is sound: --empty only sets a damaged database aside"
             )
         return RestoreResult(None, _set_aside(live))
+    if not (live.exists() or live.is_symlink() or source or list_backups(data_dir)):
+        raise NotFoundError(f"nothing to restore: {data_dir} has no database and no backup yet")
     chosen = _chosen_backup(data_dir, source)
     if sound:
         if source is None:

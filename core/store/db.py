@@ -24,11 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.domain.errors import DomainError
 
-from .backups import DATABASE_FILENAME, backup_if_due, take_backup
+from .backups import BUSY_TIMEOUT_SECONDS, DATABASE_FILENAME, backup_if_due, take_backup
 from .damage import damage_reason, damaged, inspect_file
 
-# How long a writer waits for another one to commit before giving up with "database is locked".
-BUSY_TIMEOUT_SECONDS = 30
 # A connection's execution option: False makes its transactions plain (deferred) readers.
 WRITE_LOCK_OPTION = "vodstudio_write_lock"
 # The newest migration. Comparing with it lets an up-to-date database open without importing

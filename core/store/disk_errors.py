@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .backups import DATABASE_FILENAME
+from .backups import BUSY_TIMEOUT_SECONDS, DATABASE_FILENAME
 from .damage import damage_reason, damaged
 
 
@@ -29,6 +29,12 @@ def disk_problem(error: BaseException, data_dir) -> str | None:
             return (
                 f"the data directory {data_dir} is full ({reason}): free some space, or "
                 "choose another with --data-dir or VODSTUDIO_DATA_DIR"
+            )
+        if "database is locked" in lowered or "database is busy" in lowered:
+            return (
+                f"the database in {data_dir} stayed busy: another VOD Studio (the app, a CLI "
+                f"or a sync) held its write lock for over {BUSY_TIMEOUT_SECONDS} s; "
+                "try again when it is done"
             )
         if "readonly" in lowered or "read-only" in lowered or "disk i/o" in lowered:
             return (

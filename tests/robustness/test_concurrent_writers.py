@@ -107,3 +107,27 @@ def test_two_clis_adding_200_each_keep_every_acknowledged_chapter(run_cli, data_
     assert len(refusals) == 200
     assert all("overlaps chapter" in err and err.count("\n") == 1 for err in refusals)
     assert integrity(data_dir) == "ok"
+
+
+def test_readers_never_wait_for_a_writer(run_cli, data_dir, vod_id):
+    """With another process holding the write lock, every read command still answers (a
+    read that took the lock would wait for it, then fail with "database is locked")."""
+    assert run_cli("chapters", "add", vod_id, "--title", "A", "--start", "0", "--end", "5")
+    holder = sqlite3.connect(data_dir / DATABASE_FILENAME, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        for args in (
+            ["list", "--json"],
+            ["show", vod_id, "--json"],
+            ["chapters", "list", vod_id, "--json"],
+            ["chapters", "at", vod_id, "2", "--json"],
+            ["chapters", "export", vod_id, "--format", "webvtt"],
+            ["thumbnails", "list", vod_id, "--json"],
+            ["transcode", "status", vod_id, "--json"],
+        ):
+            result = run_cli(*args)
+            assert result.code in (0, 1), result.stderr
+            assert "locked" not in result.stderr, (args, result.stderr)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
