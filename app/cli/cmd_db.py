@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from core.store.backups import check_database, list_backups, restore, take_backup
-from core.store.damage import damaged
+from core.store.backups import check_database, damaged, list_backups, restore, take_backup
 from core.store.db import DATABASE_FILENAME, prepare_data_dir
 
 from .output import human_size, print_json, print_table

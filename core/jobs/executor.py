@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from core.domain.cancel import CancelFlag
 from core.domain.media_specs import GOP_SECONDS
 from core.media.encoders import SOFTWARE_ENCODER, choose_encoder
 from core.media.errors import MediaError
@@ -22,10 +23,6 @@ from core.media.ladder_plan import plan_ladder
 from core.media.truncation import probe_decodable, truncation_note
 
 ExecutionProgress = Callable[[float, str], None]
-
-
-class CancelFlag(Protocol):
-    def is_set(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from filelock import FileLock, Timeout
 
 from core.domain.errors import NotFoundError, StateError, ValidationError
 
-from .damage import inspect_file
+from .damage import DatabaseDamagedError, inspect_file
 
 DATABASE_FILENAME = "vodstudio.sqlite3"
 BACKUP_FOLDER = "backups"
@@ -259,3 +259,23 @@ def _connect(path: Path) -> Iterator[sqlite3.Connection]:
         yield connection
     finally:
         connection.close()
+
+
+def damaged(path: Path, reason: str) -> DatabaseDamagedError:
+    """The error for a damaged ``path``, naming the way out that exists (a backup or not)."""
+    backups = list_backups(path.parent)
+    if backups:
+        way_out = (
+            f"'vodstudio db restore' goes back to the newest sound backup (the newest is of "
+            f"{backups[0].taken_at_text}; 'vodstudio db check' lists all {len(backups)})"
+        )
+    else:
+        way_out = (
+            "there is no backup of it, so 'vodstudio db restore --empty' sets it aside and starts "
+            "an empty library, or choose another data folder with --data-dir"
+        )
+    return DatabaseDamagedError(
+        f"the database {path} is damaged ({reason}) and was left as it is: {way_out}",
+        path=path,
+        reason=reason,
+    )

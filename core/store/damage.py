@@ -84,25 +84,3 @@ def damage_reason(error: BaseException) -> str | None:
     text = str(original).splitlines()[0] if str(original) else ""
     lowered = text.lower()
     return text if any(words in lowered for words in DAMAGE_MESSAGES) else None
-
-
-def damaged(path: Path, reason: str) -> DatabaseDamagedError:
-    """The error for a damaged ``path``, naming the way out that exists (a backup or not)."""
-    from .backups import list_backups
-
-    backups = list_backups(path.parent)
-    if backups:
-        way_out = (
-            f"'vodstudio db restore' goes back to the newest sound backup (the newest is of "
-            f"{backups[0].taken_at_text}; 'vodstudio db check' lists all {len(backups)})"
-        )
-    else:
-        way_out = (
-            "there is no backup of it, so 'vodstudio db restore --empty' sets it aside and starts "
-            "an empty library, or choose another data folder with --data-dir"
-        )
-    return DatabaseDamagedError(
-        f"the database {path} is damaged ({reason}) and was left as it is: {way_out}",
-        path=path,
-        reason=reason,
-    )

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.domain.errors import DomainError
 
-from .backups import BUSY_TIMEOUT_SECONDS, DATABASE_FILENAME, backup_if_due, take_backup
-from .damage import damage_reason, damaged, inspect_file
+from .backups import BUSY_TIMEOUT_SECONDS, DATABASE_FILENAME, backup_if_due, damaged, take_backup
+from .damage import damage_reason, inspect_file
 
 # A connection's execution option: False makes its transactions plain (deferred) readers.
 WRITE_LOCK_OPTION = "vodstudio_write_lock"
@@ -169,10 +169,19 @@ def _alembic_config(engine: Engine):
     return config
 
 
+def migration_heads(engine: Engine) -> tuple[str, ...]:
+    """The newest revision of each branch of the migrations (one, unless two were not chained)."""
+    from alembic.script import ScriptDirectory
+
+    return tuple(ScriptDirectory.from_config(_alembic_config(engine)).get_heads())
+
+
 def head_revision(engine: Engine) -> str:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+    head = ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+    assert head is not None, "the migrations folder has no revision"
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -201,7 +210,7 @@ def upgrade_to_head(engine: Engine, revision: str = "head") -> None:
     if revision == "head" and current == scripts.get_current_head():
         return
     try:
-        if current is not None:  # an existing library: keep a copy from before the change
+        if current is not None and engine.url.database:  # keep a copy from before the change
             take_backup(Path(engine.url.database), f"before-{scripts.get_current_head()}")
         command.upgrade(config, revision)
     except sqlite3.OperationalError as error:

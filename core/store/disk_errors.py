@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .backups import BUSY_TIMEOUT_SECONDS, DATABASE_FILENAME
-from .damage import damage_reason, damaged
+from .backups import BUSY_TIMEOUT_SECONDS, DATABASE_FILENAME, damaged
+from .damage import damage_reason
 
 
 def disk_problem(error: BaseException, data_dir) -> str | None:

@@ -24,10 +24,9 @@ from filelock import FileLock, Timeout
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.media.errors import MediaError
 from core.store.models import ChapterRow, ThumbnailRow, Vod
 from core.store.outbox import record_change
-
-from .errors import MediaError
 
 RUN_PREFIX = ".run-"
 # A half-written ``.name.partial`` image this old was left by a killed process.
