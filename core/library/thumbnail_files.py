@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.media.errors import MediaError
-from core.store.models import ChapterRow, ThumbnailRow, Vod
+from core.store.models import ThumbnailRow, Vod
 from core.store.outbox import record_change
 
 RUN_PREFIX = ".run-"
@@ -132,14 +132,9 @@ def _reconcile_vod(session: Session, folder: Path, vod_id: str, report: Reconcil
             entry.unlink(missing_ok=True)
             report.files_removed.append(entry)
     _remove_stale_partials(folder, report)
-    chapters = folder / CHAPTER_FOLDER
-    if chapters.is_dir():
-        ids = set(session.scalars(select(ChapterRow.id).where(ChapterRow.vod_id == vod_id)))
-        for entry in chapters.iterdir():
-            if entry.is_file() and not entry.name.startswith(".") and entry.stem not in ids:
-                entry.unlink(missing_ok=True)
-                report.files_removed.append(entry)
-        _remove_stale_partials(chapters, report)
+    # Chapter thumbnails are only tidied of half-written files: a picture no chapter names
+    # now may be named again by an undo in the open editor.
+    _remove_stale_partials(folder / CHAPTER_FOLDER, report)
 
 
 def _keep_one_default(session: Session, remaining: list[ThumbnailRow]) -> None:
