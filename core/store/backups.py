@@ -9,6 +9,7 @@ damaged file is moved aside under a dated name, a sound one is backed up first.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -22,6 +23,8 @@ from filelock import FileLock, Timeout
 from core.domain.errors import NotFoundError, StateError, ValidationError
 
 from .damage import DatabaseDamagedError, inspect_file
+
+log = logging.getLogger(__name__)
 
 DATABASE_FILENAME = "vodstudio.sqlite3"
 BACKUP_FOLDER = "backups"
@@ -126,12 +129,12 @@ def take_backup(database: Path, reason: str, *, prune: bool = True) -> Backup | 
     target = folder / f"{_PREFIX}{stamp}-{reason}{_SUFFIX}"
     partial = folder / f".{target.name}.{os.getpid()}.partial"
     try:
-        _online_copy(database, partial)
+        _online_copy(database, partial, single_file=True)
         if check_database(partial) is not None:
             return None
         os.replace(partial, target)
     finally:
-        partial.unlink(missing_ok=True)
+        _remove_with_companions(partial)
     if prune:
         prune_backups(database.parent)
     return _parse(target)
@@ -139,17 +142,31 @@ def take_backup(database: Path, reason: str, *, prune: bool = True) -> Backup | 
 
 def backup_if_due(database: Path, *, interval: timedelta = INTERVAL) -> Backup | None:
     """A new generation when the newest is older than ``interval``; one process at a time
-    (the others go on without waiting)."""
+    (the others go on without waiting).
+
+    A backup that cannot be written (a full disk, a backups folder that cannot be written)
+    is worth a warning, not the user's command: it is tried again at the next start."""
     if _newest_is_recent(database.parent, interval):
         return None
     folder = backup_folder(database.parent)
-    folder.mkdir(exist_ok=True)
     try:
+        folder.mkdir(exist_ok=True)
         with FileLock(folder / ".backup.lock", timeout=0):
             if _newest_is_recent(database.parent, interval):
                 return None
             return take_backup(database, "daily")
     except Timeout:
+        return None
+    except (OSError, sqlite3.OperationalError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if isinstance(error, OSError) and error.strerror:
+            reason = f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+        log.warning(
+            "warning: the daily backup of %s was not taken (%s): it is tried again at the next "
+            "start",
+            database,
+            reason,
+        )
         return None
 
 
@@ -161,10 +178,10 @@ def _newest_is_recent(data_dir: Path, interval: timedelta) -> bool:
 def prune_backups(data_dir: Path, generations: int = GENERATIONS) -> None:
     """Keep the newest ``generations``; drop copies a killed process left half-made."""
     for old in list_backups(data_dir)[generations:]:
-        old.path.unlink(missing_ok=True)
+        _remove_with_companions(old.path)
     stale = datetime.now(UTC).timestamp() - STALE_PARTIAL.total_seconds()
     with suppress(OSError):
-        for partial in backup_folder(data_dir).glob(".*.partial"):
+        for partial in backup_folder(data_dir).glob(".*.partial*"):
             if partial.stat().st_mtime < stale:
                 partial.unlink(missing_ok=True)
 
@@ -204,10 +221,10 @@ def restore(
     aside = _set_aside(live)
     partial = data_dir / f".{DATABASE_FILENAME}.{os.getpid()}.partial"
     try:
-        _online_copy(chosen.path, partial)
+        _online_copy(chosen.path, partial, single_file=True)
         os.replace(partial, live)
     finally:
-        partial.unlink(missing_ok=True)
+        _remove_with_companions(partial)
     return RestoreResult(chosen, aside)
 
 
@@ -247,9 +264,22 @@ def _set_aside(live: Path) -> Path | None:
     return aside
 
 
-def _online_copy(source: Path, target: Path) -> None:
+def _online_copy(source: Path, target: Path, *, single_file: bool = False) -> None:
+    """A consistent copy of ``source`` into ``target`` while others may be writing to it.
+
+    ``single_file``: ``target`` is new and will be renamed; the copy carries the live
+    database's write-ahead-log mode, whose ``-wal``/``-shm`` companions would not follow the
+    rename and would be left behind, so it is switched to a self-contained rollback journal
+    (the app turns the log back on when it opens a restored copy)."""
     with _connect(source) as src, _connect(target) as dst:
         src.backup(dst)
+        if single_file:
+            dst.execute("PRAGMA journal_mode=DELETE")
+
+
+def _remove_with_companions(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 @contextmanager

@@ -156,3 +156,41 @@ def test_a_migration_is_preceded_by_a_backup(tmp_path):
     assert backup.reason == f"before-{SCHEMA_HEAD}"
     with sqlite3.connect(backup.path) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+
+
+def test_backups_are_single_files_and_leave_nothing_beside_them(run_cli, data_dir, library):
+    """A backup of a database in write-ahead-log mode would drag ``-wal``/``-shm`` files along
+    (left behind by its rename, and again by every check); each one is one file instead."""
+    for _ in range(GENERATIONS + 1):
+        assert run_cli("db", "backup").code == 0
+    assert run_cli("db", "check").code == 0
+    oldest = list_backups(data_dir)[-1]
+    assert run_cli("db", "restore", "--from", oldest.path.name).code == 0
+    damage(data_dir, "cut at half")
+    assert run_cli("db", "restore").code == 0
+    assert run_cli("list").code == 0
+
+    kept = {b.path.name for b in list_backups(data_dir)}
+    in_folder = {p.name for p in (data_dir / "backups").iterdir()} - {".backup.lock"}
+    assert in_folder == kept
+    for backup in list_backups(data_dir):
+        with sqlite3.connect(backup.path) as connection:
+            assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    left_over = [p.name for p in data_dir.iterdir() if "partial" in p.name]
+    assert left_over == []
+
+
+def test_a_backup_that_cannot_be_written_warns_and_the_command_goes_on(run_cli, data_dir, library):
+    shutil.rmtree(data_dir / "backups")
+    (data_dir / "backups").write_text("a file where the backups folder belongs")
+    listed = run_cli("list", "--json")
+    assert listed.code == 0, listed.stderr
+    assert [v["title"] for v in json.loads(listed.stdout)] == ["Keep me"]
+    assert "daily backup" in listed.stderr and "Traceback" not in listed.stderr
+    assert (
+        run_cli("chapters", "add", library, "--title", "On", "--start", "6", "--end", "8").code == 0
+    )
+
+    (data_dir / "backups").unlink()
+    assert run_cli("list").code == 0
+    assert [b.reason for b in list_backups(data_dir)] == ["daily"]  # taken at the next start
