@@ -1,6 +1,7 @@
 """What the app offers at start when its database file is damaged: restore the newest sound
-backup, open another data folder, or quit. Nothing is lost either way: the damaged file is
-set aside untouched by the restore, and left alone by the other two."""
+backup (or, with no backup, start an empty library), open another data folder, or quit.
+Nothing is lost either way: the damaged file is set aside untouched by the restore and the
+empty start, and left alone by the other two."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-RESTORE, OTHER_FOLDER, QUIT = "restore", "other-folder", "quit"
+RESTORE, START_EMPTY, OTHER_FOLDER, QUIT = "restore", "start-empty", "other-folder", "quit"
 
 
 class DamagedDatabaseDialog(QMessageBox):
-    """Non-modal; ``chosen`` carries RESTORE, OTHER_FOLDER or QUIT."""
+    """Non-modal; ``chosen`` carries RESTORE (START_EMPTY when there is no backup),
+    OTHER_FOLDER or QUIT."""
 
     chosen = Signal(str)
 
@@ -23,18 +25,24 @@ class DamagedDatabaseDialog(QMessageBox):
         self.setWindowTitle("VOD Studio — the library cannot be opened")
         self.setText("Your library's database file is damaged.")
         self.setInformativeText(message)
-        self.restore_button = None
+        self.restore_button = self.empty_button = None
         if newest_backup is not None:
             self.restore_button = self.addButton(
                 f"Restore the backup of {newest_backup}", QMessageBox.ButtonRole.AcceptRole
             )
             self.restore_button.setObjectName("restoreBackup")
+        else:
+            self.empty_button = self.addButton(
+                "Start an empty library here", QMessageBox.ButtonRole.DestructiveRole
+            )
+            self.empty_button.setObjectName("startEmpty")
         self.other_button = self.addButton(
             "Open another data folder…", QMessageBox.ButtonRole.ActionRole
         )
         self.other_button.setObjectName("otherDataFolder")
         self.quit_button = self.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
         self.quit_button.setObjectName("quit")
+        # Starting empty is never the default: a mistaken Enter would hide the user's VODs.
         self.setDefaultButton(self.restore_button or self.other_button)
         self.setEscapeButton(self.quit_button)
         self.buttonClicked.connect(self._clicked)
@@ -42,6 +50,8 @@ class DamagedDatabaseDialog(QMessageBox):
     def _clicked(self, button) -> None:
         if button is self.restore_button:
             self.chosen.emit(RESTORE)
+        elif button is self.empty_button:
+            self.chosen.emit(START_EMPTY)
         elif button is self.other_button:
             self.chosen.emit(OTHER_FOLDER)
         else:
@@ -64,7 +74,8 @@ class DatabaseRepair:
             f"Restore the backup of {newest} (the damaged file is kept beside it), open "
             "another data folder, or quit."
             if newest
-            else "There is no backup of it: open another data folder, or quit."
+            else "There is no backup of it: start an empty library here (the damaged file is "
+            "kept beside it, for a specialist to recover), open another data folder, or quit."
         )
         self.explanation = (
             f"{error.path} cannot be read: {error.reason}. It has not been changed.\n\n{choices}"
@@ -76,8 +87,8 @@ class DatabaseRepair:
         self.dialog.open()
 
     def _chosen(self, choice: str) -> None:
-        if choice == RESTORE:
-            self._restore()
+        if choice in (RESTORE, START_EMPTY):
+            self._restore(empty=choice == START_EMPTY)
         elif choice == OTHER_FOLDER:
             folder = QFileDialog.getExistingDirectory(
                 self.window, "Open another data folder", str(self.data_dir.parent)
@@ -92,14 +103,17 @@ class DatabaseRepair:
         else:
             self.window.close()
 
-    def _restore(self) -> None:
+    def _restore(self, *, empty: bool = False) -> None:
         from core.store.backups import restore
 
         def done(result) -> None:
             kept = f"; the damaged file was kept as {result.set_aside}" if result.set_aside else ""
-            self.window.show_message(
-                f"Restored the backup of {result.restored_from.taken_at_text}{kept}"
-            )
+            if result.restored_from is None:
+                self.window.show_message(f"Started an empty library{kept}")
+            else:
+                self.window.show_message(
+                    f"Restored the backup of {result.restored_from.taken_at_text}{kept}"
+                )
             self.window.open_context(self.make_context, self.make_context)
 
         def failed(error: BaseException) -> None:
@@ -111,8 +125,8 @@ class DatabaseRepair:
             self.show()
 
         self.window.tasks.run_task(
-            lambda progress, cancel: restore(self.data_dir),
+            lambda progress, cancel: restore(self.data_dir, empty=empty),
             on_done=done,
             on_error=failed,
-            label="Restoring the library from its backup",
+            label="Starting an empty library" if empty else "Restoring the library from its backup",
         )

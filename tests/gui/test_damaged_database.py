@@ -97,6 +97,29 @@ def test_another_folder_opens_there_and_leaves_the_damaged_one_alone(
         close(window)
 
 
+def test_without_a_backup_an_empty_library_starts_and_the_damaged_file_is_kept(
+    qtbot, themed, damaged_library
+):
+    import shutil
+
+    shutil.rmtree(damaged_library / "backups")
+    damaged_bytes = (damaged_library / DATABASE_FILENAME).read_bytes()
+    window = start_window(qtbot, damaged_library)
+    try:
+        qtbot.waitUntil(lambda: window.repair is not None, timeout=30000)
+        dialog = window.repair.dialog
+        assert dialog.restore_button is None
+        assert "no backup" in dialog.informativeText()
+        assert dialog.defaultButton() is not dialog.empty_button
+        dialog.empty_button.click()
+        qtbot.waitUntil(lambda: window.library is not None, timeout=30000)
+        assert window.library.model.rowCount() == 0
+        [aside] = damaged_library.glob(f"{DATABASE_FILENAME}.damaged-*[!lm]")
+        assert aside.read_bytes() == damaged_bytes
+    finally:
+        close(window)
+
+
 def test_quit_closes_the_window(qtbot, themed, damaged_library):
     window = start_window(qtbot, damaged_library)
     qtbot.waitUntil(lambda: window.repair is not None, timeout=30000)
