@@ -83,8 +83,13 @@ class MainWindow(QMainWindow):
 
         def work(progress, cancel):
             context = make_context()
-            _ = context.database  # imports SQLAlchemy/Alembic and migrates: the slow part
-            context.thumbnails.reconcile_files()  # what a killed run left behind
+            try:
+                _ = context.database  # imports SQLAlchemy/Alembic and migrates: the slow part
+                context.database.check_pages()  # damage past the header: offer the way out now
+                context.thumbnails.reconcile_files()  # what a killed run left behind
+            except BaseException:
+                context.close()  # no connection left on a file a restore is about to set aside
+                raise
             return context
 
         def failed(error: BaseException) -> None:

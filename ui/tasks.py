@@ -212,7 +212,14 @@ class TaskRunner(QObject):
 def describe_error(error: BaseException) -> str:
     """The one-line message a user sees; domain errors already say what was wrong."""
     from core.domain.errors import DomainError
+    from core.store.damage import damage_reason
 
     if isinstance(error, DomainError):
         return str(error)
+    reason = damage_reason(error)
+    if reason:  # found mid-session, past the checks made at start
+        return (
+            f"The library's database file is damaged ({reason}); it was left as it is. Quit "
+            "and start VOD Studio again: it offers to restore the newest backup."
+        )
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

@@ -109,7 +109,7 @@ def check_database(path: Path) -> str | None:
     try:
         rows = [row[0] for row in connection.execute("PRAGMA integrity_check(5)")]
         if rows != ["ok"]:
-            return f"SQLite's integrity check found: {'; '.join(rows)}"
+            return integrity_finding(rows)
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
         if "alembic_version" not in tables:
             return "it is not a VOD Studio database (it has no schema version)"
@@ -118,6 +118,20 @@ def check_database(path: Path) -> str | None:
     finally:
         connection.close()
     return None
+
+
+def integrity_finding(rows: list[str]) -> str:
+    """SQLite's integrity-check rows as one line: the first finding, and how many follow."""
+    findings = [
+        line.strip()
+        for row in rows
+        for line in str(row).splitlines()
+        if line.strip() and not line.startswith("***")  # "*** in database main ***"
+    ]
+    if not findings:
+        return "SQLite's integrity check failed"
+    more = " (and other problems)" if len(findings) > 1 else ""
+    return f"SQLite's integrity check found: {findings[0]}{more}"
 
 
 def take_backup(database: Path, reason: str, *, prune: bool = True) -> Backup | None:

@@ -24,7 +24,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.domain.errors import DomainError
 
-from .backups import BUSY_TIMEOUT_SECONDS, DATABASE_FILENAME, backup_if_due, damaged, take_backup
+from .backups import (
+    BUSY_TIMEOUT_SECONDS,
+    DATABASE_FILENAME,
+    backup_if_due,
+    damaged,
+    integrity_finding,
+    take_backup,
+)
 from .damage import damage_reason, inspect_file
 
 # A connection's execution option: False makes its transactions plain (deferred) readers.
@@ -102,6 +109,24 @@ class Database:
             session.commit()  # ends the snapshot; unlike a rollback, keeps what was loaded
         finally:
             session.close()
+
+    def check_pages(self) -> None:
+        """Raise ``DatabaseDamagedError`` when SQLite's quick check finds damaged pages.
+
+        Opening reads only the header and the schema version: a page damaged further in shows
+        only when a query reaches it. The app checks at start (off its GUI thread), where the
+        way out is offered; it reads every page, so it is not for every CLI command."""
+        path = Path(self.engine.url.database or "")
+        try:
+            with reader(self.engine).connect() as connection:
+                rows = [row[0] for row in connection.exec_driver_sql("PRAGMA quick_check(5)")]
+        except Exception as error:
+            reason = damage_reason(error)
+            if reason:
+                raise damaged(path, reason) from None
+            raise
+        if rows != ["ok"]:
+            raise damaged(path, integrity_finding(rows))
 
     def close(self) -> None:
         self.engine.dispose()

@@ -102,3 +102,20 @@ def wait_all_waiting_on(processes: list[subprocess.Popen], database: Path) -> No
 def integrity(data_dir: Path) -> str:
     with sqlite3.connect(data_dir / DATABASE_FILENAME) as connection:
         return connection.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def damage_table_page(data_dir: Path, table: str) -> None:
+    """Overwrite the root page of ``table`` (past its page header) with other bytes, as a
+    failing disk would: the file's header and size stay right, so only reading that table,
+    or an integrity check, finds it."""
+    database = data_dir / DATABASE_FILENAME
+    with sqlite3.connect(database) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+    connection.close()
+    with database.open("r+b") as file:
+        file.seek((root - 1) * page_size + 8)
+        file.write((bytes(range(256)) * (page_size // 256 + 1))[: page_size - 8])

@@ -13,7 +13,7 @@ import pytest
 from core.store.backups import GENERATIONS, backup_if_due, list_backups, take_backup
 from core.store.db import DATABASE_FILENAME
 
-from .processes import integrity
+from .processes import damage_table_page, integrity
 
 
 @pytest.fixture
@@ -194,3 +194,29 @@ def test_a_backup_that_cannot_be_written_warns_and_the_command_goes_on(run_cli, 
     (data_dir / "backups").unlink()
     assert run_cli("list").code == 0
     assert [b.reason for b in list_backups(data_dir)] == ["daily"]  # taken at the next start
+
+
+def test_a_damaged_page_deep_in_the_file_is_one_sentence_and_found_by_check(
+    run_cli, data_dir, library
+):
+    for second in range(10, 30):  # enough rows for the chapters table to span pages
+        added = run_cli("chapters", "add", library, "--title", f"c{second}", "--start", second,
+                        "--end", second + 0.5)  # fmt: skip
+        assert added.code == 0, added.stderr
+    assert run_cli("db", "backup").code == 0
+    damage_table_page(data_dir, "chapters")
+    before = snapshot(data_dir / DATABASE_FILENAME)
+
+    shown = run_cli("chapters", "list", library)
+    assert shown.code == 1 and shown.stderr.count("\n") == 1, shown.stderr
+    assert "damaged" in shown.stderr and "Traceback" not in shown.stderr
+    checked = run_cli("db", "check")
+    assert checked.code == 1 and checked.stderr.count("\n") == 1, checked.stderr
+    assert "integrity check found" in checked.stderr
+    assert "DAMAGED" in checked.stdout
+    assert snapshot(data_dir / DATABASE_FILENAME) == before
+
+    assert run_cli("db", "restore").code == 0
+    chapters = json.loads(run_cli("chapters", "list", library, "--json").stdout)
+    assert len(chapters) == 21
+    assert integrity(data_dir) == "ok"
