@@ -65,6 +65,7 @@ class EditorView(QWidget):
         self._load_keyframes()
         self._start_filmstrip()
         QTimer.singleShot(0, self, self._announce_player_backend)
+        QTimer.singleShot(0, self, self._announce_stored_overlaps)
 
     # --- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -377,6 +378,18 @@ class EditorView(QWidget):
             f"libVLC is not available, so the player uses {what}. "
             "Install VLC for the best playback."
         )
+
+    def _announce_stored_overlaps(self) -> None:
+        """Chapters that overlap can only come from outside the app's rules (an older version,
+        another tool): name each pair once, at opening, so the user can repair it here."""
+        pairs = self.timeline_model.overlaps
+        if pairs:
+            named = "; ".join(f"{a.describe()} and {b.describe()}" for a, b in pairs)
+            self.show_message(
+                f"This VOD holds overlapping chapters: {named}. Delete one of each pair or "
+                "move it clear of the other.",
+                error=True,
+            )
 
     def _start_filmstrip(self) -> None:
         if os.environ.get("VODSTUDIO_FILMSTRIP", "1") == "0" or not self.vod.width:
