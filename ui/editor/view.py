@@ -66,6 +66,7 @@ class EditorView(QWidget):
         self._start_filmstrip()
         QTimer.singleShot(0, self, self._announce_player_backend)
         QTimer.singleShot(0, self, self._announce_stored_overlaps)
+        QTimer.singleShot(0, self, self._announce_cut_short)
 
     # --- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -390,6 +391,11 @@ class EditorView(QWidget):
                 "move it clear of the other.",
                 error=True,
             )
+
+    def _announce_cut_short(self) -> None:
+        warning = self.context.vods.truncation_warning(self.vod)
+        if warning:
+            self.show_message(f"{warning}.", error=True)
 
     def _start_filmstrip(self) -> None:
         if os.environ.get("VODSTUDIO_FILMSTRIP", "1") == "0" or not self.vod.width:

@@ -37,6 +37,8 @@ def card_data(card: VodCard) -> dict:
     sync_badge = SYNC_BADGES.get(card.sync_state)  # none for a VOD never uploaded
     if sync_badge and sync_badge not in badges:
         badges.append(sync_badge)
+    if vod.claimed_duration:
+        badges.append("cut short")
     parts = [f"{chapter_count} chapter{'s' if chapter_count != 1 else ''}"]
     if vod.height:
         parts.append(f"{vod.height}p")
@@ -153,7 +155,9 @@ class LibraryView(QWidget):
             item.setData(card_data(card), VOD_ROLE)
             if card.default_thumbnail:
                 item.setData(QPixmap(card.default_thumbnail), THUMB_ROLE)
-            item.setToolTip(f"{vod.title}\n{vod.file_path}\nDouble-click to edit")
+            warning = self.context.vods.truncation_warning(vod)
+            cut_short = f"\n{warning}." if warning else ""
+            item.setToolTip(f"{vod.title}\n{vod.file_path}{cut_short}\nDouble-click to edit")
             item.setSizeHint(QSize(288, 231))
             self.model.appendRow(item)
         self.count_label.setText(f"{len(cards)} VOD{'s' if len(cards) != 1 else ''}")
