@@ -86,6 +86,7 @@ def report_damage_in(window) -> None:
     def hook(kind, error, traceback) -> None:
         if damage_reason(error):
             window.show_message(describe_error(error), error=True)
+            window.offer_repair(error)
         else:
             previous(kind, error, traceback)
 

@@ -63,11 +63,14 @@ class DatabaseRepair:
     with ``error`` (a ``DatabaseDamagedError``). ``make_context(folder=None)`` builds the
     context to open next: the same folder after a restore, or the one the user picked."""
 
-    def __init__(self, window, error, data_dir: Path, make_context) -> None:
+    def __init__(self, window, error, data_dir: Path, make_context, before_switch=None) -> None:
+        """``before_switch()``, when given, runs before the restore or the other folder opens
+        (the window lets go of a library it had open when the damage was met)."""
         from core.store.backups import list_backups
 
         self.window, self.error, self.data_dir = window, error, Path(data_dir)
         self.make_context = make_context
+        self.before_switch = before_switch or (lambda: None)
         backups = list_backups(self.data_dir)
         newest = backups[0].taken_at_text if backups else None
         choices = (
@@ -99,12 +102,15 @@ class DatabaseRepair:
             from .preferences import store_data_dir
 
             store_data_dir(folder)  # the next start opens it too
+            self.before_switch()
             self.window.open_context(lambda: self.make_context(folder), self.make_context)
         else:
             self.window.close()
 
     def _restore(self, *, empty: bool = False) -> None:
         from core.store.backups import restore
+
+        self.before_switch()
 
         def done(result) -> None:
             kept = f"; the damaged file was kept as {result.set_aside}" if result.set_aside else ""

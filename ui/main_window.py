@@ -42,9 +42,11 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.tasks = TaskRunner(self)
         self.tasks.error.connect(lambda text: self.show_message(text, error=True))
+        self.tasks.damage_found.connect(self.offer_repair)
         self.tasks.activity_changed.connect(self._update_activity)
         self.editor = None
         self.repair = None  # the damaged-database dialog, while it is offered
+        self._make_context_for = None  # how open_context builds a context for a folder
         self.quit_prompt: QMessageBox | None = None
         self._quit_confirmed = False
 
@@ -80,6 +82,7 @@ class MainWindow(QMainWindow):
 
         ``make_context_for(folder=None)``, when given, builds a context for another folder:
         the damaged-database dialog offers one (``ui.database_repair``)."""
+        self._make_context_for = make_context_for
 
         def work(progress, cancel):
             context = make_context()
@@ -111,6 +114,50 @@ class MainWindow(QMainWindow):
         self.tasks.run_task(
             work, on_done=self.attach_context, on_error=failed, label="Opening the library"
         )
+
+    def offer_repair(self, error: BaseException) -> None:
+        """Damage met while working (past the start's check): offer the start's way out now.
+        Choosing it first lets go of the library (tasks stopped, a running transcode queued,
+        the database closed), so nothing writes to the file being set aside."""
+        from core.store.backups import damaged
+        from core.store.damage import damage_reason
+        from core.store.db import DATABASE_FILENAME
+
+        reason = damage_reason(error)
+        if not reason or self.context is None or self._make_context_for is None:
+            return
+        if self.repair is not None and self.repair.dialog.isVisible():
+            return  # one offer at a time, however many tasks meet the damage
+        from .database_repair import DatabaseRepair
+
+        data_dir = Path(self.context.data_dir)
+        self.repair = DatabaseRepair(
+            self,
+            damaged(data_dir / DATABASE_FILENAME, reason),
+            data_dir,
+            self._make_context_for,
+            before_switch=self.release_context,
+        )
+        self.repair.show()
+
+    def release_context(self) -> None:
+        """Stop using the open library: back to the page shown while one opens."""
+        from .jobs_bridge import stop_job_bridge
+
+        if self.context is None:
+            return
+        self.tasks.cancel_all()
+        self._close_editor()
+        stop_job_bridge(self.context)  # a running transcode is queued again
+        self.tasks.wait(5000)  # cancelled work lets go of the database before it closes
+        if self.library is not None:
+            self.pages.removeWidget(self.library)
+            self.library.deleteLater()
+            self.library = None
+        self.loading.setText("Opening your library…")
+        self.pages.setCurrentWidget(self.loading)
+        self.context.close()
+        self.context = None
 
     # --- chrome --------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -201,6 +248,7 @@ class MainWindow(QMainWindow):
             editor = EditorView(self.context, vod_id, self.tasks)
         except Exception as error:
             self.show_message(f"Could not open the VOD: {describe_error(error)}", error=True)
+            self.offer_repair(error)
             return
         editor.message.connect(self.show_message)
         editor.back_requested.connect(self.show_library)

@@ -149,7 +149,7 @@ def test_a_page_damaged_past_the_header_is_found_at_start_and_restored(
         close(window)
 
 
-def test_damage_found_mid_session_is_one_sentence_in_the_window(
+def test_damage_met_mid_session_is_one_sentence_and_the_backup_is_offered_at_once(
     qtbot, themed, tmp_path, clip_factory, monkeypatch
 ):
     import sys
@@ -163,12 +163,14 @@ def test_damage_found_mid_session_is_one_sentence_in_the_window(
     for name in ("first.mp4", "second.mp4"):
         context.vods.import_file(clip_factory(name, seconds=2, size="160x90", rate=10))
     context.close()
+    assert take_backup(folder / DATABASE_FILENAME, "manual") is not None
     window = start_window(qtbot, folder)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back after the test
     report_damage_in(window)  # as the app's start does
     try:
         qtbot.waitUntil(lambda: window.library is not None, timeout=30000)
         damage_table_page(folder, "vods")
+        damaged_bytes = (folder / DATABASE_FILENAME).read_bytes()
         # The pool's open connections still hold the good page in their cache (SQLite keeps
         # it while no other connection writes): the damage shows to the ones opened after.
         window.context.database.engine.dispose()
@@ -178,7 +180,38 @@ def test_damage_found_mid_session_is_one_sentence_in_the_window(
         qtbot.waitUntil(lambda: "damaged" in window.toast.label.text(), timeout=30000)
         text = window.toast.label.text()
         assert "\n" not in text and "SELECT" not in text
-        assert "restore the newest backup" in text
+
+        qtbot.waitUntil(lambda: window.repair is not None and window.repair.dialog.isVisible())
+        window.repair.dialog.restore_button.click()
+        qtbot.waitUntil(lambda: window.library is not None, timeout=30000)
+        assert window.library.model.rowCount() == 2
+        [aside] = folder.glob(f"{DATABASE_FILENAME}.damaged-*[!lm]")
+        assert aside.read_bytes() == damaged_bytes
+    finally:
+        close(window)
+
+
+def test_a_task_meeting_damage_offers_the_way_out_too(qtbot, themed, tmp_path, clip_factory):
+    from app.context import AppContext
+    from tests.robustness.processes import damage_table_page
+
+    folder = tmp_path / "library"
+    context = AppContext(folder)
+    vod = context.vods.import_file(clip_factory("only.mp4", seconds=2, size="160x90", rate=10))
+    context.chapters.add(vod.id, title="Intro", start_time=0, end_time=1)
+    context.close()
+    window = start_window(qtbot, folder)
+    try:
+        qtbot.waitUntil(lambda: window.library is not None, timeout=30000)
+        damage_table_page(folder, "vods")
+        window.context.database.engine.dispose()  # as above: new connections see the damage
+        window.open_vod(vod.id)  # reads the VOD as the editor opens
+        qtbot.waitUntil(lambda: window.repair is not None and window.repair.dialog.isVisible())
+        assert window.editor is None and "damaged" in window.toast.label.text()
+        window.repair.dialog.restore_button.click()  # the backup the start took
+        qtbot.waitUntil(lambda: window.library is not None, timeout=30000)
+        window.open_vod(vod.id)
+        assert [c.title for c in window.editor.timeline_model.chapters] == ["Intro"]
     finally:
         close(window)
 
