@@ -61,6 +61,15 @@ def _command_modules():
             yield importlib.import_module(f"{__name__}.{name}")
 
 
+def cli_message(error: DomainError) -> str:
+    """The error as a terminal user needs it: a clashing chapter named by the id the
+    ``chapters`` commands take (the GUI names it by title alone)."""
+    conflicting_id = getattr(error, "conflicting_id", None)
+    if conflicting_id and conflicting_id not in str(error):
+        return f"{error} [id {conflicting_id}]"
+    return str(error)
+
+
 def run_cli(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -72,7 +81,7 @@ def run_cli(argv: list[str]) -> int:
         with sigterm_raises():
             return handler(args, context) or EXIT_OK
     except DomainError as error:
-        print(f"vodstudio: error: {_one_line(str(error))}", file=sys.stderr)
+        print(f"vodstudio: error: {_one_line(cli_message(error))}", file=sys.stderr)
         return EXIT_DOMAIN_ERROR
     except KeyboardInterrupt:
         print("vodstudio: interrupted", file=sys.stderr)

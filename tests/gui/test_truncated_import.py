@@ -18,8 +18,8 @@ def test_the_window_says_a_recording_is_cut_short(qtbot, themed, context, clip_f
     window.show()
     try:
         window.import_file(str(cut))
-        qtbot.waitUntil(lambda: "cut short" in window.statusBar().currentMessage(), timeout=60000)
-        assert "cut-short.mp4" in window.statusBar().currentMessage()
+        qtbot.waitUntil(lambda: "cut short" in window.message_label.text(), timeout=60000)
+        assert "cut-short.mp4" in window.message_label.text()
 
         # Later, too: the library card wears it, and the editor says it when it opens.
         [row] = [
