@@ -56,6 +56,13 @@ class AppContext:
         return ThumbnailService(self.database, self.database.data_dir)
 
     @cached_property
+    def signals(self):
+        """``core.jobs.signals.SignalService``: analyse, read and cancel a VOD's signals."""
+        from core.jobs.signals import SignalService
+
+        return SignalService(self.database)
+
+    @cached_property
     def farm_executor(self):
         """The executor to give ``JobRunner``: the transcode farm's chunked ladder while a
         broker URL is set, else the local single-process ladder (checked per job)."""

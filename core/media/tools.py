@@ -7,8 +7,11 @@ so they build argument lists themselves and start them here. Never through a she
 
 from __future__ import annotations
 
+import ctypes
 import shutil
+import signal
 import subprocess
+import sys
 from collections.abc import Sequence
 
 from .errors import FFmpegMissingError, MediaError
@@ -49,3 +52,46 @@ def stderr_tail(stderr: bytes | str | None, lines: int = STDERR_TAIL_LINES) -> s
         stderr = stderr.decode("utf-8", "replace")
     kept = [line.strip() for line in (stderr or "").splitlines() if line.strip()]
     return "\n".join(kept[-lines:])
+
+
+_PR_SET_PDEATHSIG = 1
+# Loaded once: the pre-exec hook runs in the forked child of a threaded process, where it
+# must do as little as possible (no imports, no library loading).
+try:
+    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+except (OSError, AttributeError):
+    _PRCTL = None
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
+
+
+def spawn(args: Sequence[str], **popen_options) -> subprocess.Popen:
+    """Start ``args`` (ffmpeg/ffprobe) as a child that dies with this process (the Linux
+    parent-death signal, so even ``kill -9`` of the app takes it along) and that sits in
+    its own session, so a Ctrl-C in the terminal reaches only the app, which then stops
+    the child itself and records a clean cancel."""
+    command = [ffmpeg_path(args[0]), *args[1:]]
+    try:
+        return subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent if _PRCTL is not None else None,
+            **popen_options,
+        )
+    except FileNotFoundError:
+        raise FFmpegMissingError(args[0]) from None
+
+
+def stop(process: subprocess.Popen, grace: float = 2.0) -> None:
+    """End a child started by ``spawn``: politely, then for sure."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -1,0 +1,331 @@
+"""The one pass over a recording that reads every stream once.
+
+One ffmpeg process decodes the audio fully and the video at keyframes only
+(``-skip_frame nokey``: one picture per GOP, a few percent of a full decode):
+
+- audio → ``silencedetect`` and ``ebur128`` (momentary loudness every 100 ms), and the
+  samples themselves as 16-bit PCM on stdout for the waveform peaks;
+- keyframes, scaled to 160 px → ``blackdetect``, ``freezedetect`` and ``scdet`` with
+  threshold 0, so that every keyframe logs its time and scene score.
+
+Everything the filters find is read from ffmpeg's log. Edges found on keyframes are only
+as precise as the GOP; ``signal_refine`` decodes a short window at full rate to place
+them on the exact frame.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.domain.waveform import PeakAccumulator
+
+from .errors import MediaCancelled, MediaError
+from .tools import run_capture, spawn, stderr_tail, stop
+
+#: silencedetect: quieter than this for at least MIN_SILENCE_SECONDS (the reference's values)
+SILENCE_NOISE_DB = -50
+MIN_SILENCE_SECONDS = 2.0
+#: freezedetect: mean absolute difference per pixel (0..1) still counted as "the same picture"
+FREEZE_NOISE = 0.003
+MIN_STATIC_SECONDS = 5.0
+#: blackdetect: pixel and picture thresholds are ffmpeg's defaults
+BLACK_PIXEL_THRESHOLD = 0.10
+BLACK_PICTURE_RATIO = 0.98
+MIN_BLACK_SECONDS = 1.0
+ANALYSIS_WIDTH = 160
+PCM_CHUNK = 1 << 20
+LOUDNESS_RATE = 10.0  # ebur128 logs one momentary value per 100 ms
+LOUDNESS_FLOOR = -120.7  # what ebur128 reports for a block with no signal
+
+Progress = Callable[[float], None]  # seconds of the recording read so far
+
+
+class CancelFlag:  # the protocol every cancel argument here follows (threading.Event fits)
+    def is_set(self) -> bool:  # pragma: no cover - documentation only
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class StreamLayout:
+    duration: float
+    has_video: bool
+    has_audio: bool
+    sample_rate: int = 0
+    channels: int = 0
+    fps: float | None = None
+
+
+@dataclass
+class PassResult:
+    """What the pass found, in seconds from the file's start; edges at keyframe precision."""
+
+    keyframes: list[float] = field(default_factory=list)
+    keyframe_scores: list[float] = field(default_factory=list)  # scdet's 0..100, per keyframe
+    silences: list[tuple[float, float]] = field(default_factory=list)
+    blacks: list[tuple[float, float]] = field(default_factory=list)
+    freezes: list[tuple[float, float]] = field(default_factory=list)
+    loudness: list[float] = field(default_factory=list)  # momentary LUFS every 100 ms
+    seconds_read: float = 0.0
+
+
+def stream_layout(path: str) -> StreamLayout:
+    """Duration, and the first video and audio stream's facts the pass needs."""
+    result = run_capture(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration:stream=codec_type,sample_rate,channels,avg_frame_rate,duration",
+            "-of",
+            "json",
+            path,
+        ],
+        timeout=60,
+    )
+    if result.returncode != 0:
+        raise MediaError(f"cannot read {path}: {stderr_tail(result.stderr, 1) or 'ffprobe failed'}")
+    data = json.loads(result.stdout or b"{}")
+    streams = data.get("streams") or []
+    video = next((s for s in streams if s.get("codec_type") == "video"), None)
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    duration = _number((data.get("format") or {}).get("duration"))
+    if duration is None:
+        duration = max((_number(s.get("duration")) or 0.0 for s in streams), default=0.0)
+    return StreamLayout(
+        duration=duration or 0.0,
+        has_video=video is not None,
+        has_audio=audio is not None,
+        sample_rate=int(_number(audio.get("sample_rate")) or 0) if audio else 0,
+        channels=int(audio.get("channels") or 0) if audio else 0,
+        fps=_rate(video.get("avg_frame_rate")) if video else None,
+    )
+
+
+def pass_command(path: str, layout: StreamLayout) -> list[str]:
+    graphs, maps = [], []
+    if layout.has_video:
+        graphs.append(
+            f"[0:v:0]scale={ANALYSIS_WIDTH}:-2:flags=area,"
+            f"blackdetect=d={MIN_BLACK_SECONDS}:pix_th={BLACK_PIXEL_THRESHOLD}:"
+            f"pic_th={BLACK_PICTURE_RATIO},"
+            f"freezedetect=n={FREEZE_NOISE}:d={MIN_STATIC_SECONDS},"
+            # scdet scores every keyframe; metadata prints each one with its time (scdet's
+            # own log leaves out scores of 0, i.e. the keyframes of a still picture)
+            "scdet=t=100,metadata=mode=print:key=lavfi.scd.score,nullsink"
+        )
+    if layout.has_audio:
+        graphs.append(
+            "[0:a:0]asplit=2[detect][pcm];"
+            f"[detect]silencedetect=n={SILENCE_NOISE_DB}dB:d={MIN_SILENCE_SECONDS},"
+            "ebur128=peak=none:framelog=info,anullsink;"
+            "[pcm]aformat=sample_fmts=s16[peaks]"
+        )
+        maps = ["-map", "[peaks]", "-f", "s16le", "pipe:1"]
+    else:
+        maps = ["-f", "null", "-"]
+    return [
+        "ffmpeg",
+        "-hide_banner",
+        "-nostats",
+        "-nostdin",
+        "-loglevel",
+        "info",
+        "-skip_frame:v",
+        "nokey",
+        "-i",
+        path,
+        "-filter_complex",
+        ";".join(graphs),
+        *maps,
+    ]
+
+
+_NUMBER = r"(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
+_PATTERNS = {
+    "silence_start": re.compile(r"silence_start: " + _NUMBER),
+    "silence_end": re.compile(r"silence_end: " + _NUMBER),
+    "black": re.compile(r"black_start:" + _NUMBER + r" black_end:" + _NUMBER),
+    "freeze_start": re.compile(r"freezedetect\.freeze_start: " + _NUMBER),
+    "freeze_end": re.compile(r"freezedetect\.freeze_end: " + _NUMBER),
+    "frame_time": re.compile(r"\bpts_time:" + _NUMBER),
+    "scene_score": re.compile(r"lavfi\.scd\.score=" + _NUMBER),
+    "loudness": re.compile(r"\bt: " + _NUMBER + r"\s.*?\bM:\s*(-?inf|nan|-?\d+(?:\.\d+)?)"),
+}
+
+
+class LogReader:
+    """Turns the filters' log lines into ``PassResult`` fields (also used by the tests)."""
+
+    def __init__(self, result: PassResult) -> None:
+        self.result = result
+        self.tail: deque[str] = deque(maxlen=12)
+        self._silence_start: float | None = None
+        self._freeze_start: float | None = None
+        self._frame_time: float | None = None
+        self.video_seconds = 0.0
+
+    def feed(self, line: str) -> None:
+        result = self.result
+        if "Parsed_ebur128" in line or "[ebur128" in line:
+            match = _PATTERNS["loudness"].search(line)
+            if match:
+                value = float(match.group(2))  # digital silence logs nan
+                result.loudness.append(value if value > LOUDNESS_FLOOR else LOUDNESS_FLOOR)
+                return
+        if "Parsed_metadata" in line:
+            match = _PATTERNS["frame_time"].search(line)
+            if match:
+                self._frame_time = float(match.group(1))
+                return
+            match = _PATTERNS["scene_score"].search(line)
+            if match and self._frame_time is not None:
+                result.keyframes.append(self._frame_time)
+                result.keyframe_scores.append(float(match.group(1)))
+                self.video_seconds = self._frame_time
+                self._frame_time = None
+                return
+        for key in ("silence_start", "silence_end", "freeze_start", "freeze_end"):
+            match = _PATTERNS[key].search(line)
+            if match:
+                self._edge(key, float(match.group(1)))
+                return
+        match = _PATTERNS["black"].search(line)
+        if match:
+            result.blacks.append((float(match.group(1)), float(match.group(2))))
+            return
+        if line.strip() and "TARGET:" not in line:
+            self.tail.append(line.rstrip())
+
+    def _edge(self, key: str, value: float) -> None:
+        if key == "silence_start":
+            self._silence_start = value
+        elif key == "silence_end":
+            start = self._silence_start if self._silence_start is not None else 0.0
+            self.result.silences.append((max(0.0, start), value))
+            self._silence_start = None
+        elif key == "freeze_start":
+            if self._freeze_start is None:
+                self._freeze_start = value
+        else:
+            start = self._freeze_start if self._freeze_start is not None else 0.0
+            self.result.freezes.append((start, value))
+            self._freeze_start = None
+
+    def close(self, duration: float) -> None:
+        """Stretches still open when the file ended run to its end."""
+        if self._silence_start is not None:
+            self.result.silences.append((self._silence_start, duration))
+            self._silence_start = None
+        if self._freeze_start is not None:
+            self.result.freezes.append((self._freeze_start, duration))
+            self._freeze_start = None
+
+
+def run_pass(
+    path: str,
+    layout: StreamLayout,
+    *,
+    peaks: PeakAccumulator | None,
+    progress: Progress | None = None,
+    cancel: CancelFlag | None = None,
+) -> PassResult:
+    """Run the pass; PCM goes into ``peaks`` as it arrives (readable meanwhile)."""
+    if not (layout.has_audio or layout.has_video):
+        raise MediaError(f"{path} has neither audio nor video to analyse")
+    if layout.has_audio and peaks is None:  # the PCM must be read, or ffmpeg blocks on it
+        peaks = PeakAccumulator(layout.sample_rate or 48000, layout.channels or 2)
+    result = PassResult()
+    reader = LogReader(result)
+    process = spawn(pass_command(path, layout), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def read_log() -> None:
+        for raw in process.stderr:  # type: ignore[union-attr]
+            reader.feed(raw.decode("utf-8", "replace"))
+
+    log_thread = threading.Thread(target=read_log, name="signals-log", daemon=True)
+    log_thread.start()
+    cancelled = False
+    try:
+        if peaks is not None:
+            cancelled = _read_pcm(process, peaks, layout, progress, cancel)
+        else:
+            cancelled = _wait(process, reader, progress, cancel)
+    finally:
+        if cancelled or process.poll() is None:
+            stop(process)
+        code = process.wait()
+        log_thread.join(timeout=10)
+    if cancelled:
+        raise MediaCancelled("the signals analysis")
+    if code != 0:
+        raise MediaError(
+            f"ffmpeg could not analyse {path} (exit {code}): "
+            f"{' '.join(reader.tail) or 'no error output'}"
+        )
+    duration = layout.duration or max(
+        reader.video_seconds, peaks.seconds if peaks is not None else 0.0
+    )
+    reader.close(duration)
+    result.seconds_read = max(reader.video_seconds, peaks.seconds if peaks else 0.0)
+    return result
+
+
+def loudness_array(values: list[float]) -> np.ndarray:
+    """Momentary loudness as tenths of a LUFS in int16 (compact; -120.7 LUFS is silence)."""
+    return np.clip(np.round(np.asarray(values, dtype=np.float64) * 10), -1500, 300).astype(np.int16)
+
+
+def _read_pcm(process, peaks, layout, progress, cancel) -> bool:
+    stream = process.stdout
+    last_report = -1.0
+    while True:
+        if cancel is not None and cancel.is_set():
+            return True
+        chunk = stream.read1(PCM_CHUNK) if hasattr(stream, "read1") else stream.read(PCM_CHUNK)
+        if not chunk:
+            return False
+        peaks.feed(chunk)
+        seconds = peaks.seconds
+        if progress is not None and seconds - last_report >= 1.0:
+            last_report = seconds
+            progress(seconds)
+
+
+def _wait(process, reader: LogReader, progress, cancel) -> bool:
+    while True:
+        try:
+            process.wait(timeout=0.25)
+            return False
+        except subprocess.TimeoutExpired:
+            if cancel is not None and cancel.is_set():
+                return True
+            if progress is not None:
+                progress(reader.video_seconds)
+
+
+def _number(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number and number not in (float("inf"), float("-inf")) else None
+
+
+def _rate(value) -> float | None:
+    if not value or value in ("0/0", "N/A"):
+        return None
+    numerator, _, denominator = str(value).partition("/")
+    try:
+        rate = float(numerator) / float(denominator or 1)
+    except (ValueError, ZeroDivisionError):
+        return None
+    return rate or None

@@ -1,0 +1,229 @@
+"""A recording's signals in one fast pass: waveform, silences, black and static stretches,
+scene cuts and loudness (ffmpeg work only; storing them is ``core.library.signals``).
+
+1. ``signal_pass`` reads every stream once: audio in full, video at keyframes only.
+2. Each edge it found between two keyframes is placed on its exact frame by decoding that
+   one GOP at full rate (``signal_refine``), and each scene-cut candidate is checked there:
+   only a real cut (one frame much more different than its neighbours) is kept.
+
+Refining costs one GOP per edge, so candidates are refined strongest first within a
+budget of one window per ``SECONDS_PER_WINDOW`` of video (static and black edges first);
+the rest are dropped. The whole analysis costs a few percent of one full-rate decode.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.domain.signals import SignalEvent, SignalKind
+from core.domain.waveform import PeakAccumulator, WaveformPyramid
+
+from .errors import MediaCancelled
+from .signal_pass import (
+    LOUDNESS_RATE,
+    MIN_BLACK_SECONDS,
+    MIN_STATIC_SECONDS,
+    StreamLayout,
+    loudness_array,
+    run_pass,
+    stream_layout,
+)
+from .signal_refine import (
+    WindowFrames,
+    black_end,
+    black_start,
+    decode_window,
+    find_cut,
+    static_end,
+    static_start,
+)
+
+#: keyframes whose scdet score (0..100) reaches this are scene-cut candidates
+KEYFRAME_SCENE_THRESHOLD = 10.0
+#: at most one refinement window per this many seconds of video (and at least MIN_WINDOWS)
+SECONDS_PER_WINDOW = 45.0
+MIN_WINDOWS = 12
+#: progress share of the keyframe pass; refinement takes the rest
+PASS_SHARE = 0.9
+#: two cuts closer than this are one cut
+CUT_MERGE_SECONDS = 0.5
+
+#: ``progress(fraction 0..1, label)``
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class SignalAnalysis:
+    layout: StreamLayout
+    events: list[SignalEvent]
+    waveform: WaveformPyramid | None
+    loudness: np.ndarray | None  # int16 tenths of LUFS, LOUDNESS_RATE per second
+    loudness_rate: float = LOUDNESS_RATE
+    stats: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Edge:
+    """One edge known to lie in the window ``(before, at]`` between two keyframes."""
+
+    kind: SignalKind
+    at: float
+    before: float
+    rank: float  # lower is refined first
+
+
+def analyze_signals(
+    path: str,
+    *,
+    progress: Progress | None = None,
+    cancel=None,
+    on_waveform: Callable[[PeakAccumulator], None] | None = None,
+) -> SignalAnalysis:
+    """Analyse ``path``. ``on_waveform`` receives the peak accumulator before the pass
+    starts, so a caller can draw the waveform while it grows. ``MediaCancelled`` when
+    ``cancel`` is set (ffmpeg stopped; nothing half-made is returned)."""
+    layout = stream_layout(path)
+    duration = max(layout.duration, 0.001)
+    peaks = None
+    if layout.has_audio and layout.sample_rate and layout.channels:
+        peaks = PeakAccumulator(layout.sample_rate, layout.channels, layout.duration)
+        if on_waveform is not None:
+            on_waveform(peaks)
+
+    def pass_progress(seconds: float) -> None:
+        if progress is not None:
+            progress(min(1.0, seconds / duration) * PASS_SHARE, "reading the recording")
+
+    found = run_pass(path, layout, peaks=peaks, progress=pass_progress, cancel=cancel)
+    keyframes = found.keyframes
+    if keyframes and keyframes[0] > 0:
+        keyframes = [0.0, *keyframes]
+    scores = dict(zip(found.keyframes, found.keyframe_scores, strict=False))
+
+    stretches = {
+        SignalKind.STATIC: _real_freezes(found.freezes, keyframes),
+        SignalKind.BLACK: found.blacks,
+    }
+    edges = _edges(stretches, keyframes, scores, layout.duration)
+    budget = max(MIN_WINDOWS, int(layout.duration / SECONDS_PER_WINDOW))
+    windows = _refine(path, edges, budget, layout.fps, progress, cancel)
+
+    events = [
+        SignalEvent(SignalKind.SILENCE, start, min(end, layout.duration or end))
+        for start, end in found.silences
+    ]
+    events += _placed_stretches(stretches, windows, keyframes)
+    cuts = _cuts(edges, windows)
+    events += cuts
+    events.sort(key=lambda event: (event.start, event.kind.value))
+    if progress is not None:
+        progress(1.0, "done")
+    scene_candidates = sum(1 for edge in edges if edge.kind == SignalKind.SCENE)
+    return SignalAnalysis(
+        layout=layout,
+        events=events,
+        waveform=peaks.finish() if peaks is not None else None,
+        loudness=loudness_array(found.loudness) if found.loudness else None,
+        stats={
+            "keyframes": len(found.keyframes),
+            "scene_candidates": scene_candidates,
+            "scene_cuts": len(cuts),
+            "windows": len(windows),
+            "window_frames": sum(len(w) for w in windows.values()),
+            "unrefined": sum(1 for edge in edges if (edge.before, edge.at) not in windows),
+        },
+    )
+
+
+def _real_freezes(freezes, keyframes: list[float]) -> list[tuple[float, float]]:
+    """Drop what freezedetect reports between two keyframes further apart than its minimum
+    duration whatever they show (its check runs on the time between the frames it sees)."""
+    kept = []
+    for start, end in freezes:
+        position = bisect.bisect_right(keyframes, start + 1e-6)
+        following = keyframes[position] if position < len(keyframes) else None
+        if following is not None and abs(following - end) < 1e-6:
+            continue
+        kept.append((start, end))
+    return kept
+
+
+def _previous_keyframe(keyframes: list[float], time: float) -> float:
+    position = bisect.bisect_left(keyframes, time - 1e-6) - 1
+    return keyframes[position] if position >= 0 else 0.0
+
+
+def _edges(stretches, keyframes, scores, duration: float) -> list[_Edge]:
+    edges: list[_Edge] = []
+    for kind, spans in stretches.items():
+        for start, end in spans:
+            for at in (start, end):
+                if 0 < at < duration - 1e-3:  # the file's own ends need no refining
+                    edges.append(_Edge(kind, at, _previous_keyframe(keyframes, at), -1.0))
+    for time, score in scores.items():
+        if score >= KEYFRAME_SCENE_THRESHOLD and time > 0:
+            edges.append(
+                _Edge(SignalKind.SCENE, time, _previous_keyframe(keyframes, time), -score / 100)
+            )
+    return edges
+
+
+def _refine(path, edges, budget, fps, progress, cancel) -> dict[tuple[float, float], WindowFrames]:
+    wanted: list[tuple[float, float]] = []
+    for edge in sorted(edges, key=lambda e: e.rank):
+        key = (edge.before, edge.at)
+        if key not in wanted and len(wanted) < budget:
+            wanted.append(key)
+    windows: dict[tuple[float, float], WindowFrames] = {}
+    for number, (before, at) in enumerate(sorted(wanted), start=1):
+        if cancel is not None and cancel.is_set():
+            raise MediaCancelled("the signals analysis")
+        windows[(before, at)] = decode_window(path, before, at, fps=fps, cancel=cancel)
+        if progress is not None:
+            fraction = PASS_SHARE + (1 - PASS_SHARE) * number / len(wanted)
+            progress(fraction, f"placing edges on exact frames ({number}/{len(wanted)})")
+    return windows
+
+
+def _placed_stretches(stretches, windows, keyframes) -> list[SignalEvent]:
+    finders = {
+        SignalKind.STATIC: (static_start, static_end, MIN_STATIC_SECONDS),
+        SignalKind.BLACK: (black_start, black_end, MIN_BLACK_SECONDS),
+    }
+    events = []
+    for kind, spans in stretches.items():
+        find_start, find_end, minimum = finders[kind]
+        for start, end in spans:
+            exact_start = _placed(find_start, windows, keyframes, start)
+            exact_end = _placed(find_end, windows, keyframes, end)
+            if exact_end - exact_start >= minimum:
+                events.append(SignalEvent(kind, exact_start, exact_end))
+    return events
+
+
+def _placed(finder, windows, keyframes, at: float) -> float:
+    window = windows.get((_previous_keyframe(keyframes, at), at))
+    if window is None:
+        return at
+    exact = finder(window)
+    return at if exact is None else exact
+
+
+def _cuts(edges, windows) -> list[SignalEvent]:
+    cuts: list[SignalEvent] = []
+    for edge in edges:
+        if edge.kind != SignalKind.SCENE:
+            continue
+        window = windows.get((edge.before, edge.at))
+        found = find_cut(window) if window is not None else None
+        if found is None:
+            continue
+        time, score = found
+        if any(abs(cut.start - time) < CUT_MERGE_SECONDS for cut in cuts):
+            continue
+        cuts.append(SignalEvent(SignalKind.SCENE, time, time, score))
+    return cuts
