@@ -117,12 +117,17 @@ class PeakAccumulator:
             for k in range(LEVELS)
         ]
         self._carry = np.zeros(0, dtype=np.int16)
+        self._odd_byte = b""
         self._lock = threading.Lock()  # feeding is single-threaded; this guards finish()
         self.frames = 0
         self.finished = False
 
     def feed(self, pcm: bytes | bytearray | memoryview) -> None:
-        samples = np.frombuffer(pcm, dtype="<i2")
+        data = bytes(pcm)
+        if self._odd_byte:  # a pipe read may end in the middle of a sample
+            data = self._odd_byte + data
+        self._odd_byte = data[-1:] if len(data) % 2 else b""
+        samples = np.frombuffer(data[: len(data) - len(self._odd_byte)], dtype="<i2")
         if len(self._carry):
             samples = np.concatenate([self._carry, samples])
         bucket = BASE_FRAMES * self.channels
