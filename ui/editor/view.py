@@ -32,6 +32,7 @@ from ui.timeline import TimelineView
 from .chapter_files import ChapterFileActions
 from .commands import ChapterEdits, ServiceCommand
 from .panels import PANEL_SPECS, build_panel
+from .signals_controller import SignalsController
 
 
 class EditorView(QWidget):
@@ -54,11 +55,13 @@ class EditorView(QWidget):
         self.timeline_model: ChapterTimeline = context.chapters.timeline(self.vod_id)
         self.chapter_files = ChapterFileActions(self)
         self._build()
+        self.signals = SignalsController(self)
         self._install_shortcuts()
         self.player.load(self.vod.file_path, self.vod.duration, self.vod.fps)
         self._publish_chapters()
         self._load_keyframes()
         self._start_filmstrip()
+        self.signals.start()
         QTimer.singleShot(0, self, self._announce_player_backend)
 
     # --- layout --------------------------------------------------------------------------
@@ -164,6 +167,8 @@ class EditorView(QWidget):
             "M": self.add_chapter_at_playhead,
             "Alt+Left": self.go_previous_chapter,
             "Alt+Right": self.go_next_chapter,
+            "[": lambda: self.signals.jump(forward=False),
+            "]": lambda: self.signals.jump(forward=True),
             "Left": lambda: self.player.step_seconds(-5),
             "Right": lambda: self.player.step_seconds(5),
             ",": lambda: self.player.step_frames(-1),
@@ -386,6 +391,7 @@ class EditorView(QWidget):
         self.timeline.set_filmstrip(self.filmstrip)
 
     def close_editor(self) -> None:
+        self.signals.close()
         if getattr(self, "filmstrip", None) is not None:
             self.filmstrip.stop()
         self.player.close_backend()

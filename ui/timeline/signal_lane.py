@@ -1,0 +1,197 @@
+"""The signals lane under the chapters: the audio waveform with silences, static and black
+screens and scene cuts marked on it.
+
+The lane is drawn as one 8-bit indexed image built with numpy (a colour per kind of mark,
+the waveform's columns from ``core.timeline.signals.waveform_columns``) and cached until
+the view, the shown kinds or the data change: playback repaints reuse it, a zoom or
+scroll costs one numpy pass over at most a few thousand columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from core.domain.signals import SignalKind
+from core.domain.waveform import WaveformPyramid
+from core.timeline.signals import MARK_KINDS, SignalMarks, waveform_columns
+
+# colour table indices, later ones drawn over earlier ones
+_BACKGROUND, _SILENCE, _STATIC, _BLACK, _WAVE, _STATIC_EDGE, _BLACK_EDGE, _CUT = range(8)
+_COLOURS = [
+    "#14141b",  # background (the timeline's)
+    "#1e2a44",  # silence: a muted blue band
+    "#2e2616",  # static screen: an amber tint
+    "#0b0b0f",  # black screen
+    "#7c89c9",  # waveform
+    "#f59e0b",  # static screen: the strip along the top
+    "#94a3b8",  # black screen: the strip along the top
+    "#22d3ee",  # scene cut
+]
+EDGE_STRIP = 4
+#: a quiet recording is shown louder, up to this factor, so its shape stays visible
+MAX_DISPLAY_GAIN = 8.0
+
+
+class SignalLane:
+    """State and drawing of the lane; the widget owns one and forwards paint and hover."""
+
+    def __init__(self) -> None:
+        self.marks = SignalMarks()
+        self.shown: set[SignalKind] = set(MARK_KINDS)
+        self.show_waveform = True
+        self._stored: WaveformPyramid | None = None
+        self._live: Callable[[], WaveformPyramid] | None = None
+        self.following = None  # what ``_live`` reads from, while an analysis runs
+        self.status_text = ""
+        self._cache: tuple[tuple, QImage] | None = None
+        self._gain_for: tuple[int, int] | None = None
+        self._gain = 1.0
+        self.table = [QColor(c).rgb() for c in _COLOURS]
+
+    # --- data ----------------------------------------------------------------------------
+    def set_marks(self, marks: SignalMarks) -> None:
+        self.marks = marks
+        self._cache = None
+
+    def set_waveform(self, pyramid: WaveformPyramid | None) -> None:
+        self._stored, self._live, self.following = pyramid, None, None
+        self._cache = None
+
+    def follow_waveform(self, snapshot: Callable[[], WaveformPyramid], source=None) -> None:
+        """Draw a waveform still being analysed: ``snapshot()`` gives what exists so far."""
+        self._live, self.following = snapshot, source
+        self._cache = None
+
+    def waveform(self) -> WaveformPyramid | None:
+        return self._live() if self._live is not None else self._stored
+
+    def set_shown(self, kind: SignalKind, on: bool) -> None:
+        (self.shown.add if on else self.shown.discard)(kind)
+        self._cache = None
+
+    @property
+    def has_content(self) -> bool:
+        pyramid = self.waveform()
+        return bool(len(self.marks)) or (pyramid is not None and bool(pyramid.levels[0].mins.size))
+
+    # --- drawing -------------------------------------------------------------------------
+    def paint(self, painter: QPainter, view, top: float, width: int, height: int) -> None:
+        pyramid = self.waveform() if self.show_waveform else None
+        filled = len(pyramid.levels[0]) if pyramid is not None and pyramid.levels else 0
+        key = (
+            view.offset,
+            view.pixels_per_second,
+            width,
+            height,
+            id(pyramid) if self._live is None else -1,
+            filled,
+            id(self.marks),
+            tuple(sorted(self.shown)),
+        )
+        if self._cache is None or self._cache[0] != key:
+            self._cache = (key, self._render(pyramid, view, width, height))
+        painter.drawImage(QRectF(0, top, width, height), self._cache[1])
+        if self.status_text:
+            painter.setPen(QColor("#a8a8bf"))
+            painter.drawText(
+                QRectF(8, top, width - 16, height),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                self.status_text,
+            )
+
+    def _render(self, pyramid, view, width: int, height: int) -> QImage:
+        image = np.zeros((height, width), dtype=np.uint8)
+        start, end = view.visible_start, view.visible_end
+        scale, offset = view.pixels_per_second, view.offset
+
+        def columns(a: float, b: float) -> slice:
+            x0 = max(0, int((a - offset) * scale))
+            x1 = min(width, max(x0 + 1, int(np.ceil((b - offset) * scale))))
+            return slice(x0, x1)
+
+        if SignalKind.SILENCE in self.shown:
+            for event in self.marks.visible(SignalKind.SILENCE, start, end):
+                image[:, columns(event.start, event.end)] = _SILENCE
+        if SignalKind.STATIC in self.shown:
+            for kind, fill, edge in (
+                (SignalKind.STATIC, _STATIC, _STATIC_EDGE),
+                (SignalKind.BLACK, _BLACK, _BLACK_EDGE),
+            ):
+                for event in self.marks.visible(kind, start, end):
+                    span = columns(event.start, event.end)
+                    image[:, span] = fill
+                    image[:EDGE_STRIP, span] = edge
+        if pyramid is not None and pyramid.levels:
+            self._draw_wave(image, pyramid, view, width, height)
+        if SignalKind.SCENE in self.shown:
+            xs = [
+                round((event.start - offset) * scale)
+                for event in self.marks.visible(SignalKind.SCENE, start, end)
+            ]
+            xs = [x for x in xs if 0 <= x < width]
+            if xs:
+                image[:, xs] = _CUT
+        picture = QImage(image.data, width, height, width, QImage.Format.Format_Indexed8)
+        picture.setColorTable(self.table)
+        return picture.copy()  # own the pixels: ``image`` is a temporary
+
+    def _draw_wave(self, image: np.ndarray, pyramid, view, width: int, height: int) -> None:
+        lows, highs, filled = waveform_columns(pyramid, view.offset, view.pixels_per_second, width)
+        if not filled.any():
+            return
+        gain = self._display_gain(pyramid)
+        middle = (height - 1) / 2.0
+        half = (height - 2) / 2.0
+        top = np.clip(np.floor(middle - np.clip(highs * gain, -1, 1) * half), 0, height - 1)
+        bottom = np.clip(np.ceil(middle - np.clip(lows * gain, -1, 1) * half), 0, height - 1)
+        rows = np.arange(height)[:, None]
+        inside = (rows >= top[None, :]) & (rows <= bottom[None, :]) & filled[None, :]
+        image[inside] = _WAVE
+
+    def _display_gain(self, pyramid: WaveformPyramid) -> float:
+        coarse = pyramid.levels[-1]
+        key = (id(pyramid), len(coarse))
+        if self._gain_for != key and len(coarse):
+            peak = max(abs(int(coarse.mins.min())), int(coarse.maxs.max()), 1) / 128.0
+            self._gain = min(MAX_DISPLAY_GAIN, max(1.0, 0.9 / peak))
+            self._gain_for = key
+        return self._gain
+
+    # --- hover ---------------------------------------------------------------------------
+    def describe_at(self, view, x: float, tolerance_px: float = 4.0) -> str | None:
+        """Tooltip text for the mark under pixel ``x``."""
+        from core.domain.timefmt import format_time
+
+        seconds = view.x_to_time(x)
+        slack = tolerance_px / view.pixels_per_second
+        if SignalKind.SCENE in self.shown:
+            for event in self.marks.visible(SignalKind.SCENE, seconds - slack, seconds + slack):
+                score = f" (score {event.score:.0%})" if event.score is not None else ""
+                return f"Scene cut at {format_time(event.start)}{score}"
+        for kind in (SignalKind.STATIC, SignalKind.BLACK, SignalKind.SILENCE):
+            toggle = SignalKind.STATIC if kind == SignalKind.BLACK else kind
+            if toggle not in self.shown:
+                continue
+            for event in self.marks.visible(kind, seconds, seconds):
+                return (
+                    f"{kind.label.capitalize()} {format_time(event.start)}–"
+                    f"{format_time(event.end)} ({event.duration:.0f} s)"
+                )
+        return None
+
+
+def paint_snap_label(painter: QPainter, x: float, y: float, label: str, palette) -> None:
+    """The name of what a dragged edge snapped to, in a small box by the snap line."""
+    text = f"⟂ {label}"
+    painter.setFont(palette.font)
+    box_width = palette.metrics.horizontalAdvance(text) + 10
+    box = QRectF(x + 4, y, box_width, 16)
+    painter.fillRect(box, QColor("#fde047"))
+    painter.setPen(QColor("#14141b"))
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+    painter.setPen(palette.snap)
+    painter.drawLine(QPointF(x, y), QPointF(x, y + 16))
