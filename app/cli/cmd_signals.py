@@ -41,6 +41,16 @@ def register(cli) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
     parser = cli.subcommand(
+        "signals",
+        "suggest",
+        suggest,
+        "replace the AI chapters with chapters from long static screens, long silences and "
+        "strong scene cuts (manual chapters are kept)",
+    )
+    parser.add_argument("vod", metavar="VOD")
+    parser.add_argument("--json", action="store_true", help="print the new chapters as JSON")
+
+    parser = cli.subcommand(
         "signals", "cancel", cancel, "stop a VOD's running analysis (in the app or a terminal)"
     )
     parser.add_argument("vod", metavar="VOD")
@@ -101,6 +111,35 @@ def show(args, context) -> int:
                 f"{event.score:.2f}" if event.score is not None else "",
             ]
             for event in events
+        ],
+    )
+    return 0
+
+
+def suggest(args, context) -> int:
+    from core.library.shapes import chapter_json
+
+    result = context.signals.suggest_chapters(args.vod)
+    vod_id = context.vods.get(args.vod).id
+    if args.json:
+        print_json([chapter_json(c, vod_id) for c in result.report.added])
+        return 0
+    print(
+        f"{len(result.report.added)} AI chapters from signals "
+        f"(replaced {len(result.report.removed)} AI chapters; manual chapters kept)"
+    )
+    for line in result.report.adjustments:
+        print(f"  {line}")
+    print_table(
+        ["START", "END", "CONFIDENCE", "TITLE"],
+        [
+            [
+                format_time(c.start_time),
+                format_time(c.end_time),
+                f"{c.confidence_score:.0%}" if c.confidence_score is not None else "",
+                c.title,
+            ]
+            for c in result.report.added
         ],
     )
     return 0

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from core.domain.errors import DomainError
+from core.domain.chapters import AiReplacement, Chapter, ChapterDraft
+from core.domain.errors import DomainError, StateError
+from core.domain.signal_chapters import suggest_chapters
 from core.domain.signals import AnalysisState, BoundaryHint
+from core.library.chapters import ChapterService
 from core.library.signals import SignalStatus, SignalStore, VodSignals
 from core.media.errors import MediaCancelled
 from core.media.signals import analyze_signals
@@ -27,6 +31,17 @@ from .queue import new_worker_id, worker_alive
 
 REPORT_INTERVAL = 0.5
 Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What "suggest chapters from signals" did: the chapters before and after (one undo
+    step restores ``previous``), the drafts, and the repairs ``replace_ai`` made."""
+
+    drafts: list[ChapterDraft]
+    previous: list[Chapter]
+    current: list[Chapter]
+    report: AiReplacement
 
 
 class _Stop:
@@ -44,6 +59,7 @@ class _Stop:
 class SignalService:
     def __init__(self, database: Database, *, analyzer=analyze_signals) -> None:
         self.store = SignalStore(database)
+        self._chapters = ChapterService(database)
         self._analyzer = analyzer
         self.worker_id = new_worker_id()
 
@@ -74,6 +90,23 @@ class SignalService:
             AnalysisState.INTERRUPTED,
             AnalysisState.QUEUED,
         )
+
+    def suggest_chapters(self, vod_ref: str, signals: VodSignals | None = None) -> Suggestion:
+        """Replace the VOD's AI chapters with chapters proposed from its signals (long
+        static screens, long silences, strong scene cuts), the way AI generation does:
+        manual chapters stay exactly as they are."""
+        signals = signals or self.store.load(vod_ref)
+        if signals is None:
+            raise StateError("this VOD's signals are not analysed yet: run signals analyze first")
+        drafts = suggest_chapters(signals.events, signals.duration)
+        if not drafts:
+            raise StateError(
+                "no long static screen, long silence or strong scene cut to suggest chapters from"
+            )
+        previous = self._chapters.timeline(signals.vod_id).chapters
+        report = self._chapters.replace_ai(signals.vod_id, drafts)
+        current = self._chapters.timeline(signals.vod_id).chapters
+        return Suggestion(drafts, previous, current, report)
 
     # --- running -------------------------------------------------------------------------
     def request_cancel(self, vod_ref: str) -> SignalStatus:

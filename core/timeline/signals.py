@@ -32,6 +32,7 @@ class _KindMarks:
     starts: list[float] = field(default_factory=list)
     ends: list[float] = field(default_factory=list)
     edges: list[float] = field(default_factory=list)  # starts and ends, sorted
+    arrays: tuple[np.ndarray, np.ndarray] | None = None  # starts, ends, made when painted
 
 
 class SignalMarks:
@@ -50,6 +51,20 @@ class SignalMarks:
 
     def __len__(self) -> int:
         return sum(len(marks.events) for marks in self._kinds.values())
+
+    def spans(self, kind: SignalKind, start: float, end: float) -> tuple[np.ndarray, np.ndarray]:
+        """Starts and ends (as arrays) of the events of ``kind`` touching ``[start, end]``:
+        what painting needs, without a Python object per mark."""
+        marks = self._kinds[kind]
+        if marks.arrays is None:
+            marks.arrays = (
+                np.asarray([e.start for e in marks.events], dtype=np.float64),
+                np.asarray([e.end for e in marks.events], dtype=np.float64),
+            )
+        starts, ends = marks.arrays
+        first = int(np.searchsorted(ends, start, side="left"))
+        last = int(np.searchsorted(starts, end, side="right"))
+        return starts[first:last], ends[first:last]
 
     def events(self, kind: SignalKind) -> list[SignalEvent]:
         return self._kinds[kind].events

@@ -130,3 +130,72 @@ def test_keys_jump_between_signals(editor, qtbot):
     editor.seek(100.5)
     QTest.keyClick(editor.timeline, Qt.Key.Key_BracketRight)  # the black edge is hidden too
     assert editor.playhead() == pytest.approx(SILENCE[0], abs=0.06)
+
+
+def test_suggestions_are_one_undo_step_and_leave_manual_chapters(editor, qtbot, analysed):
+    from core.domain.chapters import ChapterSource
+
+    context, vod_id = analysed
+    manual = context.chapters.add(vod_id, title="My intro", start_time=150, end_time=160)
+    old_ai = context.chapters.add(
+        vod_id, title="Old AI", start_time=5, end_time=20, source=ChapterSource.AI
+    )
+    editor.reload_chapters()
+    before = context.chapters.list(vod_id).chapters
+    steps = editor.undo_stack.count()
+    button = editor.timeline_view.suggest_button
+    assert button.isEnabled()
+    button.click()
+    qtbot.waitUntil(lambda: editor.undo_stack.count() == steps + 1, timeout=10000)
+    after = context.chapters.list(vod_id).chapters
+    kept = context.chapters.get(vod_id, manual.id)
+    assert (kept.title, kept.start_time, kept.end_time, kept.source) == (
+        manual.title,
+        manual.start_time,
+        manual.end_time,
+        manual.source,
+    )  # untouched (its position number may change with the chapters around it)
+    assert old_ai.id not in {c.id for c in after}  # AI chapters are replaced, as AI generation does
+    suggested = [c for c in after if c.source == ChapterSource.AI]
+    assert len(suggested) >= 4
+    assert all(c.confidence_score is not None for c in suggested)
+    starts = {round(c.start_time) for c in suggested}
+    assert {STATIC[0], STATIC[1], round(CUT)} <= starts
+    assert len(editor.timeline.index) == len(after)  # the timeline shows them
+    editor.undo_stack.undo()
+    assert context.chapters.list(vod_id).chapters == before
+    editor.undo_stack.redo()
+    assert context.chapters.list(vod_id).chapters == after
+
+
+def test_the_waveform_grows_on_the_timeline_while_the_analysis_runs(
+    qtbot, qapp, monkeypatch, context, fresh_vod
+):
+    from ui.editor import EditorView
+    from ui.theme import apply_theme
+
+    monkeypatch.setenv("VODSTUDIO_PLAYER", "none")
+    monkeypatch.setenv("VODSTUDIO_FILMSTRIP", "0")
+    monkeypatch.setenv("VODSTUDIO_AUTO_SIGNALS", "1")
+    apply_theme(qapp)
+    view = EditorView(context, fresh_vod)  # never analysed: it starts by itself
+    qtbot.addWidget(view)
+    view.resize(1400, 820)
+    view.show()
+    seen = []
+
+    def look() -> None:
+        pyramid = view.timeline.signal_lane.waveform()
+        if pyramid is not None and view.signals.task is not None:
+            seen.append(pyramid.seconds_covered)
+
+    view.tasks.activity_changed.connect(look)
+    try:
+        qtbot.waitUntil(lambda: view.signals.signals is not None, timeout=60000)
+    finally:
+        view.close_editor()
+        view.tasks.wait(5000)
+    partial = [s for s in seen if 0 < s < 190]
+    assert partial, seen  # drawn from the part read so far, before the analysis ended
+    assert partial == sorted(partial)
+    assert view.timeline.signal_lane.waveform().seconds_covered == pytest.approx(200, abs=0.1)

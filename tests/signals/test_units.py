@@ -107,3 +107,32 @@ def test_boundary_hints_from_events():
     ]
     assert hints[1].strength == 1.0 and hints[2].strength == pytest.approx(0.1)
     assert hints[3].strength == 0.4
+
+
+def test_chapters_from_signals():
+    from core.domain.signal_chapters import suggest_chapters
+
+    events = [
+        SignalEvent(SignalKind.STATIC, 0.0, 95.0),  # the "starting soon" card
+        SignalEvent(SignalKind.SCENE, 95.0, 95.0, 0.5),  # its cut: same boundary
+        SignalEvent(SignalKind.SILENCE, 600.0, 615.0),  # talk resumes at 615
+        SignalEvent(SignalKind.SILENCE, 900.0, 902.0),  # too short to matter
+        SignalEvent(SignalKind.SCENE, 1200.0, 1200.0, 0.45),
+        SignalEvent(SignalKind.SCENE, 1204.0, 1204.0, 0.9),  # stronger, 4 s later: wins
+        SignalEvent(SignalKind.SCENE, 1500.0, 1500.0, 0.05),  # weak: motion, not a switch
+        SignalEvent(SignalKind.STATIC, 2000.0, 2300.0),  # be right back
+    ]
+    drafts = suggest_chapters(events, 3000.0)
+    spans = [(d.start_time, d.end_time, d.title) for d in drafts]
+    assert spans == [
+        (0.0, 95.0, "Starting soon"),
+        (95.0, 615.0, "Segment 1"),
+        (615.0, 1204.0, "Segment 2"),
+        (1204.0, 2000.0, "Segment 3"),
+        (2000.0, 2300.0, "Be right back"),
+        (2300.0, 3000.0, "Segment 4"),
+    ]
+    confidences = [d.confidence_score for d in drafts]
+    assert confidences[2] == 0.5  # a 15 s silence: half as sure as a 30 s one
+    assert confidences[3] == 0.9 and all(0 <= c <= 1 for c in confidences)
+    assert suggest_chapters([SignalEvent(SignalKind.SCENE, 50.0, 50.0, 0.05)], 100.0) == []

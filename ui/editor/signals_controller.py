@@ -40,6 +40,7 @@ class SignalsController(QObject):
         self._poll.timeout.connect(self.start)
         self.view.analyze_requested.connect(lambda: self.analyze(force=True))
         self.view.cancel_analysis_requested.connect(self.cancel)
+        self.view.suggest_requested.connect(self.suggest)
 
     @property
     def service(self):
@@ -186,6 +187,46 @@ class SignalsController(QObject):
         self.lane.status_text = text
         self.view.analysis_label.setText("")
         self.editor.timeline.update_signal_lane()
+
+    # --- suggestions ---------------------------------------------------------------------
+    def suggest(self) -> None:
+        """Chapters from the signals, as AI chapters, in one undo step (the same road and
+        rule as AI generation: ``replace_ai``; manual chapters are never touched)."""
+        if self.signals is None:
+            self.editor.show_message("The signals are not analysed yet", error=True)
+            return
+        vod_id, service, signals = self.editor.vod_id, self.service, self.signals
+        self.view.suggest_button.setEnabled(False)
+        self.editor.tasks.run_task(
+            lambda progress, cancel: service.suggest_chapters(vod_id, signals),
+            on_done=self._suggested,
+            on_error=self._suggest_failed,
+            label="Suggesting chapters from signals",
+        )
+
+    def _suggested(self, result) -> None:
+        from ui.ai_panel import AiReplaceCommand
+
+        self.view.suggest_button.setEnabled(True)
+        count = len(result.report.added)
+        self.editor.undo_stack.push(
+            AiReplaceCommand(
+                self.editor,
+                result.previous,
+                result.current,
+                f"Suggest {count} chapters from signals",
+            )
+        )
+        repairs = len(result.report.adjustments)
+        self.editor.show_message(
+            f"{count} chapters suggested from signals (AI chapters; manual ones kept"
+            + (f"; {repairs} trimmed around them" if repairs else "")
+            + "). Ctrl+Z takes them back."
+        )
+
+    def _suggest_failed(self, error: BaseException) -> None:
+        self.view.suggest_button.setEnabled(True)
+        self.editor.show_message(str(error), error=True)
 
     # --- navigation ----------------------------------------------------------------------
     def jump(self, forward: bool) -> float | None:

@@ -106,34 +106,38 @@ class SignalLane:
     def _render(self, pyramid, view, width: int, height: int) -> QImage:
         image = np.zeros((height, width), dtype=np.uint8)
         start, end = view.visible_start, view.visible_end
-        scale, offset = view.pixels_per_second, view.offset
 
-        def columns(a: float, b: float) -> slice:
-            x0 = max(0, int((a - offset) * scale))
-            x1 = min(width, max(x0 + 1, int(np.ceil((b - offset) * scale))))
-            return slice(x0, x1)
+        def columns(kind: SignalKind) -> np.ndarray:
+            """Which pixel columns the visible events of ``kind`` cover (at least one each)."""
+            starts, ends = self.marks.spans(kind, start, end)
+            covered = np.zeros(width + 1, dtype=np.int32)
+            if len(starts):
+                x0 = np.clip(
+                    ((starts - view.offset) * view.pixels_per_second).astype(int), 0, width
+                )
+                x1 = np.clip(np.ceil((ends - view.offset) * view.pixels_per_second), 0, width)
+                x1 = np.maximum(x1.astype(int), np.minimum(x0 + 1, width))
+                np.add.at(covered, x0, 1)
+                np.add.at(covered, x1, -1)
+            return np.cumsum(covered[:width]) > 0
 
         if SignalKind.SILENCE in self.shown:
-            for event in self.marks.visible(SignalKind.SILENCE, start, end):
-                image[:, columns(event.start, event.end)] = _SILENCE
+            image[:, columns(SignalKind.SILENCE)] = _SILENCE
         if SignalKind.STATIC in self.shown:
             for kind, fill, edge in (
                 (SignalKind.STATIC, _STATIC, _STATIC_EDGE),
                 (SignalKind.BLACK, _BLACK, _BLACK_EDGE),
             ):
-                for event in self.marks.visible(kind, start, end):
-                    span = columns(event.start, event.end)
-                    image[:, span] = fill
-                    image[:EDGE_STRIP, span] = edge
+                span = columns(kind)
+                image[:, span] = fill
+                image[:EDGE_STRIP, span] = edge
         if pyramid is not None and pyramid.levels:
             self._draw_wave(image, pyramid, view, width, height)
         if SignalKind.SCENE in self.shown:
-            xs = [
-                round((event.start - offset) * scale)
-                for event in self.marks.visible(SignalKind.SCENE, start, end)
-            ]
-            xs = [x for x in xs if 0 <= x < width]
-            if xs:
+            cuts, _ = self.marks.spans(SignalKind.SCENE, start, end)
+            xs = np.round((cuts - view.offset) * view.pixels_per_second).astype(int)
+            xs = xs[(xs >= 0) & (xs < width)]
+            if len(xs):
                 image[:, xs] = _CUT
         picture = QImage(image.data, width, height, width, QImage.Format.Format_Indexed8)
         picture.setColorTable(self.table)
