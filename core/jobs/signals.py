@@ -153,16 +153,20 @@ class SignalService:
             raise
         state["done"] = True
         watcher.join(timeout=5)
-        self.store.complete(
-            claim,
-            self.worker_id,
-            events=result.events,
-            waveform=result.waveform,
-            loudness=result.loudness,
-            loudness_rate=result.loudness_rate,
-            duration=result.layout.duration or claim.duration,
-            stats=result.stats,
-        )
+        try:
+            self.store.complete(
+                claim,
+                self.worker_id,
+                events=result.events,
+                waveform=result.waveform,
+                loudness=result.loudness,
+                loudness_rate=result.loudness_rate,
+                duration=result.duration or claim.duration,
+                stats=result.stats,
+            )
+        except BaseException as error:  # e.g. the file changed while it was read
+            self.store.finish(claim, self.worker_id, *self._ending(error, stop))
+            raise
         return self.store.load(claim.vod_id)
 
     def _watch(self, vod_id: str, state: dict, flag: _Stop) -> None:

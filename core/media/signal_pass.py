@@ -22,6 +22,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -48,9 +49,8 @@ LOUDNESS_FLOOR = -120.7  # what ebur128 reports for a block with no signal
 Progress = Callable[[float], None]  # seconds of the recording read so far
 
 
-class CancelFlag:  # the protocol every cancel argument here follows (threading.Event fits)
-    def is_set(self) -> bool:  # pragma: no cover - documentation only
-        raise NotImplementedError
+class CancelFlag(Protocol):  # threading.Event fits
+    def is_set(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +290,10 @@ def _read_pcm(process, peaks, layout, progress, cancel) -> bool:
     while True:
         if cancel is not None and cancel.is_set():
             return True
-        chunk = stream.read1(PCM_CHUNK) if hasattr(stream, "read1") else stream.read(PCM_CHUNK)
+        # Whole chunks (blocking until one is there): a pipe hands out a few KB at a time,
+        # and per-read work would cost more than the peaks themselves. A chunk is ~3 s of
+        # stereo audio, read in a fraction of that, so a cancel is still seen at once.
+        chunk = stream.read(PCM_CHUNK)
         if not chunk:
             return False
         peaks.feed(chunk)

@@ -6,15 +6,16 @@ scene cuts and loudness (ffmpeg work only; storing them is ``core.library.signal
    one GOP at full rate (``signal_refine``), and each scene-cut candidate is checked there:
    only a real cut (one frame much more different than its neighbours) is kept.
 
-Refining costs one GOP per edge, so candidates are refined strongest first within a
-budget of one window per ``SECONDS_PER_WINDOW`` of video (static and black edges first);
-the rest are dropped. The whole analysis costs a few percent of one full-rate decode.
+Refining costs one GOP per edge, so candidates are refined strongest first (static and
+black edges first) until the windows add up to ``WINDOW_SHARE`` of the video; the rest
+are dropped. The whole analysis costs a few percent of one full-rate decode.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,6 +35,7 @@ from .signal_pass import (
 )
 from .signal_refine import (
     WindowFrames,
+    answered,
     black_end,
     black_start,
     decode_window,
@@ -44,9 +46,12 @@ from .signal_refine import (
 
 #: keyframes whose scdet score (0..100) reaches this are scene-cut candidates
 KEYFRAME_SCENE_THRESHOLD = 10.0
-#: at most one refinement window per this many seconds of video (and at least MIN_WINDOWS)
-SECONDS_PER_WINDOW = 45.0
-MIN_WINDOWS = 12
+#: refinement decodes at most this share of the video (I and P frames only, stopping early
+#: once answered: about a third of what decoding that share in full costs) and at least
+#: MIN_WINDOW_SECONDS: with 2 s GOPs, one window per 25 s of video
+WINDOW_SHARE = 0.08
+MIN_WINDOW_SECONDS = 30.0
+REFINE_WORKERS = 2
 #: progress share of the keyframe pass; refinement takes the rest
 PASS_SHARE = 0.9
 #: two cuts closer than this are one cut
@@ -59,6 +64,7 @@ Progress = Callable[[float, str], None]
 @dataclass
 class SignalAnalysis:
     layout: StreamLayout
+    duration: float
     events: list[SignalEvent]
     waveform: WaveformPyramid | None
     loudness: np.ndarray | None  # int16 tenths of LUFS, LOUDNESS_RATE per second
@@ -74,6 +80,7 @@ class _Edge:
     at: float
     before: float
     rank: float  # lower is refined first
+    purpose: str  # what the window must answer: "cut", "static_start", "black_end", …
 
 
 def analyze_signals(
@@ -99,6 +106,7 @@ def analyze_signals(
             progress(min(1.0, seconds / duration) * PASS_SHARE, "reading the recording")
 
     found = run_pass(path, layout, peaks=peaks, progress=pass_progress, cancel=cancel)
+    duration = layout.duration or found.seconds_read  # a file that did not say how long
     keyframes = found.keyframes
     if keyframes and keyframes[0] > 0:
         keyframes = [0.0, *keyframes]
@@ -108,13 +116,12 @@ def analyze_signals(
         SignalKind.STATIC: _real_freezes(found.freezes, keyframes),
         SignalKind.BLACK: found.blacks,
     }
-    edges = _edges(stretches, keyframes, scores, layout.duration)
-    budget = max(MIN_WINDOWS, int(layout.duration / SECONDS_PER_WINDOW))
+    edges = _edges(stretches, keyframes, scores, duration)
+    budget = max(MIN_WINDOW_SECONDS, duration * WINDOW_SHARE)
     windows = _refine(path, edges, budget, layout.fps, progress, cancel)
 
     events = [
-        SignalEvent(SignalKind.SILENCE, start, min(end, layout.duration or end))
-        for start, end in found.silences
+        SignalEvent(SignalKind.SILENCE, start, min(end, duration)) for start, end in found.silences
     ]
     events += _placed_stretches(stretches, windows, keyframes)
     cuts = _cuts(edges, windows)
@@ -125,6 +132,7 @@ def analyze_signals(
     scene_candidates = sum(1 for edge in edges if edge.kind == SignalKind.SCENE)
     return SignalAnalysis(
         layout=layout,
+        duration=duration,
         events=events,
         waveform=peaks.finish() if peaks is not None else None,
         loudness=loudness_array(found.loudness) if found.loudness else None,
@@ -133,6 +141,7 @@ def analyze_signals(
             "scene_candidates": scene_candidates,
             "scene_cuts": len(cuts),
             "windows": len(windows),
+            "window_seconds": round(sum(b - a for a, b in windows), 1),
             "window_frames": sum(len(w) for w in windows.values()),
             "unrefined": sum(1 for edge in edges if (edge.before, edge.at) not in windows),
         },
@@ -161,31 +170,53 @@ def _edges(stretches, keyframes, scores, duration: float) -> list[_Edge]:
     edges: list[_Edge] = []
     for kind, spans in stretches.items():
         for start, end in spans:
-            for at in (start, end):
+            for at, side in ((start, "start"), (end, "end")):
                 if 0 < at < duration - 1e-3:  # the file's own ends need no refining
-                    edges.append(_Edge(kind, at, _previous_keyframe(keyframes, at), -1.0))
+                    before = _previous_keyframe(keyframes, at)
+                    edges.append(_Edge(kind, at, before, -1.0, f"{kind.value}_{side}"))
     for time, score in scores.items():
         if score >= KEYFRAME_SCENE_THRESHOLD and time > 0:
-            edges.append(
-                _Edge(SignalKind.SCENE, time, _previous_keyframe(keyframes, time), -score / 100)
-            )
+            before = _previous_keyframe(keyframes, time)
+            edges.append(_Edge(SignalKind.SCENE, time, before, -score / 100, "cut"))
     return edges
 
 
 def _refine(path, edges, budget, fps, progress, cancel) -> dict[tuple[float, float], WindowFrames]:
-    wanted: list[tuple[float, float]] = []
+    """Decode the windows, strongest evidence first within ``budget`` seconds of video, two
+    at a time (each ffmpeg decodes on one thread: two use both cores of a small machine)."""
+    purposes: dict[tuple[float, float], set[str]] = {}
+    spent = 0.0
     for edge in sorted(edges, key=lambda e: e.rank):
         key = (edge.before, edge.at)
-        if key not in wanted and len(wanted) < budget:
-            wanted.append(key)
+        if key in purposes:
+            purposes[key].add(edge.purpose)
+        elif spent + (edge.at - edge.before) <= budget:
+            purposes[key] = {edge.purpose}
+            spent += edge.at - edge.before
     windows: dict[tuple[float, float], WindowFrames] = {}
-    for number, (before, at) in enumerate(sorted(wanted), start=1):
+    if not purposes:
+        return windows
+
+    def decode(key: tuple[float, float]) -> WindowFrames:
         if cancel is not None and cancel.is_set():
             raise MediaCancelled("the signals analysis")
-        windows[(before, at)] = decode_window(path, before, at, fps=fps, cancel=cancel)
-        if progress is not None:
-            fraction = PASS_SHARE + (1 - PASS_SHARE) * number / len(wanted)
-            progress(fraction, f"placing edges on exact frames ({number}/{len(wanted)})")
+        before, at = key
+        return decode_window(
+            path, before, at, fps=fps, cancel=cancel, enough=answered(purposes[key])
+        )
+
+    with ThreadPoolExecutor(max_workers=REFINE_WORKERS, thread_name_prefix="refine") as pool:
+        futures = {pool.submit(decode, key): key for key in sorted(purposes)}
+        try:
+            for number, future in enumerate(as_completed(futures), start=1):
+                windows[futures[future]] = future.result()
+                if progress is not None:
+                    fraction = PASS_SHARE + (1 - PASS_SHARE) * number / len(futures)
+                    progress(fraction, f"placing edges on their frames ({number}/{len(futures)})")
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
     return windows
 
 

@@ -24,7 +24,11 @@ DURATION = 200.0
 TONE_PEAK = 32768 // 8  # the sine source's amplitude as a 16-bit sample
 
 
-def build_stream(target: Path, *, size: str = "160x90", rate: int = 10, gop: int = 23) -> Path:
+def build_stream(
+    target: Path, *, size: str = "160x90", rate: int = 10, gop: int = 23, preset: str = "ultrafast"
+) -> Path:
+    """``preset="ultrafast"`` has no B-frames (every frame is decoded when refining); OBS's
+    default ``veryfast`` puts up to 3 B-frames between P-frames."""
     segments = [
         f"testsrc2=size={size}:rate={rate}:duration={STATIC[0]}",
         f"smptebars=size={size}:rate={rate}:duration={STATIC[1] - STATIC[0]}",
@@ -54,7 +58,7 @@ def build_stream(target: Path, *, size: str = "160x90", rate: int = 10, gop: int
         "-c:v",
         "libx264",
         "-preset",
-        "ultrafast",
+        preset,
         "-g",
         str(gop),
         "-sc_threshold",
@@ -72,6 +76,13 @@ def build_stream(target: Path, *, size: str = "160x90", rate: int = 10, gop: int
 @pytest.fixture(scope="session")
 def stream_clip(tmp_path_factory) -> Path:
     return build_stream(tmp_path_factory.mktemp("signals") / "stream.mp4")
+
+
+@pytest.fixture(scope="session")
+def bframes_clip(tmp_path_factory) -> Path:
+    return build_stream(
+        tmp_path_factory.mktemp("signals-b") / "stream-b.mp4", rate=30, gop=67, preset="veryfast"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,20 @@ def test_each_signal_is_found_within_a_second(analysed):
     assert len(cuts) == 5, cuts  # motion inside a pattern is not a cut
 
 
+def test_found_within_a_second_in_an_obs_like_encode(context, bframes_clip):
+    """x264 veryfast at 30 fps with B-frames and 2.23 s keyframes, as OBS records."""
+    vod = context.vods.import_file(bframes_clip)
+    signals = context.signals.analyze(vod.id)
+    (static,) = [s for s in _stretches(signals, SignalKind.STATIC) if s[1] - s[0] > 20]
+    assert static == pytest.approx(STATIC, abs=1.0)
+    (black,) = _stretches(signals, SignalKind.BLACK)
+    assert black == pytest.approx(BLACK, abs=1.0)
+    (silence,) = _stretches(signals, SignalKind.SILENCE)
+    assert silence == pytest.approx(SILENCE, abs=1.0)
+    cuts = [e.start for e in signals.of_kind(SignalKind.SCENE)]
+    assert min(abs(cut - CUT) for cut in cuts) < 0.2  # within the B-frames between two P-frames
+
+
 def test_edges_land_on_the_frame_not_on_the_keyframe(analysed):
     """Keyframes are 2.3 s apart (…, 179.4, 181.7, …): a keyframe-only answer would be up to
     2.3 s late; the refined one is the cut's own frame (10 fps: 0.1 s)."""
