@@ -32,6 +32,12 @@ from core.ai.service import GenerationOptions
 from core.domain.errors import DomainError
 from core.domain.timefmt import format_time
 
+OFFLINE_CONNECTION_MESSAGE = (
+    "No API key or server URL is set: chapters will be made offline, on this computer. "
+    "To use a model, add a key or a server URL in Settings (or set OPENAI_API_KEY / "
+    "OPENAI_BASE_URL) and open this tab again."
+)
+
 TRANSCRIPT_FILTER = "Transcripts (*.vtt *.srt *.json *.txt);;All files (*)"
 TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json", ".txt")
 START_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -155,10 +161,7 @@ class AiPanel(QWidget):
         online = self.ai.online_available()
         if not online:
             self.offline_check.setChecked(True)
-            self.connection_label.setText(
-                "No API key or server URL is set (Settings, or "
-                "OPENAI_API_KEY / OPENAI_BASE_URL): offline mode only."
-            )
+            self.connection_label.setText(OFFLINE_CONNECTION_MESSAGE)
         else:
             if not self.offline_check.isEnabled():
                 self.offline_check.setChecked(False)
@@ -242,7 +245,9 @@ class AiPanel(QWidget):
             model=self.model_edit.text().strip() or self.ai.default_model(),
             temperature=round(self.temperature.value(), 2),
             max_tokens=self.max_tokens.value(),
-            offline=self.offline_check.isChecked(),
+            # A box ticked because nothing is configured is no choice: the service then says
+            # the chapters were made offline and how to use a model.
+            offline=self.offline_check.isChecked() and self.offline_check.isEnabled(),
             youtube=self.youtube_check.isChecked(),
         )
 

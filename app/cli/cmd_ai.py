@@ -48,7 +48,9 @@ def register(cli) -> None:
     parser.add_argument("--max-tokens", type=int, default=2000)
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
     parser.add_argument(
-        "--offline", action="store_true", help="no network: lexical topic detection"
+        "--offline",
+        action="store_true",
+        help="no network: find topic changes and titles on this computer",
     )
     parser.add_argument(
         "--youtube",
@@ -119,6 +121,8 @@ def generate_chapters(args, context) -> int:
     except KeyboardInterrupt:
         cancel.set()
         raise
+    if result.notice:
+        print(result.notice, file=sys.stderr)
     if args.json:
         print_json(result.to_json())
         return 0
@@ -138,8 +142,9 @@ def generate_chapters(args, context) -> int:
             for c in result.chapters
         ],
     )
-    if result.repairs:
+    repairs = [r for r in result.repairs if r != result.notice]
+    if repairs:
         print("Repairs:")
-        for repair in result.repairs:
+        for repair in repairs:
             print(f"  - {repair}")
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from core.store.db import Database
 
 from .answer import merge_windows, parse_answer
 from .errors import UnusableAnswerError
+from .hints import BoundaryHint
 from .llm import ModelConfig, check_cancelled, complete, make_client
 from .offline import detect_chapters
 from .prompt import build_messages, new_canary
@@ -31,7 +32,12 @@ from .transcripts import TranscriptInfo, TranscriptStore
 from .windows import DEFAULT_WINDOW_TOKENS, estimate_tokens, make_windows, transcript_tokens
 from .youtube import make_youtube_ready, youtube_problems
 
-OFFLINE_MODEL_NAME = "offline-texttiling"
+OFFLINE_MODEL_NAME = "offline-texttiling"  # the name scripts know; the method has grown
+OFFLINE_FALLBACK_NOTICE = (
+    "Chapters were made offline (no API key or server URL is configured). To use a model, "
+    "set OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server, or add "
+    "them in Settings, then generate again; --offline chooses offline mode on purpose."
+)
 Progress = Callable[[float, str], None]
 
 
@@ -72,6 +78,7 @@ class GenerationResult:
     windows: int = 0
     tokens_sent: int = 0
     transcript_tokens: int = 0
+    notice: str | None = None  # said to the user apart from the chapters (offline fallback)
 
     @property
     def count(self) -> int:
@@ -90,6 +97,7 @@ class GenerationResult:
             "windows": self.windows,
             "tokens_sent": self.tokens_sent,
             "transcript_tokens": self.transcript_tokens,
+            "notice": self.notice,
         }
 
 
@@ -171,12 +179,16 @@ class AiService:
         *,
         progress: Progress | None = None,
         cancel=None,
+        hints: Sequence[BoundaryHint] = (),
     ) -> GenerationResult:
+        """``hints``: the VOD's own evidence of segment changes, used by the offline mode."""
         options = options or GenerationOptions(model=self.default_model())
         started = time.perf_counter()
         info = self.transcripts.get(vod_ref)
         report = progress or (lambda fraction, message: None)
-        drafts, result = self.propose_chapters(info, options, progress=report, cancel=cancel)
+        drafts, result = self.propose_chapters(
+            info, options, progress=report, cancel=cancel, hints=hints
+        )
         check_cancelled(cancel)
         report(0.95, "saving chapters")
         replacement = self._chapters.replace_ai(info.vod_id, drafts)
@@ -203,6 +215,7 @@ class AiService:
         *,
         progress: Progress | None = None,
         cancel=None,
+        hints: Sequence[BoundaryHint] = (),
     ) -> tuple[list, GenerationResult]:
         """Validated chapter drafts for a transcript, without saving anything."""
         if not info.segments:
@@ -221,9 +234,10 @@ class AiService:
         )
         if options.offline or not self.online_available():
             if not options.offline:
-                result.repairs.append("offline mode: no API key or server URL is configured")
+                result.notice = OFFLINE_FALLBACK_NOTICE
+                result.repairs.append(OFFLINE_FALLBACK_NOTICE)
             report(0.1, "finding topic changes (offline)")
-            drafts = detect_chapters(info.segments, info.duration)
+            drafts = detect_chapters(info.segments, info.duration, hints=hints)
             result.mode, result.model_used = "offline", OFFLINE_MODEL_NAME
         else:
             drafts = self._ask_model(info, options, result, report, cancel)

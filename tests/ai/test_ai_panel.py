@@ -194,6 +194,8 @@ def test_offline_when_nothing_is_configured(
     panel, _host = make_panel(vod_with_transcript)
     assert panel.offline_check.isChecked() and not panel.offline_check.isEnabled()
     assert not panel.transcribe_button.isEnabled()
+    label = panel.connection_label.text()
+    assert "made offline" in label and "Settings" in label and "OPENAI_API_KEY" in label
     panel.youtube_check.setChecked(True)
     qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, panel)
@@ -201,6 +203,8 @@ def test_offline_when_nothing_is_configured(
     assert chapters[0].start_time == 0 and len(chapters) >= 3
     assert all(c.confidence_score <= 0.6 for c in chapters)
     assert "offline-texttiling" in panel.status.text()
+    shown = [panel.repairs.item(i).text() for i in range(panel.repairs.count())]
+    assert any("made offline" in r and "Settings" in r for r in shown)
     monkeypatch.setenv("OPENAI_BASE_URL", stub.url)  # configured while the editor is open
     panel.hide()
     panel.show()

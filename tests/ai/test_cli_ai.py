@@ -119,7 +119,10 @@ def test_offline_needs_no_server(run_cli, cli_vod, labelled):
     assert body["model_used"] == "offline-texttiling" and body["mode"] == "offline"
     assert body["count"] >= 3
     assert all(c["confidence_score"] <= 0.6 for c in body["chapters"])
+    assert "made offline" in done.stderr and "OPENAI_API_KEY" in done.stderr
+    assert "made offline" in body["notice"]
     explicit = run_cli("chapters", "generate", cli_vod, "--offline", "--youtube", "--json")
     assert explicit.code == 0, explicit.stderr
+    assert "made offline" not in explicit.stderr  # asked for: nothing to explain
     chapters_ = json.loads(explicit.stdout)["chapters"]
     assert chapters_[0]["start_time"] == 0 and len(chapters_) >= 3

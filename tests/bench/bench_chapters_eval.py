@@ -1,10 +1,15 @@
-"""Chapter boundary quality and request size on labelled synthetic transcripts.
+"""Chapter boundary quality, titles, speed and request size on labelled transcripts.
 
-Run: ``.venv/bin/python tests/bench/bench_chapters_eval.py [--count 20]``
+Run: ``.venv/bin/python tests/bench/bench_chapters_eval.py [--count 20] [--only-offline]``
 
-Prints boundary precision / recall / F1 at 3 s and 5 s tolerance for
-- the offline mode (TextTiling + key phrases),
-- an even-split baseline with the same number of chapters (measured in the same run),
+Prints boundary precision / recall / F1 at 3 s and 5 s tolerance, per set and split, for
+- the offline mode, on the "python talk" set (``talk_corpus.py``: long single-subject and
+  mixed talks from Python's own docs, a dev and a test split) and on the old synthetic set
+  (topics with separate vocabularies, 45 / 25 / 15 % topic words),
+- two baselines measured in the same run: an even split with the same number of chapters,
+  and a textbook TextTiling,
+- the title checks (``chapter_metrics.TITLE_CHECKS``) and a sample of titles,
+- the time to chapter a 10-hour transcript offline (target < 5 s),
 - the LLM path when ``OPENAI_BASE_URL`` and/or ``OPENAI_API_KEY`` of a real server are set,
 and the tokens sent per transcript token of the windowed LLM path (against a real server if
 configured, else against the local stub, whose answers are meaningless but whose requests are
@@ -25,46 +30,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from core.ai import GenerationOptions
 from core.ai.offline import detect_chapters
+from core.ai.transcript import Segment
 from core.ai.transcripts import TranscriptInfo
 from tests.ai.synthetic import make_transcript
-
-
-def match_boundaries(predicted: list[float], truth: list[float], tolerance: float) -> int:
-    """Greedy one-to-one matches of predicted to true boundaries within ``tolerance``."""
-    used: set[int] = set()
-    matched = 0
-    for time_ in sorted(predicted):
-        best = min(
-            (i for i in range(len(truth)) if i not in used and abs(truth[i] - time_) <= tolerance),
-            key=lambda i: abs(truth[i] - time_),
-            default=None,
-        )
-        if best is not None:
-            used.add(best)
-            matched += 1
-    return matched
-
-
-def scores(
-    runs: list[tuple[list[float], list[float]]], tolerance: float
-) -> tuple[float, float, float]:
-    hits = sum(match_boundaries(p, t, tolerance) for p, t in runs)
-    predicted = sum(len(p) for p, _ in runs)
-    true = sum(len(t) for _, t in runs)
-    precision = hits / predicted if predicted else 0.0
-    recall = hits / true if true else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
-
-
-def even_split(duration: float, chapters: int) -> list[float]:
-    return [duration * i / chapters for i in range(1, chapters)]
+from tests.bench.chapter_metrics import (
+    TITLE_CHECKS,
+    even_split,
+    scores,
+    texttiling,
+    title_checks,
+)
+from tests.bench.talk_corpus import checked_talks
 
 
 def report(name: str, runs) -> None:
     for tolerance in (3.0, 5.0):
         p, r, f = scores(runs, tolerance)
-        print(f"  {name:<28} @{tolerance:.0f}s  P={p:.3f}  R={r:.3f}  F1={f:.3f}")
+        print(f"  {name:<34} @{tolerance:.0f}s  P={p:.3f}  R={r:.3f}  F1={f:.3f}")
 
 
 def corpus(count: int, topic_ratio: float = 0.45, *, long_stream: bool = True):
@@ -113,24 +95,81 @@ def run_llm(transcripts, base_url: str | None, model: str, label: str, score: bo
         report(label, runs)
 
 
-def evaluate_offline(title: str, transcripts) -> None:
+def evaluate_offline(title: str, transcripts, *, baselines: bool = True) -> None:
+    """Offline chapters of each transcript against its labels, with the title checks;
+    ``baselines``: the same run's even split (same count) and a textbook TextTiling."""
     started = time.perf_counter()
-    offline_runs, baseline_runs = [], []
+    offline_runs, even_runs, tiling_runs = [], [], []
+    checks: dict[str, list[bool]] = {name: [] for name in TITLE_CHECKS}
+    samples = []
     for labelled in transcripts:
         drafts = detect_chapters(labelled.segments, labelled.duration)
-        predicted = [d.start_time for d in drafts[1:]]
-        offline_runs.append((predicted, labelled.boundaries))
-        baseline_runs.append((even_split(labelled.duration, len(drafts)), labelled.boundaries))
+        offline_runs.append(([d.start_time for d in drafts[1:]], labelled.boundaries))
+        previous = None
+        for draft in drafts:
+            text = " ".join(
+                s.text for s in labelled.segments if draft.start_time <= s.start < draft.end_time
+            )
+            for name, passed in title_checks(draft.title, text, previous).items():
+                checks[name].append(passed)
+            previous = draft.title
+        samples.append(" | ".join(d.title for d in drafts))
     seconds = time.perf_counter() - started
+    for labelled, (predicted, _) in zip(transcripts, offline_runs, strict=True):
+        if baselines:
+            even_runs.append(
+                (even_split(labelled.duration, len(predicted) + 1), labelled.boundaries)
+            )
+            tiling_runs.append(
+                (texttiling(labelled.segments, labelled.duration), labelled.boundaries)
+            )
     found = sum(len(p) for p, _ in offline_runs)
-    print(f"{title}: {found} boundaries proposed, {seconds:.2f} s for all; tokens sent: 0")
+    true = sum(len(t) for _, t in offline_runs)
+    print(
+        f"{title}: {len(transcripts)} transcripts, {true} true boundaries, {found} proposed, "
+        f"{seconds:.2f} s for all"
+    )
     report("offline", offline_runs)
-    report("baseline: even split, same n", baseline_runs)
-    for tolerance in (3.0, 5.0):
-        f_offline = scores(offline_runs, tolerance)[2]
-        f_base = scores(baseline_runs, tolerance)[2]
-        ratio = f"{f_offline / f_base:.1f}x" if f_base else "n/a (baseline F1 is 0)"
-        print(f"  F1 ratio offline / baseline @{tolerance:.0f}s: {ratio}")
+    if baselines:
+        report("baseline: even split, same count", even_runs)
+        report("baseline: textbook TextTiling", tiling_runs)
+    print("  titles: " + "; ".join(f"{name} {sum(v)}/{len(v)}" for name, v in checks.items()))
+    print(f"  e.g. {samples[0][:150]}")
+
+
+def talk_sets(split: str):
+    """The split's talks, then its single-subject and mixed halves."""
+    talks = checked_talks(split)
+    return [
+        (f"python talk, {split} split, all", talks),
+        (
+            f"python talk, {split} split, single-subject",
+            [t for t in talks if t.kind == "single-subject"],
+        ),
+        (f"python talk, {split} split, mixed", [t for t in talks if t.kind == "mixed"]),
+    ]
+
+
+def ten_hour_speed(rounds: int = 3) -> None:
+    """A 10-hour transcript with a real vocabulary: the talks one after another."""
+    segments, offset = [], 0.0
+    for talk in checked_talks("dev") + checked_talks("test"):
+        segments.extend(Segment(s.start + offset, s.end + offset, s.text) for s in talk.segments)
+        offset += talk.duration
+        if offset >= 10 * 3600:
+            break
+    times, cpu = [], []
+    for _ in range(rounds):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        drafts = detect_chapters(segments, offset)
+        times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    verdict = "OK" if statistics.median(times) < 5 else "OVER TARGET"
+    print(
+        f"speed: {offset / 3600:.1f} h transcript, {len(segments)} cues, {len(drafts)} chapters: "
+        f"median {statistics.median(times):.2f} s wall, {statistics.median(cpu):.2f} s CPU, "
+        f"of {rounds} runs (target < 5 s) {verdict}"
+    )
 
 
 def main() -> None:
@@ -141,21 +180,23 @@ def main() -> None:
         action="store_true",
         help="skip the 10-hour transcript (costly against a paid API)",
     )
+    parser.add_argument("--only-offline", action="store_true", help="skip the LLM path")
     parser.add_argument("--model", default=os.environ.get("VODSTUDIO_BENCH_MODEL", "gpt-4o-mini"))
     args = parser.parse_args()
-    transcripts = corpus(args.count, long_stream=not args.no_long)
-    true_total = sum(len(t.boundaries) for t in transcripts)
-    hours = sum(t.duration for t in transcripts) / 3600
-    print(
-        f"{len(transcripts)} labelled transcripts, {hours:.1f} h of talk, {true_total} true boundaries"
-    )
 
-    evaluate_offline("offline (TextTiling), 45 % topic words", transcripts)
+    for split in ("dev", "test"):
+        for title, talks in talk_sets(split):
+            evaluate_offline(title, talks)
+    transcripts = corpus(args.count, long_stream=not args.no_long)
+    evaluate_offline("old set: 45 % topic words", transcripts)
     for share in (0.25, 0.15):
         evaluate_offline(
-            f"offline (TextTiling), harder: {share:.0%} topic words",
+            f"old set: {share:.0%} topic words",
             corpus(args.count, share, long_stream=not args.no_long),
         )
+    ten_hour_speed()
+    if args.only_offline:
+        return
 
     real = os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY")
     if real:

@@ -1,0 +1,116 @@
+"""The offline chapter finder on long single-subject talk, its titles and the VOD's hints."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+
+from core.ai.hints import BoundaryHint
+from core.ai.offline import detect_chapters
+from core.ai.titles import chapter_titles
+from core.ai.words import STOPWORDS
+from core.domain.errors import ValidationError
+from tests.ai.synthetic import make_transcript
+from tests.bench.chapter_metrics import match_boundaries
+from tests.bench.talk_corpus import make_talk
+
+
+@pytest.fixture(scope="module")
+def talk():
+    """A 40-minute single-subject talk (Python's Language Reference, read like a streamer)."""
+    return make_talk("test", 2)
+
+
+def test_finds_most_boundaries_of_a_single_subject_talk_within_5_s(talk):
+    drafts = detect_chapters(talk.segments, talk.duration)
+    found = [d.start_time for d in drafts[1:]]
+    hits = match_boundaries(found, talk.boundaries, 5.0)
+    assert hits >= 0.6 * len(talk.boundaries), (found, talk.boundaries)
+    assert abs(len(found) - len(talk.boundaries)) <= 2
+    assert drafts[0].start_time == 0 and drafts[-1].end_time == talk.duration
+    assert all(a.end_time == b.start_time for a, b in itertools.pairwise(drafts))
+
+
+def test_boundaries_start_on_a_cue(talk):
+    starts = {s.start for s in talk.segments}
+    drafts = detect_chapters(talk.segments, talk.duration)
+    assert all(d.start_time in starts for d in drafts[1:])
+
+
+def test_titles_are_distinct_noun_phrases_from_the_chapters_own_words(talk):
+    drafts = detect_chapters(talk.segments, talk.duration)
+    for index, draft in enumerate(drafts):
+        title = draft.title
+        assert title and "," not in title and len(title) <= 49
+        assert 1 <= len(title.split()) <= 3
+        assert title[0].isupper()
+        words = [w.lower() for w in title.split()]
+        assert words[-1] not in STOPWORDS and not words[-1].endswith("ly")
+        inside = " ".join(
+            s.text.lower() for s in talk.segments if draft.start_time <= s.start < draft.end_time
+        )
+        assert all(re.search(rf"\b{re.escape(w)}\b", inside) for w in words), title
+        if index:
+            assert title.lower() != drafts[index - 1].title.lower()
+
+
+def test_titles_never_repeat_the_neighbour_and_never_are_empty():
+    same = "the sourdough starter needs flour and water, the sourdough starter grows. " * 5
+    titles = chapter_titles([same, same, same, "um uh yeah so", ""])
+    assert all(titles)
+    assert all(a.lower() != b.lower() for a, b in itertools.pairwise(titles))
+    assert titles[0] == "Sourdough Starter"
+    assert titles[3:] == ["Part 4", "Part 5"]
+
+
+def test_a_strong_hint_moves_a_boundary_onto_its_cue():
+    labelled = make_transcript(3, topics=5)
+    plain = [d.start_time for d in detect_chapters(labelled.segments, labelled.duration)[1:]]
+    true = labelled.boundaries[1]
+    index = next(i for i, s in enumerate(labelled.segments) if s.start >= true)
+    shifted = labelled.segments[index + 1].start  # a scene cut one cue (~5 s) later
+    hinted = detect_chapters(
+        labelled.segments,
+        labelled.duration,
+        hints=[BoundaryHint(shifted, 1.0, "scene_cut")],
+    )
+    starts = [d.start_time for d in hinted[1:]]
+    assert shifted in starts and shifted not in plain
+    weak = detect_chapters(
+        labelled.segments, labelled.duration, hints=[BoundaryHint(shifted, 0.0, "silence")]
+    )
+    assert [d.start_time for d in weak[1:]] == plain
+
+
+def test_hints_far_from_any_change_of_words_do_not_make_chapters():
+    labelled = make_transcript(3, topics=5)
+    plain = detect_chapters(labelled.segments, labelled.duration)
+    middle = (plain[1].start_time + plain[2].start_time) / 2
+    cue = min(labelled.segments, key=lambda s: abs(s.start - middle)).start
+    hinted = detect_chapters(
+        labelled.segments, labelled.duration, hints=[BoundaryHint(cue, 0.5, "silence")]
+    )
+    assert len(hinted) == len(plain)
+
+
+@pytest.mark.parametrize(
+    ("time", "strength", "kind", "message"),
+    [
+        (-1.0, 0.5, "silence", "time"),
+        (float("nan"), 0.5, "silence", "time"),
+        (10.0, 1.5, "silence", "strength"),
+        (10.0, 0.5, "applause", "kind"),
+    ],
+)
+def test_a_bad_hint_is_refused_with_a_reason(time, strength, kind, message):
+    with pytest.raises(ValidationError, match=message):
+        BoundaryHint(time, strength, kind)
+
+
+def test_a_short_or_wordless_transcript_is_one_chapter():
+    labelled = make_transcript(5, topics=1, min_topic_seconds=20, max_topic_seconds=30)
+    drafts = detect_chapters(labelled.segments, labelled.duration)
+    assert len(drafts) == 1 and drafts[0].title
+    assert detect_chapters([], 100.0) == []

@@ -1,0 +1,150 @@
+"""The "python talk" eval set: long single-subject talks with real section boundaries.
+
+Run ``python tests/bench/talk_corpus.py --write`` to regenerate ``talk_labels.json`` (only after
+a deliberate change to the generator); the bench regenerates the transcripts and checks that
+they still match the stored labels, so a change of Python version that moves the text is seen.
+
+Each split ("dev" to look at while working, "test" to report) has 12 talks of 30 to 45 minutes:
+- 6 single-subject talks: consecutive sections of one source in document order (the Language
+  Reference's sections, or neighbouring standard-library modules of one theme), so each
+  chapter shares most of its words with the next;
+- 6 mixed talks: sections drawn at random from both sources of the split (still all Python).
+Chapters are 2 to 10 minutes: a section is cut at a sentence once its time is reached, and
+begins at its start or, one time in four, a few sentences in (no chapter has to open with its
+definition). The two splits share no section, topic or module theme.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from core.ai.transcript import Segment
+from tests.bench.talk_sources import Section, module_sections, reference_sections, split_of
+from tests.bench.talk_speech import SpeakerStyle, speak
+
+LABELS = Path(__file__).with_name("talk_labels.json")
+TALKS_PER_SPLIT = 12
+# Pauses and asides add about 15 % to the time the words take: chapters end up 2 to 10 min.
+MIN_CHAPTER_SECONDS, MAX_CHAPTER_SECONDS = 120.0, 510.0
+
+
+@dataclass(frozen=True, slots=True)
+class Talk:
+    name: str
+    split: str
+    kind: str  # "single-subject" or "mixed"
+    segments: list[Segment]
+    duration: float
+    boundaries: list[float]  # chapter starts after the first
+    sections: list[str]
+    sentences: list[list[str]]  # each chapter's written sentences (for title checks)
+
+
+def make_talk(split: str, number: int) -> Talk:
+    rng = random.Random(f"talk-{split}-{number}")
+    style = SpeakerStyle.draw(rng)
+    single = number % 2 == 0
+    pool = [s for s in (*reference_sections(), *module_sections()) if split_of(s) == split]
+    if single:
+        source = "reference" if number % 4 == 0 else "modules"
+        ordered = [s for s in pool if s.source == source]
+        offset = rng.randrange(len(ordered))
+        order = ordered[offset:] + ordered[:offset]
+    else:
+        order = rng.sample(pool, len(pool))
+    target = rng.uniform(26 * 60, 38 * 60)
+    chapters, names, total = [], [], 0.0
+    for section in order:
+        sentences = _chapter_sentences(section, style, rng)
+        if sentences is None:
+            continue
+        chapters.append(sentences)
+        names.append(f"{section.source}:{section.family}:{section.name}")
+        total += style.seconds_for(sum(len(s.split()) for s in sentences))
+        if total >= target:
+            break
+    segments, starts, duration = speak(chapters, style, rng)
+    kind = "single-subject" if single else "mixed"
+    return Talk(
+        f"{split}-{number:02d}", split, kind, segments, duration, starts[1:], names, chapters
+    )
+
+
+def _chapter_sentences(
+    section: Section, style: SpeakerStyle, rng: random.Random
+) -> list[str] | None:
+    sentences = list(section.sentences)
+    if rng.random() < 0.25:
+        sentences = sentences[rng.randrange(1, max(2, len(sentences) // 4)) :]
+    available = style.seconds_for(sum(len(s.split()) for s in sentences))
+    if available < MIN_CHAPTER_SECONDS:
+        return None
+    wanted = rng.uniform(MIN_CHAPTER_SECONDS, min(MAX_CHAPTER_SECONDS, available))
+    taken, seconds = [], 0.0
+    for sentence in sentences:
+        taken.append(sentence)
+        seconds += style.seconds_for(len(sentence.split()))
+        if seconds >= wanted:
+            break
+    return taken
+
+
+def talks(split: str) -> list[Talk]:
+    return [make_talk(split, number) for number in range(TALKS_PER_SPLIT)]
+
+
+def labels_of(items: list[Talk]) -> list[dict]:
+    return [
+        {
+            "name": t.name,
+            "kind": t.kind,
+            "duration": t.duration,
+            "boundaries": t.boundaries,
+            "sections": t.sections,
+        }
+        for t in items
+    ]
+
+
+def checked_talks(split: str) -> list[Talk]:
+    """The split's talks, after checking them against the stored labels."""
+    items = talks(split)
+    stored = [entry for entry in json.loads(LABELS.read_text()) if entry["name"].startswith(split)]
+    if labels_of(items) != stored:
+        raise SystemExit(
+            f"the {split} talks no longer match {LABELS.name} (different Python docs?); "
+            "rerun with --write only if the generator was changed on purpose"
+        )
+    return items
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--write", action="store_true", help="store the labels")
+    args = parser.parse_args()
+    everything = talks("dev") + talks("test")
+    for talk in everything:
+        lengths = [
+            b - a
+            for a, b in zip(
+                [0.0, *talk.boundaries], [*talk.boundaries, talk.duration], strict=False
+            )
+        ]
+        print(
+            f"{talk.name} {talk.kind:<14} {talk.duration / 60:5.1f} min, {len(lengths)} chapters "
+            f"of {min(lengths) / 60:.1f}-{max(lengths) / 60:.1f} min, {len(talk.segments)} cues"
+        )
+    if args.write:
+        LABELS.write_text(json.dumps(labels_of(everything), indent=1) + "\n")
+        print(f"wrote {LABELS}")
+
+
+if __name__ == "__main__":
+    main()
