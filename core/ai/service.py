@@ -18,6 +18,7 @@ from core.domain.chapters import Chapter, ChapterSource
 from core.domain.errors import ValidationError
 from core.library.chapters import ChapterService
 from core.library.shapes import chapter_json
+from core.library.signals import SignalStore
 from core.library.vods import find_vod
 from core.store.db import Database
 
@@ -101,6 +102,10 @@ class GenerationResult:
         }
 
 
+#: a signal kind's name where the segmenter's hint kinds name it differently
+_HINT_KINDS = {"scene": "scene_cut"}
+
+
 class AiService:
     def __init__(
         self,
@@ -181,10 +186,13 @@ class AiService:
         cancel=None,
         hints: Sequence[BoundaryHint] = (),
     ) -> GenerationResult:
-        """``hints``: the VOD's own evidence of segment changes, used by the offline mode."""
+        """``hints``: the VOD's own evidence of segment changes, used by the offline mode;
+        by default its analysed signals (silences, static and black screens, scene cuts)."""
         options = options or GenerationOptions(model=self.default_model())
         started = time.perf_counter()
         info = self.transcripts.get(vod_ref)
+        if not hints:
+            hints = self.signal_hints(info.vod_id)
         report = progress or (lambda fraction, message: None)
         drafts, result = self.propose_chapters(
             info, options, progress=report, cancel=cancel, hints=hints
@@ -207,6 +215,15 @@ class AiService:
         result.processing_time_seconds = time.perf_counter() - started
         report(1.0, f"{result.count} chapters")
         return result
+
+    def signal_hints(self, vod_ref: str) -> list[BoundaryHint]:
+        """The VOD's stored signals as the segmenter's hints (none when never analysed)."""
+        return [
+            BoundaryHint(
+                hint.time, hint.strength, _HINT_KINDS.get(hint.kind.value, hint.kind.value)
+            )
+            for hint in SignalStore(self._database).boundary_hints(vod_ref)
+        ]
 
     def propose_chapters(
         self,

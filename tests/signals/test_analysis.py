@@ -128,3 +128,15 @@ def test_audio_only_and_video_only_files(context, clip_factory):
     signals = context.signals.analyze(picture.id)
     assert signals.waveform is None and signals.loudness is None
     assert context.signals.status(picture.id).state == AnalysisState.COMPLETED
+
+
+def test_the_offline_segmenter_gets_the_stored_signals_as_hints(analysed, context, clip_factory):
+    from core.ai.hints import BoundaryHint as SegmenterHint
+
+    signals_context, vod_id = analysed
+    hints = signals_context.ai.signal_hints(vod_id)
+    assert all(isinstance(h, SegmenterHint) for h in hints)
+    assert {h.kind for h in hints} == {"static", "black", "silence", "scene_cut"}
+    assert any(h.kind == "scene_cut" and abs(h.time - CUT) < 1 for h in hints)
+    never_analysed = context.vods.import_file(clip_factory("plain.mp4", seconds=4))
+    assert context.ai.signal_hints(never_analysed.id) == []
