@@ -295,7 +295,7 @@ if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     bench_timeline_paint()
     signals_source = Path(tempfile.gettempdir()) / "vodstudio-bench-signals"
-    made = sorted(signals_source.glob("signals_1080p60_*min.mp4"))
+    made = sorted(signals_source.glob("signals_*1080p60_*min.mp4"))
     bench_stall_during_analysis(made[0] if made else None)
     if "--skip-start" not in sys.argv:
         bench_cold_start()

@@ -14,7 +14,7 @@ sound muted. Both sides run as separate processes, interleaved round by round:
 
 Both costs grow linearly with the duration (the pass reads everything once; refinement is
 capped at 8 % of the video's time, decoded at about a third of the full cost), so the ratio
-measured on minutes holds for hours; this source, a cut every 33 s, is denser than a stream.
+measured on minutes holds for hours.
 Printed: wall and CPU seconds (process + children), medians, the ratio, peak memory of the
 analysis (its Python process and its largest ffmpeg child), and how many planted cuts and
 stretches were found on their frame.
@@ -34,15 +34,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# (lavfi source, seconds, muted): lengths that are no multiple of the 2 s GOP, so every
-# cut falls between two keyframes
+# (lavfi source, seconds, muted): a "game", a "be right back" card with the sound off,
+# another game, a third, a fade through black: a transition every ~50 s, several times as
+# often as a real stream switches scenes. Lengths are no multiple of the 2 s GOP, so every
+# cut falls between two keyframes.
 PATTERN = [
-    ("testsrc2=size=1920x1080:rate=60", 37.3, False),
-    ("gradients=size=1920x1080:rate=60:speed=0.03", 41.7, False),
-    ("smptehdbars=size=1920x1080:rate=60", 23.9, True),
-    ("cellauto=size=1920x1080:rate=60:rule=110", 33.1, False),
-    ("color=c=black:size=1920x1080:rate=60", 6.1, True),
+    ("testsrc2=size=1920x1080:rate=60", 61.3, False),
+    ("smptehdbars=size=1920x1080:rate=60", 27.9, True),
+    ("gradients=size=1920x1080:rate=60:speed=0.03", 83.7, False),
+    ("cellauto=size=1920x1080:rate=60:rule=110", 71.1, False),
+    ("color=c=black:size=1920x1080:rate=60", 5.3, True),
 ]
+PATTERN_VERSION = 2
 
 ANALYSE = """
 import json, resource, sys, time
@@ -78,7 +81,7 @@ def plan(minutes: float) -> list[tuple[str, float, bool, float]]:
 
 
 def make_source(folder: Path, minutes: float) -> Path:
-    target = folder / f"signals_1080p60_{minutes:g}min.mp4"
+    target = folder / f"signals_v{PATTERN_VERSION}_1080p60_{minutes:g}min.mp4"
     if target.exists():
         return target
     segments = plan(minutes)
