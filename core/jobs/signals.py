@@ -122,11 +122,13 @@ class SignalService:
         cancel: threading.Event | None = None,
         stop: threading.Event | None = None,
         on_waveform: Callable[[Any], None] | None = None,
+        background: bool = False,
     ) -> VodSignals | None:
         """Analyse the VOD's file (unless a current analysis exists and not ``force``) and
         return its signals. ``cancel`` is the user's cancel (the run ends ``cancelled``);
         ``stop`` is the app closing (the run ends ``queued``, to resume later). Raises
-        ``MediaCancelled`` in both cases, ``DomainError`` when the file cannot be read."""
+        ``MediaCancelled`` in both cases, ``DomainError`` when the file cannot be read.
+        ``background``: ffmpeg runs at a lower priority (the editor's own analysis)."""
         if not force and self.store.status(vod_ref).state == AnalysisState.COMPLETED:
             return self.store.load(vod_ref)
         claim = self.store.claim(vod_ref, self.worker_id, worker_alive)
@@ -144,7 +146,11 @@ class SignalService:
         watcher.start()
         try:
             result = self._analyzer(
-                claim.file_path, progress=report, cancel=flag, on_waveform=on_waveform
+                claim.file_path,
+                progress=report,
+                cancel=flag,
+                on_waveform=on_waveform,
+                background=background,
             )
         except BaseException as error:
             state["done"] = True

@@ -237,15 +237,22 @@ def run_pass(
     peaks: PeakAccumulator | None,
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
+    background: bool = False,
 ) -> PassResult:
-    """Run the pass; PCM goes into ``peaks`` as it arrives (readable meanwhile)."""
+    """Run the pass; PCM goes into ``peaks`` as it arrives (readable meanwhile).
+    ``background``: ffmpeg yields the CPU to the app (see ``tools.spawn``)."""
     if not (layout.has_audio or layout.has_video):
         raise MediaError(f"{path} has neither audio nor video to analyse")
     if layout.has_audio and peaks is None:  # the PCM must be read, or ffmpeg blocks on it
         peaks = PeakAccumulator(layout.sample_rate or 48000, layout.channels or 2)
     result = PassResult()
     reader = LogReader(result)
-    process = spawn(pass_command(path, layout), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = spawn(
+        pass_command(path, layout),
+        background=background,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
     def read_log() -> None:
         for raw in process.stderr:  # type: ignore[union-attr]

@@ -53,6 +53,7 @@ def decode_window(
     fps: float | None,
     cancel=None,
     enough: Callable[[WindowFrames], bool] | None = None,
+    background: bool = False,
 ) -> WindowFrames:
     """The I and P frames from the keyframe at ``start`` up to and including ``end``;
     decoding stops early once ``enough(frames so far)`` says the question is answered.
@@ -94,7 +95,7 @@ def decode_window(
         "rawvideo",
         "pipe:1",
     ]
-    process = spawn(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = spawn(command, background=background, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     times: list[float] = []
     tail: deque[str] = deque(maxlen=6)
 

@@ -89,10 +89,13 @@ def analyze_signals(
     progress: Progress | None = None,
     cancel=None,
     on_waveform: Callable[[PeakAccumulator], None] | None = None,
+    background: bool = False,
 ) -> SignalAnalysis:
     """Analyse ``path``. ``on_waveform`` receives the peak accumulator before the pass
     starts, so a caller can draw the waveform while it grows. ``MediaCancelled`` when
-    ``cancel`` is set (ffmpeg stopped; nothing half-made is returned)."""
+    ``cancel`` is set (ffmpeg stopped; nothing half-made is returned). ``background``: the
+    ffmpeg processes run at a lower priority (the editor's analysis, not a command the user
+    waits for)."""
     layout = stream_layout(path)
     duration = max(layout.duration, 0.001)
     peaks = None
@@ -105,7 +108,9 @@ def analyze_signals(
         if progress is not None:
             progress(min(1.0, seconds / duration) * PASS_SHARE, "reading the recording")
 
-    found = run_pass(path, layout, peaks=peaks, progress=pass_progress, cancel=cancel)
+    found = run_pass(
+        path, layout, peaks=peaks, progress=pass_progress, cancel=cancel, background=background
+    )
     duration = layout.duration or found.seconds_read  # a file that did not say how long
     keyframes = found.keyframes
     if keyframes and keyframes[0] > 0:
@@ -118,7 +123,7 @@ def analyze_signals(
     }
     edges = _edges(stretches, keyframes, scores, duration)
     budget = max(MIN_WINDOW_SECONDS, duration * WINDOW_SHARE)
-    windows = _refine(path, edges, budget, layout.fps, progress, cancel)
+    windows = _refine(path, edges, budget, layout.fps, progress, cancel, background)
 
     events = [
         SignalEvent(SignalKind.SILENCE, start, min(end, duration)) for start, end in found.silences
@@ -181,7 +186,9 @@ def _edges(stretches, keyframes, scores, duration: float) -> list[_Edge]:
     return edges
 
 
-def _refine(path, edges, budget, fps, progress, cancel) -> dict[tuple[float, float], WindowFrames]:
+def _refine(
+    path, edges, budget, fps, progress, cancel, background
+) -> dict[tuple[float, float], WindowFrames]:
     """Decode the windows, strongest evidence first within ``budget`` seconds of video, two
     at a time (each ffmpeg decodes on one thread: two use both cores of a small machine)."""
     purposes: dict[tuple[float, float], set[str]] = {}
@@ -202,7 +209,13 @@ def _refine(path, edges, budget, fps, progress, cancel) -> dict[tuple[float, flo
             raise MediaCancelled("the signals analysis")
         before, at = key
         return decode_window(
-            path, before, at, fps=fps, cancel=cancel, enough=answered(purposes[key])
+            path,
+            before,
+            at,
+            fps=fps,
+            cancel=cancel,
+            enough=answered(purposes[key]),
+            background=background,
         )
 
     with ThreadPoolExecutor(max_workers=REFINE_WORKERS, thread_name_prefix="refine") as pool:

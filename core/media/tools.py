@@ -8,6 +8,7 @@ so they build argument lists themselves and start them here. Never through a she
 from __future__ import annotations
 
 import ctypes
+import os
 import shutil
 import signal
 import subprocess
@@ -67,18 +68,33 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
     _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
 
 
-def spawn(args: Sequence[str], **popen_options) -> subprocess.Popen:
+def _die_with_parent_and_yield() -> None:  # pragma: no cover - runs in the child
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
+    os.nice(BACKGROUND_NICENESS)
+
+
+#: how much a background child (the editor's signals analysis) yields the CPU to the app
+BACKGROUND_NICENESS = 10
+
+
+def spawn(args: Sequence[str], *, background: bool = False, **popen_options) -> subprocess.Popen:
     """Start ``args`` (ffmpeg/ffprobe) as a child that dies with this process (the Linux
     parent-death signal, so even ``kill -9`` of the app takes it along) and that sits in
     its own session, so a Ctrl-C in the terminal reaches only the app, which then stops
-    the child itself and records a clean cancel."""
+    the child itself and records a clean cancel. ``background``: the child runs at a lower
+    priority, so work the user did not wait for never makes the window stutter."""
     command = [ffmpeg_path(args[0]), *args[1:]]
+    if background and hasattr(os, "nice"):
+        preexec = _die_with_parent_and_yield
+    else:
+        preexec = _die_with_parent if _PRCTL is not None else None
     try:
         return subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
-            preexec_fn=_die_with_parent if _PRCTL is not None else None,
+            preexec_fn=preexec,
             **popen_options,
         )
     except FileNotFoundError:

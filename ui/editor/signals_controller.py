@@ -100,6 +100,7 @@ class SignalsController(QObject):
                 cancel=user_cancel,
                 stop=stop,
                 on_waveform=self._take_accumulator,
+                background=True,  # the window stays smooth; ffmpeg takes what is left
             )
 
         self.view.set_analysis_state(True, "Signals 0%")

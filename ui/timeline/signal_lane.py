@@ -141,7 +141,9 @@ class SignalLane:
                 image[:, xs] = _CUT
         picture = QImage(image.data, width, height, width, QImage.Format.Format_Indexed8)
         picture.setColorTable(self.table)
-        return picture.copy()  # own the pixels: ``image`` is a temporary
+        # Converted once here (which also copies away from ``image``, a temporary): every
+        # repaint during playback then blits it without a conversion.
+        return picture.convertToFormat(QImage.Format.Format_RGB32)
 
     def _draw_wave(self, image: np.ndarray, pyramid, view, width: int, height: int) -> None:
         lows, highs, filled = waveform_columns(pyramid, view.offset, view.pixels_per_second, width)
