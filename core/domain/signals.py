@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class SignalKind(StrEnum):
@@ -60,8 +61,8 @@ class SignalEvent:
     def duration(self) -> float:
         return self.end - self.start
 
-    def to_json(self) -> dict:
-        data: dict = {"kind": self.kind.value, "start": round(self.start, 3)}
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind.value, "start": round(self.start, 3)}
         if self.kind == SignalKind.SCENE:
             data["score"] = None if self.score is None else round(self.score, 3)
         else:

@@ -68,7 +68,8 @@ class WaveformPyramid:
 
 
 def quantize_min(values: np.ndarray) -> np.ndarray:
-    return np.clip(np.floor_divide(values, QUANTUM), -128, 127).astype(np.int8)
+    quantized: np.ndarray = np.clip(np.floor_divide(values, QUANTUM), -128, 127)
+    return quantized.astype(np.int8)
 
 
 def quantize_max(values: np.ndarray) -> np.ndarray:

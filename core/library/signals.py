@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from sqlalchemy import delete, select, update
@@ -31,6 +31,9 @@ from core.domain.signals import (
 from core.domain.waveform import WaveformPyramid, pyramid_from_levels
 from core.store.db import Database
 from core.store.models import SignalAnalysisRow, SignalEventRow, SignalPeaksRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
 
 from .shapes import iso
 from .vods import find_vod
@@ -222,14 +225,17 @@ class SignalStore:
                         f"VOD {vod.id[:8]} is already being analysed (by {row.worker_id}, "
                         f"{row.progress:.0f}% done); wait for it or cancel it"
                     )
-                taken = session.execute(
-                    update(SignalAnalysisRow)
-                    .where(
-                        SignalAnalysisRow.vod_id == vod.id,
-                        _same(SignalAnalysisRow.worker_id, row.worker_id),
-                        SignalAnalysisRow.status == row.status,
-                    )
-                    .values(**fields)
+                taken = cast(
+                    "CursorResult[Any]",  # an UPDATE's result, which counts the rows it matched
+                    session.execute(
+                        update(SignalAnalysisRow)
+                        .where(
+                            SignalAnalysisRow.vod_id == vod.id,
+                            _same(SignalAnalysisRow.worker_id, row.worker_id),
+                            SignalAnalysisRow.status == row.status,
+                        )
+                        .values(**fields)
+                    ),
                 ).rowcount
                 if taken == 1:
                     return Claim(vod.id, vod.file_path, vod.duration, stamp)

@@ -22,10 +22,10 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 
+from core.domain.cancel import CancelFlag
 from core.domain.waveform import PeakAccumulator
 
 from .errors import MediaCancelled, MediaError
@@ -47,10 +47,6 @@ LOUDNESS_RATE = 10.0  # ebur128 logs one momentary value per 100 ms
 LOUDNESS_FLOOR = -120.7  # what ebur128 reports for a block with no signal
 
 Progress = Callable[[float], None]  # seconds of the recording read so far
-
-
-class CancelFlag(Protocol):  # threading.Event fits
-    def is_set(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)

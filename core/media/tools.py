@@ -13,7 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .errors import FFmpegMissingError, MediaError
 
@@ -65,7 +65,8 @@ except (OSError, AttributeError):
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
 
 
 def _die_with_parent_and_yield() -> None:  # pragma: no cover - runs in the child
@@ -85,10 +86,9 @@ def spawn(args: Sequence[str], *, background: bool = False, **popen_options) -> 
     the child itself and records a clean cancel. ``background``: the child runs at a lower
     priority, so work the user did not wait for never makes the window stutter."""
     command = [ffmpeg_path(args[0]), *args[1:]]
+    preexec: Callable[[], None] | None = _die_with_parent if _PRCTL is not None else None
     if background and hasattr(os, "nice"):
         preexec = _die_with_parent_and_yield
-    else:
-        preexec = _die_with_parent if _PRCTL is not None else None
     try:
         return subprocess.Popen(
             command,
