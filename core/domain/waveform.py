@@ -184,3 +184,26 @@ def pyramid_from_levels(
     """Rebuild a stored pyramid from ``(frames_per_bucket, blob)`` pairs, finest first."""
     levels = tuple(PeakLevel.from_blob(frames, blob) for frames, blob in sorted(blobs))
     return WaveformPyramid(sample_rate, channels, levels)
+
+
+def joined(parts: list[WaveformPyramid]) -> WaveformPyramid:
+    """One pyramid from pyramids of consecutive parts of the audio, each but the last a
+    whole number of level-0 buckets long (level 0 is joined, the levels above rebuilt)."""
+    first = parts[0]
+    mins = np.concatenate([part.levels[0].mins for part in parts])
+    maxs = np.concatenate([part.levels[0].maxs for part in parts])
+    levels = [PeakLevel(BASE_FRAMES, mins, maxs)]
+    for index in range(1, LEVELS):
+        below = levels[-1]
+        starts = np.arange(0, len(below), LEVEL_FACTOR)
+        if not len(starts):
+            levels.append(PeakLevel(BASE_FRAMES * LEVEL_FACTOR**index, below.mins, below.maxs))
+            continue
+        levels.append(
+            PeakLevel(
+                BASE_FRAMES * LEVEL_FACTOR**index,
+                np.minimum.reduceat(below.mins, starts),
+                np.maximum.reduceat(below.maxs, starts),
+            )
+        )
+    return WaveformPyramid(first.sample_rate, first.channels, tuple(levels))

@@ -15,6 +15,7 @@ them on the exact frame.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import subprocess
@@ -34,6 +35,9 @@ from .tools import run_capture, spawn, stderr_tail, stop
 #: silencedetect: quieter than this for at least MIN_SILENCE_SECONDS (the reference's values)
 SILENCE_NOISE_DB = -50
 MIN_SILENCE_SECONDS = 2.0
+#: what the filters report (shorter than kept): a stretch cut in two where the file is read
+#: in two parts must still be seen on both sides, to be joined again
+FILTER_MIN_SECONDS = 0.5
 #: freezedetect: mean absolute difference per pixel (0..1) still counted as "the same picture"
 FREEZE_NOISE = 0.003
 MIN_STATIC_SECONDS = 5.0
@@ -106,14 +110,18 @@ def stream_layout(path: str) -> StreamLayout:
     )
 
 
-def pass_command(path: str, layout: StreamLayout) -> list[str]:
+def pass_command(
+    path: str, layout: StreamLayout, start: float = 0.0, length: float | None = None
+) -> list[str]:
+    """The pass over ``[start, start + length)`` (the whole file by default). Times the
+    filters log count from ``start``."""
     graphs, maps = [], []
     if layout.has_video:
         graphs.append(
             f"[0:v:0]scale={ANALYSIS_WIDTH}:-2:flags=area,"
-            f"blackdetect=d={MIN_BLACK_SECONDS}:pix_th={BLACK_PIXEL_THRESHOLD}:"
+            f"blackdetect=d={FILTER_MIN_SECONDS}:pix_th={BLACK_PIXEL_THRESHOLD}:"
             f"pic_th={BLACK_PICTURE_RATIO},"
-            f"freezedetect=n={FREEZE_NOISE}:d={MIN_STATIC_SECONDS},"
+            f"freezedetect=n={FREEZE_NOISE}:d={FILTER_MIN_SECONDS},"
             # scdet scores every keyframe; metadata prints each one with its time (scdet's
             # own log leaves out scores of 0, i.e. the keyframes of a still picture)
             "scdet=t=100,metadata=mode=print:key=lavfi.scd.score,nullsink"
@@ -121,13 +129,16 @@ def pass_command(path: str, layout: StreamLayout) -> list[str]:
     if layout.has_audio:
         graphs.append(
             "[0:a:0]asplit=2[detect][pcm];"
-            f"[detect]silencedetect=n={SILENCE_NOISE_DB}dB:d={MIN_SILENCE_SECONDS},"
+            f"[detect]silencedetect=n={SILENCE_NOISE_DB}dB:d={FILTER_MIN_SECONDS},"
             "ebur128=peak=none:framelog=info,anullsink;"
             "[pcm]aformat=sample_fmts=s16[peaks]"
         )
         maps = ["-map", "[peaks]", "-f", "s16le", "pipe:1"]
     else:
         maps = ["-f", "null", "-"]
+    span = [] if not start else ["-ss", f"{start:.6f}"]
+    if length is not None:
+        span += ["-t", f"{length:.6f}"]
     return [
         "ffmpeg",
         "-hide_banner",
@@ -135,8 +146,13 @@ def pass_command(path: str, layout: StreamLayout) -> list[str]:
         "-nostdin",
         "-loglevel",
         "info",
+        # one decoder thread: two parts of the file are read side by side instead, which
+        # uses the cores as well and costs less than frame threads on sparse keyframes
+        "-threads:v",
+        "1",
         "-skip_frame:v",
         "nokey",
+        *span,
         "-i",
         path,
         "-filter_complex",
@@ -159,10 +175,12 @@ _PATTERNS = {
 
 
 class LogReader:
-    """Turns the filters' log lines into ``PassResult`` fields (also used by the tests)."""
+    """Turns the filters' log lines into ``PassResult`` fields (also used by the tests).
+    ``offset`` is added to every time (a part read from ``offset`` logs times from 0)."""
 
-    def __init__(self, result: PassResult) -> None:
+    def __init__(self, result: PassResult, offset: float = 0.0) -> None:
         self.result = result
+        self.offset = offset
         self.tail: deque[str] = deque(maxlen=12)
         self._silence_start: float | None = None
         self._freeze_start: float | None = None
@@ -180,7 +198,7 @@ class LogReader:
         if "Parsed_metadata" in line:
             match = _PATTERNS["frame_time"].search(line)
             if match:
-                self._frame_time = float(match.group(1))
+                self._frame_time = float(match.group(1)) + self.offset
                 return
             match = _PATTERNS["scene_score"].search(line)
             if match and self._frame_time is not None:
@@ -192,11 +210,12 @@ class LogReader:
         for key in ("silence_start", "silence_end", "freeze_start", "freeze_end"):
             match = _PATTERNS[key].search(line)
             if match:
-                self._edge(key, float(match.group(1)))
+                self._edge(key, float(match.group(1)) + self.offset)
                 return
         match = _PATTERNS["black"].search(line)
         if match:
-            result.blacks.append((float(match.group(1)), float(match.group(2))))
+            start, end = float(match.group(1)), float(match.group(2))
+            result.blacks.append((start + self.offset, end + self.offset))
             return
         if line.strip() and "TARGET:" not in line:
             self.tail.append(line.rstrip())
@@ -205,19 +224,19 @@ class LogReader:
         if key == "silence_start":
             self._silence_start = value
         elif key == "silence_end":
-            start = self._silence_start if self._silence_start is not None else 0.0
+            start = self._silence_start if self._silence_start is not None else self.offset
             self.result.silences.append((max(0.0, start), value))
             self._silence_start = None
         elif key == "freeze_start":
             if self._freeze_start is None:
                 self._freeze_start = value
         else:
-            start = self._freeze_start if self._freeze_start is not None else 0.0
+            start = self._freeze_start if self._freeze_start is not None else self.offset
             self.result.freezes.append((start, value))
             self._freeze_start = None
 
     def close(self, duration: float) -> None:
-        """Stretches still open when the file ended run to its end."""
+        """Stretches still open when the file (or the part) ended run to its end."""
         if self._silence_start is not None:
             self.result.silences.append((self._silence_start, duration))
             self._silence_start = None
@@ -234,17 +253,20 @@ def run_pass(
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
     background: bool = False,
+    start: float = 0.0,
+    length: float | None = None,
 ) -> PassResult:
-    """Run the pass; PCM goes into ``peaks`` as it arrives (readable meanwhile).
+    """Run the pass over ``[start, start + length)``; PCM goes into ``peaks`` as it
+    arrives (readable meanwhile). ``progress(seconds read in this part)``.
     ``background``: ffmpeg yields the CPU to the app (see ``tools.spawn``)."""
     if not (layout.has_audio or layout.has_video):
         raise MediaError(f"{path} has neither audio nor video to analyse")
     if layout.has_audio and peaks is None:  # the PCM must be read, or ffmpeg blocks on it
         peaks = PeakAccumulator(layout.sample_rate or 48000, layout.channels or 2)
     result = PassResult()
-    reader = LogReader(result)
+    reader = LogReader(result, offset=start)
     process = spawn(
-        pass_command(path, layout),
+        pass_command(path, layout, start, length),
         background=background,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -274,12 +296,27 @@ def run_pass(
             f"ffmpeg could not analyse {path} (exit {code}): "
             f"{' '.join(reader.tail) or 'no error output'}"
         )
-    duration = layout.duration or max(
-        reader.video_seconds, peaks.seconds if peaks is not None else 0.0
-    )
-    reader.close(duration)
-    result.seconds_read = max(reader.video_seconds, peaks.seconds if peaks else 0.0)
+    seconds_read = max(reader.video_seconds - start, peaks.seconds if peaks else 0.0)
+    reader.close(start + length if length is not None else layout.duration or start + seconds_read)
+    result.freezes = real_freezes(result.freezes, result.keyframes)
+    result.seconds_read = seconds_read
     return result
+
+
+def real_freezes(
+    freezes: list[tuple[float, float]], keyframes: list[float]
+) -> list[tuple[float, float]]:
+    """Drop what freezedetect reports between two keyframes further apart than its minimum
+    duration whatever they show (it checks the time between the frames it sees, and only
+    keyframes reach it): a stretch from one keyframe to the next is no evidence."""
+    kept = []
+    for start, end in freezes:
+        position = bisect.bisect_right(keyframes, start + 1e-6)
+        following = keyframes[position] if position < len(keyframes) else None
+        if following is not None and abs(following - end) < 1e-6:
+            continue
+        kept.append((start, end))
+    return kept
 
 
 def loudness_array(values: list[float]) -> np.ndarray:
@@ -315,7 +352,7 @@ def _wait(process, reader: LogReader, progress, cancel) -> bool:
             if cancel is not None and cancel.is_set():
                 return True
             if progress is not None:
-                progress(reader.video_seconds)
+                progress(max(0.0, reader.video_seconds - reader.offset))
 
 
 def _number(value) -> float | None:

@@ -21,16 +21,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.domain.signals import SignalEvent, SignalKind
-from core.domain.waveform import PeakAccumulator, WaveformPyramid
+from core.domain.waveform import WaveformPyramid
 
 from .errors import MediaCancelled
+from .signal_parts import LiveWaveform, run_passes
 from .signal_pass import (
     LOUDNESS_RATE,
     MIN_BLACK_SECONDS,
+    MIN_SILENCE_SECONDS,
     MIN_STATIC_SECONDS,
     StreamLayout,
     loudness_array,
-    run_pass,
     stream_layout,
 )
 from .signal_refine import (
@@ -88,28 +89,28 @@ def analyze_signals(
     *,
     progress: Progress | None = None,
     cancel=None,
-    on_waveform: Callable[[PeakAccumulator], None] | None = None,
+    on_waveform: Callable[[LiveWaveform], None] | None = None,
     background: bool = False,
 ) -> SignalAnalysis:
-    """Analyse ``path``. ``on_waveform`` receives the peak accumulator before the pass
-    starts, so a caller can draw the waveform while it grows. ``MediaCancelled`` when
+    """Analyse ``path``. ``on_waveform`` receives the waveform being built before the
+    pass starts, so a caller can draw it while it grows. ``MediaCancelled`` when
     ``cancel`` is set (ffmpeg stopped; nothing half-made is returned). ``background``: the
     ffmpeg processes run at a lower priority (the editor's analysis, not a command the user
     waits for)."""
     layout = stream_layout(path)
     duration = max(layout.duration, 0.001)
-    peaks = None
-    if layout.has_audio and layout.sample_rate and layout.channels:
-        peaks = PeakAccumulator(layout.sample_rate, layout.channels, layout.duration)
-        if on_waveform is not None:
-            on_waveform(peaks)
 
     def pass_progress(seconds: float) -> None:
         if progress is not None:
             progress(min(1.0, seconds / duration) * PASS_SHARE, "reading the recording")
 
-    found = run_pass(
-        path, layout, peaks=peaks, progress=pass_progress, cancel=cancel, background=background
+    found, waveform = run_passes(
+        path,
+        layout,
+        progress=pass_progress,
+        cancel=cancel,
+        background=background,
+        on_waveform=on_waveform,
     )
     duration = layout.duration or found.seconds_read  # a file that did not say how long
     keyframes = found.keyframes
@@ -118,7 +119,7 @@ def analyze_signals(
     scores = dict(zip(found.keyframes, found.keyframe_scores, strict=False))
 
     stretches = {
-        SignalKind.STATIC: _real_freezes(found.freezes, keyframes),
+        SignalKind.STATIC: found.freezes,
         SignalKind.BLACK: found.blacks,
     }
     edges = _edges(stretches, keyframes, scores, duration)
@@ -126,7 +127,9 @@ def analyze_signals(
     windows = _refine(path, edges, budget, layout.fps, progress, cancel, background)
 
     events = [
-        SignalEvent(SignalKind.SILENCE, start, min(end, duration)) for start, end in found.silences
+        SignalEvent(SignalKind.SILENCE, start, min(end, duration))
+        for start, end in found.silences
+        if end - start >= MIN_SILENCE_SECONDS
     ]
     events += _placed_stretches(stretches, windows, keyframes)
     cuts = _cuts(edges, windows)
@@ -139,7 +142,7 @@ def analyze_signals(
         layout=layout,
         duration=duration,
         events=events,
-        waveform=peaks.finish() if peaks is not None else None,
+        waveform=waveform,
         loudness=loudness_array(found.loudness) if found.loudness else None,
         stats={
             "keyframes": len(found.keyframes),
@@ -151,19 +154,6 @@ def analyze_signals(
             "unrefined": sum(1 for edge in edges if (edge.before, edge.at) not in windows),
         },
     )
-
-
-def _real_freezes(freezes, keyframes: list[float]) -> list[tuple[float, float]]:
-    """Drop what freezedetect reports between two keyframes further apart than its minimum
-    duration whatever they show (its check runs on the time between the frames it sees)."""
-    kept = []
-    for start, end in freezes:
-        position = bisect.bisect_right(keyframes, start + 1e-6)
-        following = keyframes[position] if position < len(keyframes) else None
-        if following is not None and abs(following - end) < 1e-6:
-            continue
-        kept.append((start, end))
-    return kept
 
 
 def _previous_keyframe(keyframes: list[float], time: float) -> float:

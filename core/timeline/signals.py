@@ -9,7 +9,7 @@ costs the same per paint as a short one.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -110,10 +110,31 @@ class SignalMarks:
 
 
 def waveform_columns(
-    pyramid: WaveformPyramid, offset: float, pixels_per_second: float, width: int
+    parts: Sequence[tuple[float, WaveformPyramid]],
+    offset: float,
+    pixels_per_second: float,
+    width: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per pixel column: the lowest and highest sample (-1..1) and whether the column has
-    audio analysed yet. Reduced from the coarsest level with a bucket per pixel or more."""
+    audio analysed yet. ``parts`` are ``(start seconds, pyramid)`` (one part once analysed;
+    one per part of the file being read meanwhile). Each is reduced from its coarsest level
+    with a bucket per pixel or more."""
+    lows = np.zeros(width)
+    highs = np.zeros(width)
+    filled = np.zeros(width, dtype=bool)
+    for start, pyramid in parts:
+        part_lows, part_highs, part_filled = _columns(
+            pyramid, offset - start, pixels_per_second, width
+        )
+        lows = np.where(part_filled, part_lows, lows)
+        highs = np.where(part_filled, part_highs, highs)
+        filled |= part_filled
+    return lows, highs, filled
+
+
+def _columns(
+    pyramid: WaveformPyramid, offset: float, pixels_per_second: float, width: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     lows = np.zeros(width)
     highs = np.zeros(width)
     if not pyramid.levels or width <= 0 or pixels_per_second <= 0:

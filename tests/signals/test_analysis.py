@@ -140,3 +140,26 @@ def test_the_offline_segmenter_gets_the_stored_signals_as_hints(analysed, contex
     assert any(h.kind == "scene_cut" and abs(h.time - CUT) < 1 for h in hints)
     never_analysed = context.vods.import_file(clip_factory("plain.mp4", seconds=4))
     assert context.ai.signal_hints(never_analysed.id) == []
+
+
+def test_a_long_file_read_in_two_parts_finds_the_same(monkeypatch, analysed, context, stream_clip):
+    """Long files are read as two halves at once. Splitting this one at 1:40, right where
+    its black stretch ends, must change nothing: same signals, same peaks, same loudness."""
+    from core.media import signal_parts
+
+    monkeypatch.setattr(signal_parts, "SPLIT_MIN_SECONDS", 60.0)
+    whole_context, whole_id = analysed
+    whole = whole_context.signals.load(whole_id)
+    vod = context.vods.import_file(stream_clip)
+    split = context.signals.analyze(vod.id)
+    assert split.stats["keyframes"] == whole.stats["keyframes"]
+    for kind in SignalKind:
+        mine = sorted((e.start, e.end) for e in split.of_kind(kind))
+        theirs = sorted((e.start, e.end) for e in whole.of_kind(kind))
+        assert len(mine) == len(theirs), kind
+        for a, b in zip(mine, theirs, strict=True):
+            assert a == pytest.approx(b, abs=0.15), kind
+    for a, b in zip(split.waveform.levels, whole.waveform.levels, strict=True):
+        assert np.array_equal(a.mins, b.mins) and np.array_equal(a.maxs, b.maxs)
+    assert len(split.loudness) == len(whole.loudness)
+    assert np.abs(split.loudness_lufs()[:900] - whole.loudness_lufs()[:900]).max() < 0.05

@@ -114,8 +114,8 @@ class SignalsController(QObject):
             label="Analysing signals",
         )
 
-    def _take_accumulator(self, accumulator) -> None:  # on the worker thread
-        self._accumulator = accumulator
+    def _take_accumulator(self, live) -> None:  # on the worker thread
+        self._accumulator = live
 
     def _progress(self, fraction, stage: str) -> None:
         if self._closed:
@@ -125,7 +125,7 @@ class SignalsController(QObject):
         accumulator = self._accumulator
         if accumulator is not None:
             if self.lane.following is not accumulator:
-                self.lane.follow_waveform(accumulator.pyramid, source=accumulator)
+                self.lane.follow_waveform(accumulator.snapshot, source=accumulator)
                 self.lane.status_text = ""
             now = time.monotonic()
             if now - self._last_repaint >= REPAINT_INTERVAL:

@@ -43,12 +43,12 @@ class SignalLane:
         self.marks = SignalMarks()
         self.shown: set[SignalKind] = set(MARK_KINDS)
         self.show_waveform = True
-        self._stored: WaveformPyramid | None = None
-        self._live: Callable[[], WaveformPyramid] | None = None
+        self._stored: list[tuple[float, WaveformPyramid]] = []
+        self._live: Callable[[], list[tuple[float, WaveformPyramid]]] | None = None
         self.following = None  # what ``_live`` reads from, while an analysis runs
         self.status_text = ""
         self._cache: tuple[tuple, QImage] | None = None
-        self._gain_for: tuple[int, int] | None = None
+        self._gain_for: tuple | None = None
         self._gain = 1.0
         self.table = [QColor(c).rgb() for c in _COLOURS]
 
@@ -58,16 +58,24 @@ class SignalLane:
         self._cache = None
 
     def set_waveform(self, pyramid: WaveformPyramid | None) -> None:
-        self._stored, self._live, self.following = pyramid, None, None
+        self._stored = [(0.0, pyramid)] if pyramid is not None else []
+        self._live, self.following = None, None
         self._cache = None
 
-    def follow_waveform(self, snapshot: Callable[[], WaveformPyramid], source=None) -> None:
-        """Draw a waveform still being analysed: ``snapshot()`` gives what exists so far."""
+    def follow_waveform(
+        self, snapshot: Callable[[], list[tuple[float, WaveformPyramid]]], source=None
+    ) -> None:
+        """Draw a waveform still being analysed: ``snapshot()`` gives what exists so far,
+        as ``(start seconds, pyramid)`` per part of the file being read."""
         self._live, self.following = snapshot, source
         self._cache = None
 
-    def waveform(self) -> WaveformPyramid | None:
+    def waveform_parts(self) -> list[tuple[float, WaveformPyramid]]:
         return self._live() if self._live is not None else self._stored
+
+    def seconds_drawn(self) -> float:
+        """How much of the recording's audio the lane can draw now."""
+        return sum(pyramid.seconds_covered for _, pyramid in self.waveform_parts())
 
     def set_shown(self, kind: SignalKind, on: bool) -> None:
         (self.shown.add if on else self.shown.discard)(kind)
@@ -75,25 +83,24 @@ class SignalLane:
 
     @property
     def has_content(self) -> bool:
-        pyramid = self.waveform()
-        return bool(len(self.marks)) or (pyramid is not None and bool(pyramid.levels[0].mins.size))
+        return bool(len(self.marks)) or self.seconds_drawn() > 0
 
     # --- drawing -------------------------------------------------------------------------
     def paint(self, painter: QPainter, view, top: float, width: int, height: int) -> None:
-        pyramid = self.waveform() if self.show_waveform else None
-        filled = len(pyramid.levels[0]) if pyramid is not None and pyramid.levels else 0
+        parts = self.waveform_parts() if self.show_waveform else []
+        filled = tuple(len(pyramid.levels[0]) for _, pyramid in parts if pyramid.levels)
         key = (
             view.offset,
             view.pixels_per_second,
             width,
             height,
-            id(pyramid) if self._live is None else -1,
+            tuple(id(pyramid) for _, pyramid in parts) if self._live is None else -1,
             filled,
             id(self.marks),
             tuple(sorted(self.shown)),
         )
         if self._cache is None or self._cache[0] != key:
-            self._cache = (key, self._render(pyramid, view, width, height))
+            self._cache = (key, self._render(parts, view, width, height))
         painter.drawImage(QRectF(0, top, width, height), self._cache[1])
         if self.status_text:
             painter.setPen(QColor("#a8a8bf"))
@@ -103,7 +110,7 @@ class SignalLane:
                 self.status_text,
             )
 
-    def _render(self, pyramid, view, width: int, height: int) -> QImage:
+    def _render(self, parts, view, width: int, height: int) -> QImage:
         image = np.zeros((height, width), dtype=np.uint8)
         start, end = view.visible_start, view.visible_end
 
@@ -131,8 +138,8 @@ class SignalLane:
                 span = columns(kind)
                 image[:, span] = fill
                 image[:EDGE_STRIP, span] = edge
-        if pyramid is not None and pyramid.levels:
-            self._draw_wave(image, pyramid, view, width, height)
+        if parts:
+            self._draw_wave(image, parts, view, width, height)
         if SignalKind.SCENE in self.shown:
             cuts, _ = self.marks.spans(SignalKind.SCENE, start, end)
             xs = np.round((cuts - view.offset) * view.pixels_per_second).astype(int)
@@ -158,12 +165,16 @@ class SignalLane:
         inside = (rows >= top[None, :]) & (rows <= bottom[None, :]) & filled[None, :]
         image[inside] = _WAVE
 
-    def _display_gain(self, pyramid: WaveformPyramid) -> float:
-        coarse = pyramid.levels[-1]
-        key = (id(pyramid), len(coarse))
-        if self._gain_for != key and len(coarse):
-            peak = max(abs(int(coarse.mins.min())), int(coarse.maxs.max()), 1) / 128.0
-            self._gain = min(MAX_DISPLAY_GAIN, max(1.0, 0.9 / peak))
+    def _display_gain(self, parts) -> float:
+        coarse = [pyramid.levels[-1] for _, pyramid in parts if pyramid.levels]
+        key = tuple((id(level.mins), len(level)) for level in coarse)
+        if self._gain_for != key and any(len(level) for level in coarse):
+            peak = max(
+                max(abs(int(level.mins.min())), int(level.maxs.max()))
+                for level in coarse
+                if len(level)
+            )
+            self._gain = min(MAX_DISPLAY_GAIN, max(1.0, 0.9 / max(peak, 1) * 128.0))
             self._gain_for = key
         return self._gain
 
