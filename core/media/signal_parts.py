@@ -1,14 +1,14 @@
-"""Reading a long recording as two halves side by side, and joining what they found.
+"""Reading a long recording as parts side by side, and joining what they found.
 
 One pass decodes the keyframes on one thread (frame threads cost more than they give on
-keyframes alone), so a long file is read as two parts at once: each stream is still read
-once, and the two cores of a small machine both work, as they do for a full decode.
+keyframes alone), so a long file is read as one part per core at once: each stream is still
+read once, and every core works, as it does for a full decode.
 
-The split falls on a time where the audio's peak buckets and ebur128's 100 ms blocks both
+Each split falls on a time where the audio's peak buckets and ebur128's 100 ms blocks both
 begin, so the parts' waveforms and loudness join without a seam. Only keyframes carry the
-video's evidence, so what the second part sees begins at its first keyframe: a stretch cut
-by the split is joined again, and the cut between the last keyframe before the split and
-the first after it is always checked (scdet could not score that pair).
+video's evidence, so what a part sees begins at its first keyframe: a stretch cut by a split
+is joined again, and the cut between the last keyframe before a split and the first after it
+is always checked (scdet could not score that pair).
 """
 
 from __future__ import annotations
@@ -18,15 +18,19 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from core.domain.cancel import CancelFlag
 from core.domain.waveform import BASE_FRAMES, PeakAccumulator, WaveformPyramid, joined
 
 from .errors import MediaCancelled
-from .signal_pass import LOUDNESS_FLOOR, LOUDNESS_RATE, PassResult, StreamLayout, run_pass
+from .signal_log import LOUDNESS_FLOOR
+from .signal_pass import LOUDNESS_RATE, PassResult, StreamLayout, run_pass
 
-#: shorter files are read in one part
-SPLIT_MIN_SECONDS = 240.0
+#: no part is shorter than this (a short file is read in one part)
+MIN_PART_SECONDS = 120.0
+#: at most this many parts (each is an ffmpeg of ~80 MB)
+MAX_PARTS = 8
 #: the score a split's first keyframe gets, so that its cut is checked (see the module text)
 SPLIT_CANDIDATE_SCORE = 10.0
 _JOIN_SLACK = 0.05
@@ -40,8 +44,13 @@ class Part:
     length: float | None  # None: to the end of the file
 
 
+def available_cores() -> int:
+    return os.cpu_count() or 1
+
+
 def plan_parts(layout: StreamLayout) -> list[Part]:
-    if layout.duration < SPLIT_MIN_SECONDS or (os.cpu_count() or 1) < 2:
+    count = min(available_cores(), MAX_PARTS, int(layout.duration // MIN_PART_SECONDS))
+    if count < 2:
         return [Part(0.0, None)]
     grid = 0.1
     if layout.has_audio:
@@ -49,10 +58,9 @@ def plan_parts(layout: StreamLayout) -> list[Part]:
             return [Part(0.0, None)]
         frames = math.lcm(BASE_FRAMES, int(layout.sample_rate / LOUDNESS_RATE))
         grid = frames / layout.sample_rate
-    split = math.floor(layout.duration / 2 / grid) * grid
-    if split <= 0:
-        return [Part(0.0, None)]
-    return [Part(0.0, split), Part(split, None)]
+    starts = sorted({math.floor(layout.duration * i / count / grid) * grid for i in range(count)})
+    ends: list[float | None] = [b - a for a, b in pairwise(starts)]
+    return [Part(start, length) for start, length in zip(starts, [*ends, None], strict=True)]
 
 
 class LiveWaveform:

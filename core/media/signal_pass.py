@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import bisect
 import json
-import re
 import subprocess
 import threading
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -30,6 +28,7 @@ from core.domain.cancel import CancelFlag
 from core.domain.waveform import PeakAccumulator
 
 from .errors import MediaCancelled, MediaError
+from .signal_log import LogReader
 from .tools import run_capture, spawn, stderr_tail, stop
 
 #: silencedetect: quieter than this for at least MIN_SILENCE_SECONDS (the reference's values)
@@ -48,7 +47,7 @@ MIN_BLACK_SECONDS = 1.0
 ANALYSIS_WIDTH = 160
 PCM_CHUNK = 1 << 20
 LOUDNESS_RATE = 10.0  # ebur128 logs one momentary value per 100 ms
-LOUDNESS_FLOOR = -120.7  # what ebur128 reports for a block with no signal
+LOUDNESS_WARMUP = 0.4  # ebur128's momentary window: what it needs before its first value
 
 Progress = Callable[[float], None]  # seconds of the recording read so far
 
@@ -161,90 +160,6 @@ def pass_command(
     ]
 
 
-_NUMBER = r"(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
-_PATTERNS = {
-    "silence_start": re.compile(r"silence_start: " + _NUMBER),
-    "silence_end": re.compile(r"silence_end: " + _NUMBER),
-    "black": re.compile(r"black_start:" + _NUMBER + r" black_end:" + _NUMBER),
-    "freeze_start": re.compile(r"freezedetect\.freeze_start: " + _NUMBER),
-    "freeze_end": re.compile(r"freezedetect\.freeze_end: " + _NUMBER),
-    "frame_time": re.compile(r"\bpts_time:" + _NUMBER),
-    "scene_score": re.compile(r"lavfi\.scd\.score=" + _NUMBER),
-    "loudness": re.compile(r"\bt: " + _NUMBER + r"\s.*?\bM:\s*(-?inf|nan|-?\d+(?:\.\d+)?)"),
-}
-
-
-class LogReader:
-    """Turns the filters' log lines into ``PassResult`` fields (also used by the tests).
-    ``offset`` is added to every time (a part read from ``offset`` logs times from 0)."""
-
-    def __init__(self, result: PassResult, offset: float = 0.0) -> None:
-        self.result = result
-        self.offset = offset
-        self.tail: deque[str] = deque(maxlen=12)
-        self._silence_start: float | None = None
-        self._freeze_start: float | None = None
-        self._frame_time: float | None = None
-        self.video_seconds = 0.0
-
-    def feed(self, line: str) -> None:
-        result = self.result
-        if "Parsed_ebur128" in line or "[ebur128" in line:
-            match = _PATTERNS["loudness"].search(line)
-            if match:
-                value = float(match.group(2))  # digital silence logs nan
-                result.loudness.append(value if value > LOUDNESS_FLOOR else LOUDNESS_FLOOR)
-                return
-        if "Parsed_metadata" in line:
-            match = _PATTERNS["frame_time"].search(line)
-            if match:
-                self._frame_time = float(match.group(1)) + self.offset
-                return
-            match = _PATTERNS["scene_score"].search(line)
-            if match and self._frame_time is not None:
-                result.keyframes.append(self._frame_time)
-                result.keyframe_scores.append(float(match.group(1)))
-                self.video_seconds = self._frame_time
-                self._frame_time = None
-                return
-        for key in ("silence_start", "silence_end", "freeze_start", "freeze_end"):
-            match = _PATTERNS[key].search(line)
-            if match:
-                self._edge(key, float(match.group(1)) + self.offset)
-                return
-        match = _PATTERNS["black"].search(line)
-        if match:
-            start, end = float(match.group(1)), float(match.group(2))
-            result.blacks.append((start + self.offset, end + self.offset))
-            return
-        if line.strip() and "TARGET:" not in line:
-            self.tail.append(line.rstrip())
-
-    def _edge(self, key: str, value: float) -> None:
-        if key == "silence_start":
-            self._silence_start = value
-        elif key == "silence_end":
-            start = self._silence_start if self._silence_start is not None else self.offset
-            self.result.silences.append((max(0.0, start), value))
-            self._silence_start = None
-        elif key == "freeze_start":
-            if self._freeze_start is None:
-                self._freeze_start = value
-        else:
-            start = self._freeze_start if self._freeze_start is not None else self.offset
-            self.result.freezes.append((start, value))
-            self._freeze_start = None
-
-    def close(self, duration: float) -> None:
-        """Stretches still open when the file (or the part) ended run to its end."""
-        if self._silence_start is not None:
-            self.result.silences.append((self._silence_start, duration))
-            self._silence_start = None
-        if self._freeze_start is not None:
-            self.result.freezes.append((self._freeze_start, duration))
-            self._freeze_start = None
-
-
 def run_pass(
     path: str,
     layout: StreamLayout,
@@ -263,10 +178,14 @@ def run_pass(
         raise MediaError(f"{path} has neither audio nor video to analyse")
     if layout.has_audio and peaks is None:  # the PCM must be read, or ffmpeg blocks on it
         peaks = PeakAccumulator(layout.sample_rate or 48000, layout.channels or 2)
+    # A part after the first starts reading a little early: ebur128's momentary loudness
+    # needs 400 ms of sound before it, and the part before has it (what is read early is
+    # dropped below, so the parts join exactly).
+    lead = LOUDNESS_WARMUP if start > 0 and layout.has_audio else 0.0
     result = PassResult()
-    reader = LogReader(result, offset=start)
+    reader = LogReader(result, offset=start - lead)
     process = spawn(
-        pass_command(path, layout, start, length),
+        pass_command(path, layout, start - lead, None if length is None else length + lead),
         background=background,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -281,9 +200,11 @@ def run_pass(
     cancelled = False
     try:
         if peaks is not None:
-            cancelled = _read_pcm(process, peaks, layout, progress, cancel)
+            limit = None if length is None else round(length * peaks.sample_rate)
+            skip = round(lead * peaks.sample_rate)
+            cancelled = _read_pcm(process, peaks, skip, limit, progress, cancel)
         else:
-            cancelled = _wait(process, reader, progress, cancel)
+            cancelled = _wait(process, reader, lead, progress, cancel)
     finally:
         if cancelled or process.poll() is None:
             stop(process)
@@ -297,10 +218,32 @@ def run_pass(
             f"{' '.join(reader.tail) or 'no error output'}"
         )
     seconds_read = max(reader.video_seconds - start, peaks.seconds if peaks else 0.0)
-    reader.close(start + length if length is not None else layout.duration or start + seconds_read)
+    end = start + length if length is not None else layout.duration or start + seconds_read
+    reader.close(end)
+    _keep_within(result, start, end, lead, length)
     result.freezes = real_freezes(result.freezes, result.keyframes)
     result.seconds_read = seconds_read
     return result
+
+
+def _keep_within(
+    result: PassResult, start: float, end: float, lead: float, length: float | None
+) -> None:
+    """Only what lies in ``[start, end)`` belongs to this part: the lead read early before
+    it and what the demuxer let through after it belong to the neighbouring parts."""
+    kept = [i for i, time in enumerate(result.keyframes) if start - 1e-6 <= time < end - 1e-6]
+    result.keyframes = [result.keyframes[i] for i in kept]
+    result.keyframe_scores = [result.keyframe_scores[i] for i in kept]
+    result.loudness = result.loudness[round(lead * LOUDNESS_RATE) :]
+    if length is not None:
+        result.loudness = result.loudness[: round(length * LOUDNESS_RATE)]
+    for name in ("silences", "blacks", "freezes"):
+        spans = [
+            (max(a, start), min(b, end))
+            for a, b in getattr(result, name)
+            if a < end - 1e-6 and b > start + 1e-6
+        ]
+        setattr(result, name, spans)
 
 
 def real_freezes(
@@ -324,9 +267,13 @@ def loudness_array(values: list[float]) -> np.ndarray:
     return np.clip(np.round(np.asarray(values, dtype=np.float64) * 10), -1500, 300).astype(np.int16)
 
 
-def _read_pcm(process, peaks, layout, progress, cancel) -> bool:
+def _read_pcm(process, peaks, skip: int, limit: int | None, progress, cancel) -> bool:
+    """Feed the PCM to ``peaks``, after ``skip`` frames and at most ``limit`` frames (a part
+    ends where the next one begins, to the sample); whether it was cancelled."""
     stream = process.stdout
     last_report = -1.0
+    frame_bytes = 2 * peaks.channels
+    to_skip = skip * frame_bytes
     while True:
         if cancel is not None and cancel.is_set():
             return True
@@ -336,14 +283,22 @@ def _read_pcm(process, peaks, layout, progress, cancel) -> bool:
         chunk = stream.read(PCM_CHUNK)
         if not chunk:
             return False
-        peaks.feed(chunk)
+        if to_skip:
+            dropped = min(to_skip, len(chunk))
+            chunk, to_skip = chunk[dropped:], to_skip - dropped
+        if limit is not None:
+            room = max(0, limit - peaks.frames) * frame_bytes
+            if len(chunk) > room:
+                chunk = chunk[:room]
+        if chunk:
+            peaks.feed(chunk)
         seconds = peaks.seconds
         if progress is not None and seconds - last_report >= 1.0:
             last_report = seconds
             progress(seconds)
 
 
-def _wait(process, reader: LogReader, progress, cancel) -> bool:
+def _wait(process, reader: LogReader, lead: float, progress, cancel) -> bool:
     while True:
         try:
             process.wait(timeout=0.25)
@@ -352,7 +307,7 @@ def _wait(process, reader: LogReader, progress, cancel) -> bool:
             if cancel is not None and cancel.is_set():
                 return True
             if progress is not None:
-                progress(max(0.0, reader.video_seconds - reader.offset))
+                progress(max(0.0, reader.video_seconds - reader.offset - lead))
 
 
 def _number(value) -> float | None:

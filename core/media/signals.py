@@ -14,6 +14,7 @@ are dropped. The whole analysis costs a few percent of one full-rate decode.
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ KEYFRAME_SCENE_THRESHOLD = 10.0
 #: MIN_WINDOW_SECONDS: with 2 s GOPs, one window per 25 s of video
 WINDOW_SHARE = 0.08
 MIN_WINDOW_SECONDS = 30.0
-REFINE_WORKERS = 2
+REFINE_WORKERS = max(2, min(8, os.cpu_count() or 1))
 #: progress share of the keyframe pass; refinement takes the rest
 PASS_SHARE = 0.9
 #: two cuts closer than this are one cut
@@ -179,8 +180,8 @@ def _edges(stretches, keyframes, scores, duration: float) -> list[_Edge]:
 def _refine(
     path, edges, budget, fps, progress, cancel, background
 ) -> dict[tuple[float, float], WindowFrames]:
-    """Decode the windows, strongest evidence first within ``budget`` seconds of video, two
-    at a time (each ffmpeg decodes on one thread: two use both cores of a small machine)."""
+    """Decode the windows, strongest evidence first within ``budget`` seconds of video, one
+    per core at a time (each ffmpeg decodes on one thread)."""
     purposes: dict[tuple[float, float], set[str]] = {}
     spent = 0.0
     for edge in sorted(edges, key=lambda e: e.rank):

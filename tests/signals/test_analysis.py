@@ -142,12 +142,16 @@ def test_the_offline_segmenter_gets_the_stored_signals_as_hints(analysed, contex
     assert context.ai.signal_hints(never_analysed.id) == []
 
 
-def test_a_long_file_read_in_two_parts_finds_the_same(monkeypatch, analysed, context, stream_clip):
-    """Long files are read as two halves at once. Splitting this one at 1:40, right where
-    its black stretch ends, must change nothing: same signals, same peaks, same loudness."""
+def test_a_long_file_read_in_parts_finds_the_same(monkeypatch, analysed, context, stream_clip):
+    """Long files are read in parts at once, one per core. Splitting this one in three (at
+    1:06.4, inside the static card, and at 2:13.2, just after the silence) must change
+    nothing: same signals, same peaks, same loudness."""
     from core.media import signal_parts
 
-    monkeypatch.setattr(signal_parts, "SPLIT_MIN_SECONDS", 60.0)
+    monkeypatch.setattr(signal_parts, "MIN_PART_SECONDS", 60.0)
+    monkeypatch.setattr(signal_parts, "available_cores", lambda: 3)
+    layout = signal_parts.StreamLayout(200.0, True, True, 48000, 1, 10.0)
+    assert [p.start for p in signal_parts.plan_parts(layout)] == pytest.approx([0, 66.4, 133.2])
     whole_context, whole_id = analysed
     whole = whole_context.signals.load(whole_id)
     vod = context.vods.import_file(stream_clip)
