@@ -17,7 +17,11 @@ def register(cli) -> None:
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--source", help="manual or ai")
     parser.add_argument("--search", help="case-insensitive text in title or description")
-    parser.add_argument("--min-confidence", help="AI chapters with at least this score (0–1)")
+    parser.add_argument(
+        "--min-confidence",
+        help="only chapters with an AI score of at least this (0–1); unscored (manual) "
+        "chapters are left out, as on the platform",
+    )
     parser.add_argument("--json", action="store_true")
 
     parser = cli.subcommand(GROUP, "add", add_chapter, "add a manual chapter")
@@ -97,15 +101,15 @@ def list_chapters(args, context) -> int:
 
 
 def add_chapter(args, context) -> int:
-    chapter = context.chapters.add(
+    added = context.chapters.add(
         args.vod,
         title=args.title,
         start_time=parse_time(args.start),
         end_time=parse_time(args.end),
         description=args.description,
         thumbnail_url=args.thumbnail_url,
-    )
-    return _print_chapter(args, context, chapter)
+    ).added
+    return _print_chapter(args, context, added[0])
 
 
 def update_chapter(args, context) -> int:
@@ -120,12 +124,14 @@ def update_chapter(args, context) -> int:
         changes["start_time"] = parse_time(args.start)
     if args.end is not None:
         changes["end_time"] = parse_time(args.end)
-    chapter = context.chapters.update(args.vod, args.chapter, **changes)
+    updated = context.chapters.update(args.vod, args.chapter, **changes).updated
+    # Nothing changed (the fields already had these values): show the chapter as it is.
+    chapter = updated[0].after if updated else context.chapters.get(args.vod, args.chapter)
     return _print_chapter(args, context, chapter)
 
 
 def delete_chapter(args, context) -> int:
-    chapter = context.chapters.delete(args.vod, args.chapter)
+    chapter = context.chapters.delete(args.vod, args.chapter).deleted[0]
     print(f"deleted chapter {chapter.id} {chapter.describe()}")
     return 0
 

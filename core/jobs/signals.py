@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from core.domain.changes import ChangeSet
 from core.domain.chapters import AiReplacement, Chapter, ChapterDraft
 from core.domain.errors import DomainError, StateError
 from core.domain.signal_chapters import suggest_chapters
@@ -35,13 +36,18 @@ Progress = Callable[[float, str], None]
 
 @dataclass(frozen=True)
 class Suggestion:
-    """What "suggest chapters from signals" did: the chapters before and after (one undo
-    step restores ``previous``), the drafts, and the repairs ``replace_ai`` made."""
+    """What "suggest chapters from signals" did: the drafts, the repairs ``replace_ai`` made
+    (``report``), the VOD's chapters after it (``current``) and the change set it stored
+    (``changes``: one undo step in the GUI)."""
 
     drafts: list[ChapterDraft]
-    previous: list[Chapter]
     current: list[Chapter]
     report: AiReplacement
+    changes: ChangeSet
+
+    @property
+    def added(self) -> list[Chapter]:
+        return self.report.added
 
 
 class _Stop:
@@ -103,10 +109,8 @@ class SignalService:
             raise StateError(
                 "no long static screen, long silence or strong scene cut to suggest chapters from"
             )
-        previous = self._chapters.timeline(signals.vod_id).chapters
-        report = self._chapters.replace_ai(signals.vod_id, drafts)
-        current = self._chapters.timeline(signals.vod_id).chapters
-        return Suggestion(drafts, previous, current, report)
+        replaced = self._chapters.replace_ai(signals.vod_id, drafts)
+        return Suggestion(drafts, replaced.chapters, replaced.value, replaced.changes)
 
     # --- running -------------------------------------------------------------------------
     def request_cancel(self, vod_ref: str) -> SignalStatus:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .signal_pass import PassResult
+from dataclasses import dataclass, field
 
 LOUDNESS_FLOOR = -120.7  # what ebur128 reports for a block with no signal
 
@@ -22,6 +19,19 @@ _PATTERNS = {
     "scene_score": re.compile(r"lavfi\.scd\.score=" + _NUMBER),
     "loudness": re.compile(r"\bt: " + _NUMBER + r"\s.*?\bM:\s*(-?inf|nan|-?\d+(?:\.\d+)?)"),
 }
+
+
+@dataclass
+class PassResult:
+    """What the pass found, in seconds from the file's start; edges at keyframe precision."""
+
+    keyframes: list[float] = field(default_factory=list)
+    keyframe_scores: list[float] = field(default_factory=list)  # scdet's 0..100, per keyframe
+    silences: list[tuple[float, float]] = field(default_factory=list)
+    blacks: list[tuple[float, float]] = field(default_factory=list)
+    freezes: list[tuple[float, float]] = field(default_factory=list)
+    loudness: list[float] = field(default_factory=list)  # momentary LUFS every 100 ms
+    seconds_read: float = 0.0
 
 
 class LogReader:

@@ -24,8 +24,8 @@ from core.domain.cancel import CancelFlag
 from core.domain.waveform import BASE_FRAMES, PeakAccumulator, WaveformPyramid, joined
 
 from .errors import MediaCancelled
-from .signal_log import LOUDNESS_FLOOR
-from .signal_pass import LOUDNESS_RATE, PassResult, StreamLayout, run_pass
+from .signal_log import LOUDNESS_FLOOR, PassResult
+from .signal_pass import LOUDNESS_RATE, StreamLayout, run_pass
 
 #: no part is shorter than this (a short file is read in one part)
 MIN_PART_SECONDS = 120.0

@@ -20,7 +20,7 @@ import json
 import subprocess
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,8 +28,9 @@ from core.domain.cancel import CancelFlag
 from core.domain.waveform import PeakAccumulator
 
 from .errors import MediaCancelled, MediaError
-from .signal_log import LogReader
-from .tools import run_capture, spawn, stderr_tail, stop
+from .processes import spawn, stop
+from .signal_log import LogReader, PassResult
+from .tools import run_capture, stderr_tail
 
 #: silencedetect: quieter than this for at least MIN_SILENCE_SECONDS (the reference's values)
 SILENCE_NOISE_DB = -50
@@ -60,19 +61,6 @@ class StreamLayout:
     sample_rate: int = 0
     channels: int = 0
     fps: float | None = None
-
-
-@dataclass
-class PassResult:
-    """What the pass found, in seconds from the file's start; edges at keyframe precision."""
-
-    keyframes: list[float] = field(default_factory=list)
-    keyframe_scores: list[float] = field(default_factory=list)  # scdet's 0..100, per keyframe
-    silences: list[tuple[float, float]] = field(default_factory=list)
-    blacks: list[tuple[float, float]] = field(default_factory=list)
-    freezes: list[tuple[float, float]] = field(default_factory=list)
-    loudness: list[float] = field(default_factory=list)  # momentary LUFS every 100 ms
-    seconds_read: float = 0.0
 
 
 def stream_layout(path: str) -> StreamLayout:
@@ -173,7 +161,7 @@ def run_pass(
 ) -> PassResult:
     """Run the pass over ``[start, start + length)``; PCM goes into ``peaks`` as it
     arrives (readable meanwhile). ``progress(seconds read in this part)``.
-    ``background``: ffmpeg yields the CPU to the app (see ``tools.spawn``)."""
+    ``background``: ffmpeg yields the CPU to the app (see ``processes.spawn``)."""
     if not (layout.has_audio or layout.has_video):
         raise MediaError(f"{path} has neither audio nor video to analyse")
     if layout.has_audio and peaks is None:  # the PCM must be read, or ffmpeg blocks on it

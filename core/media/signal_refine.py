@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import MediaCancelled
+from .processes import spawn, stop
 from .signal_pass import BLACK_PICTURE_RATIO, BLACK_PIXEL_THRESHOLD, FREEZE_NOISE
-from .tools import spawn, stop
 
 WINDOW_WIDTH, WINDOW_HEIGHT = 128, 72
 #: a frame-to-frame change (percent of full scale) at least this far above the window's

@@ -181,7 +181,7 @@ def test_chapter_thumbnails_are_saved_through_the_chapter_service(
     vod_id = import_vod(black_start_clip)
     context.chapters.add(vod_id, title="Dark intro", start_time=0.0, end_time=3.5)
     context.chapters.add(vod_id, title="Pattern", start_time=3.5, end_time=6.0)
-    chapters = context.thumbnails.generate_for_chapters(vod_id)
+    chapters = context.thumbnails.generate_for_chapters(vod_id).value
     assert [c.title for c in chapters] == ["Dark intro", "Pattern"]
     for chapter in context.chapters.list(vod_id).chapters:
         assert chapter.thumbnail_url and chapter.thumbnail_url.startswith("file://")
@@ -225,7 +225,18 @@ def test_cli_generate_list_default_delete(run_cli, clip_factory, import_vod):
         "--json",
     )
     assert made.code == 0, made.stderr
-    items = json.loads(made.stdout)
+    answer = json.loads(made.stdout)  # the platform's generate answer, already complete
+    assert set(answer) == {
+        "video_id",
+        "thumbnails",
+        "task_id",
+        "default_thumbnail_url",
+        "processing_time_ms",
+    }
+    assert answer["video_id"] == vod_id and answer["task_id"]
+    assert isinstance(answer["processing_time_ms"], int) and answer["processing_time_ms"] > 0
+    items = answer["thumbnails"]
+    assert answer["default_thumbnail_url"] == items[3]["url"]
     assert [i["resolution"] for i in items] == ["320x180", "640x360"] * 2
     assert [i["is_default"] for i in items] == [False, False, False, True]
 

@@ -136,10 +136,10 @@ def test_suggestions_are_one_undo_step_and_leave_manual_chapters(editor, qtbot, 
     from core.domain.chapters import ChapterSource
 
     context, vod_id = analysed
-    manual = context.chapters.add(vod_id, title="My intro", start_time=150, end_time=160)
+    manual = context.chapters.add(vod_id, title="My intro", start_time=150, end_time=160).added[0]
     old_ai = context.chapters.add(
         vod_id, title="Old AI", start_time=5, end_time=20, source=ChapterSource.AI
-    )
+    ).added[0]
     editor.reload_chapters()
     before = context.chapters.list(vod_id).chapters
     steps = editor.undo_stack.count()
@@ -162,6 +162,7 @@ def test_suggestions_are_one_undo_step_and_leave_manual_chapters(editor, qtbot, 
     starts = {round(c.start_time) for c in suggested}
     assert {STATIC[0], STATIC[1], round(CUT)} <= starts
     assert len(editor.timeline.index) == len(after)  # the timeline shows them
+    assert editor.undo_stack.undoText().startswith("Suggest ")
     editor.undo_stack.undo()
     assert context.chapters.list(vod_id).chapters == before
     editor.undo_stack.redo()

@@ -7,8 +7,7 @@ import pytest
 
 from core.domain.signals import SignalEvent, SignalKind, boundary_hints
 from core.domain.waveform import BASE_FRAMES, LEVEL_FACTOR, PeakAccumulator
-from core.media.signal_log import LogReader
-from core.media.signal_pass import PassResult
+from core.media.signal_log import LogReader, PassResult
 from core.media.signal_refine import WindowFrames, find_cut, static_end, static_start
 
 

@@ -206,18 +206,9 @@ class SignalsController(QObject):
         )
 
     def _suggested(self, result) -> None:
-        from ui.ai_panel import AiReplaceCommand
-
         self.view.suggest_button.setEnabled(True)
-        count = len(result.report.added)
-        self.editor.undo_stack.push(
-            AiReplaceCommand(
-                self.editor,
-                result.previous,
-                result.current,
-                f"Suggest {count} chapters from signals",
-            )
-        )
+        count = len(result.added)
+        self.editor.push_change(f"Suggest {count} chapters from signals", result.changes)
         repairs = len(result.report.adjustments)
         self.editor.show_message(
             f"{count} chapters suggested from signals (AI chapters; manual ones kept"

@@ -129,12 +129,15 @@ class ChaptersPanel(QWidget):
             ("AI", ChapterSource.AI),
         ):
             self.source.addItem(label, value)
-        self.min_confidence = QComboBox(toolTip="Hide AI chapters below this confidence")
+        self.min_confidence = QComboBox(
+            toolTip="Show only chapters the AI scored at least this high; chapters without a "
+            "score (manual ones) are hidden, as on the platform"
+        )
         for label, value in (
-            ("Any AI score", None),
-            ("AI ≥ 50 %", 0.5),
-            ("AI ≥ 70 %", 0.7),
-            ("AI ≥ 90 %", 0.9),
+            ("Any score", None),
+            ("Scored ≥ 50 %", 0.5),
+            ("Scored ≥ 70 %", 0.7),
+            ("Scored ≥ 90 %", 0.9),
         ):
             self.min_confidence.addItem(label, value)
         filters.addWidget(self.search, 1)
@@ -184,9 +187,11 @@ class ChaptersPanel(QWidget):
                 (files.export_action, "Export…"),
                 (files.youtube_action, "YouTube…"),
             ):
+                # A tool button takes its text from the action's icon text again whenever the
+                # action changes (enabled or not): the short label must live there.
+                action.setIconText(text)
                 button = QToolButton()
                 button.setDefaultAction(action)
-                button.setText(text)
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
                 button.setProperty("flat", True)
                 files_row.addWidget(button)
