@@ -51,6 +51,34 @@ def test_bad_requests_get_one_sentence(run_cli, vod_id):
     assert usage.code == 2
 
 
+def test_suggest_adds_scored_ai_chapters_and_keeps_manual_ones(run_cli, vod_id):
+    early = run_cli("signals", "suggest", vod_id)
+    assert early.code == 1 and "not analysed yet" in early.stderr
+    assert len(early.stderr.strip().splitlines()) == 1
+    manual = run_cli(
+        "chapters", "add", vod_id, "--title", "My intro", "--start", "150", "--end", "160", "--json"
+    )
+    assert manual.code == 0, manual.stderr
+    assert run_cli("signals", "analyze", vod_id).code == 0
+
+    suggested = run_cli("signals", "suggest", vod_id, "--json")
+    assert suggested.code == 0, suggested.stderr
+    added = json.loads(suggested.stdout)
+    assert added and all(c["source"] == "ai" for c in added)
+    assert all(0 < c["confidence_score"] <= 1 for c in added)
+    assert {STATIC[0], STATIC[1], CUT} <= {round(c["start_time"]) for c in added}
+    listed = json.loads(run_cli("chapters", "list", vod_id, "--json").stdout)
+    kept = [c for c in listed if c["source"] == "manual"]
+    assert [(c["title"], c["start_time"], c["end_time"]) for c in kept] == [
+        ("My intro", 150.0, 160.0)
+    ]
+    assert {c["id"] for c in listed} == {c["id"] for c in added} | {kept[0]["id"]}
+
+    again = run_cli("signals", "suggest", vod_id)  # replaces its own AI chapters, not adds
+    assert again.code == 0 and f"replaced {len(added)} AI chapters" in again.stdout
+    assert len(json.loads(run_cli("chapters", "list", vod_id, "--json").stdout)) == len(listed)
+
+
 def _ffmpeg_children_of(path: str) -> list[str]:
     found = []
     for entry in Path("/proc").iterdir():
