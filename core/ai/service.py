@@ -82,6 +82,8 @@ class GenerationResult:
     tokens_sent: int = 0
     transcript_tokens: int = 0
     notice: str | None = None  # said to the user apart from the chapters (offline fallback)
+    #: how many boundary hints (the VOD's analysed signals, or given) the generation weighed
+    hints_used: int = 0
 
     @property
     def count(self) -> int:
@@ -101,6 +103,7 @@ class GenerationResult:
             "tokens_sent": self.tokens_sent,
             "transcript_tokens": self.transcript_tokens,
             "notice": self.notice,
+            "hints_used": self.hints_used,
         }
 
 
@@ -186,14 +189,16 @@ class AiService:
         *,
         progress: Progress | None = None,
         cancel=None,
-        hints: Sequence[BoundaryHint] = (),
+        hints: Sequence[BoundaryHint] | None = None,
     ) -> GenerationResult:
-        """``hints``: the VOD's own evidence of segment changes, used by the offline mode;
-        by default its analysed signals (silences, static and black screens, scene cuts)."""
+        """``hints``: the VOD's own evidence of segment changes (the offline segmenter prices
+        boundaries by them; a model sees the strongest of each window). ``None``: the VOD's
+        analysed signals (silences, static and black screens, scene cuts), if any; ``()``:
+        none."""
         options = options or GenerationOptions(model=self.default_model())
         started = time.perf_counter()
         info = self.transcripts.get(vod_ref)
-        if not hints:
+        if hints is None:
             hints = self.signal_hints(info.vod_id)
         report = progress or (lambda fraction, message: None)
         drafts, result = self.propose_chapters(
@@ -209,6 +214,7 @@ class AiService:
         result.removed = replacement.removed
         result.current_chapters = current
         result.changes = replaced.changes
+        result.hints_used = len(hints)
         if options.youtube:
             result.repairs.extend(youtube_problems([(c.start_time, c.end_time) for c in current]))
         result.processing_time_seconds = time.perf_counter() - started
@@ -256,7 +262,7 @@ class AiService:
             drafts = detect_chapters(info.segments, info.duration, hints=hints)
             result.mode, result.model_used = "offline", OFFLINE_MODEL_NAME
         else:
-            drafts = self._ask_model(info, options, result, report, cancel)
+            drafts = self._ask_model(info, options, result, report, cancel, hints)
         if options.youtube:
             manual_count = sum(
                 1
@@ -277,6 +283,7 @@ class AiService:
         result: GenerationResult,
         report: Progress,
         cancel,
+        hints: Sequence[BoundaryHint] = (),
     ) -> list:
         windows = make_windows(info.segments, info.duration, window_tokens=options.window_tokens)
         result.windows = len(windows)
@@ -284,7 +291,9 @@ class AiService:
         with self._client_factory(
             api_key=api_key, base_url=base_url, timeout=options.timeout
         ) as client:
-            return self._ask_windows(client, windows, info, options, result, report, cancel)
+            return self._ask_windows(
+                client, windows, info, options, result, report, cancel, hints
+            )
 
     def _ask_windows(
         self,
@@ -295,6 +304,7 @@ class AiService:
         result: GenerationResult,
         report: Progress,
         cancel,
+        hints: Sequence[BoundaryHint] = (),
     ) -> list:
         config = ModelConfig(
             options.model, options.temperature, options.max_tokens, options.timeout
@@ -308,7 +318,11 @@ class AiService:
                 f"asking {options.model} (part {window.index + 1}/{len(windows)})",
             )
             messages = build_messages(
-                window, duration=info.duration, window_count=len(windows), canary=canary
+                window,
+                duration=info.duration,
+                window_count=len(windows),
+                canary=canary,
+                hints=hints,
             )
             result.tokens_sent += sum(estimate_tokens(m["content"]) for m in messages)
             completion = complete(
