@@ -115,3 +115,28 @@ def test_ctrl_c_cancels_cleanly(data_dir, run_cli, vod_id):
     with sqlite3.connect(os.path.join(data_dir, "vodstudio.sqlite3")) as db:
         for table in ("signal_events", "signal_peaks"):
             assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+
+
+def test_chapters_generate_weighs_the_signals_unless_told_not_to(
+    run_cli, context, vod_id, tmp_path
+):
+    from tests.ai.synthetic import make_transcript, to_vtt
+
+    talk = tmp_path / "talk.vtt"
+    talk.write_text(
+        to_vtt(make_transcript(3, topics=3, min_topic_seconds=55, max_topic_seconds=60).segments)
+    )
+    context.ai.import_transcript(vod_id, talk)
+    unanalysed = run_cli("chapters", "generate", vod_id, "--offline", "--json")
+    assert unanalysed.code == 0, unanalysed.stderr
+    assert json.loads(unanalysed.stdout)["hints_used"] == 0
+    context.signals.analyze(vod_id)
+    hints = len(context.ai.signal_hints(vod_id))
+
+    weighed = run_cli("chapters", "generate", vod_id, "--offline")
+    assert weighed.code == 0, weighed.stderr
+    assert f"weighing {hints} boundary hints from the VOD's signals" in weighed.stderr
+    as_json = run_cli("chapters", "generate", vod_id, "--offline", "--json")
+    assert json.loads(as_json.stdout)["hints_used"] == hints > 0
+    left_out = run_cli("chapters", "generate", vod_id, "--offline", "--no-signals", "--json")
+    assert json.loads(left_out.stdout)["hints_used"] == 0
