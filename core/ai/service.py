@@ -291,9 +291,7 @@ class AiService:
         with self._client_factory(
             api_key=api_key, base_url=base_url, timeout=options.timeout
         ) as client:
-            return self._ask_windows(
-                client, windows, info, options, result, report, cancel, hints
-            )
+            return self._ask_windows(client, windows, info, options, result, report, cancel, hints)
 
     def _ask_windows(
         self,
