@@ -275,13 +275,18 @@ def bench_stall_during_analysis(source: Path | None = None) -> None:
     editor = EditorView(context, vod.id)
     editor.resize(1400, 860)
     editor.show()
+    # The window's first layout and paint are the editor opening, not the analysis: they
+    # are timed apart (the analysis has already started on its worker thread).
+    for _ in range(3):
+        app.processEvents()
+    opened = (time.perf_counter() - began) * 1000
     worst, p99, ticks = longest_gap(lambda: editor.signals.signals is not None)
     analysis_seconds = time.perf_counter() - began
     idle_until = time.perf_counter() + min(analysis_seconds, 10.0)
     idle_worst, idle_p99, _ = longest_gap(lambda: time.perf_counter() > idle_until)
     print(
         f"GUI thread while the editor analyses {source.name} ({vod.duration / 60:.0f} min, "
-        f"{analysis_seconds:.1f} s): longest stall {worst:.0f} ms, 99th percentile {p99:.0f} ms "
+        f"{analysis_seconds:.1f} s; the editor opened in {opened:.0f} ms): longest stall {worst:.0f} ms, 99th percentile {p99:.0f} ms "
         f"over {ticks} ticks (target 100 ms: {'OK' if worst <= 100 else 'OVER'}); "
         f"idle loop {idle_worst:.0f} ms / {idle_p99:.0f} ms"
     )
