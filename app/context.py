@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from core.formats import ChapterFormats
     from core.jobs.farm.settings import SettingsSwitchedExecutor
     from core.jobs.service import TranscodeService
+    from core.jobs.signals import SignalService
     from core.library.thumbnails import ThumbnailService
     from core.platform import PlatformClient, PlatformConfig, UploadService
     from core.sync import SyncService
@@ -69,6 +70,13 @@ class AppContext:
         from core.library.thumbnails import ThumbnailService
 
         return ThumbnailService(self.database, self.database.data_dir)
+
+    @cached_property
+    def signals(self) -> SignalService:
+        """Analyse, read and cancel a VOD's signals; suggest chapters from them."""
+        from core.jobs.signals import SignalService
+
+        return SignalService(self.database)
 
     @cached_property
     def farm_executor(self) -> SettingsSwitchedExecutor:

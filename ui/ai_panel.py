@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from core.ai.errors import CancelledError
 from core.ai.service import GenerationOptions
 from core.domain.errors import DomainError
+from core.domain.signals import AnalysisState
 from core.domain.timefmt import format_time
 
 OFFLINE_CONNECTION_MESSAGE = (
@@ -98,14 +99,21 @@ class AiPanel(QWidget):
         self.max_tokens = QSpinBox(minimum=1, maximum=128_000, singleStep=100, value=2000)
         self.offline_check = QCheckBox("Offline: topic detection on this computer, no network")
         self.youtube_check = QCheckBox("YouTube-ready: starts at 0:00, at least 3, each ≥ 10 s")
+        self.signals_check = QCheckBox(
+            "Weigh the signals: silences, static screens and scene cuts as likely boundaries",
+            checked=True,
+            toolTip="The signals the timeline's lane shows; offered once they are analysed",
+        )
         self.connection_label = QLabel(objectName="Muted", wordWrap=True)
         form.addRow("Model", self.model_edit)
         form.addRow("Temperature", self.temperature)
         form.addRow("Max tokens", self.max_tokens)
         form.addRow(self.offline_check)
         form.addRow(self.youtube_check)
+        form.addRow(self.signals_check)
         form.addRow(self.connection_label)
         self.refresh_connection()
+        self.refresh_signals()
         return box
 
     def _action_row(self) -> QHBoxLayout:
@@ -142,8 +150,15 @@ class AiPanel(QWidget):
         self.offline_check.setEnabled(online)
         self.transcribe_button.setEnabled(online and self.task is None)
 
+    def refresh_signals(self) -> None:
+        """The signals box shows only once the VOD's signals are analysed (the editor
+        analyses them by itself, so this runs again whenever the tab is shown)."""
+        analysed = self.host.context.signals.status(self.host.vod_id).state
+        self.signals_check.setVisible(analysed == AnalysisState.COMPLETED)
+
     def showEvent(self, event) -> None:
         self.refresh_connection()
+        self.refresh_signals()
         super().showEvent(event)
 
     # --- transcript ----------------------------------------------------------------------
@@ -235,10 +250,15 @@ class AiPanel(QWidget):
             self._show_error(str(error))
             return
         vod_id = self.host.vod_id
+        self.refresh_signals()
+        # None: the service reads the VOD's signals on the worker thread; () weighs none.
+        hints = (
+            None if self.signals_check.isVisibleTo(self) and self.signals_check.isChecked() else ()
+        )
         self.repairs.hide()
         self._start(
             lambda progress, cancel: self.ai.generate(
-                vod_id, options, progress=progress, cancel=cancel
+                vod_id, options, progress=progress, cancel=cancel, hints=hints
             ),
             self._generated,
             "Generating chapters",
@@ -250,7 +270,8 @@ class AiPanel(QWidget):
         self.host.push_change(f"Generate {result.count} AI chapters", result.changes)
         self._show_status(
             f"{result.count} AI chapters from {result.model_used} in "
-            f"{result.processing_time_seconds:.1f} s; replaced {len(result.removed)}. "
+            f"{result.processing_time_seconds:.1f} s; replaced {len(result.removed)}"
+            + (f"; weighed {result.hints_used} signals. " if result.hints_used else ". ")
             + (f"{len(result.repairs)} repairs:" if result.repairs else "No repairs needed.")
         )
         self.repairs.clear()

@@ -57,6 +57,12 @@ def register(cli) -> None:
         action="store_true",
         help="YouTube-ready: first chapter at 0:00, at least 3, each ≥ 10 s",
     )
+    parser.add_argument(
+        "--no-signals",
+        action="store_true",
+        help="leave out the VOD's analysed signals (silences, static screens, scene cuts), "
+        "which are otherwise weighed as likely boundaries",
+    )
     parser.add_argument("--json", action="store_true")
 
 
@@ -115,9 +121,14 @@ def generate_chapters(args, context) -> int:
         if not args.json:
             print(f"{fraction:4.0%} {message}", file=sys.stderr)
 
+    hints = [] if args.no_signals else context.ai.signal_hints(args.vod)
+    if hints and not args.json:
+        print(f"weighing {len(hints)} boundary hints from the VOD's signals", file=sys.stderr)
     cancel = threading.Event()
     try:
-        result = context.ai.generate(args.vod, options, progress=progress, cancel=cancel)
+        result = context.ai.generate(
+            args.vod, options, progress=progress, cancel=cancel, hints=hints
+        )
     except KeyboardInterrupt:
         cancel.set()
         raise

@@ -19,6 +19,7 @@ from core.domain.chapters import Chapter, ChapterSource
 from core.domain.errors import ValidationError
 from core.library.chapters import ChapterService
 from core.library.shapes import chapter_json
+from core.library.signals import SignalStore
 from core.library.vods import find_vod
 from core.store.db import Database
 
@@ -81,6 +82,8 @@ class GenerationResult:
     tokens_sent: int = 0
     transcript_tokens: int = 0
     notice: str | None = None  # said to the user apart from the chapters (offline fallback)
+    #: how many boundary hints (the VOD's analysed signals, or given) the generation weighed
+    hints_used: int = 0
 
     @property
     def count(self) -> int:
@@ -100,7 +103,12 @@ class GenerationResult:
             "tokens_sent": self.tokens_sent,
             "transcript_tokens": self.transcript_tokens,
             "notice": self.notice,
+            "hints_used": self.hints_used,
         }
+
+
+#: a signal kind's name where the segmenter's hint kinds name it differently
+_HINT_KINDS = {"scene": "scene_cut"}
 
 
 class AiService:
@@ -181,12 +189,17 @@ class AiService:
         *,
         progress: Progress | None = None,
         cancel=None,
-        hints: Sequence[BoundaryHint] = (),
+        hints: Sequence[BoundaryHint] | None = None,
     ) -> GenerationResult:
-        """``hints``: the VOD's own evidence of segment changes, used by the offline mode."""
+        """``hints``: the VOD's own evidence of segment changes (the offline segmenter prices
+        boundaries by them; a model sees the strongest of each window). ``None``: the VOD's
+        analysed signals (silences, static and black screens, scene cuts), if any; ``()``:
+        none."""
         options = options or GenerationOptions(model=self.default_model())
         started = time.perf_counter()
         info = self.transcripts.get(vod_ref)
+        if hints is None:
+            hints = self.signal_hints(info.vod_id)
         report = progress or (lambda fraction, message: None)
         drafts, result = self.propose_chapters(
             info, options, progress=report, cancel=cancel, hints=hints
@@ -201,11 +214,21 @@ class AiService:
         result.removed = replacement.removed
         result.current_chapters = current
         result.changes = replaced.changes
+        result.hints_used = len(hints)
         if options.youtube:
             result.repairs.extend(youtube_problems([(c.start_time, c.end_time) for c in current]))
         result.processing_time_seconds = time.perf_counter() - started
         report(1.0, f"{result.count} chapters")
         return result
+
+    def signal_hints(self, vod_ref: str) -> list[BoundaryHint]:
+        """The VOD's stored signals as the segmenter's hints (none when never analysed)."""
+        return [
+            BoundaryHint(
+                hint.time, hint.strength, _HINT_KINDS.get(hint.kind.value, hint.kind.value)
+            )
+            for hint in SignalStore(self._database).boundary_hints(vod_ref)
+        ]
 
     def propose_chapters(
         self,
@@ -239,7 +262,7 @@ class AiService:
             drafts = detect_chapters(info.segments, info.duration, hints=hints)
             result.mode, result.model_used = "offline", OFFLINE_MODEL_NAME
         else:
-            drafts = self._ask_model(info, options, result, report, cancel)
+            drafts = self._ask_model(info, options, result, report, cancel, hints)
         if options.youtube:
             manual_count = sum(
                 1
@@ -260,6 +283,7 @@ class AiService:
         result: GenerationResult,
         report: Progress,
         cancel,
+        hints: Sequence[BoundaryHint] = (),
     ) -> list:
         windows = make_windows(info.segments, info.duration, window_tokens=options.window_tokens)
         result.windows = len(windows)
@@ -267,7 +291,7 @@ class AiService:
         with self._client_factory(
             api_key=api_key, base_url=base_url, timeout=options.timeout
         ) as client:
-            return self._ask_windows(client, windows, info, options, result, report, cancel)
+            return self._ask_windows(client, windows, info, options, result, report, cancel, hints)
 
     def _ask_windows(
         self,
@@ -278,6 +302,7 @@ class AiService:
         result: GenerationResult,
         report: Progress,
         cancel,
+        hints: Sequence[BoundaryHint] = (),
     ) -> list:
         config = ModelConfig(
             options.model, options.temperature, options.max_tokens, options.timeout
@@ -291,7 +316,11 @@ class AiService:
                 f"asking {options.model} (part {window.index + 1}/{len(windows)})",
             )
             messages = build_messages(
-                window, duration=info.duration, window_count=len(windows), canary=canary
+                window,
+                duration=info.duration,
+                window_count=len(windows),
+                canary=canary,
+                hints=hints,
             )
             result.tokens_sent += sum(estimate_tokens(m["content"]) for m in messages)
             completion = complete(

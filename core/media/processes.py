@@ -31,6 +31,8 @@ from .errors import FFmpegMissingError, MediaError
 
 #: How long a stopped ffmpeg may take to close its files before it is killed.
 STOP_GRACE_SECONDS = 5.0
+#: How much a background child (the editor's signals analysis) yields the CPU to the app.
+BACKGROUND_NICENESS = 10
 _PR_SET_PDEATHSIG = 1
 # Loaded here once: the pre-exec hook runs in the forked child of a threaded process, where
 # it must do as little as possible (no imports, no library loading).
@@ -49,26 +51,32 @@ def ffmpeg_path(program: str = "ffmpeg") -> str:
     return found
 
 
-def _die_with(parent: int, prctl: Callable[..., int]) -> Callable[[], None]:
+def _die_with(parent: int, prctl: Callable[..., int] | None, niceness: int) -> Callable[[], None]:
     def hook() -> None:  # pragma: no cover - runs in the child between fork and exec
-        prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
-        # The parent may have died before prctl took effect: then no signal will come.
-        if os.getppid() != parent:
-            os._exit(1)
+        if prctl is not None:
+            prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
+            # The parent may have died before prctl took effect: then no signal will come.
+            if os.getppid() != parent:
+                os._exit(1)
+        if niceness:
+            os.nice(niceness)
 
     return hook
 
 
-def spawn(args: Sequence[str], **options: Any) -> subprocess.Popen:
+def spawn(args: Sequence[str], *, background: bool = False, **options: Any) -> subprocess.Popen:
     """Start ``args`` (``args[0]`` is ``ffmpeg`` or ``ffprobe``, looked up on PATH) in its own
-    process group, killed by the kernel if this process dies. ``options`` go to ``Popen``
-    (``stdin`` defaults to ``DEVNULL``); ``FFmpegMissingError`` when the program is missing."""
+    process group, killed by the kernel if this process dies. ``background``: the child runs
+    at a lower priority, so work the user did not wait for never makes the window stutter.
+    ``options`` go to ``Popen`` (``stdin`` defaults to ``DEVNULL``); ``FFmpegMissingError``
+    when the program is missing."""
     command = [ffmpeg_path(args[0]), *map(str, args[1:])]
     options.setdefault("stdin", subprocess.DEVNULL)
     if _POSIX:
         options["process_group"] = 0
-    if _PRCTL is not None:
-        options["preexec_fn"] = _die_with(os.getpid(), _PRCTL)
+    niceness = BACKGROUND_NICENESS if background and hasattr(os, "nice") else 0
+    if _PRCTL is not None or niceness:
+        options["preexec_fn"] = _die_with(os.getpid(), _PRCTL, niceness)
     try:
         return subprocess.Popen(command, **options)
     except FileNotFoundError:

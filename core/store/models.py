@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -248,3 +249,64 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class SignalAnalysisRow(Base):
+    """A VOD's signals analysis: the job (status, progress, worker, heartbeat, cancel
+    request) and, once completed, what the file was (size, mtime) and the compact series.
+
+    Events and waveform peaks live in their own tables and are written in the same
+    transaction that marks the analysis completed, so a cancelled or crashed analysis
+    leaves none of them behind.
+    """
+
+    __tablename__ = "signal_analyses"
+
+    vod_id: Mapped[str] = mapped_column(ForeignKey("vods.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    stage: Mapped[str | None] = mapped_column(String(120))
+    error: Mapped[str | None] = mapped_column(Text)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    worker_id: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    file_mtime: Mapped[float | None] = mapped_column(Float)
+    duration: Mapped[float | None] = mapped_column(Float)
+    sample_rate: Mapped[int | None] = mapped_column(Integer)
+    channels: Mapped[int | None] = mapped_column(Integer)
+    loudness: Mapped[bytes | None] = mapped_column(LargeBinary)
+    loudness_rate: Mapped[float | None] = mapped_column(Float)
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class SignalEventRow(Base):
+    """One silence, black or static stretch, or scene cut (``end == start``)."""
+
+    __tablename__ = "signal_events"
+    __table_args__ = (Index("ix_signal_events_vod_kind_start", "vod_id", "kind", "start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    vod_id: Mapped[str] = mapped_column(ForeignKey("vods.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Float)
+
+
+class SignalPeaksRow(Base):
+    """One level of a VOD's waveform pyramid: min/max int8 pairs in one blob."""
+
+    __tablename__ = "signal_peaks"
+
+    vod_id: Mapped[str] = mapped_column(ForeignKey("vods.id", ondelete="CASCADE"), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer, primary_key=True)
+    frames_per_bucket: Mapped[int] = mapped_column(Integer)
+    bucket_count: Mapped[int] = mapped_column(Integer)
+    peaks: Mapped[bytes] = mapped_column(LargeBinary)

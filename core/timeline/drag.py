@@ -35,6 +35,7 @@ class DragSession:
     start: float = 0.0
     end: float = 0.0
     snapped_to: float | None = None
+    snapped_label: str | None = None  # what it snapped to: "scene cut", "keyframe", …
     lo: float = 0.0
     hi: float = 0.0
 
@@ -73,6 +74,7 @@ class DragSession:
 
     def update(self, seconds: float, tolerance: float = 0.0) -> tuple[float, float]:
         self.snapped_to = None
+        self.snapped_label = None
         if self.kind == DragKind.CREATE:
             target = self._snap(seconds, tolerance)
             target = min(self.hi, max(self.lo, target))
@@ -95,22 +97,24 @@ class DragSession:
         length = self.chapter.end_time - self.chapter.start_time
         start = self.chapter.start_time + (seconds - self.anchor)
         snapped_start, hit_start = self.snapper.snap(start, tolerance)
+        start_label = self.snapper.last_label
         snapped_end, hit_end = self.snapper.snap(start + length, tolerance)
+        end_label = self.snapper.last_label
         if hit_start and (
             not hit_end or abs(snapped_start - start) <= abs(snapped_end - (start + length))
         ):
             start = snapped_start
-            self.snapped_to = snapped_start
+            self.snapped_to, self.snapped_label = snapped_start, start_label
         elif hit_end:
             start = snapped_end - length
-            self.snapped_to = snapped_end
+            self.snapped_to, self.snapped_label = snapped_end, end_label
         start = min(self.hi - length, max(self.lo, start))
         self.start, self.end = start, start + length
 
     def _snap(self, seconds: float, tolerance: float) -> float:
         snapped, hit = self.snapper.snap(seconds, tolerance)
         if hit:
-            self.snapped_to = snapped
+            self.snapped_to, self.snapped_label = snapped, self.snapper.last_label
         return snapped
 
     @property

@@ -14,6 +14,7 @@ def _clock_player(monkeypatch):
     # The editing tests need a playback clock, not decoded video; one test covers QtMultimedia.
     monkeypatch.setenv("VODSTUDIO_PLAYER", "none")
     monkeypatch.setenv("VODSTUDIO_FILMSTRIP", "0")  # one test turns it on
+    monkeypatch.setenv("VODSTUDIO_AUTO_SIGNALS", "0")  # the signals tests turn it on
 
 
 @pytest.fixture(scope="session")

@@ -34,6 +34,7 @@ from ui.timeline import TimelineView
 
 from .chapter_files import ChapterFileActions
 from .panels import PANEL_SPECS, LazyPanels
+from .signals_controller import SignalsController
 
 
 class EditorView(QWidget):
@@ -73,6 +74,7 @@ class EditorView(QWidget):
         )
         self.chapter_files = ChapterFileActions(self)
         self._build()
+        self.signals = SignalsController(self)
         self._install_shortcuts()
         self.player.load(self.vod.file_path, self.vod.duration, self.vod.fps)
         self.timeline.set_chapters(self.timeline_model)
@@ -80,6 +82,7 @@ class EditorView(QWidget):
         self.undo_stack.indexChanged.connect(self._update_undo_tips)
         self._load_keyframes()
         self._start_filmstrip()
+        self.signals.start()
         QTimer.singleShot(0, self, self._announce_player_backend)
         self.panels.build_rest_when_idle()
         QTimer.singleShot(0, self, self._announce_stored_overlaps)
@@ -198,6 +201,8 @@ class EditorView(QWidget):
             "M": self.add_chapter_at_playhead,
             "Alt+Left": self.go_previous_chapter,
             "Alt+Right": self.go_next_chapter,
+            "[": lambda: self.signals.jump(forward=False),
+            "]": lambda: self.signals.jump(forward=True),
             "Left": lambda: self.player.step_seconds(-5),
             "Right": lambda: self.player.step_seconds(5),
             ",": lambda: self.player.step_frames(-1),
@@ -445,6 +450,7 @@ class EditorView(QWidget):
 
     def close_editor(self) -> None:
         self.panels.stop()
+        self.signals.close()
         if getattr(self, "filmstrip", None) is not None:
             self.filmstrip.stop()
         self.player.close_backend()

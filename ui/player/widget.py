@@ -103,6 +103,7 @@ class PlayerWidget(QWidget):
         row.addSpacing(10)
         self.seek_slider = SeekSlider(Qt.Orientation.Horizontal)
         self.seek_slider.setRange(0, 1000)
+        self.seek_slider.setMinimumWidth(140)  # stays usable when the side panel is wide
         self.seek_slider.clicked_to.connect(self._slider_seek)
         self.seek_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.seek_slider.sliderMoved.connect(self._slider_seek)

@@ -18,7 +18,9 @@ RULER_HEIGHT = 26.0
 LANE_TOP = 34.0
 LANE_HEIGHT = 54.0
 LABEL_MIN_WIDTH = 28.0
-FILMSTRIP_TOP = LANE_TOP + LANE_HEIGHT + 8
+WAVE_TOP = LANE_TOP + LANE_HEIGHT + 6
+WAVE_HEIGHT = 40.0
+FILMSTRIP_TOP = WAVE_TOP + WAVE_HEIGHT + 6
 FILMSTRIP_HEIGHT = 36.0
 
 
@@ -99,6 +101,7 @@ def paint_timeline(painter: QPainter, widget) -> None:
     lane = QRectF(0, LANE_TOP, width, LANE_HEIGHT)
     painter.fillRect(lane, palette.lane)
     _paint_ruler(painter, widget, palette, height)
+    _paint_signals(painter, widget, palette)
     _paint_filmstrip(painter, widget, palette)
     _paint_marks(painter, widget, palette, height)
     _paint_chapters(painter, widget, palette)
@@ -142,6 +145,14 @@ def _ruler_layout(widget, height: float):
     result = (minor, major, grid, labels)
     widget._ruler_cache = (key, result)
     return result
+
+
+def _paint_signals(painter: QPainter, widget, palette: Palette) -> None:
+    lane = getattr(widget, "signal_lane", None)
+    if lane is None:
+        return
+    painter.setFont(palette.font)
+    lane.paint(painter, widget.viewport, WAVE_TOP, widget.width(), int(WAVE_HEIGHT))
 
 
 def _paint_filmstrip(painter: QPainter, widget, palette: Palette) -> None:
@@ -360,6 +371,10 @@ def _paint_drag(painter: QPainter, widget, palette: Palette) -> None:
         x = view.time_to_x(drag.snapped_to)
         painter.setPen(palette.snap)
         painter.drawLine(QPointF(x, RULER_HEIGHT), QPointF(x, height))
+        if drag.snapped_label:
+            from .signal_lane import paint_snap_label
+
+            paint_snap_label(painter, x, RULER_HEIGHT + 2, drag.snapped_label, palette)
 
 
 def _paint_playhead(painter: QPainter, x: float, palette: Palette, height: float) -> None:

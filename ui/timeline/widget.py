@@ -21,9 +21,12 @@ from .painting import (
     FILMSTRIP_TOP,
     LANE_TOP,
     RULER_HEIGHT,
+    WAVE_HEIGHT,
+    WAVE_TOP,
     Palette,
     paint_timeline,
 )
+from .signal_lane import SignalLane
 
 SNAP_PX = 8.0
 ZOOM_STEP = 1.25
@@ -66,6 +69,7 @@ class TimelineWidget(QWidget):
         self.follow_playhead = True
         self.filmstrip = None  # a FilmstripLoader, set by the editor
         self.show_filmstrip = True
+        self.signal_lane = SignalLane()
         self._press: tuple[QPoint, object] | None = None
         #: while drawing: the neighbour that stops the new chapter, if the pointer is past it
         self.clamped_by: ClampedBy | None = None
@@ -106,6 +110,9 @@ class TimelineWidget(QWidget):
     def set_keyframes(self, keyframes: list[float]) -> None:
         self.keyframes = sorted(keyframes)
 
+    def update_signal_lane(self) -> None:
+        self.update(QRect(0, int(WAVE_TOP), self.width(), int(WAVE_HEIGHT)))
+
     def select(self, chapter_id: str | None, *, notify: bool = True, reveal: bool = False) -> None:
         if chapter_id == self.selected_id:
             return
@@ -145,6 +152,20 @@ class TimelineWidget(QWidget):
     def _in_ruler(self, y: float) -> bool:
         return y < RULER_HEIGHT
 
+    def _in_signal_lane(self, y: float) -> bool:
+        return WAVE_TOP <= y < WAVE_TOP + WAVE_HEIGHT
+
+    def _seek_in_signal_lane(self, x: float) -> None:
+        """A click in the signals lane seeks there, onto a mark when one is within reach."""
+        seconds = self.viewport.x_to_time_clamped(x)
+        snapper = Snapper(
+            sorted_sources=[
+                t for _, t in self.signal_lane.marks.snap_sources(self.signal_lane.shown)
+            ]
+        )
+        target, _ = snapper.snap(seconds, self.viewport.seconds_for_pixels(SNAP_PX))
+        self.seek_requested.emit(target)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         if event.button() != Qt.MouseButton.LeftButton:
@@ -154,6 +175,10 @@ class TimelineWidget(QWidget):
             self._scrubbing = True
             self.seek_requested.emit(self.viewport.x_to_time_clamped(position.x()))
             return
+        if self._in_signal_lane(position.y()):
+            self._scrubbing = True
+            self._seek_in_signal_lane(position.x())
+            return
         hit = self.index.hit_test(self.viewport, position.x())
         if hit.chapter is not None:
             self.select(hit.chapter.id)
@@ -162,7 +187,10 @@ class TimelineWidget(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         position = event.position()
         if self._scrubbing:
-            self.seek_requested.emit(self.viewport.x_to_time_clamped(position.x()))
+            if self._in_signal_lane(position.y()):
+                self._seek_in_signal_lane(position.x())
+            else:
+                self.seek_requested.emit(self.viewport.x_to_time_clamped(position.x()))
             return
         if self._press is not None and self.drag is None:
             start, hit = self._press
@@ -202,7 +230,7 @@ class TimelineWidget(QWidget):
             self.seek_requested.emit(self.viewport.x_to_time_clamped(event.position().x()))
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        if self._in_ruler(event.position().y()):
+        if self._in_ruler(event.position().y()) or self._in_signal_lane(event.position().y()):
             return
         hit = self.index.hit_test(self.viewport, event.position().x())
         if hit.chapter is not None:
@@ -267,9 +295,11 @@ class TimelineWidget(QWidget):
         return None
 
     def _begin_drag(self, hit) -> None:
+        signals = self.signal_lane.marks.snap_sources(self.signal_lane.shown)
         snapper = Snapper(
             playhead=self.playhead,
-            sorted_sources=[self.index.edges, self.keyframes],
+            sorted_sources=[self.index.edges, self.keyframes, *(times for _, times in signals)],
+            labels=["chapter edge", "keyframe", *(label for label, _ in signals)],
             enabled=self.snapping,
         )
         if hit.kind == HitKind.EMPTY and self.index.at(hit.seconds) is not None:
@@ -287,6 +317,14 @@ class TimelineWidget(QWidget):
     def _update_cursor(self, x: float, y: float) -> None:
         if self._in_ruler(y):
             self.setCursor(Qt.CursorShape.PointingHandCursor)
+            return
+        if self._in_signal_lane(y):
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+            detail = self.signal_lane.describe_at(self.viewport, x)
+            if detail:
+                QToolTip.showText(QCursor.pos(), detail, self)
+            else:
+                QToolTip.hideText()
             return
         hit = self.index.hit_test(self.viewport, x)
         shapes = {
