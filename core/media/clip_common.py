@@ -33,6 +33,7 @@ class ClipRequest:
     audio_tracks: tuple[int, ...] | None = None  # indexes among the audio streams
     vertical: VerticalOptions | None = None
     preset: str | None = None
+    work_name: str | None = None  # names the work folder (a job id), see clip_files
 
 
 @dataclass(slots=True)
@@ -133,5 +134,3 @@ def metadata_inputs(
 
 def _escape(text: str) -> str:
     return "".join("\\" + ch if ch in "=;#\\\n" else ch for ch in text)
-
-

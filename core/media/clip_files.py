@@ -20,11 +20,13 @@ NO_SPACE_TEXT = "No space left on device"
 
 
 @contextlib.contextmanager
-def work_folder(folder: Path) -> Iterator[Path]:
+def work_folder(folder: Path, name: str | None = None) -> Iterator[Path]:
     """A fresh hidden folder inside ``folder`` (same disk, so the final rename is atomic),
-    removed with everything in it when the block ends, whichever way it ends."""
+    removed with everything in it when the block ends, whichever way it ends. ``name``
+    (a job id) lets a later run find and remove what a killed run left."""
     check_writable(folder)
-    work = folder / f"{WORK_PREFIX}{uuid.uuid4().hex[:10]}"
+    work = work_path(folder, name or uuid.uuid4().hex[:10])
+    shutil.rmtree(work, ignore_errors=True)
     try:
         work.mkdir()
     except OSError as error:
@@ -33,6 +35,10 @@ def work_folder(folder: Path) -> Iterator[Path]:
         yield work
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def work_path(folder: Path, name: str) -> Path:
+    return folder / f"{WORK_PREFIX}{name}"
 
 
 def check_writable(folder: Path) -> None:

@@ -212,7 +212,11 @@ def read_packets(source: SourceInfo, start: float, end: float) -> PacketWindow:
         if pts is None:
             continue
         packets.append(
-            Packet(pts=pts - origin, dts=(dts if dts is not None else pts) - origin, key="K" in parts[2])
+            Packet(
+                pts=pts - origin,
+                dts=(dts if dts is not None else pts) - origin,
+                key="K" in parts[2],
+            )
         )
     return PacketWindow(packets)
 

@@ -54,14 +54,16 @@ def export_clip(
     tracks = audio_tracks(source, request.audio_tracks)
     window = _window(source, start, end)
     args = (request, source, window, tracks)
-    with clip_files.work_folder(request.folder) as work:
+    with clip_files.work_folder(request.folder, request.work_name) as work:
         try:
             if request.mode == ClipMode.LOSSLESS:
                 result = _lossless(*args, work, progress, should_cancel)
             elif request.mode == ClipMode.SMART:
                 outcome = smart_cut(*args, work, progress, should_cancel)
                 if isinstance(outcome, str):
-                    note = f"smart cut is not possible here: {outcome}; the clip was encoded in full"
+                    note = (
+                        f"smart cut is not possible here: {outcome}; the clip was encoded in full"
+                    )
                     result = _encode(*args, work, progress, should_cancel, [note])
                 else:
                     result = outcome
