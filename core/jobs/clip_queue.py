@@ -76,6 +76,8 @@ def finish(database: Database, job_id: str, status: str, **values: Any) -> None:
         if job is None:
             return
         job.status = status
+        if "notes" in values:  # added to what is there (an interruption, say)
+            job.notes = [*job.notes, *values.pop("notes")]
         for name, value in values.items():
             setattr(job, name, value)
         if status in FINAL:

@@ -136,9 +136,11 @@ class ClipService:
             ClipRange(c.start_time, c.end_time, c.title, numbers[c.id], c.id)
             for c in sorted(picked, key=lambda c: c.start_time)
         ]
-        for start, end, title in ranges:
+        number = max((c.number for c in clips), default=0)
+        for start, end, title in ranges:  # numbered after the chapters of the batch
             check_range(start, end, duration)
-            clips.append(ClipRange(start, end, title or "clip", len(clips) + 1))
+            number += 1
+            clips.append(ClipRange(start, end, title or "clip", number))
         if not clips:
             raise ValidationError("nothing to export: name a chapter, or give --start and --end")
         return clips

@@ -49,6 +49,14 @@ def check_writable(folder: Path) -> None:
             raise MediaError(folder_error(folder, error)) from None
     if not folder.is_dir():
         raise MediaError(f"cannot write clips to {folder}: it is a file, not a folder")
+    try:
+        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        read_only = False
+    if read_only:
+        raise MediaError(f"cannot write clips to {folder}: the disk is read-only")
+    if not os.access(folder, os.W_OK):
+        raise MediaError(f"cannot write clips to {folder}: permission denied")
     full = out_of_space(folder)
     if full:
         raise MediaError(full)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.media.conftest import small_mounts  # noqa: F401  (the tmpfs fixture, shared)
+
 FPS = 30
 GOP_FRAMES = 90  # 3 s
 
