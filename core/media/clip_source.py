@@ -159,7 +159,7 @@ def read_source(path: str | Path) -> SourceInfo:
                     codec=stream.get("codec_name") or "unknown",
                     channels=_int(stream.get("channels")),
                     language=tags.get("language"),
-                    title=tags.get("title") or tags.get("handler_name"),
+                    title=tags.get("title"),  # not handler_name: muxers fill it with "SoundHandler"
                 )
             )
     duration = _float(fmt.get("duration"))

@@ -30,6 +30,7 @@ from ui.theme import icon
 from ui.timeline import TimelineView
 
 from .chapter_files import ChapterFileActions
+from .clip_actions import ClipActions
 from .commands import ChapterEdits, ServiceCommand
 from .panels import PANEL_SPECS, build_panel
 
@@ -53,7 +54,9 @@ class EditorView(QWidget):
         self.messages: list[tuple[str, bool]] = []
         self.timeline_model: ChapterTimeline = context.chapters.timeline(self.vod_id)
         self.chapter_files = ChapterFileActions(self)
+        self.clip_actions = ClipActions(self)
         self._build()
+        self.clip_actions.install()
         self._install_shortcuts()
         self.player.load(self.vod.file_path, self.vod.duration, self.vod.fps)
         self._publish_chapters()
