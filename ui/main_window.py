@@ -309,6 +309,6 @@ class MainWindow(QMainWindow):
 
 SHORTCUT_HELP = (
     "Space play/pause · J/K/L shuttle · ←/→ 5 s · ,/. one frame · I/O in/out · "
-    "M chapter at playhead · Alt+←/→ previous/next chapter · Delete remove · "
+    "M chapter at playhead · Ctrl+E export clip · Alt+←/→ previous/next chapter · Delete remove · "
     "Ctrl+Z/Ctrl+Shift+Z undo/redo · Ctrl+wheel zoom"
 )
