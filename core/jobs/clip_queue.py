@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from core.media.clip_files import work_path
 from core.store.db import Database
@@ -39,17 +39,20 @@ def claim_next_clip(database: Database, worker_id: str, batch_id: str | None = N
             if job_id is None:
                 return None
             now = datetime.now(UTC)
-            claimed = session.execute(
-                update(ClipJobRow)
-                .where(ClipJobRow.id == job_id, ClipJobRow.status == QUEUED)
-                .values(
-                    status=PROCESSING,
-                    worker_id=worker_id,
-                    heartbeat_at=now,
-                    started_at=now,
-                    progress=0.0,
-                    error=None,
-                )
+            claimed = cast(
+                "CursorResult[Any]",  # an UPDATE's result, which counts the rows it matched
+                session.execute(
+                    update(ClipJobRow)
+                    .where(ClipJobRow.id == job_id, ClipJobRow.status == QUEUED)
+                    .values(
+                        status=PROCESSING,
+                        worker_id=worker_id,
+                        heartbeat_at=now,
+                        started_at=now,
+                        progress=0.0,
+                        error=None,
+                    )
+                ),
             ).rowcount
             if claimed == 1:
                 return job_id

@@ -224,12 +224,17 @@ class ClipService:
             self._run_one(job_id, observer, stop)
             done.append(job_id)
         with self._database.session() as session:
-            return [clip_json(session.get(ClipJobRow, j)) for j in done]
+            rows = (session.get(ClipJobRow, j) for j in done)
+            return [clip_json(row) for row in rows if row is not None]
 
     def _run_one(
         self, job_id: str, observer: Observer | None, stop: threading.Event | None
     ) -> None:
-        request, snapshot = self._request(job_id)
+        try:
+            request, snapshot = self._request(job_id)
+        except DomainError as error:  # its VOD went away: nothing to export
+            finish(self._database, job_id, FAILED, error=str(error), step=None)
+            return
         cancel = threading.Event()
         last_save = [0.0]
 
@@ -289,12 +294,16 @@ class ClipService:
         if observer is None:
             return
         with self._database.session() as session:
-            observer(clip_json(session.get(ClipJobRow, job_id)))
+            row = session.get(ClipJobRow, job_id)
+            if row is not None:
+                observer(clip_json(row))
 
     def _request(self, job_id: str) -> tuple[ClipRequest, dict[str, Any]]:
         with self._database.session() as session:
             job = session.get(ClipJobRow, job_id)
-            vod = session.get(Vod, job.vod_id)
+            vod = session.get(Vod, job.vod_id) if job is not None else None
+            if job is None or vod is None:
+                raise NotFoundError("the clip or its VOD was deleted while it was queued")
             chapters = tuple(
                 (c.start_time, c.end_time, c.title)
                 for c in self._chapters.timeline(vod.id).chapters

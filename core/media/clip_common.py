@@ -107,6 +107,16 @@ def frame_bounds(
     return first, max(last_end, first + frame)
 
 
+def seek_point(window: PacketWindow, seconds: float) -> float:
+    """Where to start reading to decode the picture at ``seconds``: a margin before the
+    keyframe at or before it. Input seeking in an MPEG-TS (no index) or a Matroska file lands
+    near, not exactly on, the asked time; from a margin before the keyframe, the decoder
+    always meets that keyframe before the pictures the clip keeps."""
+    keys = [k.pts for k in window.keyframes() if k.pts <= seconds + TIME_EPSILON]
+    anchor = keys[-1] if keys else seconds - LOOK_BACK_SECONDS[-1]
+    return max(0.0, anchor - SEEK_MARGIN_SECONDS)
+
+
 def metadata_inputs(
     request: ClipRequest, work: Path, start: float, end: float, index: int
 ) -> tuple[list[str], list[str]]:

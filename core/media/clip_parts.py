@@ -10,7 +10,9 @@ packet is a keyframe), is muxed with the joined video in the same last pass.
 
 A copy selects packets with ffmpeg's output ``-ss``, which for a stream copy compares the
 *decoding* time of each packet; starting just below the keyframe's decoding time keeps it
-and drops everything decoded before it.
+and drops everything decoded before it. Copies run with ``-copyts`` and that threshold in
+the file's own timestamps: without it, ffmpeg's stream-copy clock for an MPEG-TS sits one
+audio frame (21 ms) off the clock its decoders and ffprobe use, and the keyframe is lost.
 """
 
 from __future__ import annotations
@@ -50,10 +52,20 @@ class Part:
     frames: int
     name: str
     start_dts: float = 0.0
+    seek: float = 0.0  # where reading starts (clip_common.seek_point)
 
     @property
     def seconds(self) -> float:
         return self.end - self.start
+
+
+def decode_from(seek: float) -> list[str]:
+    """Input options for decoding from ``seek`` with the file's own timestamps: the pictures
+    and samples to keep are then picked by ``trim``/``atrim`` on those timestamps (the
+    ffprobe clock plus the file's start), which is exact in every container. ffmpeg's own
+    ``-ss`` trimming counts from a start that differs from it by an audio frame in some
+    MPEG-TS files."""
+    return ["-copyts", "-noaccurate_seek", "-ss", f"{seek:.6f}"]
 
 
 def encode_part(
@@ -61,18 +73,18 @@ def encode_part(
 ) -> None:
     video = source.video
     assert video is not None
+    start = part.start + source.start_time - video.frame_seconds / 2
     run_ffmpeg(
         [
-            "-ss",
-            f"{max(0.0, part.start - video.frame_seconds / 2):.6f}",
+            *decode_from(part.seek),
             "-i",
             source.path,
             "-map",
             f"0:{video.index}",
+            "-vf",
+            f"trim=start={start:.6f},setpts=PTS-STARTPTS",
             "-frames:v",
             str(part.frames),
-            "-vf",
-            "setpts=PTS-STARTPTS",
             "-fps_mode",
             "passthrough",
             "-enc_time_base",
@@ -94,10 +106,11 @@ def copy_part(
     source: SourceInfo, part: Part, target: Path, progress: OnSeconds, cancel: CancelCheck | None
 ) -> None:
     assert source.video is not None
-    seek = max(0.0, part.start_dts - SEEK_MARGIN_SECONDS)
+    seek = part.seek
     annexb = ["-bsf:v", "h264_mp4toannexb"] if source.video.codec == "h264" else []
     run_ffmpeg(
         [
+            "-copyts",  # the threshold below is the file's own timestamp (see the module doc)
             "-ss",
             f"{seek:.6f}",
             "-i",
@@ -107,7 +120,7 @@ def copy_part(
             "-c",
             "copy",
             "-ss",
-            f"{max(0.0, part.start_dts - seek - TIME_EPSILON):.6f}",
+            f"{part.start_dts + source.start_time - TIME_EPSILON:.6f}",
             "-frames:v",
             str(part.frames),
             *annexb,
@@ -133,6 +146,7 @@ def copy_audio(
     seek = max(0.0, first - SEEK_MARGIN_SECONDS)
     run_ffmpeg(
         [
+            "-copyts",
             "-ss",
             f"{seek:.6f}",
             "-i",
@@ -141,7 +155,7 @@ def copy_audio(
             "-c",
             "copy",
             "-ss",
-            f"{first - seek:.6f}",
+            f"{first + source.start_time:.6f}",
             "-t",
             f"{end - first:.6f}",
             "-f",

@@ -221,26 +221,29 @@ def read_packets(source: SourceInfo, start: float, end: float) -> PacketWindow:
     return PacketWindow(packets)
 
 
-def h264_keyframe_is_idr(source: SourceInfo, keyframe_time: float) -> bool:
-    """Whether the H.264 keyframe at ``keyframe_time`` is an IDR picture (NAL type 5).
-    A keyframe that is only an I picture with a recovery point lets later frames refer
-    to pictures before it, so copying cannot start there."""
+def h264_keyframe_is_idr(source: SourceInfo, keyframe_dts: float, seek: float) -> bool:
+    """Whether the H.264 keyframe decoded at ``keyframe_dts`` is an IDR picture (NAL type
+    5). A keyframe that is only an I picture with a recovery point lets later frames refer
+    to pictures before it, so copying cannot start there. (Packets are picked as in
+    ``clip_parts.copy_part``: read from ``seek``, kept from the keyframe's own timestamp.)"""
     assert source.video is not None
-    half_frame = source.video.frame_seconds / 2
     result = run_capture(
         [
             "ffmpeg",
             "-v",
             "error",
             "-nostdin",
+            "-copyts",
             "-ss",
-            f"{keyframe_time + half_frame:.6f}",
+            f"{seek:.6f}",
             "-i",
             source.path,
             "-map",
             f"0:{source.video.index}",
             "-c",
             "copy",
+            "-ss",
+            f"{keyframe_dts + source.start_time - 0.001:.6f}",
             "-bsf:v",
             "h264_mp4toannexb",
             "-frames:v",

@@ -32,9 +32,10 @@ from .clip_common import (
     Progress,
     frame_bounds,
     metadata_inputs,
+    seek_point,
 )
 from .clip_encoding import audio_encode_args, full_encode_args, vertical_filter
-from .clip_parts import Part, copy_part, join_parts
+from .clip_parts import Part, copy_part, decode_from, join_parts
 from .clip_source import PacketWindow, SourceInfo, read_packets, read_source
 from .errors import MediaError
 from .smart_cut import COPY_WEIGHT, cost_steps, smart_cut
@@ -116,7 +117,8 @@ def _lossless(request, source, window, tracks, work, progress, cancel) -> ClipRe
         default=begin,
     )
     end = max(p.pts for p in order[begin : last + 1]) + source.video.frame_seconds
-    part = Part(False, keyframe.pts, end, last + 1 - begin, "part0", keyframe.dts)
+    seek = seek_point(window, keyframe.pts)
+    part = Part(False, keyframe.pts, end, last + 1 - begin, "part0", keyframe.dts, seek)
     steps = Progress(progress, cost_steps([part], end - keyframe.pts, bool(tracks)))
     copy_part(source, part, work / "part0.nut", steps.step("part0"), cancel)
     partial = join_parts(
@@ -137,20 +139,27 @@ def _encode(request, source, window, tracks, work, progress, cancel, notes=()) -
     video = source.video
     partial = work / f"{request.stem}.mp4"
     extra_inputs, metadata = metadata_inputs(request, work, first, end, 1)
+    # picked on the file's own timestamps (see clip_parts.decode_from)
+    keep = (first + source.start_time - video.frame_seconds / 2, end + source.start_time)
+    trim = (
+        f"trim=start={keep[0]:.6f}:end={keep[1] - video.frame_seconds / 2:.6f},setpts=PTS-STARTPTS"
+    )
+    picture = trim
     if request.vertical is not None:
-        picture = vertical_filter(request.vertical, video.width, video.height)
-        video_map = ["-filter_complex", f"[0:{video.index}]{picture}[v]", "-map", "[v]"]
-    else:
-        video_map = ["-map", f"0:{video.index}"]
+        picture += "," + vertical_filter(request.vertical, video.width, video.height)
+    audio_trim = (
+        f"atrim=start={first + source.start_time:.6f}:end={keep[1]:.6f},asetpts=PTS-STARTPTS"
+    )
     arguments = [
-        "-ss",
-        f"{max(0.0, first - video.frame_seconds / 2):.6f}",
+        *decode_from(seek_point(window, first)),
         "-i",
         source.path,
         *extra_inputs,
-        "-t",
-        f"{end - first:.6f}",
-        *video_map,
+        "-filter_complex",
+        f"[0:{video.index}]{picture}[v]",
+        "-map",
+        "[v]",
+        *(["-af", audio_trim] if tracks else []),
         *[item for t in tracks for item in ("-map", f"0:{source.audio[t].index}")],
         *full_encode_args(request.preset),
         *audio_encode_args(len(tracks)),

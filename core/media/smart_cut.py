@@ -20,7 +20,14 @@ from pathlib import Path
 from core.domain.clips import ClipMode
 
 from .chunk_ffmpeg import CancelCheck
-from .clip_common import ClipProgress, ClipRequest, ClipResult, Progress, frame_bounds
+from .clip_common import (
+    ClipProgress,
+    ClipRequest,
+    ClipResult,
+    Progress,
+    frame_bounds,
+    seek_point,
+)
 from .clip_encoding import smart_cut_obstacle
 from .clip_parts import Part, copy_part, encode_part, join_parts, reorder_depth
 from .clip_source import Packet, PacketWindow, SourceInfo, h264_keyframe_is_idr
@@ -49,7 +56,7 @@ def smart_cut(
     if isinstance(plan, str):
         return plan
     copied = [p for p in plan if not p.encoded]
-    if copied and not h264_keyframe_is_idr(source, copied[0].start):
+    if copied and not h264_keyframe_is_idr(source, copied[0].start_dts, copied[0].seek):
         return "its keyframes are not IDR pictures (open GOPs)"
     steps = Progress(progress, cost_steps(plan, end - first, bool(tracks)))
     for part in plan:
@@ -87,7 +94,8 @@ def plan_parts(
     keys = [k for k in window.keyframes() if first - tolerance <= k.pts <= end + tolerance]
     inside = [k for k in keys if k.pts < end - tolerance]
     if not inside:  # no keyframe in the clip: it is shorter than a GOP, re-encode it all
-        return [Part(True, first, end, window.frames_between(first, end, tolerance), "part0")]
+        frames = window.frames_between(first, end, tolerance)
+        return [Part(True, first, end, frames, "part0", seek=seek_point(window, first))]
     copy_from = inside[0]
     at_end = [k for k in keys if abs(k.pts - end) <= tolerance]
     copy_to = at_end[0] if at_end else inside[-1]
@@ -97,15 +105,17 @@ def plan_parts(
     parts: list[Part] = []
     if copy_from.pts > first + tolerance:
         frames = window.frames_between(first, copy_from.pts, tolerance)
-        parts.append(Part(True, first, copy_from.pts, frames, f"part{len(parts)}"))
+        seek = seek_point(window, first)
+        parts.append(Part(True, first, copy_from.pts, frames, f"part{len(parts)}", seek=seek))
     if copy_to.pts > copy_from.pts + tolerance:
         count = _decoding_run(window.packets, copy_from, copy_to)
-        parts.append(
-            Part(False, copy_from.pts, copy_to.pts, count, f"part{len(parts)}", copy_from.dts)
-        )
+        seek = seek_point(window, copy_from.pts)
+        name = f"part{len(parts)}"
+        parts.append(Part(False, copy_from.pts, copy_to.pts, count, name, copy_from.dts, seek))
     if end > copy_to.pts + tolerance:
         frames = window.frames_between(copy_to.pts, end, tolerance)
-        parts.append(Part(True, copy_to.pts, end, frames, f"part{len(parts)}"))
+        seek = seek_point(window, copy_to.pts)
+        parts.append(Part(True, copy_to.pts, end, frames, f"part{len(parts)}", seek=seek))
     return parts
 
 

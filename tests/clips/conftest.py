@@ -206,6 +206,7 @@ def video_duration(path: Path) -> float:
 
 
 def keyframe_times(path: Path) -> list[float]:
+    """Presentation times of the keyframes, from the file's start (its start_time)."""
     result = subprocess.run(
         [
             "ffprobe",
@@ -214,7 +215,7 @@ def keyframe_times(path: Path) -> list[float]:
             "-select_streams",
             "v:0",
             "-show_entries",
-            "packet=pts_time,flags",
+            "packet=pts_time,flags:format=start_time",
             "-of",
             "csv=p=0",
             str(path),
@@ -223,10 +224,10 @@ def keyframe_times(path: Path) -> list[float]:
         text=True,
         check=True,
     )
+    lines = [line.strip().strip(",") for line in result.stdout.splitlines() if line.strip()]
+    origin = float(lines[-1])
     return sorted(
-        float(line.split(",")[0])
-        for line in result.stdout.splitlines()
-        if "K" in line.split(",")[1]
+        float(line.split(",")[0]) - origin for line in lines[:-1] if "K" in line.split(",")[1]
     )
 
 
@@ -257,3 +258,9 @@ def frame_times(path: Path) -> list[float]:
 def index_at(times: list[float], seconds: float) -> int:
     """The number of the picture on screen at ``seconds``."""
     return max(i for i, t in enumerate(times) if t <= seconds + 1e-6)
+
+
+@pytest.fixture(scope="session")
+def transport_stream(tmp_path_factory) -> Path:
+    """MPEG-TS, as OBS records by default: its clock starts at 1.4 s, not 0."""
+    return generate(tmp_path_factory.mktemp("src") / "obs.ts", seconds=12)

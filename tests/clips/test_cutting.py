@@ -245,3 +245,27 @@ def test_an_existing_file_is_never_replaced(bframe_source, tmp_path):
     result = export_clip(request(bframe_source, tmp_path, ClipMode.LOSSLESS))
     assert result.output.name == "clip-lossless (2).mp4"
     assert (tmp_path / "clip-lossless.mp4").read_bytes() == b"mine"
+
+
+def test_smart_cut_of_an_mpeg_ts_counts_from_the_file_start(transport_stream, tmp_path):
+    result = export_clip(request(transport_stream, tmp_path, ClipMode.SMART, start=1.5, end=7.5))
+    assert result.mode == ClipMode.SMART
+    assert decode_errors(result.output) == ""
+    times = frame_times(transport_stream)
+    first = index_at(times, 1.5)
+    scores = [
+        psnr_first_frame(result.output, transport_stream, n) for n in (first - 1, first, first + 1)
+    ]
+    assert scores[1] > max(scores[0], scores[2]), scores
+    inside = [k for k in keyframe_times(transport_stream) if 1.5 < k < 7.5]  # 3 s GOP: two
+    copy_from, copy_to = (index_at(times, k) for k in (inside[0], inside[-1]))
+    clip, source = frame_hashes(result.output), frame_hashes(transport_stream)
+    assert clip[copy_from - first : copy_to - first] == source[copy_from:copy_to]
+    assert abs(video_duration(result.output) - 6.0) <= 1 / FPS
+
+
+def test_lossless_copy_of_hevc_decodes_cleanly(hevc_source, tmp_path):
+    result = export_clip(request(hevc_source, tmp_path, ClipMode.LOSSLESS, start=2.0, end=6.0))
+    assert result.mode == ClipMode.LOSSLESS and result.start <= 2.0
+    assert probe_stream(result.output, "v:0", "codec_name") == ["hevc"]
+    assert decode_errors(result.output) == ""
