@@ -1,4 +1,4 @@
-"""Configuration: DESIGN.md's environment variables over the preferences stored in SQLite.
+"""Configuration: the environment variables (the README's table) over the preferences in SQLite.
 
 Precedence for every setting: the environment, then the value saved from the GUI's settings
 dialog (``settings`` table), then the default. Secrets are not here: see ``core.secrets``.

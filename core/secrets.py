@@ -1,6 +1,6 @@
 """Secrets (API tokens, keys) in the OS keyring, never in SQLite, logs or exceptions.
 
-Lookup order: the environment variable of DESIGN.md, then the keyring. When the machine has
+Lookup order: the environment variable (the README's configuration table), then the keyring. When the machine has
 no usable keyring backend, saving a secret fails with a clear message unless the user opted in
 to the file fallback (``VODSTUDIO_ALLOW_FILE_SECRETS=1``), which keeps them in a file
 readable only by the user inside the data directory.

@@ -24,9 +24,10 @@ case "$command" in
     exec .venv/bin/vodstudio "$@"
     ;;
   test)
-    # Lint first: a finding fails the run in seconds, before the long suite.
+    # Lint and type-check first: a finding fails the run in seconds, before the long suite.
     .venv/bin/ruff check --quiet .
     .venv/bin/ruff format --check --quiet .
+    .venv/bin/mypy
     export QT_QPA_PLATFORM=offscreen
     exec .venv/bin/python -m pytest "$@"
     ;;

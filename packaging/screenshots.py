@@ -122,11 +122,9 @@ def seed_library(context, clip: Path) -> str:
             confidence_score=confidence,
         )
     try:
-        from ui.services import thumbnails
-
         for vod in context.vods.list():
-            thumbnails(context).generate(vod.id, resolutions=["small", "medium"])
-        thumbnails(context).generate_for_chapters(main.id)
+            context.thumbnails.generate(vod.id, resolutions=["small", "medium"])
+        context.thumbnails.generate_for_chapters(main.id)
     except Exception as error:  # screenshots still useful without thumbnails
         print(f"thumbnails skipped: {error}", file=sys.stderr)
     return main.id
@@ -215,11 +213,7 @@ def main() -> int:
         if options.transcode and hasattr(panel, "start_transcode"):
             panel.start_transcode()
             end = time.monotonic() + 120
-            while time.monotonic() < end and (panel.job or {}).get("status") not in (
-                "completed",
-                "failed",
-                "cancelled",
-            ):
+            while time.monotonic() < end and (panel.job is None or panel.job.status.is_active):
                 settle(app, 0.5)
         settle(app, 1.0)
         save(window, out / "transcode.png")

@@ -30,6 +30,41 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
 CLIP_CACHE: dict[tuple, Path] = {}
 
+# --- test lanes -------------------------------------------------------------------------------
+# Every test is marked from its folder and from the fixtures it uses (directly or through other
+# fixtures), so a new test lands in the right lane without anyone marking it:
+#   media  real ffmpeg/ffprobe on generated clips     gui   real widgets (pytest-qt)
+#   farm   Redis and Celery workers                    http  a counterpart server on 127.0.0.1
+#   slow   starts the CLI (or another Python) as a subprocess
+#   fast   none of media, gui, farm or slow: `pytest -m fast`, the lane to run while editing
+LANE_FOLDERS = {"media": "media", "gui": "gui", "farm": "farm", "platform": "http"}
+LANE_FIXTURES = {
+    "clip_factory": "media",
+    "qtbot": "gui",
+    "qapp": "gui",
+    "redis_url": "farm",
+    "emulator": "http",
+    "tus": "http",
+    "stub": "http",
+    "run_cli": "slow",
+    "cli": "slow",
+}
+SLOW_LANES = {"media", "gui", "farm", "slow"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    tests_root = Path(__file__).parent
+    for item in items:
+        lanes = {marker.name for marker in item.iter_markers()} & (SLOW_LANES | {"http"})
+        folder = Path(item.path).relative_to(tests_root).parts[0]
+        if folder in LANE_FOLDERS:
+            lanes.add(LANE_FOLDERS[folder])
+        lanes |= {lane for name, lane in LANE_FIXTURES.items() if name in item.fixturenames}
+        if not lanes & SLOW_LANES:
+            lanes.add("fast")
+        for lane in sorted(lanes):
+            item.add_marker(lane)
+
 
 def ffmpeg_available() -> bool:
     return shutil.which("ffmpeg") is not None and shutil.which("ffprobe") is not None

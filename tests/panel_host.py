@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from core.domain.errors import NotFoundError
+
 
 class RecordingPanelHost(QObject):
     chapters_changed = Signal()
@@ -16,6 +18,12 @@ class RecordingPanelHost(QObject):
         from ui.tasks import TaskRunner
 
         self.context, self.vod_id = context, vod_id
+        try:
+            self.vod = context.vods.get(vod_id)
+            self.timeline_model = context.chapters.timeline(vod_id)
+        except NotFoundError:  # a host built only to check it has every member
+            self.vod = self.timeline_model = None
+        self.chapter_files = None
         self.tasks = TaskRunner(self)
         self.undo_stack = QUndoStack(self)
         self.messages: list[tuple[str, bool]] = []
@@ -28,8 +36,25 @@ class RecordingPanelHost(QObject):
     def select_chapter(self, chapter_id: str | None) -> None:
         pass
 
+    def update_chapter(self, chapter_id: str, *, raise_errors: bool = False, **changes):
+        try:
+            updated = self.context.chapters.update(self.vod_id, chapter_id, **changes)
+        except Exception as error:
+            if raise_errors:
+                raise
+            self.show_message(str(error), error=True)
+            return None
+        self.reload_chapters()
+        return updated
+
+    def delete_chapter(self, chapter_id: str):
+        removed = self.context.chapters.delete(self.vod_id, chapter_id)
+        self.reload_chapters()
+        return removed
+
     def reload_chapters(self) -> None:
         self.reloads += 1
+        self.timeline_model = self.context.chapters.timeline(self.vod_id)
         self.chapters_changed.emit()
 
     def seek(self, seconds: float) -> None:

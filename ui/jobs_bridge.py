@@ -14,7 +14,7 @@ _bridges: weakref.WeakKeyDictionary[object, JobBridge] = weakref.WeakKeyDictiona
 
 
 class JobBridge(QObject):
-    status = Signal(dict)
+    status = Signal(object)  # a core.jobs.shapes.TranscodeJob
 
     def __init__(self, context) -> None:
         super().__init__()

@@ -27,10 +27,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from PySide6.QtCore import SignalInstance
 from PySide6.QtGui import QUndoStack
+
+from core.domain.chapters import Chapter, ChapterTimeline
+from core.library.shapes import VodInfo
+
+if TYPE_CHECKING:
+    from app.context import AppContext  # the composition root: a type, never imported here
 
 #: ``fn(progress, cancel)``: ``progress(fraction: float | None, text: str)`` may be called
 #: from the worker thread; ``cancel`` is a ``threading.Event`` the work should poll.
@@ -66,11 +72,16 @@ class TaskRunner(Protocol):
 
 @runtime_checkable
 class PanelHost(Protocol):
-    #: the ``app.context.AppContext`` (``vods``, ``chapters``, ``settings``, ``secrets``,
-    #: ``thumbnails``, ``transcodes``, ...)
-    context: Any
-    #: id of the VOD open in the editor
+    #: the services: ``vods``, ``chapters``, ``settings``, ``secrets``, ``thumbnails``,
+    #: ``transcodes``, ``ai``, ``formats``, ``uploads``, ``sync`` (each typed)
+    context: AppContext
+    #: id of the VOD open in the editor, and the VOD as it was when the editor opened it
     vod_id: str
+    vod: VodInfo
+    #: the VOD's chapters as the editor shows them (refreshed before ``chapters_changed``)
+    timeline_model: ChapterTimeline
+    #: the editor's chapter-file actions (import, export, YouTube check) when it has them
+    chapter_files: Any | None
     tasks: TaskRunner
     #: the editor's single undo stack: push one ``QUndoCommand`` per user edit
     undo_stack: QUndoStack
@@ -83,6 +94,15 @@ class PanelHost(Protocol):
     def selected_chapter_id(self) -> str | None: ...
 
     def select_chapter(self, chapter_id: str | None) -> None: ...
+
+    def update_chapter(
+        self, chapter_id: str, *, raise_errors: bool = False, **changes: Any
+    ) -> Chapter | None:
+        """One undoable edit of a chapter; a refused change is shown as a message, or raised
+        (``DomainError``, with ``field`` naming the input at fault) with ``raise_errors``."""
+
+    def delete_chapter(self, chapter_id: str) -> Chapter | None:
+        """One undoable delete (Ctrl+Z brings it back)."""
 
     def reload_chapters(self) -> None:
         """Re-read chapters from ``context.chapters`` (after a panel changed them) and emit

@@ -1,4 +1,4 @@
-"""Settings: DESIGN.md's configuration table, secrets into the OS keyring, encoder, data dir.
+"""Settings: the README's configuration table, secrets into the OS keyring, encoder, data dir.
 
 Secrets are never shown back: a stored one shows as a placeholder, typing replaces it, and
 "Remove" deletes it. Values the environment overrides are shown read-only, with the reason.

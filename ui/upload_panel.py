@@ -24,15 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.domain.sync_state import SyncState
+from core.domain.visibility import Visibility
 from core.platform import UploadControl, UploadOptions
 
 STATE_TEXT = {
-    "not_uploaded": "Not on the platform yet",
-    "uploading": "Upload not finished",
-    "synced": "Synced",
-    "local_changes": "Local changes waiting to sync",
-    "conflict": "Conflict: choose which version to keep",
-    "error": "Sync error",
+    SyncState.NOT_UPLOADED: "Not on the platform yet",
+    SyncState.UPLOADING: "Upload not finished",
+    SyncState.SYNCED: "Synced",
+    SyncState.LOCAL_CHANGES: "Local changes waiting to sync",
+    SyncState.CONFLICT: "Conflict: choose which version to keep",
+    SyncState.ERROR: "Sync error",
 }
 
 
@@ -56,7 +58,7 @@ class UploadPanel(QWidget):
         self.description_edit = QPlainTextEdit()
         self.description_edit.setFixedHeight(70)
         self.visibility_box = QComboBox()
-        self.visibility_box.addItems(["public", "followers", "private"])
+        self.visibility_box.addItems([v.value for v in Visibility])
         self.group_edit = QLineEdit()
         self.group_edit.setPlaceholderText("optional group UUID")
         self.nsfw_check = QCheckBox("NSFW")
@@ -121,7 +123,7 @@ class UploadPanel(QWidget):
         vod = self.host.context.vods.get(self.host.vod_id)
         self.title_edit.setText(vod.title)
         self.description_edit.setPlainText(vod.description or "")
-        self.visibility_box.setCurrentText(vod.visibility or "public")
+        self.visibility_box.setCurrentText(vod.visibility or Visibility.PUBLIC)
         self.group_edit.setText(vod.group_id or "")
         self.warning_edit.setText(vod.content_warning or "")
         self.nsfw_check.setChecked(bool(vod.is_nsfw))
@@ -222,13 +224,13 @@ class UploadPanel(QWidget):
         sync = self.host.context.sync
         state = sync.state(self.host.vod_id)
         text = STATE_TEXT.get(state.state, state.state)
-        if state.state == "local_changes":
+        if state.state == SyncState.LOCAL_CHANGES:
             text += f" ({state.pending_changes})"
         error = last_error or state.last_error
         if error:
-            text = f"{STATE_TEXT['error']}: {error}"
+            text = f"{STATE_TEXT[SyncState.ERROR]}: {error}"
         self.state_label.setText(text)
-        self.state = "error" if error else state.state
+        self.state = SyncState.ERROR if error else state.state
         uploaded = bool(state.remote_id)
         self.sync_button.setEnabled(uploaded)
         if uploaded:

@@ -1,4 +1,4 @@
-"""The headless CLI of DESIGN.md.
+"""The headless CLI (the README's "Using the CLI"; its layering: docs/ARCHITECTURE.md).
 
 Commands live in the modules of this package; each defines ``register(cli)`` and is found
 automatically. Exit codes: 0 success, 2 usage error (argparse), 1 domain error with one line

@@ -12,7 +12,9 @@ import contextlib
 import sys
 
 from core.domain.errors import DomainError
+from core.domain.media_specs import DEFAULT_THUMBNAIL_INDEX, JobStatus
 from core.domain.timefmt import format_time, parse_time
+from core.jobs.shapes import TranscodeJob
 
 from .output import ProgressBar, human_size, print_json, print_table
 
@@ -35,7 +37,7 @@ def register(cli) -> None:
     parser.add_argument(
         "--default",
         type=int,
-        default=2,
+        default=DEFAULT_THUMBNAIL_INDEX,
         metavar="N",
         help="index of the timestamp whose thumbnail becomes the default (0-based)",
     )
@@ -210,11 +212,11 @@ def start_transcode(args, context) -> int:
         allow_copy=not args.no_remux,
     )
     if args.json and not args.wait:
-        print_json(started)
+        print_json(started.to_json())
         return 0
     print(
-        f"job {started['job_id']} queued: {', '.join(started['qualities_requested'])} "
-        f"(estimated {started['estimated_time']})",
+        f"job {started.job_id} queued: {', '.join(started.qualities_requested)} "
+        f"(estimated {started.estimated_time})",
         file=sys.stderr if args.json else sys.stdout,
     )
     if not args.wait:
@@ -223,9 +225,9 @@ def start_transcode(args, context) -> int:
             file=sys.stderr,
         )
         return 0
-    final = _run_with_progress(context, started["video_id"], started["job_id"])
+    final = _run_with_progress(context, started.video_id, started.job_id)
     if args.json:
-        print_json(final)
+        print_json(final.to_json())
     else:
         _print_status(final)
     return _exit_for(final)
@@ -233,10 +235,10 @@ def start_transcode(args, context) -> int:
 
 def retry_transcode(args, context) -> int:
     status = context.transcodes.retry(args.vod, args.quality)
-    print(f"job {status['job_id']}: {args.quality.lower()} queued again")
+    print(f"job {status.job_id}: {args.quality.lower()} queued again")
     if not args.wait:
         return 0
-    final = _run_with_progress(context, status["video_id"], status["job_id"])
+    final = _run_with_progress(context, status.video_id, status.job_id)
     _print_status(final)
     return _exit_for(final)
 
@@ -245,12 +247,12 @@ def run_queue(args, context) -> int:
     runner = _runner(context)
     bars: dict[str, ProgressBar] = {}
 
-    def show(status: dict) -> None:
-        bar = bars.setdefault(status["job_id"], ProgressBar(status["job_id"]))
+    def show(status: TranscodeJob) -> None:
+        bar = bars.setdefault(status.job_id, ProgressBar(status.job_id))
         bar.update(
-            status["progress"] / 100,
-            status.get("current_quality") or status["status"],
-            status.get("estimated_time_remaining"),
+            status.progress / 100,
+            status.current_quality or status.status,
+            status.estimated_time_remaining,
         )
 
     runner.subscribe(show)
@@ -259,7 +261,7 @@ def run_queue(args, context) -> int:
         bar.close()
     jobs = context.transcodes.list_jobs()
     print(f"queue empty; {len(bars)} job(s) run in this session" if bars else "no queued jobs")
-    return 0 if all(j["status"] != "failed" for j in jobs if j["job_id"] in bars) else 1
+    return 0 if all(j.status != JobStatus.FAILED for j in jobs if j.job_id in bars) else 1
 
 
 def _runner(context):
@@ -275,16 +277,16 @@ def _runner(context):
     )
 
 
-def _run_with_progress(context, vod_id: str, job_id: str) -> dict:
+def _run_with_progress(context, vod_id: str, job_id: str) -> TranscodeJob:
     runner = _runner(context)
     bar = ProgressBar(job_id)
 
-    def show(status: dict) -> None:
-        if status["job_id"] == job_id and status["status"] == "processing":
+    def show(status: TranscodeJob) -> None:
+        if status.job_id == job_id and status.status == JobStatus.PROCESSING:
             bar.update(
-                status["progress"] / 100,
-                status.get("current_quality") or "",
-                status.get("estimated_time_remaining"),
+                status.progress / 100,
+                status.current_quality or "",
+                status.estimated_time_remaining,
             )
 
     runner.subscribe(show)
@@ -302,18 +304,18 @@ def _run_with_progress(context, vod_id: str, job_id: str) -> dict:
     return context.transcodes.status(vod_id, job_id)
 
 
-def _exit_for(status: dict) -> int:
-    if status["status"] == "completed":
+def _exit_for(status: TranscodeJob) -> int:
+    if status.status == JobStatus.COMPLETED:
         return 0
-    if status["status"] == "cancelled":
-        raise DomainError(f"job {status['job_id']} was cancelled")
-    raise DomainError(f"job {status['job_id']} failed: {status.get('error') or 'unknown error'}")
+    if status.status == JobStatus.CANCELLED:
+        raise DomainError(f"job {status.job_id} was cancelled")
+    raise DomainError(f"job {status.job_id} failed: {status.error or 'unknown error'}")
 
 
 def transcode_status(args, context) -> int:
     status = context.transcodes.status(args.vod, args.job)
     if args.json:
-        print_json(status)
+        print_json(status.to_json())
     else:
         _print_status(status)
     return 0
@@ -321,42 +323,42 @@ def transcode_status(args, context) -> int:
 
 def cancel_transcode(args, context) -> int:
     status = context.transcodes.cancel(args.vod, args.job)
-    if status["status"] == "cancelled":
-        print(f"job {status['job_id']} cancelled")
+    if status.status == JobStatus.CANCELLED:
+        print(f"job {status.job_id} cancelled")
     else:
-        print(f"job {status['job_id']}: cancel requested; ffmpeg stops within a second")
+        print(f"job {status.job_id}: cancel requested; ffmpeg stops within a second")
     return 0
 
 
-def _print_status(status: dict) -> None:
-    print(f"job       {status['job_id']}")
-    line = f"status    {status['status']} {status['progress']}%"
-    if status.get("current_quality"):
-        line += f"  ({status['current_quality']})"
-    if status.get("estimated_time_remaining"):
-        line += f"  ETA {status['estimated_time_remaining']}"
+def _print_status(status: TranscodeJob) -> None:
+    print(f"job       {status.job_id}")
+    line = f"status    {status.status} {status.progress}%"
+    if status.current_quality:
+        line += f"  ({status.current_quality})"
+    if status.estimated_time_remaining:
+        line += f"  ETA {status.estimated_time_remaining}"
     print(line)
-    if status.get("encoder"):
-        print(f"encoder   {status['encoder']}")
-    if status["outputs"]:
+    if status.encoder:
+        print(f"encoder   {status.encoder}")
+    if status.outputs:
         print_table(
             ["QUALITY", "STATUS", "RESOLUTION", "BITRATE", "SEGMENTS", "SIZE", "PLAYLIST"],
             [
                 [
-                    o["quality"],
-                    o["status"] + (f" ({o['method']})" if o.get("method") == "copy" else ""),
-                    o["resolution"] or "-",
-                    o["bitrate"],
-                    str(o["segment_count"]),
-                    human_size(o["size_bytes"]),
-                    o["path"] or (o.get("error") or ""),
+                    o.quality,
+                    o.status + (f" ({o.method})" if o.method == "copy" else ""),
+                    o.resolution or "-",
+                    o.bitrate,
+                    str(o.segment_count),
+                    human_size(o.size_bytes),
+                    o.path or (o.error or ""),
                 ]
-                for o in status["outputs"]
+                for o in status.outputs
             ],
         )
-    if status.get("master_playlist"):
-        print(f"master    {status['master_playlist']}")
-    for note in status.get("notes") or []:
+    if status.master_playlist:
+        print(f"master    {status.master_playlist}")
+    for note in status.notes or []:
         print(f"note      {note}")
-    if status.get("error"):
-        print(f"error     {status['error']}")
+    if status.error:
+        print(f"error     {status.error}")

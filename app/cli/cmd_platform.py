@@ -7,6 +7,7 @@ import getpass
 import sys
 
 from core.domain.errors import ValidationError
+from core.domain.visibility import Visibility
 
 from .output import ProgressBar, human_size, print_json, print_table
 
@@ -22,7 +23,7 @@ def register(cli) -> None:
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--title")
     parser.add_argument("--description")
-    parser.add_argument("--visibility", choices=("public", "followers", "private"))
+    parser.add_argument("--visibility", choices=[v.value for v in Visibility])
     parser.add_argument("--group", help="group UUID to post to")
     parser.add_argument("--nsfw", action="store_true", default=None)
     parser.add_argument("--content-warning")

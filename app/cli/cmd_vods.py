@@ -84,7 +84,7 @@ def show_vod(args, context) -> int:
         ("audio", vod.audio_codec or "none"),
         ("size", human_size(vod.size_bytes)),
         ("visibility", vod.visibility),
-        ("transcript", "yes" if vod.transcript else "no"),
+        ("transcript", "yes" if vod.has_transcript else "no"),
     ]
     if vod.remote_id:
         fields.append(("platform id", vod.remote_id))

@@ -11,8 +11,13 @@ import email.utils
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 import openai
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
+    from openai.types.chat.completion_create_params import ResponseFormat
 
 from .errors import (
     AiAuthError,
@@ -67,10 +72,10 @@ def complete(
         try:
             response = client.chat.completions.create(
                 model=config.model,
-                messages=messages,
+                messages=cast("list[ChatCompletionMessageParam]", messages),
                 temperature=config.temperature,
                 max_tokens=config.max_tokens,
-                response_format=response_format,
+                response_format=cast("ResponseFormat", response_format),
                 timeout=config.timeout,
             )
         except openai.RateLimitError as error:

@@ -96,7 +96,8 @@ class _WordStream:
             (w for w, n in frequency.items() if n >= MIN_COUNT), key=lambda w: -frequency[w]
         )
         vocabulary = {w: i for i, w in enumerate(kept[:MAX_VOCABULARY])}
-        ids, offsets = [], [0]
+        ids: list[int] = []
+        offsets = [0]
         for line in stems:
             ids.extend(vocabulary[w] for w in line if w in vocabulary)
             offsets.append(len(ids))

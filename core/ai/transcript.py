@@ -128,7 +128,7 @@ def _parse_vtt(text: str, name: str) -> list[Segment]:
     if not len(captions):
         raise TranscriptError(f"{name} has no cues: not a transcript")
     segments = []
-    for index, caption in enumerate(captions):
+    for index, caption in enumerate(captions.captions):
         origin = f"line {timing_lines[index]}" if index < len(timing_lines) else f"cue #{index + 1}"
         segments.append(
             Segment(

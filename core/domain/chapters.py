@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -69,10 +69,11 @@ class ChapterDraft:
 def clean_title(title: object) -> str:
     text = " ".join(str(title if title is not None else "").split())
     if not text:
-        raise ValidationError("chapter title is required and cannot be blank")
+        raise ValidationError("chapter title is required and cannot be blank", field="title")
     if len(text) > TITLE_MAX_LENGTH:
         raise ValidationError(
-            f"chapter title is {len(text)} characters long; the limit is {TITLE_MAX_LENGTH}"
+            f"chapter title is {len(text)} characters long; the limit is {TITLE_MAX_LENGTH}",
+            field="title",
         )
     return text
 
@@ -82,7 +83,8 @@ def clean_description(description: object) -> str:
     if len(text) > DESCRIPTION_MAX_LENGTH:
         raise ValidationError(
             f"chapter description is {len(text)} characters long; "
-            f"the limit is {DESCRIPTION_MAX_LENGTH}"
+            f"the limit is {DESCRIPTION_MAX_LENGTH}",
+            field="description",
         )
     return text
 
@@ -94,39 +96,47 @@ def clean_confidence(value: object) -> float | None:
         score = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise ValidationError(
-            f"confidence_score must be a number in [0, 1], got {value!r}"
+            f"confidence_score must be a number in [0, 1], got {value!r}",
+            field="confidence_score",
         ) from None
     if math.isnan(score) or not 0.0 <= score <= 1.0:
-        raise ValidationError(f"confidence_score must be in [0, 1], got {value}")
+        raise ValidationError(
+            f"confidence_score must be in [0, 1], got {value}", field="confidence_score"
+        )
     return score
 
 
 def validate_time_range(start: object, end: object, duration: float) -> tuple[float, float]:
-    """``(start, end)`` as floats when ``0 ≤ start < end ≤ duration``, else ``ValidationError``."""
+    """``(start, end)`` as floats when ``0 ≤ start < end ≤ duration``, else ``ValidationError``
+    naming the time at fault (an end at or before the start is the end's)."""
     start_s = _finite(start, "start_time")
     end_s = _finite(end, "end_time")
     if start_s < 0:
-        raise ValidationError(f"start_time cannot be negative, got {start_s:g}")
+        raise ValidationError(f"start_time cannot be negative, got {start_s:g}", field="start_time")
     if start_s >= end_s:
         raise ValidationError(
-            f"start_time ({format_time(start_s)}) must be before end_time ({format_time(end_s)})"
+            f"start_time ({format_time(start_s)}) must be before end_time ({format_time(end_s)})",
+            field="end_time",
         )
     if end_s > duration + 1e-9:
         raise ValidationError(
-            f"end_time {format_time(end_s)} is past the end of the video ({format_time(duration)})"
+            f"end_time {format_time(end_s)} is past the end of the video ({format_time(duration)})",
+            field="end_time",
         )
     return start_s, min(end_s, duration)
 
 
 def _finite(value: object, name: str) -> float:
     if isinstance(value, bool):
-        raise ValidationError(f"{name} must be a number of seconds, got {value!r}")
+        raise ValidationError(f"{name} must be a number of seconds, got {value!r}", field=name)
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValidationError(f"{name} must be a number of seconds, got {value!r}") from None
+        raise ValidationError(
+            f"{name} must be a number of seconds, got {value!r}", field=name
+        ) from None
     if math.isnan(number) or math.isinf(number):
-        raise ValidationError(f"{name} must be a finite number of seconds, got {value}")
+        raise ValidationError(f"{name} must be a finite number of seconds, got {value}", field=name)
     return number
 
 
@@ -317,7 +327,9 @@ class ChapterTimeline:
         self._renumber_from(position)
         return chapter
 
-    def replace_ai(self, drafts: Iterable[ChapterDraft], id_factory) -> AiReplacement:
+    def replace_ai(
+        self, drafts: Iterable[ChapterDraft], id_factory: Callable[[], str]
+    ) -> AiReplacement:
         """Replace every AI chapter with ``drafts``; manual chapters stay exactly as they are.
 
         Drafts are repaired rather than refused where the intent is clear: times are clamped

@@ -2,13 +2,21 @@
 
 The CLI maps every ``DomainError`` to exit code 1 and prints ``str(error)`` as one line;
 the GUI shows the same text. Messages say what was wrong and, where it helps, what to do.
+An error about one input names it in ``field`` (``"title"``, ``"start_time"``, ``"end_time"``
+…), so a form marks that input without reading the message.
 """
+
+from __future__ import annotations
 
 
 class DomainError(Exception):
     """A request the rules refuse (the platform would answer 4xx)."""
 
     http_status = 400
+
+    def __init__(self, *args: object, field: str | None = None) -> None:
+        super().__init__(*args)
+        self.field = field
 
 
 class ValidationError(DomainError):
@@ -24,8 +32,10 @@ class NotFoundError(DomainError):
 class OverlapError(ValidationError):
     """A chapter time range that collides with another chapter of the same VOD (400)."""
 
-    def __init__(self, message: str, *, conflicting_id: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, *, conflicting_id: str | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(message, field=field)
         self.conflicting_id = conflicting_id
 
 

@@ -74,6 +74,11 @@ class JobStatus(StrEnum):
     def is_final(self) -> bool:
         return self in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
 
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: it can still be cancelled, and a runner will take it."""
+        return not self.is_final
+
 
 def transcode_job_id(video_id: str, unix_time: int) -> str:
     """The platform's job id shape: ``transcode_<video_id>_<unix time>``."""

@@ -14,7 +14,7 @@ import json
 import math
 from collections.abc import Iterable
 from json import scanner
-from json.decoder import WHITESPACE, JSONDecodeError
+from json.decoder import WHITESPACE, JSONDecodeError  # type: ignore[attr-defined]
 
 from core.domain.chapters import Chapter, ChapterSource
 from core.library.shapes import chapter_json
@@ -142,10 +142,11 @@ def load_lined_json(text: str) -> object:
         return bisect.bisect_right(newlines, offset) + 1
 
     decoder = json.JSONDecoder()
-    decoder.parse_array = (  # type: ignore[assignment]
+    # The stdlib decoder's undocumented hooks (typeshed leaves them out): line numbers per array.
+    decoder.parse_array = (  # type: ignore[attr-defined]
         lambda s_and_end, scan_once: _lined_array(s_and_end, scan_once, line_of)
     )
-    decoder.scan_once = scanner.py_make_scanner(decoder)  # the C scanner ignores parse_array
+    decoder.scan_once = scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]  # the C scanner ignores parse_array
     try:
         return decoder.decode(text)
     except JSONDecodeError as error:

@@ -14,8 +14,10 @@ from pathlib import Path
 from core.domain.chapters import Chapter
 from core.domain.errors import ValidationError
 from core.library.chapters import ChapterService
+from core.media.chapter_embed import CONTAINERS, read_chapters
 from core.store.models import new_id
 
+from .embed import EmbedResult, embed_chapters
 from .entries import FormatError, ParsedEntry, resolve_entries
 from .files import FileWriteError, write_text_file
 from .importing import plan_import
@@ -92,15 +94,11 @@ def read_text_file(path: str | Path) -> str:
 
 
 def is_video_file(path: str | Path) -> bool:
-    from core.media.chapter_embed import CONTAINERS
-
     return Path(path).suffix.lower() in CONTAINERS
 
 
 def video_chapter_entries(path: str | Path) -> list[ParsedEntry]:
     """The chapters stored inside a video file, numbered 1, 2, … in place of lines."""
-    from core.media.chapter_embed import read_chapters  # media depends on formats, not back
-
     file = Path(path).expanduser()
     if not file.is_file():
         raise ValidationError(f"file not found: {file}")
@@ -127,12 +125,10 @@ class ChapterFormats:
         overwrite: bool = False,
         progress: Callable[[float], None] | None = None,
         should_cancel: Callable[[], bool] | None = None,
-    ):
+    ) -> EmbedResult:
         """Write a copy of the VOD's video with its chapters inside (streams copied, read back
         with ffprobe). ``progress`` gets the fraction copied (0..1); ``should_cancel()``
         stops the copy and leaves no file behind. Returns the ``EmbedResult``."""
-        from core.media.chapter_embed import embed_chapters
-
         if self._vods is None:
             raise ValidationError(
                 "embedding needs the VOD library (ChapterFormats(chapters, vods))"

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from core.domain.cancel import CancelFlag
 from core.domain.media_specs import GOP_SECONDS
 from core.media.encoders import SOFTWARE_ENCODER, choose_encoder
 from core.media.errors import MediaError
@@ -21,10 +22,6 @@ from core.media.ladder_plan import plan_ladder
 from core.media.probe import probe
 
 ExecutionProgress = Callable[[float, str], None]
-
-
-class CancelFlag(Protocol):
-    def is_set(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)

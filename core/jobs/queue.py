@@ -14,8 +14,10 @@ import socket
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import case, select, update
+from sqlalchemy.engine import CursorResult
 
 from core.domain.media_specs import JobStatus
 from core.store.db import Database
@@ -66,19 +68,23 @@ def claim_next(database: Database, worker_id: str) -> str | None:
             if job_id is None:
                 return None
             now = datetime.now(UTC)
-            claimed = session.execute(
-                update(TranscodeJobRow)
-                .where(
-                    TranscodeJobRow.id == job_id, TranscodeJobRow.status == JobStatus.QUEUED.value
-                )
-                .values(
-                    status=JobStatus.PROCESSING.value,
-                    worker_id=worker_id,
-                    heartbeat_at=now,
-                    started_at=now,
-                    progress=0.0,
-                    error=None,
-                )
+            claimed = cast(
+                "CursorResult[Any]",  # an UPDATE's result, which counts the rows it matched
+                session.execute(
+                    update(TranscodeJobRow)
+                    .where(
+                        TranscodeJobRow.id == job_id,
+                        TranscodeJobRow.status == JobStatus.QUEUED.value,
+                    )
+                    .values(
+                        status=JobStatus.PROCESSING.value,
+                        worker_id=worker_id,
+                        heartbeat_at=now,
+                        started_at=now,
+                        progress=0.0,
+                        error=None,
+                    )
+                ),
             ).rowcount
             if claimed == 1:
                 return job_id

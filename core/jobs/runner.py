@@ -1,6 +1,6 @@
 """Running queued transcode jobs on plain threads (no Qt), with progress for observers.
 
-Observers ``subscribe(callback)`` and receive status dicts (the ``status`` shape) from the
+Observers ``subscribe(callback)`` and receive ``TranscodeJob`` statuses from the
 runner's threads, at most ~10 per second per job plus every state change; a GUI marshals
 them to its own thread. Cancelling works from anywhere: the runner polls each running
 job's ``cancel_requested`` flag, so ``transcode cancel`` in another shell stops ffmpeg.
@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,10 +29,10 @@ from core.store.models import TranscodeJobRow, Vod
 from .diskspace import out_of_space
 from .executor import ExecutionOutcome, Executor, LocalLadderExecutor, TranscodeSpec
 from .queue import claim_next, clear_partial_output, new_worker_id, recover_interrupted
-from .shapes import status_json
+from .shapes import TranscodeJob
 
 log = logging.getLogger(__name__)
-Observer = Callable[[dict[str, Any]], None]
+Observer = Callable[[TranscodeJob], None]
 NOTIFY_INTERVAL = 0.1
 SAVE_INTERVAL = 1.0
 CANCEL_POLL_INTERVAL = 0.5
@@ -46,7 +47,7 @@ class _Running:
         self.fraction = 0.0
         self.label: str | None = None
         self.eta: float | None = None
-        self.snapshot: dict[str, Any] = {}
+        self.snapshot: TranscodeJob | None = None
         self.last_notify = 0.0
         self.thread: threading.Thread | None = None
         self.done = False
@@ -78,6 +79,11 @@ class JobRunner:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @property
+    def executor(self) -> Executor:
+        """What runs each job's ffmpeg work: the local ladder, or the transcode farm."""
+        return self._executor
 
     # --- observers ---------------------------------------------------------------------------
     def subscribe(self, callback: Observer) -> Callable[[], None]:
@@ -222,7 +228,7 @@ class JobRunner:
     def _prepare(self, item: _Running) -> TranscodeSpec:
         encoder = self._settings.get("hardware_encoder") if self._settings is not None else "auto"
         with self._database.session() as session:
-            job = session.get(TranscodeJobRow, item.job_id)
+            job = session.get_one(TranscodeJobRow, item.job_id)
             run = list((job.options or {}).get("run_qualities") or job.qualities_requested)
             for output in job.outputs:
                 if output.quality in run:
@@ -231,14 +237,14 @@ class JobRunner:
             item.label = job.current_quality
             spec = TranscodeSpec(
                 job_id=job.id,
-                source=session.get(Vod, job.vod_id).file_path,
-                output_dir=job.output_dir,
+                source=session.get_one(Vod, job.vod_id).file_path,
+                output_dir=_output_dir(job),
                 qualities=tuple(run),
                 encoder_preference=encoder,
                 allow_copy=bool((job.options or {}).get("allow_copy", True)),
                 preset=(job.options or {}).get("preset"),
             )
-            item.snapshot = status_json(job)
+            item.snapshot = TranscodeJob.from_row(job)
         item.output_dir = spec.output_dir
         full = out_of_space(spec.output_dir)
         if full:
@@ -272,7 +278,7 @@ class JobRunner:
         while not item.done:
             try:
                 with self._database.session() as session:
-                    job = session.get(TranscodeJobRow, item.job_id)
+                    job = session.get_one(TranscodeJobRow, item.job_id)
                     if job.cancel_requested:
                         item.cancel.set()
                     if time.monotonic() - last_save >= SAVE_INTERVAL:
@@ -289,7 +295,7 @@ class JobRunner:
     # --- endings -----------------------------------------------------------------------------
     def _complete(self, item: _Running, outcome: ExecutionOutcome) -> None:
         with self._database.session() as session:
-            job = session.get(TranscodeJobRow, item.job_id)
+            job = session.get_one(TranscodeJobRow, item.job_id)
             outputs = {o.quality: o for o in job.outputs}
             completed, failed = list(job.completed_qualities), list(job.failed_qualities)
             skipped = list(job.skipped_qualities)
@@ -333,7 +339,7 @@ class JobRunner:
 
     def _cancelled(self, item: _Running) -> None:
         with self._database.session() as session:
-            job = session.get(TranscodeJobRow, item.job_id)
+            job = session.get_one(TranscodeJobRow, item.job_id)
             clear_partial_output(job.output_dir)
             for output in job.outputs:
                 if output.status == "processing":
@@ -400,18 +406,18 @@ class JobRunner:
                     )
             renditions = []
         if renditions:
-            job.master_playlist = str(write_master(renditions, Path(job.output_dir)))
+            job.master_playlist = str(write_master(renditions, Path(_output_dir(job))))
         else:
             job.master_playlist = None
             with contextlib.suppress(OSError):  # a master left from a run whose files broke
-                Path(job.output_dir, MASTER_NAME).unlink(missing_ok=True)
+                Path(_output_dir(job), MASTER_NAME).unlink(missing_ok=True)
 
     @staticmethod
     def _audio_in_place(session: Any, job: TranscodeJobRow) -> bool:
         """Whether the audio rendition the variants need is there (always, without audio)."""
         vod = session.get(Vod, job.vod_id)
         try:
-            audio = find_audio_rendition(job.output_dir)
+            audio = find_audio_rendition(_output_dir(job))
         except MediaError:
             return False
         return audio is not None or vod is None or not vod.audio_codec
@@ -434,11 +440,13 @@ class JobRunner:
                 job = session.get(TranscodeJobRow, item.job_id)
                 if job is None:
                     return
-                snapshot = status_json(job)
+                snapshot = TranscodeJob.from_row(job)
+        elif item.snapshot is None:  # not prepared yet: nothing to tell
+            return
         else:
-            snapshot = dict(item.snapshot)
-            snapshot.update(
-                status=JobStatus.PROCESSING.value,
+            snapshot = replace(
+                item.snapshot,
+                status=JobStatus.PROCESSING,
                 progress=int(item.fraction * 100),
                 current_quality=item.label,
                 estimated_time_remaining=_eta_words(item.eta),
@@ -462,6 +470,13 @@ def _eta_words(seconds: float | None) -> str | None:
 def _prefixed(quality: str, error: str | None) -> str:
     text = error or "failed"
     return text if text.startswith(f"{quality}:") else f"{quality}: {text}"
+
+
+def _output_dir(job: TranscodeJobRow) -> str:
+    """Every job is given its folder when it is queued (``TranscodeService.start``)."""
+    if not job.output_dir:
+        raise MediaError(f"transcode job {job.id[:8]} has no output folder")
+    return job.output_dir
 
 
 def _fail_output(job: TranscodeJobRow, output: Any, reason: str) -> None:

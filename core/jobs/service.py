@@ -21,14 +21,13 @@ from core.domain.media_specs import (
     parse_qualities,
     transcode_job_id,
 )
-from core.library.vods import find_vod
-from core.media.sources import ready_vod
+from core.library.vods import find_vod, ready_vod
 from core.media.tools import ffmpeg_path
 from core.store.db import Database
 from core.store.models import TranscodeJobRow, TranscodeOutputRow
 
 from .queue import worker_alive
-from .shapes import start_json, status_json
+from .shapes import TranscodeJob, TranscodeStart
 
 X264_PRESETS = (
     "ultrafast",
@@ -61,7 +60,7 @@ class TranscodeService:
         format: str = "hls",
         preset: str | None = None,
         allow_copy: bool = True,
-    ) -> dict[str, Any]:
+    ) -> TranscodeStart:
         """Queue a job. ``preset`` is an x264 speed/quality preset (default veryfast);
         ``allow_copy`` lets a rung the source already matches be remuxed, not re-encoded."""
         if (format or "hls").lower() != "hls":
@@ -103,20 +102,20 @@ class TranscodeService:
             job.outputs = [TranscodeOutputRow(quality=q, status="queued") for q in wanted]
             session.add(job)
             session.flush()
-            return start_json(job, vod.duration)
+            return TranscodeStart.from_row(job, vod.duration)
 
-    def status(self, vod_ref: str, job_id: str | None = None) -> dict[str, Any]:
+    def status(self, vod_ref: str, job_id: str | None = None) -> TranscodeJob:
         with self._database.session() as session:
-            return status_json(self._job(session, vod_ref, job_id))
+            return TranscodeJob.from_row(self._job(session, vod_ref, job_id))
 
-    def list_jobs(self, vod_ref: str | None = None) -> list[dict[str, Any]]:
+    def list_jobs(self, vod_ref: str | None = None) -> list[TranscodeJob]:
         with self._database.session() as session:
             query = select(TranscodeJobRow).order_by(TranscodeJobRow.created_at.desc())
             if vod_ref:
                 query = query.where(TranscodeJobRow.vod_id == find_vod(session, vod_ref).id)
-            return [status_json(job) for job in session.scalars(query)]
+            return [TranscodeJob.from_row(job) for job in session.scalars(query)]
 
-    def cancel(self, vod_ref: str, job_id: str) -> dict[str, Any]:
+    def cancel(self, vod_ref: str, job_id: str) -> TranscodeJob:
         """Cancel a queued job at once; ask the runner of a processing job to stop ffmpeg
         (it keeps finished renditions). Completed, failed or cancelled jobs are refused."""
         with self._database.session() as session:
@@ -131,9 +130,9 @@ class TranscodeService:
             ):
                 _mark_cancelled(job)
             session.flush()
-            return status_json(job)
+            return TranscodeJob.from_row(job)
 
-    def retry(self, vod_ref: str, quality: str, *, preset: str | None = None) -> dict[str, Any]:
+    def retry(self, vod_ref: str, quality: str, *, preset: str | None = None) -> TranscodeJob:
         """Queue the latest job whose ``quality`` failed (or was cancelled) again, for that
         quality only; ``preset`` changes the x264 preset for this attempt."""
         if preset is not None and preset not in X264_PRESETS:
@@ -171,7 +170,7 @@ class TranscodeService:
                 if output.quality == name:
                     output.status, output.error = "queued", None
             session.flush()
-            return status_json(job)
+            return TranscodeJob.from_row(job)
 
     def _job(self, session, vod_ref: str, job_id: str | None) -> TranscodeJobRow:
         vod = find_vod(session, vod_ref)

@@ -1,7 +1,10 @@
-"""The local library: VODs and their chapters, with the platform's rules, in the SQLite cache.
+"""The local library: VODs, their chapters and thumbnails, with the platform's rules, in the
+SQLite cache.
 
-``VodLibrary`` and ``ChapterService`` are what the CLI and the GUI call; every method is one
-transaction that either applies completely or leaves the database as it was.
+``VodLibrary``, ``ChapterService`` and ``ThumbnailService`` (``library.thumbnails``) are what
+the CLI and the GUI call; every method is one transaction that either applies completely or
+leaves the database as it was. The ffmpeg work (probing, grabbing frames, reading keyframes)
+is ``core.media``'s, called with plain values.
 """
 
 from .chapters import ChapterService

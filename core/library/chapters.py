@@ -7,6 +7,7 @@ transaction.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -107,7 +108,7 @@ class ChapterService:
         draft_list = list(drafts)
         return self._edit(vod_ref, lambda t: t.replace_ai(draft_list, new_id))
 
-    def replace_all(self, vod_ref: str, chapters: Iterable[Chapter]) -> list[Chapter]:
+    def replace_all(self, vod_ref: str, chapters: Iterable[Chapter]) -> builtins.list[Chapter]:
         """Make the VOD's chapters exactly ``chapters`` (undo of a bulk change, imports).
 
         Validated as a whole: an overlap or a bad range anywhere refuses all of it.
@@ -175,6 +176,7 @@ def _persist(
     before: dict[str, Chapter],
     after: dict[str, Chapter],
 ) -> None:
+    old: Chapter | None
     for chapter_id, old in before.items():
         if chapter_id not in after:
             session.delete(rows[chapter_id])

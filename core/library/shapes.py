@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,7 +47,78 @@ def chapter_json(chapter: Chapter, video_id: str) -> dict[str, Any]:
     }
 
 
-def vod_json(vod: Vod) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class VodInfo:
+    """A VOD as the CLI and the GUI see it: the row's values, read in its transaction, with
+    no tie to a database session."""
+
+    id: str
+    file_path: str
+    title: str
+    description: str
+    duration: float
+    width: int | None
+    height: int | None
+    fps: float | None
+    video_codec: str | None
+    audio_codec: str | None
+    container: str | None
+    bit_rate: int | None
+    size_bytes: int
+    status: str
+    visibility: str
+    group_id: str | None
+    content_warning: str | None
+    is_nsfw: bool
+    has_transcript: bool
+    transcript_source: str | None
+    keyframes: list[float] | None
+    cloudflare_video_id: str | None
+    remote_id: str | None
+    remote_post_id: str | None
+    playback_url: str | None
+    remote_status: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def from_row(cls, vod: Vod) -> VodInfo:
+        return cls(
+            id=vod.id,
+            file_path=vod.file_path,
+            title=vod.title,
+            description=vod.description,
+            duration=vod.duration,
+            width=vod.width,
+            height=vod.height,
+            fps=vod.fps,
+            video_codec=vod.video_codec,
+            audio_codec=vod.audio_codec,
+            container=vod.container,
+            bit_rate=vod.bit_rate,
+            size_bytes=vod.size_bytes,
+            status=vod.status,
+            visibility=vod.visibility,
+            group_id=vod.group_id,
+            content_warning=vod.content_warning,
+            is_nsfw=vod.is_nsfw,
+            has_transcript=bool(vod.transcript),
+            transcript_source=vod.transcript_source,
+            keyframes=list(vod.keyframes) if vod.keyframes is not None else None,
+            cloudflare_video_id=vod.cloudflare_video_id,
+            remote_id=vod.remote_id,
+            remote_post_id=vod.remote_post_id,
+            playback_url=vod.playback_url,
+            remote_status=vod.remote_status,
+            created_at=vod.created_at,
+            updated_at=vod.updated_at,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return vod_json(self)
+
+
+def vod_json(vod: VodInfo) -> dict[str, Any]:
     """The platform's ``vod`` object, plus what the local cache knows about the file."""
     return {
         "id": vod.id,
@@ -70,5 +142,5 @@ def vod_json(vod: Vod) -> dict[str, Any]:
         "video_codec": vod.video_codec,
         "audio_codec": vod.audio_codec,
         "size_bytes": vod.size_bytes,
-        "has_transcript": bool(vod.transcript),
+        "has_transcript": vod.has_transcript,
     }

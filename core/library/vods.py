@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.domain.errors import NotFoundError, ValidationError
+from core.domain.cancel import CancelFlag
+from core.domain.errors import NotFoundError, StateError, ValidationError
 from core.domain.status import VodStatus, check_transition
+from core.domain.visibility import parse_visibility
+from core.media import keyframes as media_keyframes
+from core.media.errors import MediaError
 from core.media.probe import MediaInfo, probe
 from core.store.db import Database
-from core.store.models import Vod
+from core.store.models import ChapterRow, Vod
 from core.store.outbox import record_change
+
+from .overview import VodCard, vod_cards
+from .shapes import VodInfo
 
 TITLE_MAX_LENGTH = 300
 
@@ -35,12 +43,29 @@ def find_vod(session: Session, vod_ref: str) -> Vod:
     raise NotFoundError(f"VOD {ref} not found")
 
 
+def ready_vod(session: Session, vod_ref: str, action: str, *, needs_video: bool = True) -> Vod:
+    """The VOD for ``vod_ref`` when it is ``ready``, its file still exists and (with
+    ``needs_video``) it has pictures: what every media operation on a VOD needs."""
+    vod = find_vod(session, vod_ref)
+    if vod.status != VodStatus.READY.value:
+        raise StateError(f"cannot {action}: VOD {vod.id[:8]} is {vod.status}, it must be ready")
+    source = Path(vod.file_path)
+    if not source.is_file():
+        raise MediaError(f"cannot {action}: the VOD's file {source} is missing (moved or deleted?)")
+    if needs_video and not (vod.width and vod.height):
+        raise MediaError(
+            f"cannot {action}: {source.name} has no video stream "
+            "(an audio-only file has no pictures)"
+        )
+    return vod
+
+
 class VodLibrary:
     def __init__(self, database: Database, prober: Callable[[str], MediaInfo] = probe) -> None:
         self._database = database
         self._probe = prober
 
-    def import_file(self, path: str | Path, *, title: str | None = None) -> Vod:
+    def import_file(self, path: str | Path, *, title: str | None = None) -> VodInfo:
         """Probe ``path`` and add it as a VOD; nothing is stored when the file is unusable.
 
         The probe is this local pipeline's processing step, so a VOD that probes cleanly
@@ -76,29 +101,48 @@ class VodLibrary:
             record_change(
                 session, vod_id=vod.id, entity="vod", entity_id=vod.id, operation="create"
             )
-            return vod
+            return VodInfo.from_row(vod)
 
-    def list(self, *, include_deleted: bool = False) -> list[Vod]:
+    def list(self, *, include_deleted: bool = False) -> list[VodInfo]:
         with self._database.session() as session:
             query = select(Vod).order_by(Vod.created_at.desc())
             if not include_deleted:
                 query = query.where(Vod.status != VodStatus.DELETED.value)
-            return list(session.scalars(query))
+            return [VodInfo.from_row(vod) for vod in session.scalars(query)]
 
-    def get(self, vod_ref: str) -> Vod:
+    def get(self, vod_ref: str) -> VodInfo:
         with self._database.session() as session:
-            return find_vod(session, vod_ref)
+            return VodInfo.from_row(find_vod(session, vod_ref))
+
+    def keyframes(self, vod_ref: str, cancel: CancelFlag | None = None) -> builtins.list[float]:
+        """All keyframe times of a VOD's file (for snapping on the timeline), read once from
+        packet flags and kept on the VOD's row; ``[]`` when cancelled."""
+        with self._database.session() as session:
+            vod = find_vod(session, vod_ref)
+            if vod.keyframes:
+                return list(vod.keyframes)
+            vod_id, path, duration = vod.id, vod.file_path, vod.duration
+        if cancel is not None and cancel.is_set():
+            return []
+        times = media_keyframes.keyframe_times(path, limit_seconds=duration + 1)
+        if cancel is not None and cancel.is_set():
+            return []
+        with self._database.session() as session:
+            find_vod(session, vod_id).keyframes = times
+        return times
+
+    def cards(self) -> builtins.list[VodCard]:
+        """Every VOD (newest first) with what its card on the library page shows, in one query."""
+        return vod_cards(self._database)
 
     def chapter_counts(self) -> dict[str, int]:
-        from core.store.models import ChapterRow
-
         with self._database.session() as session:
             rows = session.execute(
                 select(ChapterRow.vod_id, func.count()).group_by(ChapterRow.vod_id)
             )
             return dict(rows.all())
 
-    def set_status(self, vod_ref: str, status: str) -> Vod:
+    def set_status(self, vod_ref: str, status: str) -> VodInfo:
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
             vod.status = check_transition(vod.status, status).value
@@ -110,9 +154,10 @@ class VodLibrary:
                 operation="status",
                 payload={"status": vod.status},
             )
-            return vod
+            session.flush()  # updated_at is stamped on flush
+            return VodInfo.from_row(vod)
 
-    def update_details(self, vod_ref: str, **changes: object) -> Vod:
+    def update_details(self, vod_ref: str, **changes: object) -> VodInfo:
         """Edit title, description, visibility, group, content warning or the NSFW flag."""
         allowed = {"title", "description", "visibility", "group_id", "content_warning", "is_nsfw"}
         unknown = set(changes) - allowed
@@ -123,14 +168,8 @@ class VodLibrary:
             if not title:
                 raise ValidationError("VOD title cannot be blank")
             changes["title"] = title
-        if "visibility" in changes and changes["visibility"] not in (
-            "public",
-            "followers",
-            "private",
-        ):
-            raise ValidationError(
-                f"unknown visibility {changes['visibility']!r}: use public, followers or private"
-            )
+        if "visibility" in changes:
+            parse_visibility(changes["visibility"])
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
             for key, value in changes.items():
@@ -143,4 +182,5 @@ class VodLibrary:
                 operation="update",
                 payload=dict(changes.items()),
             )
-            return vod
+            session.flush()  # updated_at is stamped on flush
+            return VodInfo.from_row(vod)

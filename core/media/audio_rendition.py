@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import MediaError
+from .hls_segments import measure_segments
 from .language_tags import UNDETERMINED, hls_language, language_name
 from .tools import run_capture
 
@@ -54,8 +55,6 @@ def audio_playlist(output_dir: str | os.PathLike[str]) -> Path:
 
 def measure_audio_rendition(playlist_path: Path) -> AudioRenditionInfo:
     """Measured facts of a finished audio rendition; ``MediaError`` when it is incomplete."""
-    from .hls_master import measure_segments
-
     measured = measure_segments(playlist_path, "audio")
     codecs, channels, language = _audio_facts(measured.first_segment)
     return AudioRenditionInfo(

@@ -36,7 +36,8 @@ class ChunkCancelled(MediaCancelled):
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
 
 
 def run_ffmpeg(
@@ -71,8 +72,9 @@ def run_ffmpeg(
         )
     except FileNotFoundError:
         raise FFmpegMissingError("ffmpeg") from None
-    stderr_tail: deque[str] = deque(maxlen=8)
-    reader = threading.Thread(target=lambda: stderr_tail.extend(process.stderr), daemon=True)
+    assert process.stdout is not None and process.stderr is not None  # both piped above
+    stderr, stderr_tail = process.stderr, deque[str](maxlen=8)
+    reader = threading.Thread(target=lambda: stderr_tail.extend(stderr), daemon=True)
     reader.start()
     cancelled = False
     try:

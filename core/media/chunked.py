@@ -23,10 +23,10 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 from core.domain.media_specs import parse_qualities
 
@@ -205,7 +205,7 @@ class LocalChunkExecutor:
             return stop.is_set() or should_cancel()
 
         with ThreadPoolExecutor(max_workers=self.processes, thread_name_prefix="chunk") as pool:
-            futures = []
+            futures: list[Future[Any]] = []
             if plan.has_audio:
                 futures.append(
                     pool.submit(encode_audio, plan.source, plan.work_dir, None, cancelled)
@@ -219,7 +219,7 @@ class LocalChunkExecutor:
                 for future in pending:
                     future.cancel()
                 wait(pending)
-                raise failed[0].exception()
+                raise cast(BaseException, failed[0].exception())
         return {"local": len(futures)}
 
     @staticmethod

@@ -74,11 +74,11 @@ def stream_keyframes(
         for produced, image in enumerate(_read_ppm_stream(process.stdout)):
             # Every showinfo line of a frame's segment, and its slot, are logged before
             # the frame is written, so the n-th picture is the n-th slot logged on the way out.
-            slot = log.nth_output(produced)
-            if slot is None:
+            written = log.nth_output(produced)
+            if written is None:
                 return
-            when = log.last_time(slot) if slot == len(times) else log.first_time(slot)
-            yield slot, round(starts[slot] + when, 3), image
+            when = log.last_time(written) if written == len(times) else log.first_time(written)
+            yield written, round(starts[written] + when, 3), image
 
 
 class _ShowinfoLog:
@@ -131,6 +131,7 @@ def _streaming(args: list[str], log: _ShowinfoLog):
         )
     except FileNotFoundError:
         raise FFmpegMissingError(args[0]) from None
+    assert process.stdout is not None and process.stderr is not None  # both piped above
     reader = threading.Thread(target=log.read, args=(process.stderr,), daemon=True)
     reader.start()
     watchdog = threading.Timer(FRAME_TIMEOUT_SECONDS, process.kill)

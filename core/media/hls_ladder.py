@@ -26,8 +26,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
+from core.domain.cancel import CancelFlag
 from core.domain.media_specs import AUDIO_KBPS, GOP_SECONDS, SEGMENT_SECONDS
 
 from .audio_rendition import (
@@ -63,10 +63,6 @@ SEGMENT_PATTERN = "seg_%05d.ts"
 TERMINATE_GRACE_SECONDS = 5.0
 
 LadderProgress = Callable[[float, str], None]
-
-
-class CancelFlag(Protocol):
-    def is_set(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,19 +17,15 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import m3u8
-
 from .audio_rendition import AUDIO_GROUP, AudioRenditionInfo, find_audio_rendition
 from .errors import MediaError
+from .hls_segments import measure_segments
 from .iframe_playlists import IFramePlaylistInfo, ensure_iframe_playlist
 from .ladder_plan import RungPlan
 from .tools import run_capture
 
 log = logging.getLogger(__name__)
 MASTER_NAME = "master.m3u8"
-# Segments shorter than this (the tail) are left out of the peak: a 0.3 s tail with a
-# keyframe would otherwise inflate BANDWIDTH far past what a player ever sees.
-PEAK_MIN_SEGMENT_SECONDS = 1.0
 _PROFILE_CODES = {
     "Constrained Baseline": "42E0",
     "Baseline": "4200",
@@ -65,49 +61,6 @@ class RenditionInfo:
 
     def moved_to(self, playlist: Path) -> RenditionInfo:
         return replace(self, playlist=str(playlist))
-
-
-@dataclass(frozen=True, slots=True)
-class MeasuredSegments:
-    sizes: list[int]
-    durations: list[float]
-    first_segment: Path
-
-    @property
-    def duration(self) -> float:
-        return sum(self.durations) or 1e-9
-
-    @property
-    def average_bandwidth(self) -> int:
-        return round(sum(self.sizes) * 8 / self.duration)
-
-    @property
-    def peak_bandwidth(self) -> int:
-        rates = [
-            s * 8 / d
-            for s, d in zip(self.sizes, self.durations, strict=False)
-            if d >= PEAK_MIN_SEGMENT_SECONDS
-        ]
-        return max(round(max(rates)) if rates else 0, self.average_bandwidth)
-
-
-def measure_segments(playlist_path: Path, label: str) -> MeasuredSegments:
-    """Sizes and durations of a finished media playlist's segments; ``MediaError`` when the
-    playlist is missing or incomplete or a segment is missing."""
-    if not playlist_path.is_file():
-        raise MediaError(f"{label}: ffmpeg wrote no playlist")
-    playlist = m3u8.load(str(playlist_path))
-    if not playlist.is_endlist or not playlist.segments:
-        raise MediaError(f"{label}: the playlist is incomplete (no segments or no end)")
-    folder = playlist_path.parent
-    sizes, durations = [], []
-    for segment in playlist.segments:
-        file = folder / segment.uri
-        if not file.is_file():
-            raise MediaError(f"{label}: segment {segment.uri} is missing")
-        sizes.append(file.stat().st_size)
-        durations.append(float(segment.duration))
-    return MeasuredSegments(sizes, durations, folder / playlist.segments[0].uri)
 
 
 def measure_rendition(playlist_path: Path, rung: RungPlan) -> RenditionInfo:

@@ -51,25 +51,3 @@ def on_grid(times: list[float], every: float, fps: float | None, *, covered: flo
         if abs(slot - round(slot)) * every <= tolerance:
             on_grid_times.add(round(slot))
     return len(on_grid_times) >= expected - 1 and origin <= tolerance
-
-
-def keyframes_for_vod(context, vod_id: str, cancel=None) -> list[float]:
-    """All keyframe times of a VOD's file (for snapping on the timeline), read once from
-    packet flags and cached on the VOD row. ``context`` is anything with ``.database``."""
-    from core.library.vods import find_vod
-
-    database = getattr(context, "database", context)
-    with database.session() as session:
-        vod = find_vod(session, vod_id)
-        if vod.keyframes:
-            return list(vod.keyframes)
-        path, duration = vod.file_path, vod.duration
-    if cancel is not None and cancel.is_set():
-        return []
-    times = keyframe_times(path, limit_seconds=duration + 1)
-    if cancel is not None and cancel.is_set():
-        return []
-    with database.session() as session:
-        vod = find_vod(session, vod_id)
-        vod.keyframes = times
-    return times

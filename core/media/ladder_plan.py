@@ -63,6 +63,20 @@ def fit_rung(source_width: int, source_height: int, quality: str) -> tuple[int, 
     return None
 
 
+def rungs_above_source(source_width: int | None, source_height: int | None) -> dict[str, str]:
+    """The rungs a ladder would skip for this picture size, each with the source's size
+    (``"640x360"``), what to tell the user before they start a transcode. When every rung
+    is above the source, the lowest is made at the source's size (``plan_ladder``), so it
+    is not among them. Unknown sizes skip nothing."""
+    if not source_width or not source_height:
+        return {}
+    size = f"{source_width}x{source_height}"
+    above = {q: size for q in LADDER if fit_rung(source_width, source_height, q) is None}
+    if len(above) == len(LADDER):
+        above.pop(next(iter(LADDER)))
+    return above
+
+
 def plan_ladder(
     info: MediaInfo,
     qualities: list[str],
@@ -110,10 +124,10 @@ def plan_ladder(
         )
     if allow_copy and keyframes_aligned:
         rungs = [_maybe_copy(info, r, width, height) for r in rungs]
-        for rung in rungs:
-            if rung.method == "copy":
+        for planned in rungs:
+            if planned.method == "copy":
                 notes.append(
-                    f"{rung.quality} is the source's own H.264/AAC stream, "
+                    f"{planned.quality} is the source's own H.264/AAC stream, "
                     "remuxed without re-encoding"
                 )
     return LadderPlan(tuple(rungs), tuple(skipped), tuple(notes))

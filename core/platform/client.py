@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
@@ -327,7 +327,7 @@ class PlatformClient:
         data = self.http.json(response)
         try:
             if isinstance(shape, type) and issubclass(shape, BaseModel):
-                return shape.model_validate(data)
+                return cast(M, shape.model_validate(data))
             return TypeAdapter(shape).validate_python(data)
         except PydanticError as error:
             raise MalformedResponseError(

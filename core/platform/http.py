@@ -164,7 +164,7 @@ class HttpRunner:
                 "%s %s failed (%s); retry %d",
                 method,
                 _without_query(url),
-                state.outcome.exception(),
+                state.outcome.exception() if state.outcome else None,
                 state.attempt_number,
             ),
         )

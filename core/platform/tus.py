@@ -8,6 +8,7 @@ decides what to do after a failure (ask the server's offset, then continue from 
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import Callable, Iterator
 from urllib.parse import urljoin
 
@@ -48,14 +49,13 @@ class TusClient:
         config.require_stream()
         self.create_url = f"{config.stream_api_url}/accounts/{config.stream_account_id}/stream"
         token = config.stream_api_token
-        extra = {"sleep": sleep} if sleep else {}
         self.http = HttpRunner(
             service="Cloudflare Stream",
             auth_header=lambda: f"Bearer {token}",
             timeout=timeout or httpx.Timeout(60.0, connect=10.0),
             retry=retry,
             transport=transport,
-            **extra,
+            sleep=sleep or time.sleep,
         )
 
     def close(self) -> None:

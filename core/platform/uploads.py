@@ -13,11 +13,12 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 
 from core.domain.errors import StateError, ValidationError
+from core.domain.visibility import parse_visibility
 from core.library.vods import find_vod
 from core.store.db import Database
 from core.store.models import OutboxEntry, SyncLink, UploadSession, Vod, utcnow
@@ -27,7 +28,6 @@ from .errors import PlatformConflictError, PlatformError, PlatformNotFoundError
 from .progress import ProgressMeter, TransferProgress, UploadControl
 from .tus import CHUNK_MULTIPLE, DEFAULT_CHUNK, MAX_CHUNK, MIN_CHUNK, TusClient
 
-VISIBILITIES = ("public", "followers", "private")
 ACTIVE = ("pending", "uploading", "paused", "uploaded", "linking", "failed")
 SLICE = 1024 * 1024
 
@@ -47,10 +47,8 @@ class UploadOptions:
     chunk_size: int = DEFAULT_CHUNK
 
     def validate(self) -> None:
-        if self.visibility is not None and self.visibility not in VISIBILITIES:
-            raise ValidationError(
-                f"unknown visibility {self.visibility!r}: use public, followers or private"
-            )
+        if self.visibility is not None:
+            parse_visibility(self.visibility)
         if self.title is not None and not self.title.strip():
             raise ValidationError("the upload title cannot be blank")
         size = self.chunk_size
@@ -291,8 +289,8 @@ class UploadService:
             # The session id as idempotency key: re-linking after a lost answer gives back
             # the same VOD and post instead of a second post.
             linked = client.upload_vod(
-                cloudflare_video_id=state.media_id,
-                title=options.get("title"),
+                cloudflare_video_id=cast(str, state.media_id),  # set once the file is uploaded
+                title=cast(str, options.get("title")),
                 description=options.get("description"),
                 visibility=options.get("visibility"),
                 group_id=options.get("group_id"),
@@ -311,7 +309,7 @@ class UploadService:
                 ) from None
             raise
         with self._database.session() as s:
-            vod = s.get(Vod, state.vod_id)
+            vod = s.get_one(Vod, state.vod_id)
             vod.remote_id, vod.remote_post_id = linked.vod.id, linked.post.id
             vod.cloudflare_video_id, vod.playback_url = state.media_id, linked.vod.playback_url
             vod.remote_status = linked.vod.status
@@ -335,7 +333,7 @@ class UploadService:
                 )
             ):
                 s.delete(entry)
-            session = s.get(UploadSession, session_id)
+            session = s.get_one(UploadSession, session_id)
             session.status, session.error = "completed", None
         result.status = "completed"
         result.remote_vod_id, result.post_id = linked.vod.id, linked.post.id
@@ -345,7 +343,7 @@ class UploadService:
     # --- persistence ---------------------------------------------------------------------
     def _load(self, session_id: str) -> UploadSession:
         with self._database.session() as s:
-            return s.get(UploadSession, session_id)
+            return s.get_one(UploadSession, session_id)
 
     def _save(self, session_id: str, **fields: Any) -> None:
         with self._database.session() as s:

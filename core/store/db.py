@@ -111,10 +111,19 @@ def _alembic_config(engine: Engine):
     return config
 
 
+def migration_heads(engine: Engine) -> tuple[str, ...]:
+    """The newest revision of each branch of the migrations (one, unless two were not chained)."""
+    from alembic.script import ScriptDirectory
+
+    return tuple(ScriptDirectory.from_config(_alembic_config(engine)).get_heads())
+
+
 def head_revision(engine: Engine) -> str:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+    head = ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+    assert head is not None, "the migrations folder has no revision"
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -22,9 +22,9 @@ def apply_pulls(database: Database, vod_id: str, actions: list[Action], report: 
     if not actions:
         return
     with database.session() as s:
-        vod = s.get(Vod, vod_id)
+        vod = s.get_one(Vod, vod_id)
         rows = {r.id: r for r in s.scalars(select(ChapterRow).where(ChapterRow.vod_id == vod_id))}
-        links = {
+        links: dict[str | None, SyncLink] = {
             link.local_id: link
             for link in s.scalars(
                 select(SyncLink).where(SyncLink.vod_id == vod_id, SyncLink.entity == "chapter")
@@ -59,7 +59,7 @@ def apply_pulls(database: Database, vod_id: str, actions: list[Action], report: 
                 except ValidationError as error:
                     refused.append((action, error))
             if len(refused) == len(pending):
-                for action, error in refused:
+                for action, refusal in refused:
                     item = action.item
                     link = links.get(item.local_id) if item.local_id else None
                     if link is None:
@@ -78,7 +78,7 @@ def apply_pulls(database: Database, vod_id: str, actions: list[Action], report: 
                         "base": item.base,
                         "detected_at": utcnow().isoformat(),
                         "retry": True,
-                        "reason": f"the platform's version does not fit here: {error}",
+                        "reason": f"the platform's version does not fit here: {refusal}",
                     }
                     report.conflicts.append(link.local_id)
                 break
@@ -98,6 +98,7 @@ def _upsert(
     report: SyncReport,
 ) -> None:
     item, remote = action.item, action.item.remote
+    assert remote is not None  # an upsert carries the platform's version
     local_id = item.local_id or new_id()
     fields = {
         "title": remote["title"],

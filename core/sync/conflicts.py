@@ -37,7 +37,7 @@ def list_conflicts(database: Database, vod_ref: str) -> list[ChapterConflict]:
         vod = find_vod(s, vod_ref)
         # JSON null and SQL NULL both mean "no conflict": filter in Python.
         links = [
-            link
+            (link, link.conflict)
             for link in s.scalars(
                 select(SyncLink).where(SyncLink.vod_id == vod.id).order_by(SyncLink.id)
             )
@@ -47,12 +47,13 @@ def list_conflicts(database: Database, vod_ref: str) -> list[ChapterConflict]:
             ChapterConflict(
                 link.local_id,
                 link.remote_id,
-                link.conflict.get("reason", ""),
-                link.conflict.get("local"),
-                link.conflict.get("remote"),
-                link.conflict.get("base"),
+                conflict.get("reason", ""),
+                conflict.get("local"),
+                conflict.get("remote"),
+                conflict.get("base"),
             )
-            for link in links
+            for link, conflict in links
+            if conflict
         ]
 
 
@@ -77,7 +78,7 @@ def resolve_conflict(
         if len(candidates) > 1:
             raise ValidationError(f"chapter prefix {chapter_ref!r} is ambiguous")
         link = candidates[0]
-        conflict = dict(link.conflict)
+        conflict = dict(link.conflict or {})
         resolved = ChapterConflict(
             link.local_id,
             link.remote_id,

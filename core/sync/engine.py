@@ -62,7 +62,7 @@ class SyncService:
     def _sync_vod(self, vod_id: str, client: PlatformClient) -> SyncReport:
         start_requests = client.request_count
         with self._database.session() as s:
-            vod = s.get(Vod, vod_id)
+            vod = s.get_one(Vod, vod_id)
             report = SyncReport(vod_id=vod_id, remote_id=vod.remote_id)
             watermark = (
                 s.scalar(select(func.max(OutboxEntry.id)).where(OutboxEntry.vod_id == vod_id)) or 0
@@ -190,7 +190,7 @@ class SyncService:
                         f"the platform no longer has it ({error})",
                         remote_gone=True,
                     )
-                    report.conflicts.append(action.item.local_id)
+                    report.conflicts.append(_local_id(action.item))
                 except PlatformError as error:
                     if error.ambiguous and action.kind == "push_create":
                         ambiguous = True
@@ -200,11 +200,11 @@ class SyncService:
                     else:
                         raise
             if len(refused) == len(pushes):  # no progress: each is refused on its own
-                for action, error in refused:
+                for action, refusal in refused:
                     self._conflict(
-                        vod_id, action.item, f"the platform refused it: {error}", retry=True
+                        vod_id, action.item, f"the platform refused it: {refusal}", retry=True
                     )
-                    report.conflicts.append(action.item.local_id)
+                    report.conflicts.append(_local_id(action.item))
                 break
             pushes = [action for action, _ in refused]
         return ambiguous
@@ -217,36 +217,39 @@ class SyncService:
         action: Action,
         report: SyncReport,
     ) -> None:
-        item = action.item
+        item, local_id = action.item, _local_id(action.item)
         if action.kind == "push_delete":
+            assert item.remote_id is not None  # a delete is pushed only for a linked chapter
             # Already gone remotely: the goal is reached.
             with contextlib.suppress(PlatformNotFoundError):
                 client.delete_chapter(remote_vod, item.remote_id)
             with self._database.session() as s:
-                link = _link(s, item.local_id)
+                link = _link(s, local_id)
                 if link is not None:
                     s.delete(link)
             report.pushed["deleted"] += 1
             return
-        fields = dict(item.local)
+        fields = dict(item.local or {})
         if action.kind == "push_create":
             with self._database.session() as s:  # the intent survives a crash mid-call
-                link = _link(s, item.local_id) or SyncLink(
-                    entity="chapter", local_id=item.local_id, vod_id=vod_id
+                link = _link(s, local_id) or SyncLink(
+                    entity="chapter", local_id=local_id, vod_id=vod_id
                 )
                 link.remote_id, link.base_snapshot = None, {"pending_create": item.local}
                 s.add(link)
             created = client.create_chapter(remote_vod, fields)
-            self._linked(item.local_id, created)
+            self._linked(local_id, created)
             report.pushed["created"] += 1
         else:
+            assert item.remote_id is not None  # an update is pushed only for a linked chapter
             updated = client.update_chapter(remote_vod, item.remote_id, fields)
-            self._linked(item.local_id, updated)
+            self._linked(local_id, updated)
             report.pushed["updated"] += 1
 
     def _linked(self, local_id: str, remote_chapter) -> None:
         with self._database.session() as s:
             link = _link(s, local_id)
+            assert link is not None  # made before the create was sent, or by an earlier sync
             link.remote_id, link.base_snapshot = remote_chapter.id, normalise(remote_chapter)
             link.conflict, link.synced_at = None, utcnow()
             row = s.get(ChapterRow, local_id)
@@ -290,7 +293,7 @@ class SyncService:
             item = action.item
             if action.kind == "conflict":
                 self._conflict(vod_id, item, action.reason, remote_gone=item.remote is None)
-                report.conflicts.append(item.local_id)
+                report.conflicts.append(_local_id(item))
                 continue
             with self._database.session() as s:
                 link = _link(s, item.local_id) if item.local_id else None
@@ -308,9 +311,15 @@ def _link(session, local_id: str) -> SyncLink | None:
     ).first()
 
 
+def _local_id(item: Item) -> str:
+    """Pushes and conflicts are about a chapter that exists (or existed) here."""
+    assert item.local_id is not None
+    return item.local_id
+
+
 def _sticky(link: SyncLink) -> bool:
     """A conflict only the user can settle (not one refused for now and retried each sync)."""
-    return bool(link.conflict) and not link.conflict.get("retry")
+    return bool(link.conflict and not link.conflict.get("retry"))
 
 
 def _base(link: SyncLink):

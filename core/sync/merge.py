@@ -8,6 +8,7 @@ that side wins and the change goes to the other. Changed on both sides to differ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,9 @@ Snapshot = dict[str, Any]
 
 def normalise(data: Any) -> Snapshot:
     """The compared fields of a chapter (local ``Chapter``, remote model, or dict)."""
-    get = data.get if isinstance(data, dict) else (lambda k, d=None: getattr(data, k, d))
+    get: Callable[..., Any] = (
+        data.get if isinstance(data, dict) else (lambda k, d=None: getattr(data, k, d))
+    )
     return {
         "title": " ".join(str(get("title") or "").split()),
         "description": str(get("description") or "").strip(),

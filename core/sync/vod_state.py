@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from core.domain.status import ALLOWED_TRANSITIONS, VodStatus
+from core.domain.sync_state import SyncState, sync_state_of
 from core.store.db import Database
 from core.store.models import OutboxEntry, SyncLink, UploadSession, Vod
 
@@ -23,7 +24,7 @@ def push_vod_changes(
 ) -> None:
     remote = client.get_vod(remote_id)
     with database.session() as s:
-        vod = s.get(Vod, vod_id)
+        vod = s.get_one(Vod, vod_id)
         local_status = vod.status
         detail_edits = s.scalar(
             select(func.count())
@@ -43,7 +44,7 @@ def push_vod_changes(
     ):
         status = client.set_vod_status(remote_id, local_status).status
     with database.session() as s:
-        s.get(Vod, vod_id).remote_status = status
+        s.get_one(Vod, vod_id).remote_status = status
     report.remote_status = status
     if detail_edits:
         report.notes.append(
@@ -55,7 +56,7 @@ def push_vod_changes(
 @dataclass(frozen=True, slots=True)
 class VodSyncState:
     vod_id: str
-    state: str  # not_uploaded | uploading | synced | local_changes | conflict | error
+    state: SyncState
     pending_changes: int
     conflicts: int
     remote_id: str | None
@@ -71,7 +72,7 @@ class VodSyncState:
 
 def vod_sync_state(database: Database, vod_id: str, last_error: str | None = None) -> VodSyncState:
     with database.session() as s:
-        vod = s.get(Vod, vod_id)
+        vod = s.get_one(Vod, vod_id)
         pending = (
             s.scalar(
                 select(func.count())
@@ -91,20 +92,13 @@ def vod_sync_state(database: Database, vod_id: str, last_error: str | None = Non
         ).first()
         if last_error is None and upload is not None and upload.status == "failed":
             last_error = upload.error
-        if conflicts:
-            state = "conflict"
-        elif last_error:
-            state = "error"
-        elif not vod.remote_id:
-            state = (
-                "uploading"
-                if upload and upload.status in ("uploading", "paused", "uploaded", "linking")
-                else "not_uploaded"
-            )
-        elif pending:
-            state = "local_changes"
-        else:
-            state = "synced"
+        state = sync_state_of(
+            conflicts=conflicts,
+            last_error=last_error,
+            uploaded=bool(vod.remote_id),
+            upload_status=upload.status if upload else None,
+            pending_changes=pending,
+        )
         return VodSyncState(
             vod_id=vod_id,
             state=state,

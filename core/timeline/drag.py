@@ -80,10 +80,12 @@ class DragSession:
         elif self.kind == DragKind.MOVE:
             self._move(seconds, tolerance)
         elif self.kind == DragKind.RESIZE_START:
+            assert self.chapter is not None
             # The edge keeps its distance to the pointer, so grabbing it never makes it jump.
             target = self._snap(seconds + self.chapter.start_time - self.anchor, tolerance)
             self.start = min(self.end - MIN_CHAPTER_SECONDS, max(self.lo, target))
         else:
+            assert self.chapter is not None
             target = self._snap(seconds + self.chapter.end_time - self.anchor, tolerance)
             self.end = max(self.start + MIN_CHAPTER_SECONDS, min(self.hi, target))
         return self.start, self.end

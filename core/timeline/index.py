@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.domain.chapters import Chapter, ChapterSource, ChapterTimeline
+from core.domain.errors import ValidationError
 
+from .drag import MIN_CHAPTER_SECONDS
 from .viewport import Viewport
 
 EDGE_GRAB_PX = 6.0
@@ -75,6 +77,22 @@ class ChapterIndex:
         """The first chapter starting strictly after ``seconds`` (Alt+→)."""
         position = bisect.bisect_right(self.starts, seconds + 1e-6)
         return self.chapters[position] if position < len(self.chapters) else None
+
+    def room_at(self, seconds: float) -> tuple[float, float]:
+        """Where a chapter added at ``seconds`` goes (M in the editor): from there to the next
+        chapter's start, or to the end of the video. ``ValidationError`` when ``seconds`` is
+        inside a chapter or the room is shorter than ``MIN_CHAPTER_SECONDS``."""
+        inside = self.at(seconds)
+        if inside is not None:
+            raise ValidationError(
+                f'The playhead is inside "{inside.title}": move it to a free spot',
+                field="start_time",
+            )
+        following = self.next_after(seconds)
+        end = following.start_time if following else self.duration
+        if end - seconds < MIN_CHAPTER_SECONDS:
+            raise ValidationError("No room for a chapter at the playhead", field="start_time")
+        return seconds, end
 
     def previous_before(self, seconds: float, grace: float = 0.5) -> Chapter | None:
         """The chapter to jump back to (Alt+←): the one starting before ``seconds - grace``,

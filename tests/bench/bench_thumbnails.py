@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.domain.media_specs import THUMBNAIL_SIZES, default_thumbnail_timestamps  # noqa: E402
 from core.library import VodLibrary  # noqa: E402
-from core.media.thumbnails import ThumbnailService  # noqa: E402
+from core.library.thumbnails import ThumbnailService  # noqa: E402
 from core.store.db import Database  # noqa: E402
 
 HOUR = 3600
@@ -261,7 +261,8 @@ def _job(args) -> str:
 
 
 def instrument() -> Stages:
-    from core.media import frame_stream, frames, stills, thumbnails
+    from core.media import frame_stream, frames, stills
+    from core.media import thumbnail_grabs as thumbnails
 
     stages = Stages()
     for module, name in (

@@ -7,7 +7,8 @@ import pytest
 
 from core.domain.chapters import Chapter
 from core.domain.errors import ValidationError
-from core.media.chapter_embed import EmbeddedChapter, embed_arguments, embed_chapters, read_chapters
+from core.formats.embed import embed_chapters
+from core.media.chapter_embed import EmbeddedChapter, embed_arguments, read_chapters
 from core.media.errors import MediaCancelled
 from core.media.probe import probe
 

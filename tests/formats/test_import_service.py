@@ -99,7 +99,7 @@ def test_apply_youtube_fix_stores_it(context, vod):
 
 def test_chapters_inside_a_video_are_imported(context, vod, clip_factory, tmp_path):
     from core.domain.chapters import Chapter
-    from core.media.chapter_embed import embed_chapters
+    from core.formats.embed import embed_chapters
 
     # Like an OBS Hybrid MP4 recording with chapter markers, or a file we embedded earlier.
     marked = [
@@ -126,7 +126,7 @@ def test_a_video_without_chapters_or_with_chapters_past_the_vod_is_refused(
     context, vod, clip_factory, tmp_path
 ):
     from core.domain.chapters import Chapter
-    from core.media.chapter_embed import embed_chapters
+    from core.formats.embed import embed_chapters
 
     plain = clip_factory("plain.mp4", seconds=2, size="160x90", rate=10, audio=False)
     with pytest.raises(ValidationError, match="has no chapters inside"):

@@ -5,23 +5,24 @@ from __future__ import annotations
 import threading
 
 
-def test_ai_and_upload_bars_only_show_while_working(qtbot, editor):
+def test_ai_and_upload_bars_only_show_while_working(qtbot, editor, monkeypatch):
     editor.tabs.setCurrentWidget(editor.panels["AI"])
     ai = editor.panels["AI"]
     qtbot.waitExposed(ai)
     assert not ai.progress.isVisible()
-    release = threading.Event()
-    finished = []
-    # The panel's own plumbing, as its generate/transcribe use it: _finish ends the busy state.
-    ai._start(
-        lambda progress, cancel: release.wait(5),
-        lambda result: (finished.append(result), ai._finish()),
-        "Testing",
-    )
+    release, finished = threading.Event(), threading.Event()
+
+    def transcribe(vod_id, progress, cancel):  # the service, held until the test lets go
+        release.wait(5)
+        finished.set()
+        return ai.ai.transcript(vod_id)
+
+    monkeypatch.setattr(ai.ai, "transcribe", transcribe)
+    ai.transcribe()
     assert ai.progress.isVisible() and ai.cancel_button.isEnabled()
     release.set()
-    qtbot.waitUntil(lambda: bool(finished), timeout=5000)
-    assert not ai.progress.isVisible()
+    qtbot.waitUntil(lambda: finished.is_set() and not ai.progress.isVisible(), timeout=5000)
+    assert not ai.cancel_button.isEnabled()
 
     upload = editor.panels["Upload"]
     editor.tabs.setCurrentWidget(upload)

@@ -9,7 +9,7 @@ from ui.jobs_bridge import job_bridge, stop_job_bridge
 def test_gui_job_runner_uses_the_contexts_farm_executor(qtbot, context):
     bridge = job_bridge(context)
     try:
-        executor = bridge.runner._executor
+        executor = bridge.runner.executor
         assert executor is context.farm_executor
         assert isinstance(executor, SettingsSwitchedExecutor)
     finally:

@@ -73,6 +73,29 @@ def test_form_edits_are_validated_and_undoable(editor, context, vod, chapters_pa
     assert (saved.title, saved.end_time) == ("Editable", 5.0)
 
 
+def test_a_refused_form_edit_marks_the_input_the_error_names(editor, context, vod, chapters_panel):
+    chapter = context.chapters.add(vod.id, title="Marked", start_time=2, end_time=5)
+    editor.reload_chapters()
+    editor.select_chapter(chapter.id)
+    panel = chapters_panel
+
+    def marked():
+        inputs = (panel.title_edit, panel.start_edit, panel.end_edit)
+        return [w for w in inputs if w.property("invalid")]
+
+    panel.end_edit.setText("1")  # before the start: the end is at fault
+    assert not panel.apply_form()
+    assert marked() == [panel.end_edit]
+    panel.end_edit.setText("5")
+    panel.title_edit.setText("x" * 400)
+    assert not panel.apply_form()
+    assert marked() == [panel.title_edit]
+    panel.title_edit.setText("Marked")
+    panel.end_edit.setText("0:05.5")
+    assert panel.apply_form() and marked() == []
+    assert context.chapters.get(vod.id, chapter.id).title == "Marked"
+
+
 def test_filters(editor, context, vod, chapters_panel):
     context.chapters.add(vod.id, title="Manual talk", start_time=0, end_time=3)
     context.chapters.add(
@@ -183,27 +206,25 @@ def test_a_real_transcode_reaches_100_percent_in_the_panel(qtbot, transcode_edit
         box.setChecked(quality == "360p")
     seen = []
     panel.start_button.click()
-    assert panel.job["status"] == "queued"
-    original = panel._render
+    assert panel.job.status == "queued"
 
-    def watch() -> None:
-        original()
-        seen.append((panel.job["status"], panel.rows["360p"].bar.value()))
+    def finished() -> bool:  # sampled while the job runs (it is processing for seconds)
+        seen.append((panel.job.status, panel.rows["360p"].bar.value()))
+        return panel.job.status in ("completed", "failed")
 
-    panel._render = watch
-    qtbot.waitUntil(lambda: panel.job["status"] in ("completed", "failed"), timeout=120000)
-    assert panel.job["status"] == "completed", panel.job.get("error")
+    qtbot.waitUntil(finished, timeout=120000)
+    assert panel.job.status == "completed", panel.job.error
     assert panel.rows["360p"].bar.value() == 100
     assert panel.overall.value() == 100
     assert "done" in panel.rows["360p"].state.text()
-    (output,) = [o for o in panel.job["outputs"] if o["quality"] == "360p"]
+    (output,) = [o for o in panel.job.outputs if o.quality == "360p"]
     # The row says how the rendition was made: a remux of the source's own stream, or not.
-    assert ("remuxed" in panel.rows["360p"].state.text()) == (output["method"] == "copy")
+    assert ("remuxed" in panel.rows["360p"].state.text()) == (output.method == "copy")
     assert panel.rows["720p"].state.text() == "not requested"
     assert panel.rows["720p"].bar.isHidden() and not panel.rows["360p"].bar.isHidden()
     assert panel.play_button.isEnabled()
     assert any(status == "processing" for status, _ in seen)
-    master = panel.job["master_playlist"]
+    master = panel.job.master_playlist
     assert master.endswith(".m3u8")
     panel.play_button.click()
     assert transcode_editor.messages[-1] == (f"Playing {master}", False)
@@ -223,14 +244,14 @@ def test_cancelling_a_running_transcode(qtbot, context, clip_factory, themed):
         for quality, box in panel.quality_boxes.items():
             box.setChecked(quality == "360p")
         panel.start_button.click()
-        qtbot.waitUntil(lambda: panel.job["status"] == "processing", timeout=60000)
+        qtbot.waitUntil(lambda: panel.job.status == "processing", timeout=60000)
         assert panel.cancel_button.isEnabled()
         panel.cancel_button.click()
-        qtbot.waitUntil(lambda: panel.job["status"] == "cancelled", timeout=60000)
+        qtbot.waitUntil(lambda: panel.job.status == "cancelled", timeout=60000)
         assert panel.rows["360p"].state.text() == "cancelled"
         assert not panel.cancel_button.isEnabled()
         assert panel.start_button.isEnabled()
-        assert context.transcodes.status(vod.id)["status"] == "cancelled"
+        assert context.transcodes.status(vod.id).status == "cancelled"
     finally:
         view.close_editor()
         stop_job_bridge(context)
@@ -255,13 +276,13 @@ def test_a_failed_quality_can_be_retried_from_the_panel(
     qtbot.addWidget(view)
     try:
         panel = view.panels["Transcode"]
-        qtbot.waitUntil(lambda: panel.job["status"] == "failed", timeout=60000)
+        qtbot.waitUntil(lambda: panel.job.status == "failed", timeout=60000)
         row = panel.rows["360p"]
         assert row.state.text() == "failed" and not row.retry_button.isHidden()
         assert panel.error_label.text()
         shutil.copy(original, source)  # the user put the file back
         row.retry_button.click()
-        qtbot.waitUntil(lambda: panel.job["status"] == "completed", timeout=120000)
+        qtbot.waitUntil(lambda: panel.job.status == "completed", timeout=120000)
         assert row.bar.value() == 100 and row.retry_button.isHidden()
     finally:
         view.close_editor()

@@ -26,8 +26,8 @@ def test_status_bar_reports_the_end_and_skipped_rungs_hide_their_bar(
             box.setChecked(quality in ("360p", "720p"))  # 720p is above this 360p source
         qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
         assert window.statusBar().currentMessage().startswith("Transcode queued")
-        qtbot.waitUntil(lambda: panel.job["status"] in ("completed", "failed"), timeout=120000)
-        assert panel.job["status"] == "completed", panel.job.get("error")
+        qtbot.waitUntil(lambda: panel.job.status in ("completed", "failed"), timeout=120000)
+        assert panel.job.status == "completed", panel.job.error
         message = window.statusBar().currentMessage()
         assert message.startswith("Transcode complete: 360p ready"), message
         assert "720p skipped" in message

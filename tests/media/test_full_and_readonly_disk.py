@@ -89,11 +89,11 @@ def test_transcode_into_a_full_folder_fails_with_enospc_and_leaves_nothing(
     assert NO_SPACE in line and str(hls) in line, line
 
     status = context.transcodes.status(vod_id)
-    assert status["status"] == "failed"
-    assert NO_SPACE in status["error"] and str(hls) in status["error"]
-    assert status["master_playlist"] is None
-    assert status["failed_qualities"] == ["360p"]
-    assert [o["status"] for o in status["outputs"]] == ["failed"]
+    assert status.status == "failed"
+    assert NO_SPACE in status.error and str(hls) in status.error
+    assert status.master_playlist is None
+    assert status.failed_qualities == ["360p"]
+    assert [o.status for o in status.outputs] == ["failed"]
     # Nothing that looks like a finished rendition, and no work folder left behind.
     leftovers = [p.relative_to(hls) for p in hls.rglob("*")]
     assert not [p for p in leftovers if p.name.startswith(".partial-")], leftovers
@@ -104,7 +104,7 @@ def test_transcode_into_a_full_folder_fails_with_enospc_and_leaves_nothing(
     small_mounts.unmount(hls)
     if size == FILLS_UP:
         _ok(run_cli("transcode", "retry", vod_id, "360p", "--wait"))
-        final = context.transcodes.status(vod_id, status["job_id"])
+        final = context.transcodes.status(vod_id, status.job_id).to_json()
     else:
         again = run_cli("transcode", "start", vod_id, "--qualities", "360p", "--wait", "--json")
         final = json.loads(_ok(again))
@@ -123,8 +123,8 @@ def test_transcode_into_a_read_only_folder_fails_clearly(
     line = _one_line_error(run_cli("transcode", "start", vod_id, "--wait"))
     assert READ_ONLY in line and str(hls) in line, line
     status = context.transcodes.status(vod_id)
-    assert status["status"] == "failed" and READ_ONLY in status["error"]
-    assert status["master_playlist"] is None
+    assert status.status == "failed" and READ_ONLY in status.error
+    assert status.master_playlist is None
     assert not list(hls.iterdir())
     assert _sha256(source) == source_hash
 
@@ -135,14 +135,13 @@ def test_queued_jobs_all_end_when_the_folder_is_full(run_cli, context, data_dir,
     vod_id, _ = vod
     small_mounts.mount(data_dir / "hls", size=f"{MIN_FREE_BYTES // 2048}k")
     job_ids = [
-        context.transcodes.start(vod_id, qualities=quality)["job_id"]
-        for quality in ("360p", "720p")
+        context.transcodes.start(vod_id, qualities=quality).job_id for quality in ("360p", "720p")
     ]
     result = run_cli("transcode", "run")
     assert result.code == 1 and "Traceback" not in result.stderr, result.stderr
     for job_id in job_ids:
         job = context.transcodes.status(vod_id, job_id)
-        assert job["status"] == "failed" and NO_SPACE in job["error"], job
+        assert job.status == "failed" and NO_SPACE in job.error, job
 
 
 # --- 3: thumbnails ----------------------------------------------------------------------------

@@ -14,7 +14,8 @@ import pytest
 
 from core.jobs.executor import LocalLadderExecutor, TranscodeSpec
 from core.media.audio_rendition import find_audio_rendition
-from core.media.hls_master import measure_segments, write_master
+from core.media.hls_master import write_master
+from core.media.hls_segments import measure_segments
 from core.media.language_tags import hls_language, language_name
 
 from .conftest import decodes_cleanly, ffprobe_json
@@ -314,16 +315,16 @@ def test_a_job_whose_audio_rendition_vanished_is_not_completed(context, clip_fac
     started = context.transcodes.start(vod_id, "360p", preset="ultrafast")
     JobRunner(
         context.database, context.data_dir, context.settings, executor=LosesTheAudio()
-    ).run_until_idle(until_job=started["job_id"], timeout=120)
-    status = context.transcodes.status(vod_id, started["job_id"])
-    assert status["status"] == "failed" and status["failed_qualities"] == ["360p"]
-    assert "audio rendition is missing" in status["error"]
-    assert status["master_playlist"] is None
+    ).run_until_idle(until_job=started.job_id, timeout=120)
+    status = context.transcodes.status(vod_id, started.job_id)
+    assert status.status == "failed" and status.failed_qualities == ["360p"]
+    assert "audio rendition is missing" in status.error
+    assert status.master_playlist is None
 
     retried = context.transcodes.retry(vod_id, "360p", preset="ultrafast")
     JobRunner(context.database, context.data_dir, context.settings).run_until_idle(
-        until_job=retried["job_id"], timeout=120
+        until_job=retried.job_id, timeout=120
     )
-    status = context.transcodes.status(vod_id, retried["job_id"])
-    assert status["status"] == "completed", status["error"]
-    assert len(m3u8.load(status["master_playlist"]).media) == 1
+    status = context.transcodes.status(vod_id, retried.job_id)
+    assert status.status == "completed", status.error
+    assert len(m3u8.load(status.master_playlist).media) == 1

@@ -62,21 +62,21 @@ def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory,
         clip_factory("ladder.mp4", seconds=4, size="1280x720", rate=10, extra=["-b:v", "8000k"])
     )
     started = context.transcodes.start(vod_id, "360p,720p", preset="veryslow")
-    job_id = started["job_id"]
+    job_id = started.job_id
     runner = JobRunner(context.database, context.data_dir, context.settings, poll_seconds=0.2)
     seen: list[tuple[float, dict]] = []
     runner.subscribe(lambda status: seen.append((time.monotonic(), status)))
     runner.start()
     try:
         # ffmpeg dies mid-job (killed from outside): the job fails with ffmpeg's reason.
-        wait_for(lambda: any(s["progress"] > 0 for _, s in seen), what="progress")
+        wait_for(lambda: any(s.progress > 0 for _, s in seen), what="progress")
         victims = wait_for(lambda: ffmpeg_children(os.getpid()), what="ffmpeg to run")
         for pid in victims:
             os.kill(pid, signal.SIGKILL)
         wait_for(lambda: job_row(context, job_id).status == "failed", what="failure")
         status = context.transcodes.status(vod_id, job_id)
-        assert "killed by signal 9" in status["error"]
-        assert status["failed_qualities"] == ["360p", "720p"]
+        assert "killed by signal 9" in status.error
+        assert status.failed_qualities == ["360p", "720p"]
         assert not list(Path(job_row(context, job_id).output_dir).glob(".partial*"))
 
         # Retry one quality: it completes alone; the other stays failed.
@@ -91,12 +91,12 @@ def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory,
             "retry",
         )
         status = context.transcodes.status(vod_id, job_id)
-        assert status["failed_qualities"] == ["720p"]
-        master = m3u8.load(status["master_playlist"])
+        assert status.failed_qualities == ["720p"]
+        master = m3u8.load(status.master_playlist)
         assert [p.stream_info.resolution for p in master.playlists] == [(640, 360)]
         # The killed first run left no audio: the retry made the one audio rendition.
         assert [m.uri for m in master.media] == ["audio/playlist.m3u8"]
-        audio_segment = Path(status["master_playlist"]).parent / "audio" / "seg_00000.ts"
+        audio_segment = Path(status.master_playlist).parent / "audio" / "seg_00000.ts"
         made = audio_segment.stat()
 
         # Retry the other, then cancel it: ffmpeg stops, the finished 360p is kept.
@@ -107,12 +107,12 @@ def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory,
         wait_for(lambda: job_row(context, job_id).status == "cancelled", 30, "cancel")
         wait_for(lambda: not ffmpeg_children(os.getpid()), 10, "ffmpeg to exit")
         status = context.transcodes.status(vod_id, job_id)
-        by_quality = {o["quality"]: o for o in status["outputs"]}
-        assert by_quality["360p"]["status"] == "completed"
-        assert Path(by_quality["360p"]["path"]).is_file()
-        assert by_quality["720p"]["status"] == "cancelled"
-        assert not (Path(status["master_playlist"]).parent / "720p").exists()
-        assert len(m3u8.load(status["master_playlist"]).media) == 1  # the audio is kept
+        by_quality = {o.quality: o for o in status.outputs}
+        assert by_quality["360p"].status == "completed"
+        assert Path(by_quality["360p"].path).is_file()
+        assert by_quality["720p"].status == "cancelled"
+        assert not (Path(status.master_playlist).parent / "720p").exists()
+        assert len(m3u8.load(status.master_playlist).media) == 1  # the audio is kept
         with pytest.raises(StateError, match="already cancelled"):
             context.transcodes.cancel(vod_id, job_id)
 
@@ -123,8 +123,8 @@ def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory,
     finally:
         runner.stop()
     status = context.transcodes.status(vod_id, job_id)
-    assert status["completed_qualities"] == ["360p", "720p"] and status["error"] is None
-    master = m3u8.load(status["master_playlist"])
+    assert status.completed_qualities == ["360p", "720p"] and status.error is None
+    master = m3u8.load(status.master_playlist)
     assert sorted(p.stream_info.resolution for p in master.playlists) == [(640, 360), (1280, 720)]
     # Retrying 720p (twice) reused the audio rendition instead of encoding it again.
     assert [p.stream_info.audio for p in master.playlists] == ["audio", "audio"]
@@ -135,8 +135,8 @@ def test_cancel_stops_ffmpeg_and_retry_redoes_one_quality(context, clip_factory,
     with pytest.raises(StateError, match="already completed"):
         context.transcodes.cancel(vod_id, job_id)
 
-    processing = [(t, s) for t, s in seen if s["status"] == "processing"]
-    assert processing and all(0 <= s["progress"] <= 100 for _, s in processing)
+    processing = [(t, s) for t, s in seen if s.status == "processing"]
+    assert processing and all(0 <= s.progress <= 100 for _, s in processing)
     # Observers are throttled: never more than ~10 progress updates in any second.
     times = [t for t, _ in processing]
     assert max(sum(1 for u in times if t <= u < t + 1.0) for t in times) <= 12
@@ -153,16 +153,16 @@ def test_a_broken_source_fails_its_job_but_not_the_queue(
     bad = context.transcodes.start(bad_id, "360p", priority="high")
     good = context.transcodes.start(good_id, "360p")
     JobRunner(context.database, context.data_dir, context.settings).run_until_idle(timeout=240)
-    failed = context.transcodes.status(bad_id, bad["job_id"])
-    assert failed["status"] == "failed"
-    assert "moov atom not found" in failed["error"] or "Invalid data" in failed["error"]
-    assert context.transcodes.status(good_id, good["job_id"])["status"] == "completed"
+    failed = context.transcodes.status(bad_id, bad.job_id)
+    assert failed.status == "failed"
+    assert "moov atom not found" in failed.error or "Invalid data" in failed.error
+    assert context.transcodes.status(good_id, good.job_id).status == "completed"
 
 
 def test_jobs_of_a_dead_worker_are_resumed_or_failed_never_stuck(context, clip, import_vod):
     vod_id = import_vod(clip)
-    resumable = context.transcodes.start(vod_id, "360p")["job_id"]
-    exhausted = context.transcodes.start(vod_id, "360p")["job_id"]
+    resumable = context.transcodes.start(vod_id, "360p").job_id
+    exhausted = context.transcodes.start(vod_id, "360p").job_id
     dead_worker = "some-host-that-is-gone:1:abc"
     with context.database.session() as session:
         for job_id, resumes in ((resumable, 0), (exhausted, 2)):
@@ -177,12 +177,12 @@ def test_jobs_of_a_dead_worker_are_resumed_or_failed_never_stuck(context, clip, 
     JobRunner(context.database, context.data_dir, context.settings).run_until_idle(timeout=240)
 
     done = context.transcodes.status(vod_id, resumable)
-    assert done["status"] == "completed"
-    assert any("interrupted at 40%" in note for note in done["notes"])
+    assert done.status == "completed"
+    assert any("interrupted at 40%" in note for note in done.notes)
     assert not partial.parent.exists()
     gave_up = context.transcodes.status(vod_id, exhausted)
-    assert gave_up["status"] == "failed" and "interrupted 3 times" in gave_up["error"]
-    assert gave_up["failed_qualities"] == ["360p"]
+    assert gave_up.status == "failed" and "interrupted 3 times" in gave_up.error
+    assert gave_up.failed_qualities == ["360p"]
 
 
 def test_cli_wait_is_stopped_by_cancel_from_another_shell_and_a_killed_run_resumes(
@@ -206,9 +206,9 @@ def test_cli_wait_is_stopped_by_cancel_from_another_shell_and_a_killed_run_resum
         "--wait",
     ]
 
-    def job_status() -> dict:
+    def job_status() -> dict:  # the newest job, as `transcode status --json` shows it
         jobs = context.transcodes.list_jobs(vod_id)
-        return jobs[0] if jobs else {}
+        return jobs[0].to_json() if jobs else {}
 
     waiting = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

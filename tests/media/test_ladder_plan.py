@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.media.keyframes import on_grid
-from core.media.ladder_plan import fit_rung, plan_ladder
+from core.media.ladder_plan import fit_rung, plan_ladder, rungs_above_source
 from core.media.probe import MediaInfo
 
 ALL = ["360p", "720p", "1080p"]
@@ -84,3 +84,14 @@ def test_keyframe_grid_check():
     assert not on_grid([0.0, 2.5, 5.0, 7.5], 2.0, 30.0, covered=8.0)
     assert not on_grid([0.0, 4.0, 8.0], 2.0, 30.0, covered=8.0)  # GOP too long
     assert not on_grid([], 2.0, 30.0, covered=8.0)
+
+
+def test_the_rungs_above_the_source_are_named_with_its_size_before_a_transcode():
+    assert rungs_above_source(1920, 1080) == {}
+    assert rungs_above_source(1280, 720) == {"1080p": "1280x720"}
+    # Below every rung: the lowest is still made, at the source's size.
+    assert rungs_above_source(320, 180) == {"720p": "320x180", "1080p": "320x180"}
+    assert rungs_above_source(None, None) == {}
+    # The preview says what the plan does.
+    plan = plan_ladder(source(1280, 720), ALL)
+    assert {q for q, _ in plan.skipped} == set(rungs_above_source(1280, 720))

@@ -11,8 +11,8 @@ from PIL import Image, ImageStat
 from sqlalchemy import select
 
 from core.domain.errors import NotFoundError, StateError, ValidationError
+from core.library.thumbnails import ThumbnailService
 from core.media.errors import FFmpegMissingError, MediaError
-from core.media.thumbnails import ThumbnailService
 from core.store.models import OutboxEntry
 
 pytestmark = pytest.mark.media

@@ -36,8 +36,16 @@ def test_upload_from_the_form_posts_with_the_chosen_fields(qtbot, panel, emulato
     assert panel.nsfw_check.isChecked()
     qtbot.keyClicks(panel.warning_edit, "loud")
     progress_texts = []
-    original = panel._upload_progress
-    panel._upload_progress = lambda f, t: (progress_texts.append(t), original(f, t))
+    run_task = panel.host.tasks.run_task
+
+    def recording(fn, on_done=None, on_error=None, on_progress=None, **options):
+        def progressed(fraction, text):  # what the panel is told, as it is told it
+            progress_texts.append(text)
+            on_progress(fraction, text)
+
+        return run_task(fn, on_done, on_error, progressed if on_progress else None, **options)
+
+    panel.host.tasks.run_task = recording
     qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.state == "synced", timeout=30000)
     assert panel.progress_bar.value() == 100

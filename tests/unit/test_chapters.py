@@ -57,22 +57,36 @@ def test_chapters_are_kept_in_order_with_order_numbers(timeline):
 
 
 @pytest.mark.parametrize(
-    "start, end, message",
+    "start, end, message, field",
     [
-        (-1, 10, "negative"),
-        (10, 10, "must be before"),
-        (20, 10, "must be before"),
-        (10, 601, "past the end"),
-        (math.nan, 10, "finite"),
-        (0, math.inf, "finite"),
-        ("x", 10, "number of seconds"),
+        (-1, 10, "negative", "start_time"),
+        (10, 10, "must be before", "end_time"),
+        (20, 10, "must be before", "end_time"),
+        (10, 601, "past the end", "end_time"),
+        (math.nan, 10, "finite", "start_time"),
+        (0, math.inf, "finite", "end_time"),
+        ("x", 10, "number of seconds", "start_time"),
     ],
 )
-def test_time_range_rules(start, end, message):
+def test_time_range_rules(start, end, message, field):
     empty = ChapterTimeline(600)
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ValidationError, match=message) as refused:
         empty.add(chapter(start, end))
+    assert refused.value.field == field  # a form marks this input without reading the text
     assert len(empty) == 0
+
+
+def test_title_description_and_confidence_errors_name_their_field():
+    empty = ChapterTimeline(600)
+    for bad, field in (
+        (chapter(0, 10, title="  "), "title"),
+        (chapter(0, 10, title="t" * 201), "title"),
+        (chapter(0, 10, description="d" * 5001), "description"),
+        (chapter(0, 10, confidence=1.5), "confidence_score"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            empty.add(bad)
+        assert refused.value.field == field
 
 
 def test_overlap_is_refused_and_names_the_other_chapter(timeline):

@@ -1,4 +1,4 @@
-"""core/ never loads Qt, and ui/ never does I/O itself (DESIGN.md's one dependency rule)."""
+"""core/ never loads Qt, and ui/ never does I/O itself (docs/ARCHITECTURE.md's dependency rule)."""
 
 import ast
 import subprocess

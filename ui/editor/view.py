@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from core.domain.chapters import ChapterTimeline
 from core.domain.errors import DomainError
 from core.domain.timefmt import format_time
-from core.timeline import MIN_CHAPTER_SECONDS
 from ui.player import PlayerWidget
 from ui.tasks import TaskRunner, describe_error
 from ui.theme import icon
@@ -290,20 +289,12 @@ class EditorView(QWidget):
 
     def add_chapter_at_playhead(self):
         """M: a chapter from the playhead to the next chapter (or the end of the VOD)."""
-        at = self.playhead()
-        index = self.timeline.index
-        inside = index.at(at)
-        if inside is not None:
-            self.show_message(
-                f'The playhead is inside "{inside.title}": move it to a free spot', error=True
-            )
+        try:
+            start, end = self.timeline.index.room_at(self.playhead())
+        except DomainError as error:
+            self.show_message(str(error), error=True)
             return None
-        following = index.next_after(at)
-        end = following.start_time if following else self.vod.duration
-        if end - at < MIN_CHAPTER_SECONDS:
-            self.show_message("No room for a chapter at the playhead", error=True)
-            return None
-        return self.add_chapter(at, end)
+        return self.add_chapter(start, end)
 
     def mark_in(self) -> None:
         self._set_mark("in", self.playhead())
@@ -352,11 +343,9 @@ class EditorView(QWidget):
         first time, then from the VOD's row: a 4-hour file's packets take a while to read."""
         if not self.vod.width:
             return
-        from core.media.keyframes import keyframes_for_vod
-
-        context, vod_id = self.context, self.vod_id
+        vods, vod_id = self.context.vods, self.vod_id
         self.tasks.run_task(
-            lambda progress, cancel: keyframes_for_vod(context, vod_id, cancel),
+            lambda progress, cancel: vods.keyframes(vod_id, cancel),
             on_done=lambda frames: frames and self.timeline.set_keyframes(frames),
             on_error=lambda error: None,
         )

@@ -15,15 +15,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.domain.sync_state import SyncState
 from core.domain.timefmt import format_time
-from ui.services import default_thumbnail_path
+from core.library.overview import VodCard
 from ui.theme import icon, pixmap
 
 from .delegate import THUMB_ROLE, VOD_ROLE, VodCardDelegate
 
+SYNC_BADGES = {
+    SyncState.SYNCED: "synced",
+    SyncState.LOCAL_CHANGES: "changed",
+    SyncState.UPLOADING: "uploading",
+    SyncState.CONFLICT: "conflict",
+    SyncState.ERROR: "sync error",
+}
 
-def card_data(vod, chapter_count: int) -> dict:
+
+def card_data(card: VodCard) -> dict:
+    vod, chapter_count = card.vod, card.chapter_count
     badges = [vod.status]
+    sync_badge = SYNC_BADGES.get(card.sync_state)  # none for a VOD never uploaded
+    if sync_badge and sync_badge not in badges:
+        badges.append(sync_badge)
     parts = [f"{chapter_count} chapter{'s' if chapter_count != 1 else ''}"]
     if vod.height:
         parts.append(f"{vod.height}p")
@@ -39,25 +52,6 @@ def card_data(vod, chapter_count: int) -> dict:
         "detail": "  ·  ".join(parts),
         "status": vod.status,
     }
-
-
-SYNC_BADGES = {
-    "synced": "synced",
-    "local_changes": "changed",
-    "uploading": "uploading",
-    "conflict": "conflict",
-    "error": "sync error",
-}
-
-
-def sync_badge(context, vod_id: str) -> str | None:
-    """The sync state shown on a card (nothing for a VOD that was never uploaded)."""
-    try:
-        from core.sync.vod_state import vod_sync_state
-
-        return SYNC_BADGES.get(vod_sync_state(context.database, vod_id).state)
-    except Exception:  # sync not installed or unreadable: the card still shows
-        return None
 
 
 def _size(count: int) -> str:
@@ -151,50 +145,20 @@ class LibraryView(QWidget):
         return page
 
     def refresh(self) -> None:
-        vods = self.context.vods.list()
-        counts = self.context.vods.chapter_counts()
+        cards = self.context.vods.cards()
         self.model.clear()
-        ids = []
-        for vod in vods:
+        for card in cards:
+            vod = card.vod
             item = QStandardItem()
-            item.setData(card_data(vod, counts.get(vod.id, 0)), VOD_ROLE)
+            item.setData(card_data(card), VOD_ROLE)
+            if card.default_thumbnail:
+                item.setData(QPixmap(card.default_thumbnail), THUMB_ROLE)
             item.setToolTip(f"{vod.title}\n{vod.file_path}\nDouble-click to edit")
             item.setSizeHint(QSize(288, 231))
             self.model.appendRow(item)
-            ids.append(vod.id)
-        self.count_label.setText(f"{len(vods)} VOD{'s' if len(vods) != 1 else ''}")
-        self.stack.setCurrentIndex(0 if vods else 1)
+        self.count_label.setText(f"{len(cards)} VOD{'s' if len(cards) != 1 else ''}")
+        self.stack.setCurrentIndex(0 if cards else 1)
         self._apply_search(self.search.text())
-        self._load_thumbnails(ids)
-
-    def _load_thumbnails(self, ids: list[str]) -> None:
-        """Default thumbnails and sync states, read on a worker thread."""
-        context = self.context
-
-        def work(progress, cancel):
-            found = {}
-            for vod_id in ids:
-                if cancel.is_set():
-                    break
-                found[vod_id] = (
-                    default_thumbnail_path(context, vod_id),
-                    sync_badge(context, vod_id),
-                )
-            return found
-
-        self.tasks.run_task(
-            work, on_done=self._show_thumbnails, on_error=lambda e: None, label="Loading thumbnails"
-        )
-
-    def _show_thumbnails(self, found: dict) -> None:
-        for row in range(self.model.rowCount()):
-            item = self.model.item(row)
-            data = item.data(VOD_ROLE)
-            path, badge = found.get(data["id"], (None, None))
-            if path:
-                item.setData(QPixmap(path), THUMB_ROLE)
-            if badge and badge not in data["badges"]:
-                item.setData({**data, "badges": [data["badges"][0], badge]}, VOD_ROLE)
 
     def _apply_search(self, text: str) -> None:
         needle = text.strip().casefold()

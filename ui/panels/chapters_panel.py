@@ -373,10 +373,8 @@ class ChaptersPanel(QWidget):
         try:
             self.host.update_chapter(chapter.id, raise_errors=True, **changes)
         except DomainError as error:
-            field = self.title_edit if "title" in str(error) else self.start_edit
-            if "end_time" in str(error) or "end of the video" in str(error):
-                field = self.end_edit
-            self._set_error(str(error), field)
+            inputs = {"title": self.title_edit, "end_time": self.end_edit}
+            self._set_error(str(error), inputs.get(error.field or "", self.start_edit))
             return False
         self._set_error(None)
         return True

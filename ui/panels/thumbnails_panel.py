@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.domain.media_specs import THUMBNAIL_SIZES
+from core.domain.media_specs import DEFAULT_THUMBNAIL_INDEX, THUMBNAIL_SIZES
 from core.domain.timefmt import format_time
-from ui.services import thumbnails as thumbnail_service
 from ui.tasks import describe_error
 from ui.theme import icon
 
@@ -44,7 +43,7 @@ class ThumbnailsPanel(QWidget):
     def __init__(self, host, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.host = host
-        self.service = thumbnail_service(host.context)
+        self.service = host.context.thumbnails
         self.task = None
         self.infos: list = []
         layout = QVBoxLayout(self)
@@ -207,7 +206,9 @@ class ThumbnailsPanel(QWidget):
             return
         service, vod_id = self.service, self.host.vod_id
         sizes = self.sizes.currentData()
-        make_default = 2 if timestamps is None else None
+        # The platform's default moment for the default batch; a frame picked by hand
+        # does not take the default away from the one the user chose.
+        make_default = DEFAULT_THUMBNAIL_INDEX if timestamps is None else None
 
         def work(progress, cancel):
             return service.generate(

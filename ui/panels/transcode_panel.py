@@ -21,19 +21,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.domain.media_specs import LADDER
-from core.media.ladder_plan import fit_rung
+from core.domain.media_specs import LADDER, JobStatus
+from core.jobs.shapes import TranscodeJob
+from core.media.ladder_plan import rungs_above_source
 from ui.jobs_bridge import job_bridge
-from ui.services import transcodes as transcode_service
 from ui.tasks import describe_error
 from ui.theme import icon
 
 STATUS_COLORS = {
-    "queued": "#8c8ca4",
-    "processing": "#c4b0ff",
-    "completed": "#2fbf8f",
-    "failed": "#ff5470",
-    "cancelled": "#8c8ca4",
+    JobStatus.QUEUED: "#8c8ca4",
+    JobStatus.PROCESSING: "#c4b0ff",
+    JobStatus.COMPLETED: "#2fbf8f",
+    JobStatus.FAILED: "#ff5470",
+    JobStatus.CANCELLED: "#8c8ca4",
     "skipped": "#fbbf24",
 }
 
@@ -82,8 +82,8 @@ class TranscodePanel(QWidget):
     def __init__(self, host, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.host = host
-        self.service = transcode_service(host.context)
-        self.job: dict | None = None
+        self.service = host.context.transcodes
+        self.job: TranscodeJob | None = None
         self._announced_job: str | None = None
         self.bridge = None
         layout = QVBoxLayout(self)
@@ -94,7 +94,7 @@ class TranscodePanel(QWidget):
         form = QVBoxLayout(setup)
         checks = QHBoxLayout()
         self.quality_boxes: dict[str, QCheckBox] = {}
-        above_source = self._rungs_above_source(getattr(host, "vod", None))
+        above_source = rungs_above_source(host.vod.width, host.vod.height)
         for quality in LADDER:
             box = QCheckBox(quality, checked=quality not in above_source)
             if quality in above_source:
@@ -164,18 +164,6 @@ class TranscodePanel(QWidget):
         layout.addStretch(1)
         self._load_latest()
 
-    @staticmethod
-    def _rungs_above_source(vod) -> dict[str, str]:
-        """Rungs the ladder would skip for this VOD's picture, with the source's size. When
-        every rung is above it, the lowest is made at the source's size, so it stays."""
-        width, height = getattr(vod, "width", None), getattr(vod, "height", None)
-        if not width or not height:
-            return {}
-        above = {q: f"{width}x{height}" for q in LADDER if fit_rung(width, height, q) is None}
-        if len(above) == len(LADDER):
-            above.pop(next(iter(LADDER)))
-        return above
-
     # --- runner --------------------------------------------------------------------------
     def _ensure_bridge(self):
         if self.bridge is None:
@@ -188,18 +176,14 @@ class TranscodePanel(QWidget):
             self.job = self.service.status(self.host.vod_id)
         except Exception:
             self.job = None
-        if self.job and self.job["status"] in ("queued", "processing"):
+        if self.job and self.job.status.is_active:
             self._ensure_bridge()
         self._render()
 
-    def _on_status(self, status: dict) -> None:
-        if status.get("video_id") != self.host.vod_id:
+    def _on_status(self, status: TranscodeJob) -> None:
+        if status.video_id != self.host.vod_id:
             return
-        if (
-            self.job is None
-            or status.get("job_id") == self.job.get("job_id")
-            or status.get("status") in ("queued", "processing")
-        ):
+        if self.job is None or status.job_id == self.job.job_id or status.status.is_active:
             self.job = status
             self._render()
             self._announce_end()
@@ -207,24 +191,20 @@ class TranscodePanel(QWidget):
     def _announce_end(self) -> None:
         """Once per job: replace "Transcode queued…" in the status bar with how it ended."""
         job = self.job
-        if (
-            not job
-            or job["status"] in ("queued", "processing")
-            or job.get("job_id") == self._announced_job
-        ):
+        if not job or job.status.is_active or job.job_id == self._announced_job:
             return
-        self._announced_job = job.get("job_id")
-        status = job["status"]
-        skipped = job.get("skipped_qualities") or []
-        done = job.get("completed_qualities") or []
-        if status == "completed":
+        self._announced_job = job.job_id
+        status = job.status
+        skipped = job.skipped_qualities
+        done = job.completed_qualities
+        if status == JobStatus.COMPLETED:
             extra = f" ({', '.join(skipped)} skipped: above the source)" if skipped else ""
             self.host.show_message(
                 f"Transcode complete: {', '.join(done) or 'nothing'} ready{extra}"
             )
-        elif status == "failed":
+        elif status == JobStatus.FAILED:
             self.host.show_message(
-                f"Transcode failed: {job.get('error') or 'see the Transcode tab'}", error=True
+                f"Transcode failed: {job.error or 'see the Transcode tab'}", error=True
             )
         else:
             self.host.show_message(f"Transcode {status}")
@@ -240,13 +220,13 @@ class TranscodePanel(QWidget):
             return
         try:
             started = self.service.start(self.host.vod_id, qualities, self.priority.currentData())
-            self.job = self.service.status(self.host.vod_id, started["job_id"])
+            self.job = self.service.status(self.host.vod_id, started.job_id)
         except Exception as error:
             self.host.show_message(f"Transcode: {describe_error(error)}", error=True)
             return
         self._ensure_bridge().wake()
         self.host.show_message(
-            f"Transcode queued: {', '.join(qualities)} (about {started.get('estimated_time', '?')})"
+            f"Transcode queued: {', '.join(qualities)} (about {started.estimated_time})"
         )
         self._render()
 
@@ -254,11 +234,11 @@ class TranscodePanel(QWidget):
         if not self.job:
             return
         try:
-            self.job = self.service.cancel(self.host.vod_id, self.job["job_id"])
+            self.job = self.service.cancel(self.host.vod_id, self.job.job_id)
         except Exception as error:
             self.host.show_message(describe_error(error), error=True)
             return
-        self._ensure_bridge().request_cancel(self.job["job_id"])
+        self._ensure_bridge().request_cancel(self.job.job_id)
         self._render()
 
     def retry(self, quality: str) -> None:
@@ -278,16 +258,16 @@ class TranscodePanel(QWidget):
     def _output_dir(self) -> str | None:
         if not self.job:
             return None
-        master = self.job.get("master_playlist")
+        master = self.job.master_playlist
         if master:
             return str(Path(master).parent)
         try:
-            return str(self.service.output_root(self.host.vod_id, self.job["job_id"]))
+            return str(self.service.output_root(self.host.vod_id, self.job.job_id))
         except Exception:
             return None
 
     def play_master(self) -> None:
-        master = self.job and self.job.get("master_playlist")
+        master = self.job.master_playlist if self.job else None
         if master and Path(master).exists():
             self.host.play_file(master)
         else:
@@ -295,30 +275,33 @@ class TranscodePanel(QWidget):
 
     # --- view ----------------------------------------------------------------------------
     def quality_state(self, quality: str) -> tuple[str, int, str]:
-        job = self.job or {}
-        outputs = {o["quality"]: o for o in job.get("outputs", [])}
-        status = job.get("status")
-        if quality in job.get("completed_qualities", []):
-            output = outputs.get(quality, {})
-            size = output.get("size_bytes")
+        job = self.job
+        if job is None:
+            return "idle", 0, "—"
+        if quality in job.completed_qualities:
+            output = job.output(quality)
+            size = output.size_bytes if output else None
             return (
                 "completed",
                 100,
                 "done"
                 + (f" · {size / 1e6:.1f} MB" if size else "")
-                + (" · remuxed" if output.get("method") == "copy" else ""),
+                + (" · remuxed" if output and output.method == "copy" else ""),
             )
-        if quality in job.get("failed_qualities", []):
+        if quality in job.failed_qualities:
             return "failed", 0, "failed"
-        if quality in job.get("skipped_qualities", []):
+        if quality in job.skipped_qualities:
             return "skipped", 0, "skipped (above source)"
-        if quality not in job.get("qualities_requested", []):
-            return "idle", 0, "not requested" if job else "—"
-        if status == "processing" and quality in (job.get("current_quality") or "").split(","):
-            eta = job.get("estimated_time_remaining")
-            percent = int(job.get("progress") or 0)
-            return "processing", percent, f"{percent}%" + (f" · {eta} left" if eta else "")
-        if status == "cancelled":
+        if quality not in job.qualities_requested:
+            return "idle", 0, "not requested"
+        if job.status == JobStatus.PROCESSING and quality in (job.current_quality or "").split(","):
+            eta = job.estimated_time_remaining
+            return (
+                "processing",
+                job.progress,
+                f"{job.progress}%" + (f" · {eta} left" if eta else ""),
+            )
+        if job.status == JobStatus.CANCELLED:
             return "cancelled", 0, "cancelled"
         return "queued", 0, "queued"
 
@@ -327,33 +310,33 @@ class TranscodePanel(QWidget):
         self.job_box.setVisible(job is not None)
         if job is None:
             return
-        status = job["status"]
+        status = job.status
         colour = STATUS_COLORS.get(status, "#8c8ca4")
         self.status_label.setText(
             f"<span style='color:{colour}; font-weight:600'>{status.upper()}</span>"
-            f"  <span style='color:#8c8ca4'>{job.get('priority', '')} priority"
-            f"{' · ' + job['encoder'] if job.get('encoder') else ''}</span>"
+            f"  <span style='color:#8c8ca4'>{job.priority} priority"
+            f"{' · ' + job.encoder if job.encoder else ''}</span>"
         )
-        eta = job.get("estimated_time_remaining")
-        self.eta_label.setText(f"{eta} left" if eta and status == "processing" else "")
-        self.overall.setValue(int(job.get("progress") or 0) if status != "completed" else 100)
-        self.overall.setProperty("state", status)
+        eta = job.estimated_time_remaining
+        self.eta_label.setText(f"{eta} left" if eta and status == JobStatus.PROCESSING else "")
+        self.overall.setValue(job.progress if status != JobStatus.COMPLETED else 100)
+        self.overall.setProperty("state", status.value)
         self.overall.style().unpolish(self.overall)
         self.overall.style().polish(self.overall)
-        reasons = {o["quality"]: o.get("error") for o in job.get("outputs", [])}
+        reasons = {o.quality: o.error for o in job.outputs}
         for quality, row in self.rows.items():
             row.show(*self.quality_state(quality))
             row.state.setToolTip(reasons.get(quality) or "")
-        self.job_id_label.setText(f"Job {job['job_id']}")
-        notes = job.get("notes") or []
+        self.job_id_label.setText(f"Job {job.job_id}")
+        notes = job.notes
         self.notes_label.setText("\n".join(notes[-3:]))
         self.notes_label.setVisible(bool(notes))
-        self.error_label.setText(job.get("error") or "")
-        self.error_label.setVisible(bool(job.get("error")))
-        active = status in ("queued", "processing")
+        self.error_label.setText(job.error or "")
+        self.error_label.setVisible(bool(job.error))
+        active = status.is_active
         self.cancel_button.setEnabled(active)
         self.start_button.setEnabled(not active)
-        self.play_button.setEnabled(bool(job.get("master_playlist")) and status == "completed")
+        self.play_button.setEnabled(bool(job.master_playlist) and status == JobStatus.COMPLETED)
         self.folder_button.setEnabled(bool(self._output_dir()))
 
     def close_panel(self) -> None:

@@ -141,7 +141,7 @@ class FarmChunkExecutor:
         self, submission: Submission, plan: ChunkedPlan, tracker: ChunkProgress, chunk
     ) -> dict[str, Any] | None:
         """The result when any copy of the chunk succeeded; resubmits failed/stalled ones."""
-        latest = None
+        latest: tuple[str, Any] | None = None
         for task_id in submission.task_ids:
             result = AsyncResult(task_id, app=self.app)
             state = result.state
@@ -152,6 +152,7 @@ class FarmChunkExecutor:
                 return value
             if task_id == submission.task_ids[-1]:
                 latest = (state, result.info)
+        assert latest is not None, "a submission has at least one task"
         state, info = latest
         now = time.monotonic()
         if state in ("FAILURE", "REVOKED"):

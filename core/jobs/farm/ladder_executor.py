@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from core.jobs.executor import CancelFlag, ExecutionOutcome, ExecutionProgress, TranscodeSpec
+from core.domain.cancel import CancelFlag
+from core.jobs.executor import ExecutionOutcome, ExecutionProgress, TranscodeSpec
 from core.media.chunked import (
     ChunkExecutor,
     LocalChunkExecutor,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from core.domain.cancel import CancelFlag
 from core.jobs.executor import (
-    CancelFlag,
     ExecutionOutcome,
     ExecutionProgress,
     LocalLadderExecutor,

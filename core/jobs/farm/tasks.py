@@ -54,7 +54,7 @@ def encode_audio_task(self, job_id: str, source: str, work_dir: str) -> dict[str
 
 
 class _RelayCancel:
-    """``core.jobs.executor.CancelFlag`` over the Redis cancel key."""
+    """``core.domain.cancel.CancelFlag`` over the Redis cancel key."""
 
     def __init__(self, relay: TaskRelay) -> None:
         self._relay = relay
@@ -113,7 +113,7 @@ def grab_stills_task(
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     last = last_frame_time(source, duration)
-    stills = []
+    stills: list[dict[str, Any]] = []
     for index, moment in enumerate(moments):
         if relay.should_cancel():
             return {"cancelled": True, "worker": relay.hostname, "stills": stills}

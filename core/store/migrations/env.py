@@ -13,7 +13,9 @@ def run_migrations_online() -> None:
     if engine is None:
         from sqlalchemy import create_engine
 
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        assert url is not None, "alembic.ini names no sqlalchemy.url"
+        engine = create_engine(url)
     with engine.begin() as connection:
         context.configure(
             connection=connection,

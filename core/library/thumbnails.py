@@ -12,15 +12,17 @@ per VOD. Files live in ``<data_dir>/thumbnails/<vod_id>/``.
 
 from __future__ import annotations
 
+import builtins
 import shutil
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from core.domain.cancel import CancelFlag
 from core.domain.errors import NotFoundError, StateError, ValidationError
 from core.domain.media_specs import (
     DEFAULT_THUMBNAIL_INDEX,
@@ -28,28 +30,20 @@ from core.domain.media_specs import (
     default_thumbnail_timestamps,
     parse_resolutions,
 )
-from core.library.chapters import ChapterService
-from core.library.vods import find_vod
+from core.media.errors import MediaCancelled
+from core.media.frames import last_frame_time
+from core.media.stills import letterboxed, pick_frame, write_stills
+from core.media.thumbnail_grabs import VideoFacts, grab_stills, make_dir
+from core.media.tools import ffmpeg_path
 from core.store.db import Database
 from core.store.models import ThumbnailRow, new_id
 from core.store.outbox import record_change
 
-from .errors import MediaCancelled
-from .frame_stream import stream_keyframes
-from .frames import grab_last_frame, last_frame_time
-from .sources import ready_vod
-from .stills import letterboxed, pick_frame, write_stills
-from .tools import ffmpeg_path
+from .chapters import ChapterService
+from .vods import find_vod, ready_vod
 
 Progress = Callable[[float, str], None]
-PARALLEL_GRABS = 5
-# A default moment (20..80 %) may move back to a keyframe up to 1 % of the duration earlier.
-KEYFRAME_NEAR_FRACTION = 0.01
 CHAPTER_THUMBNAIL_SIZE = "medium"
-
-
-class CancelFlag(Protocol):
-    def is_set(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,107 +120,34 @@ class ThumbnailService:
         default_index = _default_index(set_default, len(moments))
         report = progress or (lambda fraction, message: None)
         report(0.0, "grabbing frames")
-        folder = self._root / vod_id
-        _make_dir(folder)
-
-        written: list[Path] = []
-        rows: list[ThumbnailRow] = []
-
-        def work(index: int, grabbed: tuple[float, Any] | None = None) -> None:
-            """One moment: ``grabbed`` is its frame when the batch grab already has it."""
-            if cancel is not None and cancel.is_set():
-                return
-            exact = keyframe = None
-            if moments[index] is None:
-                exact = grabbed or grab_last_frame(path, duration, fps)
-                bound = wanted = exact[0]
-            else:
-                bound, wanted, keyframe = duration, moments[index], grabbed
-            approximate = timestamps is None and moments[index] is not None
-            pick = pick_frame(
-                path,
-                wanted,
-                smart=smart,
-                last_frame=bound,
-                near=duration * KEYFRAME_NEAR_FRACTION if approximate else 0.0,
-                keyframe=keyframe,
-                exact=exact,
+        stills = grab_stills(
+            VideoFacts(path, duration, fps),
+            moments,
+            sizes,
+            self._root / vod_id,
+            new_name=new_id,
+            near_keyframes=timestamps is None,
+            smart=smart,
+            progress=report,
+            cancel=cancel,
+        )
+        rows = [
+            ThumbnailRow(
+                id=still.name,
+                vod_id=vod_id,
+                timestamp=round(still.used, 3),
+                requested_timestamp=round(still.requested, 3),
+                resolution=still.size,
+                width=still.width,
+                height=still.height,
+                jpeg_path=str(still.jpeg),
+                webp_path=str(still.webp),
+                size_bytes=still.jpeg.stat().st_size,
+                webp_size_bytes=still.webp.stat().st_size,
+                batch_index=still.moment,
             )
-            image = pick.image
-            # Largest first, each size from the one before: the sizes share one aspect
-            # ratio, so a letterboxed picture scales down to the next exactly, and cheaper.
-            # The largest size, the dearest to encode, is written by another task beside
-            # the chain (Pillow lets go of the GIL), so the last moment to arrive is not
-            # finished by one core alone.
-            ordered = sorted(sizes, key=lambda n: -THUMBNAIL_SIZES[n].width)
-            for number, name in enumerate(ordered):
-                size = THUMBNAIL_SIZES[name]
-                image = letterboxed(image, size.width, size.height)
-                if number == 0 and len(ordered) > 1:
-                    offloaded.append(pool.submit(write, index, name, image, pick))
-                else:
-                    write(index, name, image, pick)
-
-        def write(index: int, name: str, image, pick) -> None:
-            size = THUMBNAIL_SIZES[name]
-            thumb_id = new_id()
-            jpeg, webp = write_stills(image, folder / thumb_id)
-            written.extend((jpeg, webp))
-            rows.append(
-                ThumbnailRow(
-                    id=thumb_id,
-                    vod_id=vod_id,
-                    timestamp=round(pick.used, 3),
-                    requested_timestamp=round(
-                        duration if moments[index] is None else pick.requested, 3
-                    ),
-                    resolution=name,
-                    width=size.width,
-                    height=size.height,
-                    jpeg_path=str(jpeg),
-                    webp_path=str(webp),
-                    size_bytes=jpeg.stat().st_size,
-                    webp_size_bytes=webp.stat().st_size,
-                    batch_index=index,
-                )
-            )
-
-        offloaded: list = []
-        try:
-            done = 0
-            with ThreadPoolExecutor(max_workers=min(PARALLEL_GRABS, len(moments))) as pool:
-                futures, pending = [], list(range(len(moments)))
-                if timestamps is None:
-                    # The default moments: the 20..80 % keyframes and the last frame, all
-                    # from ONE ffmpeg process (its start-up costs more than a grab), each
-                    # made into thumbnails as soon as it arrives, while ffmpeg decodes on.
-                    near = [i for i, m in enumerate(moments) if m is not None]
-                    last = [i for i, m in enumerate(moments) if m is None]
-                    slots = near + last
-                    for slot, when, image in stream_keyframes(
-                        path,
-                        [moments[i] for i in near],
-                        last_from=(duration, fps) if last else None,
-                    ):
-                        if cancel is not None and cancel.is_set():
-                            break
-                        futures.append(pool.submit(work, slots[slot], (when, image)))
-                        pending.remove(slots[slot])
-                # The rest grab their own frames (the last frame, the longest, first).
-                pending.sort(key=lambda i: moments[i] is not None)
-                futures += [pool.submit(work, i) for i in pending]
-                for future in as_completed(futures):
-                    future.result()
-                    done += 1
-                    report(done / len(moments), f"thumbnail {done} of {len(moments)}")
-                for future in offloaded:
-                    future.result()
-            if cancel is not None and cancel.is_set():
-                raise MediaCancelled("thumbnail generation")
-        except BaseException:
-            for file in written:
-                file.unlink(missing_ok=True)
-            raise
+            for still in stills
+        ]
         order = list(THUMBNAIL_SIZES)
         rows.sort(key=lambda r: (r.batch_index, order.index(r.resolution)))
         if default_index is not None:
@@ -273,7 +194,7 @@ class ThumbnailService:
         report = progress or (lambda fraction, message: None)
         last = last_frame_time(path, duration)
         folder = self._root / vod_id / "chapters"
-        _make_dir(folder)
+        make_dir(folder)
         size = THUMBNAIL_SIZES[CHAPTER_THUMBNAIL_SIZE]
         updated = []
         for number, chapter in enumerate(chapters, start=1):
@@ -296,7 +217,7 @@ class ThumbnailService:
         return updated
 
     # --- reading and changing ---------------------------------------------------------------
-    def list(self, vod_ref: str) -> list[ThumbnailInfo]:
+    def list(self, vod_ref: str) -> builtins.list[ThumbnailInfo]:
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
             rows = session.scalars(
@@ -346,14 +267,16 @@ class ThumbnailService:
 
     # --- internals -------------------------------------------------------------------------
     @staticmethod
-    def _moments(timestamps: list[float] | None, duration: float) -> list[float | None]:
+    def _moments(
+        timestamps: builtins.list[float] | None, duration: float
+    ) -> builtins.list[float | None]:
         """Requested times; ``None`` stands for the last decodable frame (100 %)."""
         if timestamps is None:
             defaults = default_thumbnail_timestamps(duration)
             return [*defaults[:-1], None]
         if not timestamps:
             raise ValidationError("no timestamps given")
-        moments: list[float | None] = []
+        moments: builtins.list[float | None] = []
         for value in timestamps:
             seconds = float(value)
             if not 0 <= seconds <= duration:
@@ -378,7 +301,7 @@ def _default_index(set_default: int | None, count: int) -> int | None:
     return set_default
 
 
-def _find_thumbnail(session, vod_id: str, ref: str) -> ThumbnailRow:
+def _find_thumbnail(session: Session, vod_id: str, ref: str) -> ThumbnailRow:
     ref = (ref or "").strip()
     row = session.get(ThumbnailRow, ref)
     if row is not None and row.vod_id == vod_id:
@@ -394,12 +317,3 @@ def _find_thumbnail(session, vod_id: str, ref: str) -> ThumbnailRow:
         if len(matches) > 1:
             raise ValidationError(f"thumbnail id prefix {ref!r} is ambiguous: give more characters")
     raise NotFoundError(f"thumbnail {ref} not found for this VOD")
-
-
-def _make_dir(folder: Path) -> None:
-    from .errors import MediaError
-
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise MediaError(f"cannot create {folder}: {error.strerror or error}") from None
