@@ -156,8 +156,8 @@ def clip_file_stem(template: str, *, vod: str, clip: ClipRange, mode: ClipMode) 
         "vod": _safe_part(vod) or "VOD",
         "n": clip.number,
         "title": _safe_part(clip.title) or "clip",
-        "start": _time_label(clip.start),
-        "end": _time_label(clip.end),
+        "start": time_label(clip.start),
+        "end": time_label(clip.end),
         "mode": mode.value,
     }
     name = template.format(**values)
@@ -175,7 +175,7 @@ def _safe_part(text: str) -> str:
     return cleaned.replace(":", " -").strip()
 
 
-def _time_label(seconds: float) -> str:
+def time_label(seconds: float) -> str:
     """``1h02m03s``-style times: no colons, which Windows refuses in names."""
     whole = int(seconds)
     hours, rest = divmod(whole, 3600)

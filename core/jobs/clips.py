@@ -10,6 +10,7 @@ clip is claimed by exactly one of them.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -30,10 +31,11 @@ from core.domain.clips import (
 )
 from core.domain.errors import DomainError, NotFoundError, StateError, ValidationError
 from core.library.chapters import ChapterService
+from core.library.vods import find_vod, ready_vod
 from core.media.clip_common import ClipRequest
+from core.media.clip_files import check_writable
 from core.media.clips import export_clip
-from core.media.errors import MediaCancelled
-from core.media.sources import ready_vod
+from core.media.errors import MediaCancelled, MediaError
 from core.store.db import Database
 from core.store.models import ClipJobRow, Vod
 
@@ -52,6 +54,7 @@ from .clip_queue import (
 from .queue import new_worker_id
 
 SAVE_INTERVAL = 0.5
+WAIT_SECONDS = 0.5
 Observer = Callable[[dict[str, Any]], None]
 
 
@@ -82,8 +85,10 @@ class ClipService:
         chapters = self._chapters.timeline(vod_id).chapters
         clips = self._clip_ranges(chapters, chapter_refs, all_chapters, ranges, duration)
         target = Path(folder).expanduser() if folder else default_folder(file_path)
-        if target.exists() and not target.is_dir():
-            raise ValidationError(f"cannot write clips to {target}: it is a file, not a folder")
+        try:
+            check_writable(target)  # a read-only, full or missing disk: said now, not later
+        except MediaError as error:
+            raise ValidationError(str(error)) from None
         stems = unique_names(
             [
                 clip_file_stem(options.template, vod=vod_title, clip=c, mode=options.mode)
@@ -168,8 +173,6 @@ class ClipService:
             if batch_id:
                 query = query.where(ClipJobRow.batch_id == batch_id)
             if vod_ref:
-                from core.library.vods import find_vod
-
                 query = query.where(ClipJobRow.vod_id == find_vod(session, vod_ref).id)
             return [clip_json(row) for row in session.scalars(query)]
 
@@ -219,13 +222,31 @@ class ClipService:
         done: list[str] = []
         while not (stop is not None and stop.is_set()):
             job_id = claim_next_clip(self._database, self.worker_id, batch_id)
-            if job_id is None:
+            if job_id is not None:
+                self._run_one(job_id, observer, stop)
+                done.append(job_id)
+                continue
+            if batch_id is None or not self._wait_for_others(batch_id, observer):
                 break
-            self._run_one(job_id, observer, stop)
-            done.append(job_id)
+        if batch_id is not None:
+            return self.jobs(batch_id)
         with self._database.session() as session:
             rows = (session.get(ClipJobRow, j) for j in done)
             return [clip_json(row) for row in rows if row is not None]
+
+    def _wait_for_others(self, batch_id: str, observer: Observer | None) -> bool:
+        """Whether clips of the batch are still being exported by another process (the app
+        and a terminal share the queue); their progress goes to ``observer`` meanwhile, and
+        a clip whose worker died is queued again, to be claimed here."""
+        pending = [j for j in self.jobs(batch_id) if j["status"] not in FINAL]
+        if not pending:
+            return False
+        if observer is not None:
+            for job in pending:
+                observer(job)
+        recover_clips(self._database)
+        time.sleep(WAIT_SECONDS)
+        return True
 
     def _run_one(
         self, job_id: str, observer: Observer | None, stop: threading.Event | None
@@ -242,8 +263,6 @@ class ClipService:
             return cancel.is_set() or (stop is not None and stop.is_set())
 
         def on_progress(fraction: float, step: str) -> None:
-            import time
-
             snapshot.update(progress=round(fraction * 100, 1), step=step, status=PROCESSING)
             if time.monotonic() - last_save[0] >= SAVE_INTERVAL:
                 last_save[0] = time.monotonic()

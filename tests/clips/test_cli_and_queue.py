@@ -192,7 +192,31 @@ def test_a_killed_worker_s_clip_is_queued_again_and_its_leftovers_removed(
     assert queued[0]["id"] == done[0]["id"]
 
 
-def test_full_disk_fails_with_one_sentence_and_leaves_nothing(run_cli, vod, tmp_path, small_mounts):
+def test_disk_filling_up_during_an_export_fails_with_one_sentence_and_leaves_nothing(
+    run_cli, vod, tmp_path, small_mounts
+):
+    # room to start (more than the 1 MB asked up front), not for a 1080x1920 clip
+    out = small_mounts.mount(tmp_path / "full", size="4m", leave_free=1536 * 1024)
+    before = sorted(p.name for p in out.iterdir())
+    result = run_cli(
+        "clips",
+        "export",
+        vod,
+        "2",
+        "--mode",
+        "encode",
+        "--vertical",
+        "--fill",
+        "blur",
+        "--out",
+        out,
+    )
+    assert result.code == 1, result.stderr
+    assert "is full" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == before
+
+
+def test_full_disk_is_refused_before_queueing(run_cli, vod, tmp_path, small_mounts):
     out = small_mounts.mount(tmp_path / "full", size="2m", leave_free=256 * 1024)
     before = sorted(p.name for p in out.iterdir())
     result = run_cli("clips", "export", vod, "2", "--mode", "encode", "--out", out)

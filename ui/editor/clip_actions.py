@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMenu
 
+from core.domain.clips import time_label
 from core.domain.timefmt import format_time
 from ui.theme import icon
 
@@ -123,4 +124,4 @@ class ClipActions(QObject):
 
 
 def _range_choice(start: float, end: float) -> ClipChoice:
-    return ClipChoice(start, end, f"Clip {format_time(start)}")
+    return ClipChoice(start, end, f"Clip at {time_label(start)}")  # no colons: a file name
