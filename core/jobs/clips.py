@@ -51,6 +51,7 @@ from .clip_queue import (
     recover_clips,
     save_progress,
 )
+from .clip_shapes import clip_json, default_folder, find_chapter, options_json
 from .queue import new_worker_id
 
 SAVE_INTERVAL = 0.5
@@ -97,7 +98,7 @@ class ClipService:
             self._taken_names(target),
         )
         batch_id = str(uuid.uuid4())
-        stored = _options_json(options)
+        stored = options_json(options)
         with self._database.session() as session:
             rows = [
                 ClipJobRow(
@@ -132,7 +133,7 @@ class ClipService:
         numbers = {c.id: n for n, c in enumerate(sorted(chapters, key=lambda c: c.start_time), 1)}
         picked: list[Chapter] = list(chapters) if all_chapters else []
         for ref in chapter_refs:
-            chapter = _find_chapter(chapters, ref)
+            chapter = find_chapter(chapters, ref)
             if chapter not in picked:
                 picked.append(chapter)
         if all_chapters and not chapters:
@@ -191,12 +192,11 @@ class ClipService:
             ).all()
             if not rows:
                 raise NotFoundError(f"no clip or batch {text} in the queue")
-            if (
-                len({r.batch_id for r in rows}) > 1
-                and len(rows) > 1
-                and not all(r.id.startswith(text) for r in rows)
-            ):
+            batches = {r.batch_id for r in rows if r.batch_id.startswith(text)}
+            clips = [r for r in rows if r.id.startswith(text)]
+            if len(batches) + len(clips) > 1:
                 raise ValidationError(f"{text!r} is ambiguous: give more characters")
+            rows = clips or [r for r in rows if r.batch_id in batches]
             live = [r for r in rows if r.status not in FINAL]
             if not live:
                 raise StateError("these clips are already finished; nothing to cancel")
@@ -349,66 +349,3 @@ class ClipService:
                 work_name=job.id,
             )
             return request, clip_json(job)
-
-
-def default_folder(file_path: str) -> Path:
-    """Clips go to a ``Clips`` folder beside the recording unless told otherwise."""
-    return Path(file_path).parent / "Clips"
-
-
-def clip_json(job: ClipJobRow) -> dict[str, Any]:
-    return {
-        "id": job.id,
-        "batch_id": job.batch_id,
-        "video_id": job.vod_id,
-        "number": job.number,
-        "title": job.title,
-        "chapter_id": job.chapter_id,
-        "start": job.start_time,
-        "end": job.end_time,
-        "mode": job.mode,
-        "status": job.status,
-        "progress": round(job.progress or 0.0, 1),
-        "step": job.step,
-        "output": job.output_path,
-        "folder": job.folder,
-        "name": job.stem,
-        "result_mode": job.result_mode,
-        "actual_start": job.actual_start,
-        "actual_end": job.actual_end,
-        "notes": list(job.notes or []),
-        "error": job.error,
-    }
-
-
-def _options_json(options: ClipOptions) -> dict[str, Any]:
-    vertical = options.vertical
-    return {
-        "audio_tracks": list(options.audio_tracks) if options.audio_tracks is not None else None,
-        "vertical": {"fill": vertical.fill.value, "position": vertical.position}
-        if vertical
-        else None,
-        "template": options.template,
-        "with_chapters": options.with_chapters,
-    }
-
-
-def _find_chapter(chapters: list[Chapter], ref: str) -> Chapter:
-    text = (ref or "").strip()
-    exact = [c for c in chapters if c.id == text]
-    if exact:
-        return exact[0]
-    if text.isdigit():  # "3": the third chapter, as numbered in lists and file names
-        ordered = sorted(chapters, key=lambda c: c.start_time)
-        number = int(text)
-        if 1 <= number <= len(ordered):
-            return ordered[number - 1]
-        raise NotFoundError(
-            f"chapter {number} does not exist: this VOD has {len(ordered)} chapters"
-        )
-    matches = [c for c in chapters if len(text) >= 4 and c.id.startswith(text)]
-    if len(matches) == 1:
-        return matches[0]
-    if len(matches) > 1:
-        raise ValidationError(f"chapter id prefix {text!r} is ambiguous: give more characters")
-    raise NotFoundError(f"chapter {text} not found in this VOD")
