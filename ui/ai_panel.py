@@ -2,13 +2,12 @@
 
 Generation and transcription run on the host's worker threads with progress and a cancel
 button. A generation replaces the AI chapters in the database in one transaction (in core);
-here it becomes one undo step whose undo restores the chapters exactly as they were.
+its change set becomes one undo step on the host (``push_change``).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
@@ -41,33 +40,6 @@ OFFLINE_CONNECTION_MESSAGE = (
 TRANSCRIPT_FILTER = "Transcripts (*.vtt *.srt *.json *.txt);;All files (*)"
 TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json", ".txt")
 START_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class AiReplaceCommand(QUndoCommand):
-    """One generation as one undo step. It is pushed after the replacement already happened,
-    so the first ``redo`` (run by ``QUndoStack.push``) only refreshes the view."""
-
-    def __init__(self, host, previous: list, current: list, text: str) -> None:
-        super().__init__(text)
-        self._host, self._previous, self._current = host, list(previous), list(current)
-        self._first = True
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-        else:
-            self._apply(self._current)
-        self._host.reload_chapters()
-
-    def undo(self) -> None:
-        self._apply(self._previous)
-        self._host.reload_chapters()
-
-    def _apply(self, chapters: list) -> None:
-        try:
-            self._host.context.chapters.replace_all(self._host.vod_id, chapters)
-        except DomainError as error:  # the chapters were changed elsewhere meanwhile
-            self._host.show_message(f"Could not restore the chapters: {error}", error=True)
 
 
 class AiPanel(QWidget):
@@ -270,14 +242,7 @@ class AiPanel(QWidget):
     def _generated(self, result) -> None:
         self._finish()
         self.last_result = result
-        self.host.undo_stack.push(
-            AiReplaceCommand(
-                self.host,
-                result.previous_chapters,
-                result.current_chapters,
-                f"Generate {result.count} AI chapters",
-            )
-        )
+        self.host.push_change(f"Generate {result.count} AI chapters", result.changes)
         self._show_status(
             f"{result.count} AI chapters from {result.model_used} in "
             f"{result.processing_time_seconds:.1f} s; replaced {len(result.removed)}. "

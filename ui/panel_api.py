@@ -11,12 +11,12 @@ Example::
         def __init__(self, host: PanelHost, parent=None):
             super().__init__(parent)
             self.host = host
-            host.chapters_changed.connect(self.refresh)
+            host.chapters_changed.connect(self.refresh)  # gets the ChangeSet
 
         def generate(self):
             handle = self.host.tasks.run_task(
-                lambda progress, cancel: self.host.context.chapters.replace_ai(...),
-                on_done=lambda result: self.host.reload_chapters(),
+                lambda progress, cancel: self.host.context.ai.generate(...),
+                on_done=lambda result: self.host.push_change("Generate", result.changes),
                 on_error=lambda error: self.host.show_message(str(error), error=True),
                 on_progress=lambda fraction, text: ...,
             )
@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from PySide6.QtCore import SignalInstance
 from PySide6.QtGui import QUndoStack
 
+from core.domain.changes import ChangeSet
 from core.domain.chapters import Chapter, ChapterTimeline
 from core.library.shapes import VodInfo
 
@@ -78,14 +79,16 @@ class PanelHost(Protocol):
     #: id of the VOD open in the editor, and the VOD as it was when the editor opened it
     vod_id: str
     vod: VodInfo
-    #: the VOD's chapters as the editor shows them (refreshed before ``chapters_changed``)
+    #: the VOD's chapters as stored, kept current by applying the change sets (no reads);
+    #: already up to date when ``chapters_changed`` is emitted
     timeline_model: ChapterTimeline
     #: the editor's chapter-file actions (import, export, YouTube check) when it has them
     chapter_files: Any | None
     tasks: TaskRunner
-    #: the editor's single undo stack: push one ``QUndoCommand`` per user edit
+    #: the editor's single undo stack; chapter changes reach it through ``push_change``
     undo_stack: QUndoStack
-    #: emitted (no arguments) after the VOD's chapters changed in the database, whoever did it
+    #: emitted with the ``ChangeSet`` after the VOD's chapters changed, whoever did it; the
+    #: views have applied it already, so listeners read ``timeline_model``, not the database
     chapters_changed: SignalInstance
 
     #: emitted with the selected chapter id (or None) when the selection changes anywhere
@@ -94,6 +97,19 @@ class PanelHost(Protocol):
     def selected_chapter_id(self) -> str | None: ...
 
     def select_chapter(self, chapter_id: str | None) -> None: ...
+
+    def push_change(self, text: str, changes: ChangeSet) -> None:
+        """Show a change set a core chapter operation stored (e.g. on a worker thread) and
+        make it one undo step named ``text``."""
+
+    def run_change(
+        self, text: str, operation: Callable[[], ChangeSet], *, raise_errors: bool = False
+    ) -> ChangeSet | None:
+        """Run a quick core chapter operation now (it returns its ``ChangeSet``) as one undo
+        step named ``text``; a refused one is shown as a message (or raised)."""
+
+    def merge_change(self, changes: ChangeSet) -> None:
+        """Show a change that is not the user's (a sync pull); undo can never revert it."""
 
     def update_chapter(
         self, chapter_id: str, *, raise_errors: bool = False, **changes: Any
@@ -105,8 +121,8 @@ class PanelHost(Protocol):
         """One undoable delete (Ctrl+Z brings it back)."""
 
     def reload_chapters(self) -> None:
-        """Re-read chapters from ``context.chapters`` (after a panel changed them) and emit
-        ``chapters_changed``."""
+        """Re-read the chapters after something outside the pipeline changed them; emits
+        ``chapters_changed`` with the difference."""
 
     def seek(self, seconds: float) -> None: ...
 

@@ -1,10 +1,14 @@
 """The editor's Upload tab: publish the VOD (tus upload + post) and keep it in sync.
 
 All work goes through ``host.context.uploads`` and ``host.context.sync`` on worker threads;
-pause and cancel reach the running upload through its ``UploadControl``.
+pause and cancel reach the running upload through its ``UploadControl``. A sync's pulled
+chapters reach the editor as a change set (``host.merge_change``); a local chapter change
+re-reads the sync state on a worker thread, and only once the VOD is on the platform.
 """
 
 from __future__ import annotations
+
+import itertools
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.domain.changes import ChangeOrigin
 from core.domain.sync_state import SyncState
 from core.domain.visibility import Visibility
 from core.platform import UploadControl, UploadOptions
@@ -45,10 +50,15 @@ class UploadPanel(QWidget):
         self._control: UploadControl | None = None
         self._upload_task = None
         self._sync_task = None
+        self._state_task = None
+        self._state_stale = False
+        self._read_order = itertools.count()
+        self._shown_read = -1
+        self._uploaded = False
         #: tus chunk in bytes; None keeps the uploader's default (50 MiB)
         self.chunk_size: int | None = None
         self._build()
-        host.chapters_changed.connect(self.refresh_state)
+        host.chapters_changed.connect(self._chapters_changed)
         self._fill_from_vod()
         self.refresh_state()
 
@@ -221,8 +231,50 @@ class UploadPanel(QWidget):
 
     # --- sync ----------------------------------------------------------------------------
     def refresh_state(self, last_error: str | None = None) -> None:
-        sync = self.host.context.sync
-        state = sync.state(self.host.vod_id)
+        self._show_state(self._read_state(), last_error)
+
+    def _read_state(self) -> tuple:
+        """The sync state and conflicts, numbered in the order they were read (on any
+        thread), so an older read that finishes late never replaces a newer one."""
+        sync, vod_id = self.host.context.sync, self.host.vod_id
+        order = next(self._read_order)
+        return order, sync.state(vod_id), sync.conflicts(vod_id)
+
+    def _chapters_changed(self, changes) -> None:
+        # Chapter edits change the sync state only once the VOD is on the platform; a pull
+        # is followed by the sync's own state read.
+        if changes and changes.origin is not ChangeOrigin.PULL and self._uploaded:
+            self._read_state_in_background()
+
+    def _read_state_in_background(self) -> None:
+        """The state and conflicts, read on a worker thread; edits in a row share one read,
+        and a running sync reads them when it ends."""
+        if _running(self._state_task) or _running(self._sync_task):
+            self._state_stale = True
+            return
+        self._state_task = self.host.tasks.run_task(
+            lambda progress, cancel: self._read_state(),
+            on_done=self._state_read,
+            on_error=lambda error: self.state_label.setText(
+                f"{STATE_TEXT[SyncState.ERROR]}: {error}"
+            ),
+        )
+
+    def _state_read(self, read) -> None:
+        if not _running(self._sync_task):  # "Syncing…" stays until the sync's own read
+            self._show_state(read)
+        self._read_again_if_stale()
+
+    def _read_again_if_stale(self) -> None:
+        if self._state_stale:
+            self._state_stale = False
+            self._read_state_in_background()
+
+    def _show_state(self, read: tuple, last_error: str | None = None) -> None:
+        order, state, conflicts = read
+        if order < self._shown_read:
+            return
+        self._shown_read = order
         text = STATE_TEXT.get(state.state, state.state)
         if state.state == SyncState.LOCAL_CHANGES:
             text += f" ({state.pending_changes})"
@@ -231,7 +283,7 @@ class UploadPanel(QWidget):
             text = f"{STATE_TEXT[SyncState.ERROR]}: {error}"
         self.state_label.setText(text)
         self.state = SyncState.ERROR if error else state.state
-        uploaded = bool(state.remote_id)
+        uploaded = self._uploaded = bool(state.remote_id)
         self.sync_button.setEnabled(uploaded)
         if uploaded:
             self.upload_button.setEnabled(False)
@@ -246,7 +298,7 @@ class UploadPanel(QWidget):
                 if state.upload_size:
                     self.progress_bar.setValue(int(100 * state.upload_offset / state.upload_size))
         self.conflict_list.clear()
-        for conflict in sync.conflicts(self.host.vod_id):
+        for conflict in conflicts:
             item = QListWidgetItem(
                 f"{_title(conflict.local)} ↔ {_title(conflict.remote)} — {conflict.reason}"
             )
@@ -264,8 +316,12 @@ class UploadPanel(QWidget):
         sync, vod_id = self.host.context.sync, self.host.vod_id
         self.sync_button.setEnabled(False)
         self.state_label.setText("Syncing…")
+
+        def work(progress, cancel):
+            return sync.sync(vod_id)[0], self._read_state()
+
         self._sync_task = self.host.tasks.run_task(
-            lambda progress, cancel: sync.sync(vod_id)[0],
+            work,
             on_done=self._sync_done,
             on_error=self._sync_failed,
             label="Syncing with the platform",
@@ -275,13 +331,19 @@ class UploadPanel(QWidget):
         item = self.conflict_list.currentItem()
         if item is None:
             return
-        self.host.context.sync.resolve(self.host.vod_id, item.data(Qt.ItemDataRole.UserRole), keep)
+        resolved = self.host.context.sync.resolve(
+            self.host.vod_id, item.data(Qt.ItemDataRole.UserRole), keep
+        )
+        if resolved.changes:  # keeping the platform's side of a chapter it does not have
+            self.host.merge_change(resolved.changes)
         self.start_sync()
 
-    def _sync_done(self, report) -> None:
-        if any(report.pulled.values()):
-            self.host.reload_chapters()
-        self.refresh_state(report.errors[0] if report.errors else None)
+    def _sync_done(self, result) -> None:
+        report, read = result
+        if report.changes:
+            self.host.merge_change(report.changes)
+        self._show_state(read, report.errors[0] if report.errors else None)
+        self._read_again_if_stale()
         if report.conflicts:
             self.host.show_message(f"{len(set(report.conflicts))} chapter conflicts to resolve")
 
@@ -292,3 +354,7 @@ class UploadPanel(QWidget):
 
 def _title(snapshot) -> str:
     return f"“{snapshot['title']}”" if snapshot else "(deleted)"
+
+
+def _running(task) -> bool:
+    return task is not None and task.is_running()

@@ -3,9 +3,13 @@
 The dialog only reads: it shows the text (as exported, or with the fix applied to the text)
 and copies it. Storing the fix is the host's job, so it lands on the editor's undo stack:
 ``fix_requested`` carries the fixed chapters; connect it and pass ``can_store_fix=True``.
+Given ``timeline`` (the editor's chapters in memory), it re-checks them after every change
+without reading the database.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -22,7 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.domain.chapters import ChapterTimeline
 from core.domain.errors import DomainError
+from core.formats import export_listing, youtube_check
 
 
 class YoutubeChaptersDialog(QDialog):
@@ -30,7 +36,13 @@ class YoutubeChaptersDialog(QDialog):
     fix_requested = Signal(list)
 
     def __init__(
-        self, formats, vod_id: str, parent: QWidget | None = None, *, can_store_fix: bool = False
+        self,
+        formats,
+        vod_id: str,
+        parent: QWidget | None = None,
+        *,
+        can_store_fix: bool = False,
+        timeline: Callable[[], ChapterTimeline] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("youtubeChaptersDialog")
@@ -38,6 +50,7 @@ class YoutubeChaptersDialog(QDialog):
         self.resize(560, 480)
         self._formats = formats
         self._vod_id = vod_id
+        self._timeline = timeline
         self._fixed_chapters: list = []
 
         self.status_label = QLabel()
@@ -84,14 +97,19 @@ class YoutubeChaptersDialog(QDialog):
     def refresh(self) -> None:
         """Check the rules again and re-render the text (after the chapters changed)."""
         self.problem_list.clear()
+        fix = self.fix_box.isChecked()
         try:
-            check = self._formats.check_youtube(self._vod_id)
-            result = self._formats.export(
-                self._vod_id,
-                "youtube",
-                fix_youtube=self.fix_box.isChecked(),
-                ignore_youtube_rules=True,
-            )
+            if self._timeline is not None:
+                timeline = self._timeline()
+                check = youtube_check(timeline)
+                result = export_listing(
+                    self._vod_id, timeline, "youtube", fix_youtube=fix, ignore_youtube_rules=True
+                )
+            else:
+                check = self._formats.check_youtube(self._vod_id)
+                result = self._formats.export(
+                    self._vod_id, "youtube", fix_youtube=fix, ignore_youtube_rules=True
+                )
         except DomainError as error:
             self.status_label.setText(str(error))
             self.text_view.setPlainText("")

@@ -97,15 +97,15 @@ def list_chapters(args, context) -> int:
 
 
 def add_chapter(args, context) -> int:
-    chapter = context.chapters.add(
+    added = context.chapters.add(
         args.vod,
         title=args.title,
         start_time=parse_time(args.start),
         end_time=parse_time(args.end),
         description=args.description,
         thumbnail_url=args.thumbnail_url,
-    )
-    return _print_chapter(args, context, chapter)
+    ).added
+    return _print_chapter(args, context, added[0])
 
 
 def update_chapter(args, context) -> int:
@@ -120,12 +120,14 @@ def update_chapter(args, context) -> int:
         changes["start_time"] = parse_time(args.start)
     if args.end is not None:
         changes["end_time"] = parse_time(args.end)
-    chapter = context.chapters.update(args.vod, args.chapter, **changes)
+    updated = context.chapters.update(args.vod, args.chapter, **changes).updated
+    # Nothing changed (the fields already had these values): show the chapter as it is.
+    chapter = updated[0].after if updated else context.chapters.get(args.vod, args.chapter)
     return _print_chapter(args, context, chapter)
 
 
 def delete_chapter(args, context) -> int:
-    chapter = context.chapters.delete(args.vod, args.chapter)
+    chapter = context.chapters.delete(args.vod, args.chapter).deleted[0]
     print(f"deleted chapter {chapter.id} {chapter.describe()}")
     return 0
 

@@ -131,7 +131,8 @@ def import_chapters(args, context) -> int:
             }
         )
         return 0
-    replaced = f", replacing {len(result.previous)}" if args.replace and result.previous else ""
+    removed = len(result.changes.deleted)
+    replaced = f", replacing {removed}" if args.replace and removed else ""
     print(
         f"imported {len(result.added)} chapters ({result.format}){replaced}; "
         f"the VOD now has {len(result.chapters)}"
@@ -144,7 +145,7 @@ def import_chapters(args, context) -> int:
 
 def check_youtube(args, context) -> int:
     if args.fix:
-        fix, _previous = context.formats.apply_youtube_fix(args.vod)
+        fix = context.formats.apply_youtube_fix(args.vod).value
         problems, changes = fix.remaining, fix.changes
     else:
         check = context.formats.check_youtube(args.vod)

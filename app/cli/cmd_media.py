@@ -190,7 +190,7 @@ def chapter_thumbnails(args, context) -> int:
     bar = ProgressBar("chapter thumbnails")
     chapters = context.thumbnails.generate_for_chapters(
         args.vod, progress=lambda fraction, message: bar.update(fraction, message)
-    )
+    ).value
     bar.close()
     print_table(
         ["#", "CHAPTER", "START", "THUMBNAIL"],

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.domain.changes import ChangeSet
 from core.domain.chapters import Chapter, ChapterSource
 from core.domain.errors import ValidationError
 from core.library.chapters import ChapterService
@@ -73,8 +74,9 @@ class GenerationResult:
     mode: str
     repairs: list[str] = field(default_factory=list)
     removed: list[Chapter] = field(default_factory=list)
-    previous_chapters: list[Chapter] = field(default_factory=list)
     current_chapters: list[Chapter] = field(default_factory=list)
+    #: what the generation stored: one undo step in the GUI
+    changes: ChangeSet | None = None
     windows: int = 0
     tokens_sent: int = 0
     transcript_tokens: int = 0
@@ -191,17 +193,14 @@ class AiService:
         )
         check_cancelled(cancel)
         report(0.95, "saving chapters")
-        replacement = self._chapters.replace_ai(info.vod_id, drafts)
+        replaced = self._chapters.replace_ai(info.vod_id, drafts)
+        replacement, current = replaced.value, replaced.chapters
         result.repairs.extend(replacement.adjustments)
-        current = self._chapters.list(info.vod_id).chapters
         added_ids = {c.id for c in replacement.added}
         result.chapters = [c for c in current if c.id in added_ids]
         result.removed = replacement.removed
         result.current_chapters = current
-        result.previous_chapters = sorted(
-            [c for c in current if c.source == ChapterSource.MANUAL] + replacement.removed,
-            key=lambda c: c.start_time,
-        )
+        result.changes = replaced.changes
         if options.youtube:
             result.repairs.extend(youtube_problems([(c.start_time, c.end_time) for c in current]))
         result.processing_time_seconds = time.perf_counter() - started

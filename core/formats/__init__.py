@@ -22,7 +22,9 @@ from .service import (
     ImportResult,
     YoutubeCheck,
     YoutubeRulesError,
+    export_listing,
     read_text_file,
+    youtube_check,
 )
 from .youtube import (
     YoutubeFix,
@@ -51,10 +53,12 @@ __all__ = [
     "check_youtube",
     "detect_format",
     "export_chapters",
+    "export_listing",
     "fix_for_youtube",
     "parse_chapters",
     "plan_import",
     "read_text_file",
     "resolve_entries",
+    "youtube_check",
     "youtube_stamps",
 ]

@@ -1,8 +1,8 @@
 """Chapter export, import and the YouTube check for a VOD in the library.
 
-Imports go through ``ChapterService.replace_all`` so the whole file is validated and stored in
-one transaction: it applies completely or not at all. Each result carries the chapters from
-before the change, so the GUI can undo an import (or a YouTube fix) in one step.
+Imports and the YouTube fix go through ``ChapterService.change``, so the whole file is validated
+and stored in one transaction: it applies completely or not at all. Each result carries the
+change set it stored, so the GUI can undo an import (or a YouTube fix) in one step.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.domain.chapters import Chapter
+from core.domain.changes import ChangeSet
+from core.domain.chapters import Chapter, ChapterTimeline
 from core.domain.errors import ValidationError
-from core.library.chapters import ChapterService
+from core.library.chapters import Changed, ChapterService, replace_every_chapter
 from core.media.chapter_embed import CONTAINERS, read_chapters
 from core.store.models import new_id
 
@@ -61,7 +62,9 @@ class ImportResult:
     format: str
     added: list[Chapter]
     chapters: list[Chapter]  # all chapters of the VOD after the import
-    previous: list[Chapter]  # all chapters before it: replace_all(previous) undoes the import
+    changes: (
+        ChangeSet  # what the import stored: ``ChapterService.apply(changes.inverse())`` undoes it
+    )
 
 
 @dataclass(slots=True)
@@ -169,17 +172,13 @@ class ChapterFormats:
         not changed) or ``ignore_youtube_rules`` exports them anyway (``problems`` lists them)."""
         fmt = check_format(fmt, EXPORT_FORMATS)
         listing = self._chapters.list(vod_ref)
-        chapters, changes, problems = listing.chapters, [], []
-        if fmt == "youtube":
-            if fix_youtube:
-                fixed = fix_for_youtube(chapters, listing.duration)
-                chapters, changes, problems = fixed.chapters, fixed.changes, fixed.remaining
-            else:
-                problems = check_youtube(youtube_stamps(chapters), listing.duration)
-            if problems and not ignore_youtube_rules:
-                raise YoutubeRulesError(problems)
-        text = export_chapters(fmt, chapters, video_id=listing.vod_id)
-        return ExportResult(fmt, text, chapters, problems, changes)
+        return export_listing(
+            listing.vod_id,
+            ChapterTimeline(listing.duration, listing.chapters),
+            fmt,
+            fix_youtube=fix_youtube,
+            ignore_youtube_rules=ignore_youtube_rules,
+        )
 
     def export_to_file(
         self,
@@ -200,19 +199,19 @@ class ChapterFormats:
         return result
 
     def check_youtube(self, vod_ref: str) -> YoutubeCheck:
-        listing = self._chapters.list(vod_ref)
-        return YoutubeCheck(
-            check_youtube(youtube_stamps(listing.chapters), listing.duration),
-            fix_for_youtube(listing.chapters, listing.duration, id_factory=new_id),
-        )
+        return youtube_check(self._chapters.timeline(vod_ref))
 
-    def apply_youtube_fix(self, vod_ref: str) -> tuple[YoutubeFix, list[Chapter]]:
-        """Store the YouTube fix; returns it and the chapters from before (for undo)."""
-        listing = self._chapters.list(vod_ref)
-        fix = fix_for_youtube(listing.chapters, listing.duration, id_factory=new_id)
-        if fix.changes:
-            fix.chapters = self._chapters.replace_all(vod_ref, fix.chapters)
-        return fix, listing.chapters
+    def apply_youtube_fix(self, vod_ref: str) -> Changed[YoutubeFix]:
+        """Store the YouTube fix (one transaction); the result's ``changes`` undo it."""
+
+        def fix_timeline(timeline: ChapterTimeline) -> YoutubeFix:
+            fix = fix_for_youtube(timeline.chapters, timeline.duration, id_factory=new_id)
+            if fix.changes:
+                replace_every_chapter(timeline, fix.chapters)
+                fix.chapters = timeline.chapters
+            return fix
+
+        return self._chapters.change(vod_ref, fix_timeline)
 
     # --- import --------------------------------------------------------------------------
     def import_text(
@@ -236,15 +235,19 @@ class ChapterFormats:
     def _import_entries(
         self, vod_ref: str, name: str, entries: list[ParsedEntry], *, replace: bool
     ) -> ImportResult:
-        listing = self._chapters.list(vod_ref)
-        imported = resolve_entries(entries, listing.duration, fallback_title=fallback_title(name))
-        combined, added = plan_import(
-            listing.chapters, imported, listing.duration, replace=replace, id_factory=new_id
-        )
-        stored = self._chapters.replace_all(vod_ref, combined)
-        added_ids = {c.id for c in added}
-        added_stored = [c for c in stored if c.id in added_ids]
-        return ImportResult(name, added_stored, stored, listing.chapters)
+        def import_into(timeline: ChapterTimeline) -> set[str]:
+            imported = resolve_entries(
+                entries, timeline.duration, fallback_title=fallback_title(name)
+            )
+            combined, added = plan_import(
+                timeline.chapters, imported, timeline.duration, replace=replace, id_factory=new_id
+            )
+            replace_every_chapter(timeline, combined)
+            return {c.id for c in added}
+
+        changed = self._chapters.change(vod_ref, import_into)
+        added_stored = [c for c in changed.chapters if c.id in changed.value]
+        return ImportResult(name, added_stored, changed.chapters, changed.changes)
 
     def import_file(
         self, vod_ref: str, path: str | Path, fmt: str = "auto", *, replace: bool = False
@@ -274,3 +277,35 @@ class ChapterFormats:
             )
             named.line = error.line
             raise named from None
+
+
+def export_listing(
+    vod_id: str,
+    timeline: ChapterTimeline,
+    fmt: str,
+    *,
+    fix_youtube: bool = False,
+    ignore_youtube_rules: bool = False,
+) -> ExportResult:
+    """``ChapterFormats.export`` of chapters already in memory (e.g. the editor's timeline)."""
+    fmt = check_format(fmt, EXPORT_FORMATS)
+    chapters, changes, problems = timeline.chapters, [], []
+    if fmt == "youtube":
+        if fix_youtube:
+            fixed = fix_for_youtube(chapters, timeline.duration)
+            chapters, changes, problems = fixed.chapters, fixed.changes, fixed.remaining
+        else:
+            problems = check_youtube(youtube_stamps(chapters), timeline.duration)
+        if problems and not ignore_youtube_rules:
+            raise YoutubeRulesError(problems)
+    text = export_chapters(fmt, chapters, video_id=vod_id)
+    return ExportResult(fmt, text, chapters, problems, changes)
+
+
+def youtube_check(timeline: ChapterTimeline) -> YoutubeCheck:
+    """YouTube's rules checked on chapters in memory, and the fix that would satisfy them."""
+    chapters = timeline.chapters
+    return YoutubeCheck(
+        check_youtube(youtube_stamps(chapters), timeline.duration),
+        fix_for_youtube(chapters, timeline.duration, id_factory=new_id),
+    )

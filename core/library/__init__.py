@@ -7,7 +7,8 @@ leaves the database as it was. The ffmpeg work (probing, grabbing frames, readin
 is ``core.media``'s, called with plain values.
 """
 
-from .chapters import ChapterService
+from .chapters import Changed, ChapterService
+from .stored import StoredChapters
 from .vods import VodLibrary
 
-__all__ = ["ChapterService", "VodLibrary"]
+__all__ = ["Changed", "ChapterService", "StoredChapters", "VodLibrary"]

@@ -1,20 +1,20 @@
 """Chapters of a VOD in the local cache, validated by the domain's ``ChapterTimeline``.
 
-Each call loads the VOD's chapters into a timeline, applies the change there (where every
-rule is checked), then writes only the rows that changed, with their outbox entries, in one
-transaction.
+Every change goes one way, through ``ChapterService.change``: load the VOD's chapters into a
+timeline, apply the change there (where every rule is checked), then write only the rows that
+changed, with their outbox entries, in one transaction, and return the ``ChangeSet``. The named
+operations (add, update, delete, replace_ai, replace_all, apply) are small actions on it.
 """
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.domain.changes import ChangeSet
 from core.domain.chapters import (
     AiReplacement,
     Chapter,
@@ -25,10 +25,9 @@ from core.domain.chapters import (
 )
 from core.domain.errors import NotFoundError, ValidationError
 from core.store.db import Database
-from core.store.models import ChapterRow, Vod, new_id
-from core.store.outbox import record_change
+from core.store.models import Vod, new_id
 
-from .shapes import chapter_from_row, chapter_json
+from .stored import StoredChapters
 from .vods import find_vod
 
 T = TypeVar("T")
@@ -38,6 +37,16 @@ T = TypeVar("T")
 class VodChapters:
     vod_id: str
     duration: float
+    chapters: list[Chapter]
+
+
+@dataclass(frozen=True, slots=True)
+class Changed(Generic[T]):
+    """What a chapter operation returned (``value``), the change set it stored, and all of
+    the VOD's chapters after it (already in memory: reading them again costs nothing)."""
+
+    value: T
+    changes: ChangeSet
     chapters: list[Chapter]
 
 
@@ -70,6 +79,27 @@ class ChapterService:
         return self._read(vod_ref, lambda t: t.previous(_resolve_chapter(t, chapter_ref)))
 
     # --- changing ------------------------------------------------------------------------
+    def change(self, vod_ref: str, action: Callable[[ChapterTimeline], T]) -> Changed[T]:
+        """The one road for every chapter change: ``action`` changes the VOD's timeline (its
+        rules refuse a bad change, and then nothing is stored); what changed is stored with its
+        outbox entries in one transaction and returned as a change set.
+
+        A new kind of chapter change is a function of the timeline passed here (see
+        ``docs/architecture-chapter-changes.md``).
+        """
+        with self._database.session() as session:
+            stored = StoredChapters(session, find_vod(session, vod_ref))
+            value = action(stored.timeline)
+            return Changed(value, stored.save(), stored.timeline.chapters)
+
+    def apply(self, changes: ChangeSet) -> ChangeSet:
+        """Apply a change set again: undo applies ``changes.inverse()``, redo ``changes``.
+
+        Refused (``ChangeConflictError``) when a chapter it touches is no longer as the change
+        set expects it before, so an undo never overwrites work done since.
+        """
+        return self.change(changes.vod_id, changes.apply_to).changes
+
     def add(
         self,
         vod_ref: str,
@@ -82,7 +112,8 @@ class ChapterService:
         source: ChapterSource = ChapterSource.MANUAL,
         confidence_score: float | None = None,
         chapter_id: str | None = None,
-    ) -> Chapter:
+    ) -> ChangeSet:
+        """Add one chapter; the change set's ``added[0]`` is it, as stored."""
         chapter = Chapter(
             id=chapter_id or new_id(),
             title=title,
@@ -93,62 +124,51 @@ class ChapterService:
             confidence_score=confidence_score,
             thumbnail_url=thumbnail_url,
         )
-        return self._edit(vod_ref, lambda t: t.add(chapter))
+        return self.change(vod_ref, lambda t: t.add(chapter)).changes
 
-    def update(self, vod_ref: str, chapter_ref: str, **changes: object) -> Chapter:
+    def update(self, vod_ref: str, chapter_ref: str, **changes: object) -> ChangeSet:
+        """Change fields of one chapter; an empty change set when they already had those values."""
         if not changes:
             raise ValidationError("nothing to update: give a new title, description, start or end")
-        return self._edit(vod_ref, lambda t: t.update(_resolve_chapter(t, chapter_ref), **changes))
+        return self.change(
+            vod_ref, lambda t: t.update(_resolve_chapter(t, chapter_ref), **changes)
+        ).changes
 
-    def delete(self, vod_ref: str, chapter_ref: str) -> Chapter:
-        return self._edit(vod_ref, lambda t: t.remove(_resolve_chapter(t, chapter_ref)))
+    def delete(self, vod_ref: str, chapter_ref: str) -> ChangeSet:
+        return self.change(vod_ref, lambda t: t.remove(_resolve_chapter(t, chapter_ref))).changes
 
-    def replace_ai(self, vod_ref: str, drafts: Iterable[ChapterDraft]) -> AiReplacement:
+    def replace_ai(self, vod_ref: str, drafts: Iterable[ChapterDraft]) -> Changed[AiReplacement]:
         """Replace the VOD's AI chapters with ``drafts``; manual chapters are kept as they are."""
         draft_list = list(drafts)
-        return self._edit(vod_ref, lambda t: t.replace_ai(draft_list, new_id))
+        return self.change(vod_ref, lambda t: t.replace_ai(draft_list, new_id))
 
-    def replace_all(self, vod_ref: str, chapters: Iterable[Chapter]) -> builtins.list[Chapter]:
-        """Make the VOD's chapters exactly ``chapters`` (undo of a bulk change, imports).
+    def replace_all(self, vod_ref: str, chapters: Iterable[Chapter]) -> ChangeSet:
+        """Make the VOD's chapters exactly ``chapters``.
 
         Validated as a whole: an overlap or a bad range anywhere refuses all of it.
         """
         wanted = list(chapters)
-
-        def apply(timeline: ChapterTimeline) -> list[Chapter]:
-            candidate = ChapterTimeline(timeline.duration)
-            for chapter in sorted(wanted, key=lambda c: c.start_time):
-                candidate.add(chapter)
-            for existing in timeline.chapters:
-                timeline.remove(existing.id)
-            for chapter in candidate.chapters:
-                timeline.add(chapter)
-            return timeline.chapters
-
-        return self._edit(vod_ref, apply)
+        return self.change(vod_ref, lambda t: replace_every_chapter(t, wanted)).changes
 
     # --- internals -----------------------------------------------------------------------
     def _read(self, vod_ref: str, action: Callable[[ChapterTimeline], T]) -> T:
         with self._database.session() as session:
             return action(_load_timeline(session, find_vod(session, vod_ref)))
 
-    def _edit(self, vod_ref: str, action: Callable[[ChapterTimeline], T]) -> T:
-        with self._database.session() as session:
-            vod = find_vod(session, vod_ref)
-            rows = {
-                row.id: row
-                for row in session.scalars(select(ChapterRow).where(ChapterRow.vod_id == vod.id))
-            }
-            timeline = ChapterTimeline(vod.duration, (chapter_from_row(r) for r in rows.values()))
-            before = {c.id: c for c in timeline}
-            result = action(timeline)
-            _persist(session, vod, rows, before, {c.id: c for c in timeline})
-            return result
+
+def replace_every_chapter(timeline: ChapterTimeline, chapters: Iterable[Chapter]) -> None:
+    """Make ``timeline`` hold exactly ``chapters``, all checked before anything changes."""
+    candidate = ChapterTimeline(timeline.duration)
+    for chapter in sorted(chapters, key=lambda c: c.start_time):
+        candidate.add(chapter)
+    for existing in timeline.chapters:
+        timeline.remove(existing.id)
+    for chapter in candidate.chapters:
+        timeline.add(chapter)
 
 
 def _load_timeline(session: Session, vod: Vod) -> ChapterTimeline:
-    rows = session.scalars(select(ChapterRow).where(ChapterRow.vod_id == vod.id))
-    return ChapterTimeline(vod.duration, (chapter_from_row(r) for r in rows))
+    return StoredChapters(session, vod).timeline
 
 
 def _resolve_chapter(timeline: ChapterTimeline, chapter_ref: str) -> str:
@@ -167,64 +187,3 @@ def _resolve_chapter(timeline: ChapterTimeline, chapter_ref: str) -> str:
         if len(matches) > 1:
             raise ValidationError(f"chapter id prefix {ref!r} is ambiguous: give more characters")
     raise NotFoundError(f"chapter {ref} not found in this VOD")
-
-
-def _persist(
-    session: Session,
-    vod: Vod,
-    rows: dict[str, ChapterRow],
-    before: dict[str, Chapter],
-    after: dict[str, Chapter],
-) -> None:
-    old: Chapter | None
-    for chapter_id, old in before.items():
-        if chapter_id not in after:
-            session.delete(rows[chapter_id])
-            record_change(
-                session,
-                vod_id=vod.id,
-                entity="chapter",
-                entity_id=chapter_id,
-                operation="delete",
-                payload=chapter_json(old, vod.id),
-            )
-    if any(c not in after for c in before):
-        session.flush()  # deletes reach the database before the rows that replace them
-    for chapter_id, new in after.items():
-        old = before.get(chapter_id)
-        if old == new:
-            continue
-        row = rows.get(chapter_id)
-        if row is None:
-            row = ChapterRow(id=chapter_id, vod_id=vod.id)
-            session.add(row)
-        row.title = new.title
-        row.description = new.description
-        row.start_time = new.start_time
-        row.end_time = new.end_time
-        row.order = new.order
-        row.source = new.source.value
-        row.confidence_score = new.confidence_score
-        row.thumbnail_url = new.thumbnail_url
-        # Order-only renumbering is derived state; it is not worth a sync round-trip.
-        if old is None or _content(old) != _content(new):
-            record_change(
-                session,
-                vod_id=vod.id,
-                entity="chapter",
-                entity_id=chapter_id,
-                operation="create" if old is None else "update",
-                payload=chapter_json(new, vod.id),
-            )
-
-
-def _content(chapter: Chapter) -> tuple:
-    return (
-        chapter.title,
-        chapter.description,
-        chapter.start_time,
-        chapter.end_time,
-        chapter.source,
-        chapter.confidence_score,
-        chapter.thumbnail_url,
-    )

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain.cancel import CancelFlag
+from core.domain.chapters import Chapter
 from core.domain.errors import NotFoundError, StateError, ValidationError
 from core.domain.media_specs import (
     DEFAULT_THUMBNAIL_INDEX,
@@ -30,20 +31,17 @@ from core.domain.media_specs import (
     default_thumbnail_timestamps,
     parse_resolutions,
 )
-from core.media.errors import MediaCancelled
-from core.media.frames import last_frame_time
-from core.media.stills import letterboxed, pick_frame, write_stills
-from core.media.thumbnail_grabs import VideoFacts, grab_stills, make_dir
+from core.media.thumbnail_grabs import VideoFacts, grab_stills
 from core.media.tools import ffmpeg_path
 from core.store.db import Database
 from core.store.models import ThumbnailRow, new_id
 from core.store.outbox import record_change
 
-from .chapters import ChapterService
+from .chapter_thumbnails import make_chapter_thumbnails
+from .chapters import Changed
 from .vods import find_vod, ready_vod
 
 Progress = Callable[[float, str], None]
-CHAPTER_THUMBNAIL_SIZE = "medium"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,41 +178,12 @@ class ThumbnailService:
 
     def generate_for_chapters(
         self, vod_ref: str, progress: Progress | None = None, cancel: CancelFlag | None = None
-    ) -> list:
-        """One thumbnail per chapter, near its start and smart-picked within the chapter,
-        saved as the chapter's ``thumbnail_url`` (through ChapterService, so the outbox
-        records each change). Returns the updated chapters."""
-        chapters_service = ChapterService(self._database)
-        with self._database.session() as session:
-            vod = ready_vod(session, vod_ref, "make chapter thumbnails")
-            vod_id, path, duration = vod.id, vod.file_path, vod.duration
-        chapters = chapters_service.list(vod_id).chapters
-        if not chapters:
-            raise ValidationError("the VOD has no chapters to make thumbnails for")
-        report = progress or (lambda fraction, message: None)
-        last = last_frame_time(path, duration)
-        folder = self._root / vod_id / "chapters"
-        make_dir(folder)
-        size = THUMBNAIL_SIZES[CHAPTER_THUMBNAIL_SIZE]
-        updated = []
-        for number, chapter in enumerate(chapters, start=1):
-            if cancel is not None and cancel.is_set():
-                raise MediaCancelled("chapter thumbnails")
-            length = chapter.end_time - chapter.start_time
-            near_start = chapter.start_time + min(2.0, length * 0.1)
-            pick = pick_frame(
-                path,
-                near_start,
-                smart=True,
-                last_frame=last,
-                window=(chapter.start_time, min(chapter.end_time, last)),
-            )
-            jpeg, _ = write_stills(
-                letterboxed(pick.image, size.width, size.height), folder / chapter.id
-            )
-            updated.append(chapters_service.update(vod_id, chapter.id, thumbnail_url=jpeg.as_uri()))
-            report(number / len(chapters), f"chapter {number} of {len(chapters)}")
-        return updated
+    ) -> Changed[builtins.list[Chapter]]:
+        """One thumbnail per chapter, saved as the chapters' ``thumbnail_url`` in one change
+        (``chapter_thumbnails.make_chapter_thumbnails``)."""
+        return make_chapter_thumbnails(
+            self._database, self._root, vod_ref, progress=progress, cancel=cancel
+        )
 
     # --- reading and changing ---------------------------------------------------------------
     def list(self, vod_ref: str) -> builtins.list[ThumbnailInfo]:

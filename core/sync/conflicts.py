@@ -13,10 +13,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.domain.changes import ChangeOrigin, ChangeSet
 from core.domain.errors import NotFoundError, ValidationError
+from core.library.stored import StoredChapters
 from core.library.vods import find_vod
 from core.store.db import Database
-from core.store.models import ChapterRow, SyncLink
+from core.store.models import SyncLink
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +29,12 @@ class ChapterConflict:
     local: dict[str, Any] | None
     remote: dict[str, Any] | None
     base: dict[str, Any] | None
+    #: what resolving changed in the VOD's chapters (keeping the platform's side of a chapter
+    #: the platform does not have removes it here); not part of the JSON
+    changes: ChangeSet | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+        return {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "changes"}
 
 
 def list_conflicts(database: Database, vod_ref: str) -> list[ChapterConflict]:
@@ -79,15 +84,9 @@ def resolve_conflict(
             raise ValidationError(f"chapter prefix {chapter_ref!r} is ambiguous")
         link = candidates[0]
         conflict = dict(link.conflict or {})
-        resolved = ChapterConflict(
-            link.local_id,
-            link.remote_id,
-            conflict.get("reason", ""),
-            conflict.get("local"),
-            conflict.get("remote"),
-            conflict.get("base"),
-        )
         local, remote = conflict.get("local"), conflict.get("remote")
+        chapter_id, remote_id = link.local_id, link.remote_id
+        changes = ChangeSet(vod.id, origin=ChangeOrigin.PULL)
         link.conflict = None
         if keep == "local":
             if remote is None:  # the platform lost it: create it there again
@@ -99,10 +98,19 @@ def resolve_conflict(
         else:
             if link.remote_id is None or remote is None:
                 # The platform has no such chapter (refused or deleted): remove it here.
-                row = s.get(ChapterRow, link.local_id)
-                if row is not None:
-                    s.delete(row)
+                stored = StoredChapters(s, vod)
+                if stored.find(link.local_id) is not None:
+                    stored.timeline.remove(link.local_id)
+                changes = stored.save(ChangeOrigin.PULL, outbox=False)
                 s.delete(link)
             else:
                 link.base_snapshot = local  # None: the pull recreates it under this id
-        return resolved
+        return ChapterConflict(
+            chapter_id,
+            remote_id,
+            conflict.get("reason", ""),
+            local,
+            remote,
+            conflict.get("base"),
+            changes,
+        )

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 
 from core.domain.errors import ValidationError
+from core.library.stored import StoredChapters
 from core.library.vods import find_vod
 from core.platform.client import PlatformClient
 from core.platform.errors import PlatformAuthError, PlatformError, PlatformNotFoundError
@@ -78,7 +79,7 @@ class SyncService:
             if ambiguous:  # answers were lost: look at what the platform now has, adopt it
                 remote = client.list_chapters(report.remote_id)
                 self._plan(vod_id, remote)
-            apply_pulls(
+            report.changes = apply_pulls(
                 self._database, vod_id, [a for a in actions if a.kind.startswith("pull")], report
             )
             self._record_states(
@@ -108,9 +109,8 @@ class SyncService:
         remote = {r.id: normalise(r) for r in remote_chapters}
         items: list[Item] = []
         with self._database.session() as s:
-            rows = {
-                r.id: r for r in s.scalars(select(ChapterRow).where(ChapterRow.vod_id == vod_id))
-            }
+            stored = StoredChapters(s, s.get_one(Vod, vod_id))
+            chapters = {chapter.id: chapter for chapter in stored.timeline}
             links = {
                 link.local_id: link
                 for link in s.scalars(
@@ -121,9 +121,9 @@ class SyncService:
             by_key: dict[tuple, list[str]] = {}
             for rid in sorted(unclaimed):
                 by_key.setdefault(match_key(remote[rid]), []).append(rid)
-            for local_id in sorted(set(rows) | set(links)):
-                row, link = rows.get(local_id), links.get(local_id)
-                local = normalise(row) if row else None
+            for local_id in sorted(set(chapters) | set(links)):
+                chapter, link = chapters.get(local_id), links.get(local_id)
+                local = normalise(chapter) if chapter else None
                 if link is not None and link.remote_id:
                     items.append(
                         Item(
@@ -155,6 +155,7 @@ class SyncService:
                     s.add(link)
                 link.remote_id, link.base_snapshot = found, remote[found]
                 link.synced_at = utcnow()
+                row = stored.row(local_id)
                 if row is not None:
                     row.remote_id = found
                 items.append(Item(local_id, found, local, remote[found], remote[found]))

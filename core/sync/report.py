@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.domain.changes import ChangeSet
+
 
 def _counts() -> dict[str, int]:
     return {"created": 0, "updated": 0, "deleted": 0}
@@ -22,6 +24,8 @@ class SyncReport:
     skipped: str | None = None
     requests: int = 0
     remote_status: str | None = None
+    #: what the pull changed in the VOD's chapters (origin ``pull``); not part of the JSON
+    changes: ChangeSet | None = None
 
     @property
     def ok(self) -> bool:

@@ -13,7 +13,8 @@ from tests.panel_host import RecordingPanelHost
 def test_host_satisfies_the_panel_api(context, long_clip):
     from ui.panel_api import PanelHost
 
-    assert isinstance(RecordingPanelHost(context, "x"), PanelHost)
+    vod = context.vods.import_file(long_clip)
+    assert isinstance(RecordingPanelHost(context, vod.id), PanelHost)
 
 
 @pytest.fixture

@@ -20,11 +20,11 @@ def test_import_adds_to_existing_chapters_by_default(context, vod):
         ("Game", 10, 25),
         ("Chat", 25, 40),
     ]
-    assert spans(result.previous) == [("Existing", 0, 10)]
+    assert [c.kind for c in result.changes] == ["added", "added"]  # "Existing" is untouched
 
 
 def test_overlap_with_an_existing_chapter_is_refused_naming_it_and_nothing_changes(context, vod):
-    existing = context.chapters.add(vod.id, title="Existing", start_time=5, end_time=12)
+    existing = context.chapters.add(vod.id, title="Existing", start_time=5, end_time=12).added[0]
     with pytest.raises(OverlapError) as caught:
         context.formats.import_text(vod.id, "0:00 Intro\n0:20 Game\n", "youtube")
     message = str(caught.value)
@@ -34,13 +34,13 @@ def test_overlap_with_an_existing_chapter_is_refused_naming_it_and_nothing_chang
     assert spans(context.chapters.list(vod.id).chapters) == [("Existing", 5, 12)]
 
 
-def test_replace_swaps_all_chapters_in_one_step_and_previous_undoes_it(context, vod):
+def test_replace_swaps_all_chapters_in_one_step_and_its_inverse_undoes_it(context, vod):
     context.chapters.add(vod.id, title="Old A", start_time=0, end_time=10)
     context.chapters.add(vod.id, title="Old B", start_time=10, end_time=30)
     result = context.formats.import_text(vod.id, "0:00 Intro\n0:15 Game\n", replace=True)
     assert result.format == "youtube"
     assert spans(context.chapters.list(vod.id).chapters) == [("Intro", 0, 15), ("Game", 15, 40)]
-    context.chapters.replace_all(vod.id, result.previous)  # the GUI's undo
+    context.chapters.apply(result.changes.inverse())  # the GUI's undo
     assert spans(context.chapters.list(vod.id).chapters) == [("Old A", 0, 10), ("Old B", 10, 30)]
 
 
@@ -87,8 +87,10 @@ def test_apply_youtube_fix_stores_it(context, vod):
         context.chapters.add(vod.id, title=title, start_time=start, end_time=end)
     check = context.formats.check_youtube(vod.id)
     assert {p.rule for p in check.problems} == {"first-at-zero", "min-length"}
-    fix, previous = context.formats.apply_youtube_fix(vod.id)
-    assert fix.remaining == [] and len(previous) == 3
+    fixed = context.formats.apply_youtube_fix(vod.id)
+    assert (
+        fixed.value.remaining == [] and fixed.changes.summary() == "1 added, 1 changed, 1 deleted"
+    )
     assert spans(context.chapters.list(vod.id).chapters) == [
         ("Intro", 0, 12),
         ("Game", 12, 24),

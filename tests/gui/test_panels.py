@@ -25,8 +25,8 @@ def _click_row(panel, row: int) -> None:
 
 
 def test_list_and_timeline_selection_are_synced(editor, context, vod, chapters_panel):
-    first = context.chapters.add(vod.id, title="First", start_time=1, end_time=4)
-    second = context.chapters.add(vod.id, title="Second", start_time=8, end_time=12)
+    first = context.chapters.add(vod.id, title="First", start_time=1, end_time=4).added[0]
+    second = context.chapters.add(vod.id, title="Second", start_time=8, end_time=12).added[0]
     editor.reload_chapters()
     assert [c.title for c in chapters_panel.model.chapters] == ["First", "Second"]
     _click_row(chapters_panel, 1)  # list → timeline, and it seeks
@@ -50,7 +50,7 @@ def test_timeline_edits_show_in_the_list(editor, context, vod, chapters_panel):
 
 
 def test_form_edits_are_validated_and_undoable(editor, context, vod, chapters_panel):
-    chapter = context.chapters.add(vod.id, title="Editable", start_time=2, end_time=5)
+    chapter = context.chapters.add(vod.id, title="Editable", start_time=2, end_time=5).added[0]
     context.chapters.add(vod.id, title="Neighbour", start_time=6, end_time=9)
     editor.reload_chapters()
     editor.select_chapter(chapter.id)
@@ -74,7 +74,7 @@ def test_form_edits_are_validated_and_undoable(editor, context, vod, chapters_pa
 
 
 def test_a_refused_form_edit_marks_the_input_the_error_names(editor, context, vod, chapters_panel):
-    chapter = context.chapters.add(vod.id, title="Marked", start_time=2, end_time=5)
+    chapter = context.chapters.add(vod.id, title="Marked", start_time=2, end_time=5).added[0]
     editor.reload_chapters()
     editor.select_chapter(chapter.id)
     panel = chapters_panel
@@ -302,3 +302,14 @@ def test_chapter_thumbnails_show_in_the_list(qtbot, editor, context, vod):
     model = editor.panels["Chapters"].model
     icon = model.data(model.index(0, 1), Qt.ItemDataRole.DecorationRole)
     assert icon is not None and not icon.isNull()
+
+
+def test_chapter_file_buttons_keep_their_short_labels_as_they_turn_on(
+    editor, context, vod, chapters_panel
+):
+    def labels():
+        return [(b.text(), b.isEnabled()) for b in chapters_panel.file_buttons]
+
+    assert labels() == [("Import…", True), ("Export…", False), ("YouTube…", False)]
+    editor.add_chapter(1.0, 4.0, "First")
+    assert labels() == [("Import…", True), ("Export…", True), ("YouTube…", True)]

@@ -35,7 +35,7 @@ def test_a_click_without_drag_seeks_and_draws_nothing(editor, context, vod):
 
 
 def test_dragging_into_a_neighbour_is_clamped(editor, context, vod):
-    first = context.chapters.add(vod.id, title="One", start_time=2, end_time=5)
+    first = context.chapters.add(vod.id, title="One", start_time=2, end_time=5).added[0]
     context.chapters.add(vod.id, title="Two", start_time=10, end_time=14)
     editor.reload_chapters()
     timeline = editor.timeline
@@ -51,7 +51,7 @@ def test_dragging_into_a_neighbour_is_clamped(editor, context, vod):
 
 
 def test_resizing_an_edge(editor, context, vod):
-    chapter = context.chapters.add(vod.id, title="Stretch", start_time=4, end_time=8)
+    chapter = context.chapters.add(vod.id, title="Stretch", start_time=4, end_time=8).added[0]
     context.chapters.add(vod.id, title="Wall", start_time=12, end_time=15)
     editor.reload_chapters()
     timeline = editor.timeline
@@ -112,7 +112,7 @@ def test_delete_key_and_undo_brings_it_back_with_its_fields(editor, context, vod
         end_time=7,
         source=ChapterSource.AI,
         confidence_score=0.7,
-    )
+    ).added[0]
     editor.reload_chapters()
     timeline = editor.timeline
     QTest.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x_of(timeline, 5.0), LANE_Y))
@@ -129,7 +129,7 @@ def test_delete_key_and_undo_brings_it_back_with_its_fields(editor, context, vod
 
 
 def test_double_click_renames(editor, context, vod):
-    chapter = context.chapters.add(vod.id, title="Old name", start_time=3, end_time=9)
+    chapter = context.chapters.add(vod.id, title="Old name", start_time=3, end_time=9).added[0]
     editor.reload_chapters()
     timeline = editor.timeline
     QTest.mouseDClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x_of(timeline, 6.0), LANE_Y))

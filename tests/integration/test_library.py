@@ -5,6 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from core.domain.changes import ChangeConflictError
 from core.domain.chapters import ChapterDraft, ChapterFilter, ChapterSource
 from core.domain.errors import NotFoundError, OverlapError, ValidationError
 from core.library import ChapterService, VodLibrary
@@ -69,7 +70,7 @@ def test_status_changes_follow_the_machine_and_are_recorded(database, vod):
 
 def test_chapter_edits_are_saved_with_outbox_entries_in_one_transaction(database, vod):
     chapters = ChapterService(database)
-    first = chapters.add(vod.id, title="Intro", start_time=0, end_time=5)
+    first = chapters.add(vod.id, title="Intro", start_time=0, end_time=5).added[0]
     chapters.add(vod.id, title="Game", start_time=5, end_time=12, description="boss")
     chapters.update(vod.id, first.id[:6], title="Opening")
     with pytest.raises(OverlapError, match='"Game"'):
@@ -93,8 +94,8 @@ def test_chapter_edits_are_saved_with_outbox_entries_in_one_transaction(database
 
 def test_navigation_and_filters_through_the_store(database, vod):
     chapters = ChapterService(database)
-    a = chapters.add(vod.id, title="Intro", start_time=0, end_time=5)
-    b = chapters.add(vod.id, title="Boss fight", start_time=5, end_time=20)
+    a = chapters.add(vod.id, title="Intro", start_time=0, end_time=5).added[0]
+    b = chapters.add(vod.id, title="Boss fight", start_time=5, end_time=20).added[0]
     assert chapters.at_time(vod.id, 5).id == b.id
     assert chapters.at_time(vod.id, 20).id == b.id
     assert chapters.next(vod.id, a.id).id == b.id
@@ -105,9 +106,11 @@ def test_navigation_and_filters_through_the_store(database, vod):
 
 def test_ai_replacement_keeps_manual_chapters(database, vod):
     chapters = ChapterService(database)
-    manual = chapters.add(vod.id, title="Manual", start_time=0, end_time=5)
+    manual = chapters.add(vod.id, title="Manual", start_time=0, end_time=5).added[0]
     chapters.replace_ai(vod.id, [ChapterDraft("AI one", 3, 10, confidence_score=0.8)])
-    report = chapters.replace_ai(vod.id, [ChapterDraft("AI two", 10, 20, confidence_score=0.6)])
+    report = chapters.replace_ai(
+        vod.id, [ChapterDraft("AI two", 10, 20, confidence_score=0.6)]
+    ).value
     listed = chapters.list(vod.id).chapters
     assert [(c.title, c.source) for c in listed] == [
         ("Manual", ChapterSource.MANUAL),
@@ -119,7 +122,7 @@ def test_ai_replacement_keeps_manual_chapters(database, vod):
 
 def test_replace_all_is_all_or_nothing(database, vod):
     chapters = ChapterService(database)
-    kept = chapters.add(vod.id, title="Keep", start_time=0, end_time=5)
+    kept = chapters.add(vod.id, title="Keep", start_time=0, end_time=5).added[0]
     before = chapters.list(vod.id).chapters
     clash = [
         before[0].__class__(id="x1", title="A", start_time=0, end_time=10),
@@ -128,6 +131,43 @@ def test_replace_all_is_all_or_nothing(database, vod):
     with pytest.raises(OverlapError):
         chapters.replace_all(vod.id, clash)
     assert chapters.list(vod.id).chapters == [kept]
+
+
+def test_every_operation_returns_its_change_set_and_undo_applies_the_inverse(database, vod):
+    chapters = ChapterService(database)
+    added = chapters.add(vod.id, title="Intro", start_time=0, end_time=5)
+    intro = added.added[0]
+    rename = chapters.update(vod.id, intro.id, title="Opening")
+    assert [(c.before.title, c.after.title) for c in rename] == [("Intro", "Opening")]
+    assert not chapters.update(vod.id, intro.id, title="Opening")  # nothing to change
+    ai = chapters.replace_ai(vod.id, [ChapterDraft("AI", 5, 15)])
+    assert [c.title for c in ai.changes.added] == ["AI"] and len(ai.chapters) == 2
+
+    undone = chapters.apply(rename.inverse())
+    assert chapters.get(vod.id, intro.id).title == "Intro" and undone.get(intro.id)
+    chapters.apply(rename)  # redo
+    chapters.apply(ai.changes.inverse())
+    assert [c.title for c in chapters.list(vod.id).chapters] == ["Opening"]
+    with database.session() as session:
+        operations = [
+            e.operation
+            for e in session.scalars(
+                select(OutboxEntry).where(OutboxEntry.entity == "chapter").order_by(OutboxEntry.id)
+            )
+        ]
+    # undo and redo are changes like any other: the sync sends them too
+    assert operations == ["create", "update", "create", "update", "update", "delete"]
+
+
+def test_an_undo_never_overwrites_a_change_made_since(database, vod):
+    chapters = ChapterService(database)
+    intro = chapters.add(vod.id, title="Intro", start_time=0, end_time=5).added[0]
+    rename = chapters.update(vod.id, intro.id, title="Opening")
+    chapters.update(vod.id, intro.id, end_time=8)  # e.g. from the CLI, or a sync pull
+    with pytest.raises(ChangeConflictError, match="changed since"):
+        chapters.apply(rename.inverse())
+    stored = chapters.get(vod.id, intro.id)
+    assert (stored.title, stored.end_time) == ("Opening", 8)
 
 
 ops = st.lists(

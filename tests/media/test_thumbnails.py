@@ -181,7 +181,7 @@ def test_chapter_thumbnails_are_saved_through_the_chapter_service(
     vod_id = import_vod(black_start_clip)
     context.chapters.add(vod_id, title="Dark intro", start_time=0.0, end_time=3.5)
     context.chapters.add(vod_id, title="Pattern", start_time=3.5, end_time=6.0)
-    chapters = context.thumbnails.generate_for_chapters(vod_id)
+    chapters = context.thumbnails.generate_for_chapters(vod_id).value
     assert [c.title for c in chapters] == ["Dark intro", "Pattern"]
     for chapter in context.chapters.list(vod_id).chapters:
         assert chapter.thumbnail_url and chapter.thumbnail_url.startswith("file://")

@@ -311,7 +311,9 @@ def test_sync_of_a_vod_not_uploaded_is_skipped(context, local_vod, platform_env,
 def test_requests_grow_with_changes_not_with_history(context, uploaded_vod, emulator):
     local, _remote = uploaded_vod
     ids = [
-        context.chapters.add(local, title=f"C{i}", start_time=i * 10, end_time=i * 10 + 10).id
+        context.chapters.add(local, title=f"C{i}", start_time=i * 10, end_time=i * 10 + 10)
+        .added[0]
+        .id
         for i in range(30)
     ]
     for chapter_id in ids[:10]:  # edited several times before one sync

@@ -83,9 +83,9 @@ def test_sync_shows_a_conflict_and_resolves_it(qtbot, panel, context, emulator):
     qtbot.waitUntil(lambda: panel.state == "synced", timeout=30000)
     vod = context.vods.get(panel.host.vod_id)
     emulator.set_video(vod.remote_id, duration=600.0, status="ready")
-    chapter = context.chapters.add(vod.id, title="Intro", start_time=0, end_time=30)
-    panel.host.reload_chapters()
-    assert panel.state == "local_changes"
+    chapter = context.chapters.add(vod.id, title="Intro", start_time=0, end_time=30).added[0]
+    panel.host.reload_chapters()  # an edit made elsewhere: the state is read off the GUI thread
+    qtbot.waitUntil(lambda: panel.state == "local_changes", timeout=5000)
     qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.state == "synced", timeout=20000)
     remote_chapter = emulator.chapters(vod.remote_id)[0]

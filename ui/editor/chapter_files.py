@@ -19,8 +19,6 @@ from core.media.errors import MediaCancelled
 from ui.tasks import describe_error
 from ui.theme import icon
 
-from .commands import ServiceCommand
-
 #: format → the name filter shown in the save dialog (order = menu order)
 EXPORT_FILTERS = {
     "youtube": "YouTube description text (*.txt)",
@@ -66,8 +64,9 @@ class ChapterFileActions(QObject):
             "Write a copy of the video with the chapters inside (no re-encoding)",
         )
         editor.chapters_changed.connect(self._update_enabled)
+        self._update_enabled()
 
-    def _update_enabled(self) -> None:
+    def _update_enabled(self, _changes=None) -> None:
         """Export, YouTube and embed need chapters; say so rather than fail after a dialog."""
         has_chapters = len(self.editor.timeline_model) > 0
         for action in (self.export_action, self.youtube_action, self.embed_action):
@@ -150,16 +149,7 @@ class ChapterFileActions(QObject):
         )
 
     def _imported(self, result, name: str) -> None:
-        vod_id, service = self.editor.vod_id, self.editor.context.chapters
-        after, before = list(result.chapters), list(result.previous)
-        command = ServiceCommand(
-            f"Import chapters from {name}",
-            lambda: service.replace_all(vod_id, after),
-            lambda: service.replace_all(vod_id, before),
-            self.editor.reload_chapters,
-            self.editor._undo_failed,
-        )
-        self.editor.undo_stack.push(command)  # already stored: the first redo only reloads
+        self.editor.push_change(f"Import chapters from {name}", result.changes)
         count = len(result.added)
         self.editor.show_message(
             f"Imported {count} chapter{'s' if count != 1 else ''} from "
@@ -227,16 +217,25 @@ class ChapterFileActions(QObject):
             self.youtube_dialog.raise_()
             return
         dialog = YoutubeChaptersDialog(
-            self._formats, self.editor.vod_id, self.editor, can_store_fix=True
+            self._formats,
+            self.editor.vod_id,
+            self.editor,
+            can_store_fix=True,
+            timeline=lambda: self.editor.timeline_model,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fix_requested.connect(
-            lambda chapters: self.editor.replace_chapters(chapters, "Fix chapters for YouTube")
-        )
+        dialog.fix_requested.connect(self.store_youtube_fix)
         self.editor.chapters_changed.connect(dialog.refresh)
         dialog.finished.connect(lambda _: self._youtube_closed(dialog))
         self.youtube_dialog = dialog
         dialog.show()
+
+    def store_youtube_fix(self, chapters: list) -> None:
+        """Store the fixed chapters the YouTube dialog shows, as one undo step."""
+        service, vod_id = self.editor.context.chapters, self.editor.vod_id
+        self.editor.run_change(
+            "Fix chapters for YouTube", lambda: service.replace_all(vod_id, chapters)
+        )
 
     def _youtube_closed(self, dialog) -> None:
         self.editor.chapters_changed.disconnect(dialog.refresh)

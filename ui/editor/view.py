@@ -1,7 +1,8 @@
 """The editor for one VOD: player on top, timeline below, side panels on the right.
 
-It is the ``PanelHost`` every side panel talks to, owns the single undo stack, and turns
-timeline gestures and shortcuts into chapter commands saved at once through the service.
+It is the ``PanelHost`` every side panel talks to. Its ``ChapterPipeline`` holds the chapters
+shown, the single undo stack and the ``chapters_changed`` signal; timeline gestures and
+shortcuts become chapter operations saved at once by the core, each one undo step.
 """
 
 from __future__ import annotations
@@ -20,22 +21,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.domain.chapters import ChapterTimeline
+from core.domain.changes import ChangeSet
+from core.domain.chapters import Chapter, ChapterTimeline
 from core.domain.errors import DomainError
 from core.domain.timefmt import format_time
+from ui.chapter_pipeline import ChapterPipeline
 from ui.player import PlayerWidget
-from ui.tasks import TaskRunner, describe_error
+from ui.tasks import TaskRunner
 from ui.theme import icon
 from ui.timeline import TimelineView
 
 from .chapter_files import ChapterFileActions
 from .clip_actions import ClipActions
-from .commands import ChapterEdits, ServiceCommand
 from .panels import PANEL_SPECS, build_panel
 
 
 class EditorView(QWidget):
-    chapters_changed = Signal()
+    #: a ``ChangeSet`` (core.domain.changes), once the timeline shows it
+    chapters_changed = Signal(object)
     chapter_selected = Signal(object)
     message = Signal(str, bool)
     back_requested = Signal()
@@ -49,16 +52,19 @@ class EditorView(QWidget):
         self.vod_id = self.vod.id
         self.tasks = tasks or TaskRunner(self)
         self.undo_stack = QUndoStack(self)
-        self.edits = ChapterEdits(context.chapters, self.vod_id)
         self.messages: list[tuple[str, bool]] = []
-        self.timeline_model: ChapterTimeline = context.chapters.timeline(self.vod_id)
+        self.pipeline = ChapterPipeline(
+            context.chapters, self.vod_id, self.undo_stack, self.show_message, self
+        )
         self.chapter_files = ChapterFileActions(self)
         self.clip_actions = ClipActions(self)
         self._build()
         self.clip_actions.install()
         self._install_shortcuts()
         self.player.load(self.vod.file_path, self.vod.duration, self.vod.fps)
-        self._publish_chapters()
+        self.timeline.set_chapters(self.timeline_model)
+        self.pipeline.changed.connect(self._chapters_changed)
+        self.undo_stack.indexChanged.connect(self._update_undo_tips)
         self._load_keyframes()
         self._start_filmstrip()
         QTimer.singleShot(0, self, self._announce_player_backend)
@@ -204,11 +210,40 @@ class EditorView(QWidget):
         self.messages = [*self.messages[-49:], (text, error)]
         self.message.emit(text, error)
 
+    # --- chapter changes (the pipeline) --------------------------------------------------
+    @property
+    def timeline_model(self) -> ChapterTimeline:
+        """The VOD's chapters as stored, kept current by the change sets (no reads)."""
+        return self.pipeline.timeline
+
+    def push_change(self, text: str, changes: ChangeSet) -> None:
+        """A change the core already stored (e.g. by a panel's background task): shown, and
+        one undo step named ``text``."""
+        self.pipeline.push(text, changes)
+
+    def run_change(self, text: str, operation, *, raise_errors: bool = False) -> ChangeSet | None:
+        """Run a core chapter operation (returning its ``ChangeSet``) as one undo step; a
+        refused one is shown as a message (or raised) and changes nothing."""
+        try:
+            return self.pipeline.run(text, operation)
+        except DomainError as error:
+            if raise_errors:
+                raise
+            self.show_message(str(error), error=True)
+            return None
+
+    def merge_change(self, changes: ChangeSet) -> None:
+        """A change that is not the user's (a sync pull): shown, and the undo history keeps
+        only steps that cannot revert it."""
+        self.pipeline.merge(changes)
+
     def reload_chapters(self) -> None:
-        self.timeline_model = self.context.chapters.timeline(self.vod_id)
-        self._publish_chapters()
-        # The stack moves its index only after a command's undo/redo returns.
-        QTimer.singleShot(0, self, self._update_undo_tips)
+        """Read the chapters again after something outside the pipeline changed them."""
+        self.pipeline.reload()
+
+    def _chapters_changed(self, changes: ChangeSet) -> None:
+        self.timeline.set_chapters(self.timeline_model)
+        self.chapters_changed.emit(changes)
 
     def _update_undo_tips(self) -> None:
         """After every push, undo and redo: the buttons say what they would do."""
@@ -222,66 +257,45 @@ class EditorView(QWidget):
         self.timeline.select(chapter_id, notify=False, reveal=True)
         self.chapter_selected.emit(chapter_id)
 
-    def _publish_chapters(self) -> None:
-        self.timeline.set_chapters(self.timeline_model)
-        self.chapters_changed.emit()
-
-    # --- edits (each one command) --------------------------------------------------------
-    def _apply(self, text: str, build, raise_errors: bool = False) -> object | None:
-        try:
-            result, do, undo = build()
-        except DomainError as error:
-            if raise_errors:
-                raise
-            self.show_message(str(error), error=True)
-            return None
-        self.undo_stack.push(
-            ServiceCommand(text, do, undo, self.reload_chapters, self._undo_failed)
-        )
-        self._update_undo_tips()
-        return result
-
-    def _undo_failed(self, error: BaseException) -> None:
-        self.show_message(f"Could not undo/redo: {describe_error(error)}", error=True)
-
+    # --- edits (each one undo step) ------------------------------------------------------
     def _next_title(self) -> str:
         return f"Chapter {len(self.timeline_model) + 1}"
 
-    def add_chapter(self, start: float, end: float, title: str | None = None):
+    def add_chapter(self, start: float, end: float, title: str | None = None) -> Chapter | None:
         title = title or self._next_title()
-        chapter = self._apply(
-            f"Add {title}", lambda: self.edits.add(title=title, start_time=start, end_time=end)
+        service, vod_id = self.context.chapters, self.vod_id
+        changes = self.run_change(
+            f"Add {title}",
+            lambda: service.add(vod_id, title=title, start_time=start, end_time=end),
         )
-        if chapter is not None:
-            self.select_chapter(chapter.id)
+        if not changes:
+            return None
+        chapter = changes.added[0]
+        self.select_chapter(chapter.id)
         return chapter
 
-    def update_chapter(self, chapter_id: str, *, raise_errors: bool = False, **changes):
+    def update_chapter(
+        self, chapter_id: str, *, raise_errors: bool = False, **fields
+    ) -> Chapter | None:
         """One undoable edit; a refused change is shown as a message (or raised)."""
         current = self.timeline_model.get(chapter_id)
-        what = "Rename" if set(changes) == {"title"} else "Edit"
-        return self._apply(
+        what = "Rename" if set(fields) == {"title"} else "Edit"
+        service, vod_id = self.context.chapters, self.vod_id
+        changes = self.run_change(
             f"{what} {current.title}",
-            lambda: self.edits.update(chapter_id, **changes),
-            raise_errors,
+            lambda: service.update(vod_id, chapter_id, **fields),
+            raise_errors=raise_errors,
         )
+        return None if changes is None else self.timeline_model.get(chapter_id)
 
-    def delete_chapter(self, chapter_id: str):
+    def delete_chapter(self, chapter_id: str) -> Chapter | None:
         title = self.timeline_model.get(chapter_id).title
-        removed = self._apply(f"Delete {title}", lambda: self.edits.delete(chapter_id))
-        if removed is not None:
-            self.show_message(f'Deleted "{title}" (Ctrl+Z brings it back)')
-        return removed
-
-    def replace_chapters(self, after, text: str = "Replace chapters") -> None:
-        """Make the chapters exactly ``after`` as one undoable step (for bulk changes)."""
-        before = self.timeline_model.chapters
-
-        def build():
-            do, undo = self.edits.replace_all(before, after)
-            return do(), do, undo
-
-        self._apply(text, build)
+        service, vod_id = self.context.chapters, self.vod_id
+        changes = self.run_change(f"Delete {title}", lambda: service.delete(vod_id, chapter_id))
+        if not changes:
+            return None
+        self.show_message(f'Deleted "{title}" (Ctrl+Z brings it back)')
+        return changes.deleted[0]
 
     def _delete_selected(self) -> None:
         if self.timeline.selected_id:

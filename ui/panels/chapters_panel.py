@@ -185,9 +185,11 @@ class ChaptersPanel(QWidget):
                 (files.export_action, "Export…"),
                 (files.youtube_action, "YouTube…"),
             ):
+                # A tool button takes its text from the action's icon text again whenever the
+                # action changes (enabled or not): the short label must live there.
+                action.setIconText(text)
                 button = QToolButton()
                 button.setDefaultAction(action)
-                button.setText(text)
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
                 button.setProperty("flat", True)
                 files_row.addWidget(button)

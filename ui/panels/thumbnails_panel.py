@@ -237,11 +237,11 @@ class ThumbnailsPanel(QWidget):
         def work(progress, cancel):
             return service.generate_for_chapters(vod_id, progress=progress, cancel=cancel)
 
-        def done(chapters) -> None:
+        def done(result) -> None:
             self.task = None
             self._set_busy(False)
-            self.host.reload_chapters()
-            self.host.show_message(f"{len(chapters)} chapter thumbnails ready")
+            self.host.push_change("Make chapter thumbnails", result.changes)
+            self.host.show_message(f"{len(result.value)} chapter thumbnails ready (Ctrl+Z undoes)")
 
         self._set_busy(True)
         self.task = self.host.tasks.run_task(
