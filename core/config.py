@@ -57,6 +57,12 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("broker_url", "VODSTUDIO_BROKER_URL", "", "Transcode farm (Redis URL)"),
         SettingSpec("hardware_encoder", "VODSTUDIO_HW_ENCODER", "auto", "Video encoder"),
         SettingSpec("max_parallel_jobs", "VODSTUDIO_MAX_PARALLEL_JOBS", 1, "Transcodes at once"),
+        SettingSpec(
+            "sync_connections",
+            "VODSTUDIO_SYNC_CONNECTIONS",
+            16,
+            "Sync requests at once",
+        ),
     )
 }
 

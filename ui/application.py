@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -51,6 +52,7 @@ def run(context) -> int:
 
     window = MainWindow(context)
     window.show()
+    _close_on_sigterm(window)
     return app.exec()
 
 
@@ -65,5 +67,16 @@ def run_deferred(make_context) -> int:
 
     window = MainWindow()
     window.show()
+    _close_on_sigterm(window)
     window.open_context(make_context)
     return app.exec()
+
+
+def _close_on_sigterm(window) -> None:
+    """A logout or shutdown sends SIGTERM: close as File ▸ Quit does, without asking (a
+    running transcode stops and is queued to resume), instead of dying on the spot. Qt's
+    event loop runs no Python between events, so a timer gives the handler its turn."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: window.quit_without_asking())
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: None)
+    timer.start(300)

@@ -34,12 +34,17 @@ class JobBridge(QObject):
     def wake(self) -> None:
         self.runner.wake()
 
-    def request_cancel(self, job_id: str) -> None:
-        self.runner.request_cancel(job_id)
+    def request_cancel(self, job_id: str, quality: str | None = None) -> None:
+        self.runner.request_cancel(job_id, quality)
+
+    def running_jobs(self) -> list:  # core.jobs.shapes.TranscodeJob
+        return self.runner.running_jobs()
 
     def stop(self) -> None:
+        """Stop the jobs running here; they are queued again and resume from their last
+        finished segments the next time the app (or ``transcode run``) runs them."""
         self._unsubscribe()
-        self.runner.stop(timeout=10)
+        self.runner.stop(timeout=10, reason="the app closed")
 
 
 def job_bridge(context) -> JobBridge:
@@ -47,6 +52,12 @@ def job_bridge(context) -> JobBridge:
     if bridge is None:
         bridge = _bridges[context] = JobBridge(context)
     return bridge
+
+
+def running_transcodes(context) -> list:  # core.jobs.shapes.TranscodeJob
+    """The transcodes this app is running now (none when no runner was started)."""
+    bridge = _bridges.get(context)
+    return bridge.running_jobs() if bridge is not None else []
 
 
 def stop_job_bridge(context) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QStackedWidget,
     QToolButton,
@@ -43,6 +44,8 @@ class MainWindow(QMainWindow):
         self.tasks.error.connect(lambda text: self.show_message(text, error=True))
         self.tasks.activity_changed.connect(self._update_activity)
         self.editor = None
+        self.quit_prompt: QMessageBox | None = None
+        self._quit_confirmed = False
 
         self.pages = QStackedWidget()
         self.loading = QLabel(
@@ -66,6 +69,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.library)
         self.data_label.setText(f"Data: {context.data_dir}")
         self.library.refresh()
+        self._resume_transcodes()
         for path in self._pending_imports:
             self.import_file(path)
         self._pending_imports.clear()
@@ -290,9 +294,67 @@ class MainWindow(QMainWindow):
         if saved is not None:
             self.restoreGeometry(saved)
 
+    def _resume_transcodes(self) -> None:
+        """Transcodes left queued (the app quit while they ran, or a crash) resume now."""
+        service = self.context.transcodes
+
+        def pending(progress, cancel) -> bool:
+            return any(job.status.is_active for job in service.list_jobs())
+
+        def start(found: bool) -> None:
+            from .jobs_bridge import job_bridge
+
+            if found and self.context is not None:
+                job_bridge(self.context).wake()
+
+        self.tasks.run_task(pending, on_done=start)
+
+    def _confirm_quit(self) -> bool:
+        """True when nothing would be interrupted, or the user already said to quit; else
+        ask (without blocking) and close again if they do."""
+        from .jobs_bridge import running_transcodes
+
+        running = running_transcodes(self.context) if self.context is not None else []
+        if not running or self._quit_confirmed:
+            return True
+        job = running[0]
+        running_now = [q for q in (job.current_quality or "").split(",") if q]
+        qualities = running_now or job.qualities_requested
+        prompt = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Quit VOD Studio?",
+            f"A transcode is running: {', '.join(qualities)} at {job.progress} %.",
+            parent=self,
+        )
+        prompt.setInformativeText(
+            "Quitting stops it now. The segments it finished are kept, and it resumes "
+            "from there the next time VOD Studio opens."
+        )
+        self.quit_button = prompt.addButton("Quit", QMessageBox.ButtonRole.AcceptRole)
+        keep = prompt.addButton("Keep running", QMessageBox.ButtonRole.RejectRole)
+        prompt.setDefaultButton(keep)
+
+        def answered(button) -> None:
+            if button is self.quit_button:
+                self._quit_confirmed = True
+                self.close()
+
+        prompt.buttonClicked.connect(answered)
+        self.quit_prompt = prompt
+        prompt.open()
+        return False
+
+    def quit_without_asking(self) -> None:
+        """Close now (SIGTERM: the session is ending); a running transcode is queued."""
+        self._quit_confirmed = True
+        self.close()
+
     def closeEvent(self, event) -> None:
         from PySide6.QtCore import QSettings
 
+        if not self._confirm_quit():
+            event.ignore()
+            return
         QSettings("VOD Studio", "vodstudio").setValue("window/geometry", self.saveGeometry())
         from .jobs_bridge import stop_job_bridge
 

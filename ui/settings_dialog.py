@@ -37,7 +37,7 @@ SECRETS = (
     ("openai_api_key", "OpenAI API key"),
 )
 GROUPS = (
-    ("Streaming platform", ("api_url", "project_id")),
+    ("Streaming platform", ("api_url", "project_id", "sync_connections")),
     ("Cloudflare Stream", ("stream_api_url", "stream_account_id")),
     ("AI chapters", ("openai_base_url", "openai_model")),
     ("Transcoding", ("hardware_encoder", "max_parallel_jobs", "broker_url")),
@@ -128,7 +128,8 @@ class SettingsDialog(QDialog):
             position = widget.findData(value)
             widget.setCurrentIndex(position if position >= 0 else 0)
         elif isinstance(spec.default, int):
-            widget = QSpinBox(minimum=1, maximum=16, value=int(value or spec.default))
+            widget = QSpinBox(minimum=1, maximum=64 if key == "sync_connections" else 16)
+            widget.setValue(int(value or spec.default))
         else:
             widget = QLineEdit(str(value or ""))
             widget.setPlaceholderText(str(spec.default or ""))

@@ -346,6 +346,14 @@ class UploadPanel(QWidget):
         self._read_again_if_stale()
         if report.conflicts:
             self.host.show_message(f"{len(set(report.conflicts))} chapter conflicts to resolve")
+        elif report.unreadable:
+            self.host.show_message(
+                f"{len(report.unreadable)} platform record(s) could not be read and were "
+                f"skipped (their local changes wait): {report.unreadable[0]}",
+                error=True,
+            )
+        elif report.thumbnail == "set":
+            self.host.show_message("Default thumbnail set on the platform")
 
     def _sync_failed(self, error: BaseException) -> None:
         self.refresh_state(str(error))

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from core.domain.errors import DomainError
 from core.store.disk_errors import disk_problem
 
+from .interrupts import EXIT_TERMINATED, Terminated, sigterm_raises
 from .registry import CliRegistry
 
 EXIT_OK, EXIT_DOMAIN_ERROR, EXIT_USAGE = 0, 1, 2
@@ -68,13 +69,17 @@ def run_cli(argv: list[str]) -> int:
 
     context = AppContext(args.data_dir)
     try:
-        return handler(args, context) or EXIT_OK
+        with sigterm_raises():
+            return handler(args, context) or EXIT_OK
     except DomainError as error:
         print(f"vodstudio: error: {_one_line(str(error))}", file=sys.stderr)
         return EXIT_DOMAIN_ERROR
     except KeyboardInterrupt:
         print("vodstudio: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("vodstudio: stopped (SIGTERM)", file=sys.stderr)
+        return EXIT_TERMINATED
     except BrokenPipeError:
         return EXIT_OK
     except Exception as error:

@@ -17,7 +17,11 @@ def register(cli) -> None:
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("--source", help="manual or ai")
     parser.add_argument("--search", help="case-insensitive text in title or description")
-    parser.add_argument("--min-confidence", help="AI chapters with at least this score (0–1)")
+    parser.add_argument(
+        "--min-confidence",
+        help="only chapters with an AI score of at least this (0–1); unscored (manual) "
+        "chapters are left out, as on the platform",
+    )
     parser.add_argument("--json", action="store_true")
 
     parser = cli.subcommand(GROUP, "add", add_chapter, "add a manual chapter")

@@ -183,11 +183,13 @@ def farm_transcode_command(args, context) -> int:
     try:
         outcome = _run_cancellable(lambda: executor.execute(spec, progress, cancel), cancel)
     except DomainError:
-        # As the job queue does on failure: no chunk folder left behind (on a full disk it
-        # holds the space the user needs back).
+        # A one-off run, not a job that a retry resumes: no chunk folder left behind (on a
+        # full disk it holds the space the user needs back).
         from core.jobs.queue import clear_partial_output
+        from core.media.chunked import remove_chunk_work
 
         clear_partial_output(spec.output_dir)
+        remove_chunk_work(spec.output_dir)
         raise
     if not args.json:
         print(file=sys.stderr)

@@ -3,19 +3,26 @@
 
 ``transcode start`` only queues the job; it runs while VOD Studio is open, or in this
 terminal with ``--wait`` (progress bar and ETA on stderr), or with ``transcode run``.
-``transcode cancel`` from another terminal stops a job that a ``--wait`` is running.
+``transcode cancel`` from another terminal stops a job that a ``--wait`` is running (or,
+with ``--quality``, one quality of it while the others go on).
+
+Ctrl-C cancels the job(s) running in this terminal; SIGTERM (logout, shutdown) stops them
+and queues them again. Either way the finished segments are kept: ``transcode retry``, the
+next ``transcode run`` or the app resumes from them.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sys
+import time
+import uuid
 
 from core.domain.errors import DomainError
 from core.domain.media_specs import DEFAULT_THUMBNAIL_INDEX, JobStatus
 from core.domain.timefmt import format_time, parse_time
 from core.jobs.shapes import TranscodeJob
 
+from .interrupts import Terminated
 from .output import ProgressBar, human_size, print_json, print_table
 
 
@@ -109,10 +116,17 @@ def register(cli) -> None:
     )
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("job", metavar="JOB")
+    parser.add_argument("--quality", metavar="Q", help="cancel only this quality; the others go on")
 
-    parser = cli.subcommand("transcode", "retry", retry_transcode, "retry one failed quality")
+    parser = cli.subcommand(
+        "transcode",
+        "retry",
+        retry_transcode,
+        "retry a failed or cancelled quality; it resumes from its finished segments",
+    )
     parser.add_argument("vod", metavar="VOD")
-    parser.add_argument("quality", metavar="QUALITY")
+    parser.add_argument("quality", metavar="QUALITY", help="360p, 720p, 1080p, a list, or all")
+    parser.add_argument("--preset", help="x264 preset for this attempt (starts the quality again)")
     parser.add_argument("--wait", action="store_true", help="run it here with a progress bar")
 
     cli.subcommand("transcode", "run", run_queue, "run every queued transcode job, then exit")
@@ -122,6 +136,7 @@ def register(cli) -> None:
 def generate_thumbnails(args, context) -> int:
     timestamps = [parse_time(value) for value in args.at] if args.at else None
     bar = ProgressBar("thumbnails")
+    started = time.perf_counter()
     thumbnails = context.thumbnails.generate(
         args.vod,
         timestamps=timestamps,
@@ -132,7 +147,18 @@ def generate_thumbnails(args, context) -> int:
     )
     bar.close()
     if args.json:
-        print_json([t.to_json() for t in thumbnails])
+        # The platform's answer to the same request; made here, so already done: the list
+        # is full, and task_id names this run.
+        default = next((t for t in thumbnails if t.is_default), None)
+        print_json(
+            {
+                "video_id": thumbnails[0].vod_id if thumbnails else None,
+                "thumbnails": [t.to_json() for t in thumbnails],
+                "task_id": str(uuid.uuid4()),
+                "default_thumbnail_url": default.to_json()["url"] if default else None,
+                "processing_time_ms": round((time.perf_counter() - started) * 1000),
+            }
+        )
         return 0
     _thumbnail_table(thumbnails)
     return 0
@@ -234,8 +260,8 @@ def start_transcode(args, context) -> int:
 
 
 def retry_transcode(args, context) -> int:
-    status = context.transcodes.retry(args.vod, args.quality)
-    print(f"job {status.job_id}: {args.quality.lower()} queued again")
+    status = context.transcodes.retry(args.vod, args.quality, preset=args.preset)
+    print(f"job {status.job_id}: {', '.join(_queued(status)) or args.quality} queued again")
     if not args.wait:
         return 0
     final = _run_with_progress(context, status.video_id, status.job_id)
@@ -251,30 +277,60 @@ def run_queue(args, context) -> int:
         bar = bars.setdefault(status.job_id, ProgressBar(status.job_id))
         bar.update(
             status.progress / 100,
-            status.current_quality or status.status,
+            status.progress_label or status.current_quality or status.status,
             status.estimated_time_remaining,
         )
 
     runner.subscribe(show)
-    runner.run_until_idle()
-    for bar in bars.values():
-        bar.close()
+    try:
+        runner.run_until_idle()
+    finally:
+        for bar in bars.values():
+            bar.close()
     jobs = context.transcodes.list_jobs()
     print(f"queue empty; {len(bars)} job(s) run in this session" if bars else "no queued jobs")
     return 0 if all(j.status != JobStatus.FAILED for j in jobs if j.job_id in bars) else 1
 
 
-def _runner(context):
-    """A job runner for this terminal; it uses the transcode farm when one is configured
-    (the context's ``farm_executor``), else the local one-process ladder."""
-    from core.jobs.runner import JobRunner
+def _queued(status: TranscodeJob) -> list[str]:
+    """The qualities a retry queued (the queued ones are not listed among the outputs)."""
+    listed = {o.quality for o in status.outputs}
+    return [q for q in status.qualities_requested if q not in listed]
 
-    return JobRunner(
-        context.database,
-        context.database.data_dir,
-        context.settings,
-        executor=context.farm_executor,
-    )
+
+class _TerminalRunner:
+    """A job runner for this terminal (the transcode farm when one is configured, else the
+    local ladder) that stops its jobs cleanly on Ctrl-C (cancelled) or SIGTERM (queued
+    again), never leaving one ``processing`` or an ffmpeg running."""
+
+    def __init__(self, context) -> None:
+        from core.jobs.runner import JobRunner
+
+        self.runner = JobRunner(
+            context.database,
+            context.database.data_dir,
+            context.settings,
+            executor=context.farm_executor,
+        )
+
+    def subscribe(self, callback) -> None:
+        self.runner.subscribe(callback)
+
+    def run_until_idle(self, until_job: str | None = None) -> None:
+        try:
+            self.runner.run_until_idle(until_job=until_job)
+        except KeyboardInterrupt:
+            print("\ncancelling… (the finished segments are kept)", file=sys.stderr)
+            self.runner.stop(requeue=False)
+            raise
+        except Terminated:
+            print("\nstopping (SIGTERM); the job resumes next time", file=sys.stderr)
+            self.runner.stop(reason="the terminal was asked to stop (SIGTERM)")
+            raise
+
+
+def _runner(context) -> _TerminalRunner:
+    return _TerminalRunner(context)
 
 
 def _run_with_progress(context, vod_id: str, job_id: str) -> TranscodeJob:
@@ -285,22 +341,15 @@ def _run_with_progress(context, vod_id: str, job_id: str) -> TranscodeJob:
         if status.job_id == job_id and status.status == JobStatus.PROCESSING:
             bar.update(
                 status.progress / 100,
-                status.current_quality or "",
+                status.progress_label or status.current_quality or "",
                 status.estimated_time_remaining,
             )
 
     runner.subscribe(show)
     try:
         runner.run_until_idle(until_job=job_id)
-    except KeyboardInterrupt:
+    finally:
         bar.close()
-        print("cancelling…", file=sys.stderr)
-        with contextlib.suppress(DomainError):
-            context.transcodes.cancel(vod_id, job_id)
-        runner.request_cancel(job_id)
-        runner.run_until_idle(until_job=job_id)
-        raise
-    bar.close()
     return context.transcodes.status(vod_id, job_id)
 
 
@@ -322,7 +371,14 @@ def transcode_status(args, context) -> int:
 
 
 def cancel_transcode(args, context) -> int:
-    status = context.transcodes.cancel(args.vod, args.job)
+    status = context.transcodes.cancel(args.vod, args.job, args.quality)
+    if args.quality:
+        name = args.quality.strip().lower()
+        if name in status.cancelling_qualities:
+            print(f"job {status.job_id}: {name} cancel requested; the other qualities go on")
+        else:
+            print(f"job {status.job_id}: {name} cancelled")
+        return 0
     if status.status == JobStatus.CANCELLED:
         print(f"job {status.job_id} cancelled")
     else:

@@ -165,6 +165,7 @@ def sync(args, context) -> int:
                 "requests": sum(r.requests for r in reports),
                 "conflicts": sum(len(set(r.conflicts)) for r in reports),
                 "errors": sum(len(r.errors) for r in reports),
+                "unreadable": sum(len(r.unreadable) for r in reports),
             }
         )
     else:
@@ -176,8 +177,12 @@ def sync(args, context) -> int:
                 f"{r.vod_id[:8]}  pushed {_counts(r.pushed)}; pulled {_counts(r.pulled)}; "
                 f"{len(set(r.conflicts))} conflicts; {r.requests} requests"
             )
+            if r.thumbnail == "set":
+                print("  default thumbnail set on the platform")
             for note in r.notes:
                 print(f"  note: {note}")
+            for problem in r.unreadable:
+                print(f"  skipped: {problem}; its local changes wait for the next sync")
             for chapter_id in sorted(set(r.conflicts)):
                 print(
                     f"  conflict: chapter {chapter_id} "

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import openai
 
 from core.media.errors import FFmpegMissingError, MediaError
+from core.media.processes import run
 
 from .errors import AiServiceError, UnusableAnswerError
 from .llm import check_cancelled, map_api_errors
@@ -25,6 +25,8 @@ from .transcript import Segment
 UPLOAD_LIMIT_BYTES = 24 * 1024 * 1024
 AUDIO_BITRATE_KBPS = 32
 DEFAULT_TRANSCRIBE_MODEL = "whisper-1"
+#: One piece (about 100 minutes of audio) read from a slow disk: generous on purpose.
+EXTRACT_TIMEOUT_SECONDS = 3600
 
 Progress = Callable[[float, str], None]
 
@@ -78,7 +80,7 @@ def extract_audio_pieces(
             f"{AUDIO_BITRATE_KBPS}k",
             str(target),
         ]
-        done = subprocess.run(command, capture_output=True, text=True)
+        done = run(command, timeout=EXTRACT_TIMEOUT_SECONDS, text=True)
         if done.returncode != 0 or not target.exists():
             message = (done.stderr or "").strip().splitlines()[-1:] or ["no output"]
             raise MediaError(f"could not extract the audio of {media.name}: {message[0]}")

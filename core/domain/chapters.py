@@ -158,10 +158,10 @@ class ChapterFilter:
                 and needle not in chapter.description.casefold()
             ):
                 return False
-        # Manual chapters carry no AI score: a confidence threshold applies to AI chapters only.
+        # As on the platform: a chapter without a score (every manual one) has not reached
+        # any minimum confidence, so a threshold shows scored chapters only.
         return not (
             self.min_confidence is not None
-            and chapter.source == ChapterSource.AI
             and (chapter.confidence_score is None or chapter.confidence_score < self.min_confidence)
         )
 

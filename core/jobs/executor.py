@@ -13,6 +13,7 @@ from typing import Protocol
 
 from core.domain.cancel import CancelFlag
 from core.domain.media_specs import GOP_SECONDS
+from core.domain.timefmt import format_time
 from core.media.encoders import SOFTWARE_ENCODER, choose_encoder
 from core.media.errors import MediaError
 from core.media.hls_ladder import FFmpegFailed, LadderSpec, run_ladder
@@ -40,6 +41,9 @@ class ExecutionOutcome:
     renditions: list[RenditionInfo] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    #: qualities cancelled on their own (a runner's cancel flag also has
+    #: ``cancelled_qualities() -> set``), while the others went on
+    cancelled: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     encoder: str = SOFTWARE_ENCODER
 
@@ -94,6 +98,8 @@ class LocalLadderExecutor:
             encoder=choice.name,
             variable_frame_rate=info.variable_frame_rate,
             preset=spec.preset,
+            video_start=info.video_start,
+            audio_start=info.audio_start,
         )
         try:
             result = run_ladder(ladder, progress=progress, cancel=cancel)
@@ -110,7 +116,14 @@ class LocalLadderExecutor:
             result = run_ladder(ladder, progress=progress, cancel=cancel)
         outcome.renditions = result.renditions
         outcome.failed = result.failed
+        outcome.cancelled = result.cancelled
         outcome.encoder = result.encoder
+        if result.resumed_at > 0:
+            outcome.notes.append(
+                f"resumed at {format_time(result.resumed_at)} of "
+                f"{format_time(info.duration)} ({result.resumed_at / info.duration:.0%}): "
+                "the segments made before were kept"
+            )
         return outcome
 
 

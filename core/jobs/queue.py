@@ -4,6 +4,11 @@ Several processes may share one data directory (the GUI and a ``transcode start 
 so a job is claimed with a conditional UPDATE (only one claimant wins) and each running job
 carries ``worker_id`` = ``host:pid:token`` and a heartbeat; a job whose worker is gone is
 found by the next runner and resumed or failed with a reason, never left ``processing``.
+
+A resumed job keeps what its renditions had finished (``core.media.ladder_work``): only the
+segments in progress are made again. Why a job waits to resume is told in its
+``waiting_note`` option, shown while it is queued and dropped once it runs again, so that a
+finished job carries no stale "stopped" note.
 """
 
 from __future__ import annotations
@@ -81,7 +86,6 @@ def claim_next(database: Database, worker_id: str) -> str | None:
                         worker_id=worker_id,
                         heartbeat_at=now,
                         started_at=now,
-                        progress=0.0,
                         error=None,
                     )
                 ),
@@ -98,9 +102,18 @@ def clear_partial_output(output_dir: str | None) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+def set_waiting_note(job: TranscodeJobRow, note: str | None) -> None:
+    """Why the job waits in the queue (``None``: it does not, or needs no explaining)."""
+    options = {k: v for k, v in (job.options or {}).items() if k != "waiting_note"}
+    if note:
+        options["waiting_note"] = note
+    job.options = options
+
+
 def recover_interrupted(database: Database) -> list[str]:
-    """Requeue (or fail, after ``MAX_RESUMES``) every ``processing`` job whose worker is
-    gone. Returns the ids touched."""
+    """Requeue every ``processing`` job whose worker is gone, to resume where it stopped;
+    fail it after ``MAX_RESUMES`` interruptions in a row that made no progress (a job that
+    kills its worker every time). Returns the ids touched."""
     touched = []
     with database.session() as session:
         rows = session.scalars(
@@ -111,23 +124,40 @@ def recover_interrupted(database: Database) -> list[str]:
                 continue
             clear_partial_output(job.output_dir)
             options = dict(job.options or {})
-            resumes = int(options.get("resume_count", 0))
             at = f"{job.progress:.0f}%"
+            # Interruptions only count against the job while it makes no headway.
+            headway = "interrupted_at" in options and job.progress > options["interrupted_at"]
+            resumes = 0 if headway else int(options.get("resume_count", 0))
             if job.cancel_requested:
                 job.status = JobStatus.CANCELLED.value
                 job.notes = [*job.notes, f"the worker stopped at {at} while a cancel was pending"]
                 job.finished_at = datetime.now(UTC)
             elif resumes < MAX_RESUMES:
                 finished = {*job.completed_qualities, *job.skipped_qualities}
-                unfinished = [q for q in job.qualities_requested if q not in finished]
-                options.update(resume_count=resumes + 1, run_qualities=unfinished)
+                running = options.get("run_qualities") or job.qualities_requested
+                unfinished = [q for q in running if q not in finished]
+                cancelled = set(options.pop("cancel_qualities", []))
+                options.update(
+                    resume_count=resumes + 1,
+                    interrupted_at=job.progress,
+                    run_qualities=[q for q in unfinished if q not in cancelled],
+                )
                 job.options = options
-                job.status = JobStatus.QUEUED.value
-                job.notes = [
-                    *job.notes,
-                    f"interrupted at {at} (worker {job.worker_id} stopped); "
-                    "queued again to redo the unfinished qualities",
-                ]
+                for output in job.outputs:
+                    if output.quality in cancelled and output.status != "completed":
+                        output.status = "cancelled"
+                    elif output.status == "processing":
+                        output.status = "queued"
+                if options["run_qualities"]:
+                    job.status = JobStatus.QUEUED.value
+                    set_waiting_note(
+                        job,
+                        f"interrupted at {at} (worker {job.worker_id} stopped); "
+                        "resumes from the last finished segment",
+                    )
+                else:  # what was left had been cancelled one by one
+                    job.status = JobStatus.CANCELLED.value
+                    job.finished_at = datetime.now(UTC)
             else:
                 job.status = JobStatus.FAILED.value
                 job.error = (

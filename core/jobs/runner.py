@@ -3,12 +3,16 @@
 Observers ``subscribe(callback)`` and receive ``TranscodeJob`` statuses from the
 runner's threads, at most ~10 per second per job plus every state change; a GUI marshals
 them to its own thread. Cancelling works from anywhere: the runner polls each running
-job's ``cancel_requested`` flag, so ``transcode cancel`` in another shell stops ffmpeg.
+job's ``cancel_requested`` flag (and the qualities cancelled on their own, the job's
+``cancel_qualities`` option), so ``transcode cancel`` in another shell stops ffmpeg.
+
+Stopping the runner (the app quitting, SIGTERM to ``transcode run``) stops its jobs and
+queues them again; like a crash, a cancel or a failure, it keeps every finished segment,
+and the next run resumes each rendition from its last complete one.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
@@ -19,16 +23,19 @@ from pathlib import Path
 from typing import Any
 
 from core.domain.media_specs import LADDER, JobStatus
-from core.media.audio_rendition import find_audio_rendition
 from core.media.errors import MediaCancelled, MediaError
-from core.media.hls_master import MASTER_NAME, measure_rendition, write_master
-from core.media.ladder_plan import RungPlan
 from core.store.db import Database
 from core.store.models import TranscodeJobRow, Vod
 
+from . import endings
 from .diskspace import out_of_space
 from .executor import ExecutionOutcome, Executor, LocalLadderExecutor, TranscodeSpec
-from .queue import claim_next, clear_partial_output, new_worker_id, recover_interrupted
+from .queue import (
+    claim_next,
+    new_worker_id,
+    recover_interrupted,
+    set_waiting_note,
+)
 from .shapes import TranscodeJob
 
 log = logging.getLogger(__name__)
@@ -53,6 +60,21 @@ class _Running:
         self.done = False
         self.output_dir: str | None = None
         self.disk_full: str | None = None  # why the job was stopped: its disk filled up
+        self.stop_reason = "the app closed"
+        self.cancelled_qualities: set[str] = set()
+
+
+class _Control:
+    """The cancel flag given to an executor."""
+
+    def __init__(self, item: _Running) -> None:
+        self._item = item
+
+    def is_set(self) -> bool:
+        return self._item.cancel.is_set()
+
+    def cancelled_qualities(self) -> set[str]:
+        return set(self._item.cancelled_qualities)
 
 
 class JobRunner:
@@ -111,14 +133,19 @@ class JobRunner:
         """Look at the queue now (after a job was added) instead of at the next poll."""
         self._wake.set()
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Stop dispatching; running jobs are stopped and queued again (resumed next time)."""
+    def stop(
+        self, timeout: float = 30.0, reason: str = "the app closed", *, requeue: bool = True
+    ) -> None:
+        """Stop dispatching and stop the running jobs: queued again, to resume from their
+        last finished segments next time (``reason`` says why, while they wait), or, with
+        ``requeue=False`` (Ctrl-C), cancelled. Either way their segments are kept."""
         self._stop.set()
         self._wake.set()
         with self._lock:
             running = list(self._running.values())
         for item in running:
-            item.stopping = True
+            item.stopping = requeue
+            item.stop_reason = reason
             item.cancel.set()
         for item in running:
             if item.thread is not None:
@@ -143,12 +170,27 @@ class JobRunner:
                 return
             time.sleep(0.2)
 
-    def request_cancel(self, job_id: str) -> None:
-        """Stop a job this runner is running right now (the GUI's cancel button)."""
+    def request_cancel(self, job_id: str, quality: str | None = None) -> None:
+        """Stop a job this runner is running right now (the GUI's cancel button), or only
+        one of its qualities while the others go on."""
         with self._lock:
             item = self._running.get(job_id)
-        if item is not None:
+        if item is None:
+            return
+        if quality is None:
             item.cancel.set()
+        else:
+            item.cancelled_qualities.add(quality)
+
+    def running_jobs(self) -> list[TranscodeJob]:
+        """The latest status of every job this runner is running now (once prepared)."""
+        with self._lock:
+            running = list(self._running.values())
+        return [
+            replace(item.snapshot, progress=int(item.fraction * 100), current_quality=item.label)
+            for item in running
+            if item.snapshot is not None
+        ]
 
     # --- dispatching -------------------------------------------------------------------------
     def _limit(self) -> int:
@@ -203,7 +245,7 @@ class JobRunner:
                 outcome = self._executor.execute(
                     spec,
                     lambda fraction, label: self._on_progress(item, fraction, label),
-                    item.cancel,
+                    _Control(item),
                 )
             finally:
                 item.done = True
@@ -229,16 +271,25 @@ class JobRunner:
         encoder = self._settings.get("hardware_encoder") if self._settings is not None else "auto"
         with self._database.session() as session:
             job = session.get_one(TranscodeJobRow, item.job_id)
-            run = list((job.options or {}).get("run_qualities") or job.qualities_requested)
+            options = job.options or {}
+            cancelled = set(options.get("cancel_qualities") or [])
+            item.cancelled_qualities |= cancelled
+            run = [
+                q
+                for q in options.get("run_qualities") or job.qualities_requested
+                if q not in cancelled
+            ]
+            set_waiting_note(job, None)  # it runs now: why it waited no longer holds
+            item.fraction = job.progress / 100
             for output in job.outputs:
                 if output.quality in run:
                     output.status, output.error = "processing", None
-            job.current_quality = ",".join(run)
-            item.label = job.current_quality
+            item.label = ",".join(run)
+            job.current_quality = min(run, key=list(LADDER).index) if run else None
             spec = TranscodeSpec(
                 job_id=job.id,
                 source=session.get_one(Vod, job.vod_id).file_path,
-                output_dir=_output_dir(job),
+                output_dir=endings.output_dir(job),
                 qualities=tuple(run),
                 encoder_preference=encoder,
                 allow_copy=bool((job.options or {}).get("allow_copy", True)),
@@ -281,10 +332,12 @@ class JobRunner:
                     job = session.get_one(TranscodeJobRow, item.job_id)
                     if job.cancel_requested:
                         item.cancel.set()
+                    item.cancelled_qualities |= set(
+                        (job.options or {}).get("cancel_qualities") or []
+                    )
                     if time.monotonic() - last_save >= SAVE_INTERVAL:
                         job.progress = round(item.fraction * 100, 1)
                         job.estimated_seconds_remaining = item.eta
-                        job.current_quality = item.label
                         job.heartbeat_at = datetime.now(UTC)
                         last_save = time.monotonic()
             except Exception:
@@ -296,138 +349,24 @@ class JobRunner:
     def _complete(self, item: _Running, outcome: ExecutionOutcome) -> None:
         with self._database.session() as session:
             job = session.get_one(TranscodeJobRow, item.job_id)
-            outputs = {o.quality: o for o in job.outputs}
-            completed, failed = list(job.completed_qualities), list(job.failed_qualities)
-            skipped = list(job.skipped_qualities)
-            for rendition in outcome.renditions:
-                output = outputs[rendition.quality]
-                output.status, output.error = "completed", None
-                output.path = rendition.playlist
-                output.bitrate = rendition.nominal_bitrate
-                output.resolution = rendition.resolution
-                output.segment_count = rendition.segment_count
-                output.size_bytes = rendition.size_bytes
-                output.method = rendition.method
-                completed = _add(completed, rendition.quality)
-                failed = [q for q in failed if q != rendition.quality]
-            for quality, reason in outcome.skipped.items():
-                outputs[quality].status, outputs[quality].error = "skipped", reason
-                skipped = _add(skipped, quality)
-            produced = {r.quality for r in outcome.renditions} | set(outcome.skipped)
-            for quality in (job.options or {}).get("run_qualities") or []:
-                if quality not in produced:
-                    # A full disk explains an empty playlist better than the playlist does.
-                    reason = item.disk_full or outcome.failed.get(
-                        quality, "ffmpeg produced no output for it"
-                    )
-                    outputs[quality].status, outputs[quality].error = "failed", reason
-                    failed = _add(failed, quality)
-            job.completed_qualities = _ordered(completed)
-            job.failed_qualities = _ordered(failed)
-            job.skipped_qualities = _ordered(skipped)
-            job.notes = [*job.notes, *[n for n in outcome.notes if n not in job.notes]]
-            job.encoder = outcome.encoder
-            self._write_master(session, job)
-            if job.failed_qualities:
-                job.status = JobStatus.FAILED.value
-                job.error = "; ".join(_prefixed(q, outputs[q].error) for q in job.failed_qualities)
-            else:
-                job.status = JobStatus.COMPLETED.value
-                job.error = None
-                job.progress = 100.0
-            self._close(job)
+            endings.complete(session, job, outcome, item.disk_full)
 
     def _cancelled(self, item: _Running) -> None:
         with self._database.session() as session:
             job = session.get_one(TranscodeJobRow, item.job_id)
-            clear_partial_output(job.output_dir)
-            for output in job.outputs:
-                if output.status == "processing":
-                    output.status = "queued" if item.stopping else "cancelled"
-            if item.stopping and not job.cancel_requested:
-                job.status = JobStatus.QUEUED.value
-                job.notes = [*job.notes, "stopped when the app closed; queued to run again"]
-                job.worker_id = None
-                job.current_quality = None
-                job.estimated_seconds_remaining = None
-                return
-            self._write_master(session, job)
-            job.status = JobStatus.CANCELLED.value
-            self._close(job)
+            endings.stopped(
+                session,
+                job,
+                fraction=item.fraction,
+                cancelled_qualities=item.cancelled_qualities,
+                requeue_because=item.stop_reason if item.stopping else None,
+            )
 
     def _fail(self, item: _Running, message: str) -> None:
         with self._database.session() as session:
             job = session.get(TranscodeJobRow, item.job_id)
-            if job is None:
-                return
-            clear_partial_output(job.output_dir)
-            run = (job.options or {}).get("run_qualities") or job.qualities_requested
-            failed = list(job.failed_qualities)
-            for output in job.outputs:
-                if output.quality in run and output.status in ("processing", "queued"):
-                    output.status, output.error = "failed", message
-                    failed = _add(failed, output.quality)
-            job.failed_qualities = _ordered(failed)
-            job.status = JobStatus.FAILED.value
-            job.error = message
-            self._write_master(session, job)
-            self._close(job)
-
-    def _write_master(self, session: Any, job: TranscodeJobRow) -> None:
-        """Rebuild ``master.m3u8`` from what is on disk: every completed quality's variant
-        and the shared audio rendition (``<output>/audio``). A quality whose files are gone
-        or broken is failed; so is every quality when the source has audio but the audio
-        rendition is missing or broken (silent variants are not a finished transcode; a
-        retry of any quality makes the audio again)."""
-        renditions = []
-        for output in job.outputs:
-            if output.status != "completed" or not output.path:
-                continue
-            width, height = (int(x) for x in (output.resolution or "0x0").split("x"))
-            rung = RungPlan(
-                output.quality,
-                width,
-                height,
-                LADDER[output.quality].video_kbps,
-                output.method or "encode",
-            )
-            try:
-                renditions.append(measure_rendition(Path(output.path), rung))
-            except MediaError as error:
-                _fail_output(job, output, str(error))
-        if renditions and not self._audio_in_place(session, job):
-            for output in job.outputs:
-                if output.status == "completed":
-                    _fail_output(
-                        job,
-                        output,
-                        "the audio rendition is missing or incomplete; "
-                        "retry this quality to make it again",
-                    )
-            renditions = []
-        if renditions:
-            job.master_playlist = str(write_master(renditions, Path(_output_dir(job))))
-        else:
-            job.master_playlist = None
-            with contextlib.suppress(OSError):  # a master left from a run whose files broke
-                Path(_output_dir(job), MASTER_NAME).unlink(missing_ok=True)
-
-    @staticmethod
-    def _audio_in_place(session: Any, job: TranscodeJobRow) -> bool:
-        """Whether the audio rendition the variants need is there (always, without audio)."""
-        vod = session.get(Vod, job.vod_id)
-        try:
-            audio = find_audio_rendition(_output_dir(job))
-        except MediaError:
-            return False
-        return audio is not None or vod is None or not vod.audio_codec
-
-    @staticmethod
-    def _close(job: TranscodeJobRow) -> None:
-        job.finished_at = datetime.now(UTC)
-        job.current_quality = None
-        job.estimated_seconds_remaining = None
-        job.worker_id = None
+            if job is not None:
+                endings.failed(session, job, message)
 
     # --- notifications -----------------------------------------------------------------------
     def _notify(self, item: _Running, *, force: bool = False, from_db: bool = False) -> None:
@@ -448,7 +387,7 @@ class JobRunner:
                 item.snapshot,
                 status=JobStatus.PROCESSING,
                 progress=int(item.fraction * 100),
-                current_quality=item.label,
+                progress_label=item.label,
                 estimated_time_remaining=_eta_words(item.eta),
                 estimated_seconds_remaining=item.eta,
             )
@@ -465,29 +404,3 @@ def _eta_words(seconds: float | None) -> str | None:
     from core.domain.timefmt import format_duration_words
 
     return None if seconds is None else format_duration_words(seconds)
-
-
-def _prefixed(quality: str, error: str | None) -> str:
-    text = error or "failed"
-    return text if text.startswith(f"{quality}:") else f"{quality}: {text}"
-
-
-def _output_dir(job: TranscodeJobRow) -> str:
-    """Every job is given its folder when it is queued (``TranscodeService.start``)."""
-    if not job.output_dir:
-        raise MediaError(f"transcode job {job.id[:8]} has no output folder")
-    return job.output_dir
-
-
-def _fail_output(job: TranscodeJobRow, output: Any, reason: str) -> None:
-    output.status, output.error = "failed", reason
-    job.completed_qualities = [q for q in job.completed_qualities if q != output.quality]
-    job.failed_qualities = _ordered(_add(list(job.failed_qualities), output.quality))
-
-
-def _add(items: list[str], quality: str) -> list[str]:
-    return items if quality in items else [*items, quality]
-
-
-def _ordered(items: list[str]) -> list[str]:
-    return [q for q in LADDER if q in items]

@@ -26,7 +26,7 @@ from core.media.tools import ffmpeg_path
 from core.store.db import Database
 from core.store.models import TranscodeJobRow, TranscodeOutputRow
 
-from .queue import worker_alive
+from .queue import set_waiting_note, worker_alive
 from .shapes import TranscodeJob, TranscodeStart
 
 X264_PRESETS = (
@@ -115,9 +115,13 @@ class TranscodeService:
                 query = query.where(TranscodeJobRow.vod_id == find_vod(session, vod_ref).id)
             return [TranscodeJob.from_row(job) for job in session.scalars(query)]
 
-    def cancel(self, vod_ref: str, job_id: str) -> TranscodeJob:
-        """Cancel a queued job at once; ask the runner of a processing job to stop ffmpeg
-        (it keeps finished renditions). Completed, failed or cancelled jobs are refused."""
+    def cancel(self, vod_ref: str, job_id: str, quality: str | None = None) -> TranscodeJob:
+        """Cancel a queued job at once; ask the runner of a processing job to stop ffmpeg.
+        With ``quality``, cancel that quality only, and the others go on. Finished
+        renditions and segments are kept: ``retry`` resumes from them. Completed, failed or
+        cancelled jobs are refused."""
+        if quality is not None:
+            return self._cancel_quality(vod_ref, job_id, quality)
         with self._database.session() as session:
             job = self._job(session, vod_ref, job_id)
             if job.status == JobStatus.COMPLETED.value:
@@ -132,16 +136,53 @@ class TranscodeService:
             session.flush()
             return TranscodeJob.from_row(job)
 
-    def retry(self, vod_ref: str, quality: str, *, preset: str | None = None) -> TranscodeJob:
+    def _cancel_quality(self, vod_ref: str, job_id: str, quality: str) -> TranscodeJob:
+        name = _quality_name(quality, "cancel")
+        with self._database.session() as session:
+            job = self._job(session, vod_ref, job_id)
+            output = next((o for o in job.outputs if o.quality == name), None)
+            if output is None:
+                raise ValidationError(f"job {job.id} does not make {name}")
+            if JobStatus(job.status).is_final:
+                raise StateError(f"job {job.id} is already {job.status}")
+            if output.status in ("completed", "skipped", "cancelled", "failed"):
+                raise StateError(f"{name} of job {job.id} is already {output.status}")
+            options = dict(job.options or {})
+            run = list(options.get("run_qualities") or job.qualities_requested)
+            running = job.status == JobStatus.PROCESSING.value and worker_alive(
+                job.worker_id, job.heartbeat_at
+            )
+            if running:
+                # The runner sees it within a second, stops ffmpeg and goes on without it.
+                asked = list(options.get("cancel_qualities") or [])
+                options["cancel_qualities"] = [*asked, name] if name not in asked else asked
+            else:
+                output.status = "cancelled"
+                options["run_qualities"] = [q for q in run if q != name]
+                if not options["run_qualities"]:
+                    job.cancel_requested = True
+                    _mark_cancelled(job)
+            job.options = options
+            session.flush()
+            return TranscodeJob.from_row(job)
+
+    def retry(
+        self, vod_ref: str, quality: str | list[str], *, preset: str | None = None
+    ) -> TranscodeJob:
         """Queue the latest job whose ``quality`` failed (or was cancelled) again, for that
-        quality only; ``preset`` changes the x264 preset for this attempt."""
+        quality only (a list or "360p,720p": those; "all": every failed or cancelled one of
+        the latest job that has any). It resumes from the segments kept from earlier runs.
+        ``preset`` changes the x264 preset for this attempt (which starts that quality
+        again: segments made with another preset are not mixed in)."""
         if preset is not None and preset not in X264_PRESETS:
             raise ValidationError(
                 f"unknown preset {preset!r}: use one of {', '.join(X264_PRESETS)}"
             )
-        name = (quality or "").strip().lower()
-        if name not in LADDER:
-            raise ValidationError(f"unknown quality {quality!r}: retry 360p, 720p or 1080p")
+        wanted = quality if isinstance(quality, list) else str(quality or "").split(",")
+        every = [q.strip().lower() for q in wanted if q.strip()] == ["all"]
+        names = [] if every else [_quality_name(q, "retry") for q in wanted if q.strip()]
+        if not every and not names:
+            raise ValidationError("name a quality to retry: 360p, 720p, 1080p or all")
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
             jobs = session.scalars(
@@ -149,25 +190,36 @@ class TranscodeService:
                 .where(TranscodeJobRow.vod_id == vod.id)
                 .order_by(TranscodeJobRow.created_at.desc())
             ).all()
-            job = next((j for j in jobs if _retryable(j, name)), None)
+            if every:
+                job = next((j for j in jobs if _retryable_qualities(j)), None)
+                names = _retryable_qualities(job) if job else []
+            else:
+                job = next((j for j in jobs if all(_retryable(j, n) for n in names)), None)
             if job is None:
+                what = " or ".join(names) if names else "quality"
                 raise StateError(
-                    f"no transcode of this VOD has a failed or cancelled {name} to retry"
+                    f"no transcode of this VOD has a failed or cancelled {what} to retry"
                 )
             if job.status in (JobStatus.QUEUED.value, JobStatus.PROCESSING.value):
                 raise StateError(f"job {job.id} is {job.status}; wait for it to finish first")
-            job.failed_qualities = [q for q in job.failed_qualities if q != name]
-            job.options = {**(job.options or {}), "run_qualities": [name]}
+            job.failed_qualities = [q for q in job.failed_qualities if q not in names]
+            options = {k: v for k, v in (job.options or {}).items() if k != "cancel_qualities"}
+            options["run_qualities"] = [q for q in LADDER if q in names]
             if preset is not None:
-                job.options = {**job.options, "preset": preset}
+                options["preset"] = preset
+            job.options = options
             job.status = JobStatus.QUEUED.value
             job.cancel_requested = False
             job.error = None
             job.progress = 0.0
             job.finished_at = None
-            job.notes = [*job.notes, f"retry of {name} requested"]
+            set_waiting_note(
+                job,
+                f"retry of {', '.join(options['run_qualities'])}: "
+                "resumes from the last finished segment",
+            )
             for output in job.outputs:
-                if output.quality == name:
+                if output.quality in names:
                     output.status, output.error = "queued", None
             session.flush()
             return TranscodeJob.from_row(job)
@@ -198,6 +250,17 @@ def _mark_cancelled(job: TranscodeJobRow) -> None:
     for output in job.outputs:
         if output.status in ("queued", "processing"):
             output.status = "cancelled"
+
+
+def _quality_name(quality: str, verb: str) -> str:
+    name = (quality or "").strip().lower()
+    if name not in LADDER:
+        raise ValidationError(f"unknown quality {quality!r}: {verb} 360p, 720p or 1080p")
+    return name
+
+
+def _retryable_qualities(job: TranscodeJobRow) -> list[str]:
+    return [q for q in LADDER if _retryable(job, q)]
 
 
 def _retryable(job: TranscodeJobRow, quality: str) -> bool:

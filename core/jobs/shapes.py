@@ -102,6 +102,16 @@ class TranscodeOutput:
         }
 
 
+def current_quality(job: TranscodeJobRow) -> str | None:
+    """One quality, as on the platform's page: the lowest rung still being made (locally
+    every rung of a run is encoded at once, so it is the first of those in the ladder)."""
+    if job.status != JobStatus.PROCESSING.value:
+        return None
+    running = [o.quality for o in job.outputs if o.status == "processing"]
+    order = list(LADDER)
+    return min(running, key=order.index) if running else None
+
+
 @dataclass(frozen=True, slots=True)
 class TranscodeJob:
     """A job's status (``transcode status``); the runner sends updated copies while it runs."""
@@ -116,6 +126,10 @@ class TranscodeJob:
     completed_qualities: list[str]
     failed_qualities: list[str]
     skipped_qualities: list[str]
+    #: cancelled on their own (or with the job); their finished segments wait for a retry
+    cancelled_qualities: list[str]
+    #: asked to stop while the job runs; the runner drops them within a second
+    cancelling_qualities: list[str]
     estimated_time_remaining: str | None
     outputs: list[TranscodeOutput]
     master_playlist_url: str | None
@@ -128,12 +142,20 @@ class TranscodeJob:
     finished_at: str | None
     #: the runner's live estimate behind ``estimated_time_remaining`` (not in the JSON)
     estimated_seconds_remaining: float | None = field(default=None, compare=False)
+    #: what the running step says (``360p,720p``, ``joining chunks``) for a progress bar;
+    #: ``current_quality`` stays one quality, as on the platform (not in the JSON)
+    progress_label: str | None = field(default=None, compare=False)
 
     @classmethod
     def from_row(cls, job: TranscodeJobRow) -> TranscodeJob:
         master = Path(job.master_playlist) if job.master_playlist else None
         remaining = job.estimated_seconds_remaining
         status = JobStatus(job.status)
+        options = job.options or {}
+        notes = list(job.notes)
+        waiting = options.get("waiting_note")
+        if waiting and status == JobStatus.QUEUED:  # why it waits; gone once it runs again
+            notes.append(waiting)
         return cls(
             job_id=job.id,
             video_id=job.vod_id,
@@ -141,10 +163,12 @@ class TranscodeJob:
             progress=round(job.progress),
             priority=job.priority,
             qualities_requested=list(job.qualities_requested),
-            current_quality=job.current_quality,
+            current_quality=current_quality(job),
             completed_qualities=list(job.completed_qualities),
             failed_qualities=list(job.failed_qualities),
             skipped_qualities=list(job.skipped_qualities),
+            cancelled_qualities=[o.quality for o in job.outputs if o.status == "cancelled"],
+            cancelling_qualities=list(options.get("cancel_qualities") or []),
             estimated_time_remaining=(
                 format_duration_words(remaining)
                 if remaining is not None and status == JobStatus.PROCESSING
@@ -156,7 +180,7 @@ class TranscodeJob:
             ),
             master_playlist=str(master) if master else None,
             error=job.error,
-            notes=list(job.notes),
+            notes=notes,
             encoder=job.encoder,
             created_at=iso(job.created_at),
             started_at=iso(job.started_at),
@@ -178,6 +202,8 @@ class TranscodeJob:
             "completed_qualities": list(self.completed_qualities),
             "failed_qualities": list(self.failed_qualities),
             "skipped_qualities": list(self.skipped_qualities),
+            "cancelled_qualities": list(self.cancelled_qualities),
+            "cancelling_qualities": list(self.cancelling_qualities),
             "estimated_time_remaining": self.estimated_time_remaining,
             "outputs": [o.to_json() for o in self.outputs],
             "master_playlist_url": self.master_playlist_url,

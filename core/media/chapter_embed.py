@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from .chunk_ffmpeg import CancelCheck, ProgressCallback, run_ffmpeg
 from .errors import FFmpegMissingError, MediaError
+from .processes import run
 
 CONTAINERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska"}
 PROBE_TIMEOUT_SECONDS = 60
@@ -59,12 +59,10 @@ def read_chapters(path: str | os.PathLike[str]) -> list[EmbeddedChapter]:
     """The chapters ffprobe reads from ``path``, in milliseconds."""
     command = ["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(path)]
     try:
-        completed = subprocess.run(
-            command, capture_output=True, text=True, timeout=PROBE_TIMEOUT_SECONDS
-        )
-    except FileNotFoundError:
-        raise FFmpegMissingError("ffprobe") from None
-    except subprocess.TimeoutExpired:
+        completed = run(command, timeout=PROBE_TIMEOUT_SECONDS, text=True)
+    except FFmpegMissingError:
+        raise
+    except MediaError:
         raise MediaError(
             f"ffprobe took longer than {PROBE_TIMEOUT_SECONDS} s on {Path(path).name}"
         ) from None

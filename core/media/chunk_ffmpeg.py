@@ -1,43 +1,30 @@
 """Running one ffmpeg process for chunked work: progress, cancel, and dying with its parent.
 
-A farm worker can be killed at any moment (``kill -9``, power loss). ffmpeg is started
-with ``PR_SET_PDEATHSIG`` on Linux so that it never outlives the worker process that runs
-it: an orphaned encoder would keep burning CPU on a chunk another worker is redoing.
+A farm worker can be killed at any moment (``kill -9``, power loss). ffmpeg is started by
+``processes.spawn`` (parent-death signal on Linux) so that it never outlives the worker
+process that runs it: an orphaned encoder would keep burning CPU on a chunk another worker
+is redoing.
 """
 
 from __future__ import annotations
 
-import ctypes
-import signal
 import subprocess
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable
 
-from .errors import FFmpegMissingError, MediaCancelled, MediaError
+from .errors import MediaCancelled, MediaError
+from .processes import spawn
 
 #: ``progress(seconds_done)``: seconds of output written so far.
 ProgressCallback = Callable[[float], None]
 #: ``should_cancel() -> bool``, polled on every progress report (about twice a second).
 CancelCheck = Callable[[], bool]
 
-_PR_SET_PDEATHSIG = 1
-# Loaded once here: the pre-exec hook runs in the forked child of a threaded process, where
-# it must do as little as possible (no imports, no library loading).
-try:
-    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
-except (OSError, AttributeError):
-    _PRCTL = None
-
 
 class ChunkCancelled(MediaCancelled):
     """The chunk's ffmpeg run was stopped because the job was cancelled."""
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    if _PRCTL is not None:
-        _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
 
 
 def run_ffmpeg(
@@ -62,16 +49,7 @@ def run_ffmpeg(
         "0.5",
         *arguments,
     ]
-    try:
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            preexec_fn=_die_with_parent if _PRCTL is not None else None,
-        )
-    except FileNotFoundError:
-        raise FFmpegMissingError("ffmpeg") from None
+    process = spawn(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None and process.stderr is not None  # both piped above
     stderr, stderr_tail = process.stderr, deque[str](maxlen=8)
     reader = threading.Thread(target=lambda: stderr_tail.extend(stderr), daemon=True)

@@ -11,7 +11,7 @@ playlist that points every variant at it.
 
 Shared storage for the farm: the source and the output folder must be reachable by every
 worker under the SAME absolute path (an NFS/SMB mount at the same mount point on every
-machine). Chunks are written to ``<output folder>/.partial-chunks-*`` on that share and
+machine). Chunks are written to ``<output folder>/.chunks-*`` on that share and
 joined there.
 """
 
@@ -43,10 +43,11 @@ from .probe import probe
 
 #: ``progress(fraction 0..1, text)``
 JobProgress = Callable[[float, str], None]
-#: Chunks live in ``<output>/.partial-chunks-<fingerprint>``: the job queue clears
-#: ``.partial-*`` on cancel or failure, a crash-resumed job finds its finished chunks again,
-#: and a run with another chunk length, preset or source never reuses foreign chunks.
-WORK_FOLDER_PREFIX = ".partial-chunks-"
+#: Chunks live in ``<output>/.chunks-<fingerprint>``, kept when the job is cancelled, fails or
+#: its process dies (not a ``.partial-*`` folder, which the job queue clears): a resumed or
+#: retried job finds its finished chunks again, and a run with another chunk length, preset
+#: or source never reuses foreign chunks. The folder goes once the job has joined them.
+WORK_FOLDER_PREFIX = ".chunks-"
 #: Share of the progress bar given to joining (it only copies data).
 JOIN_SHARE = 0.05
 
@@ -88,6 +89,7 @@ class ChunkedResult:
     encode_seconds: float
     join_seconds: float
     workers: dict[str, int] = field(default_factory=dict)  # tasks (chunks, audio) per worker
+    cancelled: tuple[str, ...] = ()  # qualities cancelled on their own, not joined
 
 
 class ChunkExecutor(Protocol):
@@ -168,6 +170,13 @@ def _fingerprint(info, chunk_seconds: float, rungs, settings: EncodeSettings) ->
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+def remove_chunk_work(output_dir: str | os.PathLike[str]) -> None:
+    """Drop every chunk folder of ``output_dir`` (a one-off run that failed: nothing will
+    resume it, and on a full disk it holds the space the user needs back)."""
+    for folder in Path(output_dir).glob(WORK_FOLDER_PREFIX + "*"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class ChunkProgress:
     """Sums the seconds done of every chunk (thread-safe) into one fraction."""
 
@@ -237,8 +246,11 @@ def transcode_chunked(
     should_cancel: CancelCheck | None = None,
     *,
     keep_chunks: bool = False,
+    cancelled_qualities: Callable[[], set[str]] | None = None,
 ) -> ChunkedResult:
-    """Encode the plan's chunks with ``executor``, join every rung and write the master."""
+    """Encode the plan's chunks with ``executor``, join every rung and write the master.
+    A quality in ``cancelled_qualities()`` when the chunks are done is not joined (every
+    chunk holds every rung, so the encoding itself cannot leave one out)."""
     report = progress or (lambda fraction, text: None)
     cancel = should_cancel or (lambda: False)
     started = time.monotonic()
@@ -248,10 +260,14 @@ def transcode_chunked(
     encoded = time.monotonic()
     if cancel():
         raise MediaCancelled("the chunked transcode")
+    dropped = cancelled_qualities() if cancelled_qualities else set()
+    rungs = [r for r in plan.rungs if r.quality not in dropped]
+    if not rungs:
+        raise MediaCancelled("every quality of the chunked transcode")
     report(1 - JOIN_SHARE, "joining chunks")
     if not plan.has_audio and not plan.audio_ready:
         remove_stale_audio(plan.output_dir)
-    with ThreadPoolExecutor(max_workers=len(plan.rungs) + 1, thread_name_prefix="join") as pool:
+    with ThreadPoolExecutor(max_workers=len(rungs) + 1, thread_name_prefix="join") as pool:
         audio = (
             pool.submit(
                 join_audio,
@@ -273,14 +289,14 @@ def transcode_chunked(
                     plan.output_dir,
                     should_cancel=cancel,
                 ),
-                plan.rungs,
+                rungs,
             )
         )
         if audio is not None:
             audio.result()
     variants = {
         rung.quality: measure_rendition(path, rung)
-        for rung, path in zip(plan.rungs, playlists, strict=False)
+        for rung, path in zip(rungs, playlists, strict=False)
     }
     master = write_master(list(variants.values()), Path(plan.output_dir))
     joined = time.monotonic()
@@ -295,4 +311,5 @@ def transcode_chunked(
         encoded - started,
         joined - encoded,
         workers,
+        tuple(r.quality for r in plan.rungs if r.quality in dropped),
     )

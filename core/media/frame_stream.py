@@ -15,9 +15,8 @@ from contextlib import contextmanager
 
 from PIL import Image
 
-from .errors import FFmpegMissingError
 from .frames import FRAME_TIMEOUT_SECONDS, SQUARE_PIXELS, tail_start
-from .tools import ffmpeg_path
+from .processes import spawn
 
 
 def stream_keyframes(
@@ -124,13 +123,7 @@ class _ShowinfoLog:
 def _streaming(args: list[str], log: _ShowinfoLog):
     """ffmpeg running with its stdout to read and its stderr going to ``log``; stopped
     (killed) when the reader leaves early, after FRAME_TIMEOUT_SECONDS at most."""
-    command = [ffmpeg_path(args[0]), *args[1:]]
-    try:
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
-    except FileNotFoundError:
-        raise FFmpegMissingError(args[0]) from None
+    process = spawn(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None and process.stderr is not None  # both piped above
     reader = threading.Thread(target=log.read, args=(process.stderr,), daemon=True)
     reader.start()

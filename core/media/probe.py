@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from dataclasses import asdict, dataclass
@@ -9,9 +10,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import ffmpeg
-
 from .errors import FFmpegMissingError, MediaError
+from .processes import run
 
 PROBE_TIMEOUT_SECONDS = 60
 
@@ -34,6 +34,10 @@ class MediaInfo:
     rotation: int = 0
     variable_frame_rate: bool = False
     video_bit_rate: int | None = None
+    #: When the first picture comes, in seconds from the start of the file as ffmpeg counts
+    #: it (0 for almost every recording; an MPEG-TS may start its audio a little earlier).
+    video_start: float = 0.0
+    audio_start: float = 0.0  # the same for the first audio sample
 
     @property
     def display_size(self) -> tuple[int, int] | None:
@@ -64,14 +68,21 @@ def probe(path: str | os.PathLike[str]) -> MediaInfo:
     if not os.access(file, os.R_OK):
         raise MediaError(f"cannot read {file}: permission denied")
     try:
-        data = ffmpeg.probe(str(file.resolve()), timeout=PROBE_TIMEOUT_SECONDS)
-    except FileNotFoundError:
-        raise FFmpegMissingError("ffprobe") from None
-    except ffmpeg.Error as error:
-        reason = _last_line(error.stderr) or "ffprobe could not read it"
-        raise MediaError(f"{file.name} is not a media file ffprobe can read: {reason}") from None
-    except Exception as error:  # subprocess.TimeoutExpired and friends
+        result = run(
+            ["ffprobe", "-show_format", "-show_streams", "-of", "json", str(file.resolve())],
+            timeout=PROBE_TIMEOUT_SECONDS,
+        )
+    except FFmpegMissingError:
+        raise
+    except MediaError as error:  # it did not finish in time
         raise MediaError(f"probing {file.name} failed: {error}") from None
+    if result.returncode != 0:
+        reason = _last_line(result.stderr) or "ffprobe could not read it"
+        raise MediaError(f"{file.name} is not a media file ffprobe can read: {reason}")
+    try:
+        data = json.loads(result.stdout or b"{}")
+    except ValueError:
+        raise MediaError(f"probing {file.name} failed: ffprobe wrote no readable answer") from None
     return _media_info(file, size, data)
 
 
@@ -125,7 +136,18 @@ def _media_info(file: Path, size: int, data: dict[str, Any]) -> MediaInfo:
         rotation=_rotation(video) if video else 0,
         variable_frame_rate=vfr,
         video_bit_rate=_int(video.get("bit_rate")) if video else None,
+        video_start=_stream_start(video, fmt),
+        audio_start=_stream_start(audio, fmt),
     )
+
+
+def _stream_start(stream: dict[str, Any] | None, fmt: dict[str, Any]) -> float:
+    if stream is None:
+        return 0.0
+    start, origin = _number(stream.get("start_time")), _number(fmt.get("start_time"))
+    if start is None or origin is None:
+        return 0.0
+    return max(0.0, round(start - origin, 6))
 
 
 def _rotation(stream: dict[str, Any]) -> int:

@@ -16,6 +16,8 @@ class PlatformConfig:
     # repr=False: a config printed in a log or traceback never shows a token.
     api_token: str | None = field(default=None, repr=False)
     stream_api_token: str | None = field(default=None, repr=False)
+    # Requests in flight at once: HTTP/2 streams, or HTTP/1.1 connections.
+    max_connections: int = 16
 
     @classmethod
     def from_context(cls, settings, secrets) -> PlatformConfig:
@@ -26,6 +28,7 @@ class PlatformConfig:
             stream_account_id=str(settings.get("stream_account_id") or ""),
             api_token=secrets.get("api_token"),
             stream_api_token=secrets.get("stream_api_token"),
+            max_connections=max(1, min(64, int(settings.get("sync_connections") or 16))),
         )
 
     def require_api(self) -> None:

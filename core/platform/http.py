@@ -6,15 +6,26 @@ Retried, with exponential backoff and full jitter (or the server's ``Retry-After
 - non-idempotent requests only when the server cannot have acted: the connection was never
   made, or it answered 429/503 (it says "not now"). A timeout or a 500/502 after a POST is
   ambiguous and is raised to the caller, who must check before trying again.
+
+One runner may be shared by several threads (the sync sends chapter changes side by side):
+with ``http2`` it speaks HTTP/2 where the server offers it (one connection, many streams),
+and otherwise keeps up to ``max_connections`` HTTP/1.1 connections. (Uploads stay on
+HTTP/1.1: big bodies go faster there than through a pure-Python HTTP/2 stack.) A 429 or a 503 with ``Retry-After`` pauses
+every thread, not just the one that got it, and halves how many requests may be in flight;
+successes win the room back one request at a time.
 """
 
 from __future__ import annotations
 
+import collections
 import email.utils
 import functools
+import importlib.util
 import logging
+import os
 import random
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -31,6 +42,9 @@ from .errors import (
 )
 
 log = logging.getLogger("vodstudio.platform")
+SUCCESS = range(200, 300)
+DEFAULT_CONNECTIONS = 16
+HTTP2_AVAILABLE = importlib.util.find_spec("h2") is not None
 SENSITIVE_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-auth-key"}
 
 
@@ -89,13 +103,64 @@ def server_message(response: httpx.Response) -> str:
     return " ".join(response.text.split())[:300]
 
 
+def shared_ssl_context(http2: bool = False) -> ssl.SSLContext:
+    """One verifying context for every client of a kind: loading the CA bundle costs
+    ~0.1–0.3 s, too much to repeat per upload. Certificate and hostname checks stay on. A CA
+    named by ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` (a company's own, or a test's) is trusted
+    as well, as other tools do. HTTP/2 clients get their own context: httpcore sets the
+    protocols offered (ALPN) on the context it is given, and an HTTP/1.1-only client (the
+    uploads) must never be offered ``h2`` by a context shared with one that speaks it."""
+    return _ssl_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"), http2)
+
+
 @functools.cache
-def shared_ssl_context() -> ssl.SSLContext:
-    """One verifying context for every client: loading the CA bundle costs ~0.1–0.3 s, too
-    much to repeat per upload. Certificate and hostname checks stay on."""
+def _ssl_context(extra_file: str | None, extra_dir: str | None, http2: bool) -> ssl.SSLContext:
     import certifi
 
-    return ssl.create_default_context(cafile=certifi.where())
+    context = ssl.create_default_context(cafile=certifi.where())
+    if extra_file or extra_dir:
+        context.load_verify_locations(cafile=extra_file or None, capath=extra_dir or None)
+    return context
+
+
+class AdaptiveLimit:
+    """How many requests may be in flight: halved on "slow down" (429), grown back by one
+    after as many successes as the current limit (additive increase, multiplicative
+    decrease), and never above the ceiling it started with."""
+
+    def __init__(self, ceiling: int) -> None:
+        self.ceiling = max(1, ceiling)
+        self.limit = self.ceiling
+        self.lowest = self.ceiling  # the least it came down to (for a report or a test)
+        self._in_flight = 0
+        self._successes = 0
+        self._changed = threading.Condition()
+
+    def __enter__(self) -> AdaptiveLimit:
+        with self._changed:
+            self._changed.wait_for(lambda: self._in_flight < self.limit)
+            self._in_flight += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self._changed:
+            self._in_flight -= 1
+            self._changed.notify()
+
+    def slow_down(self) -> None:
+        with self._changed:
+            self.limit = max(1, self.limit // 2)
+            self.lowest = min(self.lowest, self.limit)
+            self._successes = 0
+
+    def succeeded(self) -> None:
+        with self._changed:
+            if self.limit >= self.ceiling:
+                return
+            self._successes += 1
+            if self._successes >= self.limit:
+                self.limit, self._successes = self.limit + 1, 0
+                self._changed.notify()
 
 
 def _without_query(url: str) -> str:
@@ -116,20 +181,38 @@ class HttpRunner:
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        max_connections: int = DEFAULT_CONNECTIONS,
+        http2: bool = False,
     ) -> None:
         self.service = service
         self.retry = retry or RetryPolicy()
         self._auth_header = auth_header
         self._sleep = sleep
-        self.request_count = 0
+        self.max_connections = max(1, max_connections)
+        self.in_flight = AdaptiveLimit(self.max_connections)
+        self.versions: collections.Counter[str] = collections.Counter()
+        self._count_lock = threading.Lock()
+        self._requests = 0
+        # (monotonic time, thread) : nobody sends before that time but the thread that was
+        # told to wait, which waits in its own retry instead.
+        self._paused: tuple[float, int] = (0.0, 0)
         timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.client = httpx.Client(
             base_url=base_url,
             timeout=timeout,
             transport=transport,
             follow_redirects=False,
-            verify=shared_ssl_context(),
+            verify=shared_ssl_context(http2 and HTTP2_AVAILABLE),
+            http2=http2 and HTTP2_AVAILABLE,
+            limits=httpx.Limits(
+                max_connections=self.max_connections,
+                max_keepalive_connections=self.max_connections,
+            ),
         )
+
+    @property
+    def request_count(self) -> int:
+        return self._requests
 
     def close(self) -> None:
         self.client.close()
@@ -193,10 +276,14 @@ class HttpRunner:
         token = self._auth_header()
         if token:
             all_headers["Authorization"] = token
-        self.request_count += 1
-        log.debug("%s %s headers=%s", method, _without_query(url), redact_headers(all_headers))
+        self._wait_for_pause()
+        with self._count_lock:
+            self._requests += 1
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s %s headers=%s", method, _without_query(url), redact_headers(all_headers))
         try:
-            response = self.client.request(method, url, headers=all_headers, **kwargs)
+            with self.in_flight:
+                response = self.client.request(method, url, headers=all_headers, **kwargs)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
             raise PlatformUnavailableError(
                 f"cannot reach {self.service} ({type(error).__name__}): check the URL and the "
@@ -212,14 +299,37 @@ class HttpRunner:
                 f"the connection to {self.service} broke ({type(error).__name__})", ambiguous=True
             ) from None
         log.debug("%s %s -> %d", method, _without_query(url), response.status_code)
+        self.versions[response.http_version] += 1
         if response.status_code in accepted:
+            self.in_flight.succeeded()
             return response
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        if response.status_code == 429:
+            self.in_flight.slow_down()
+        if response.status_code in (429, 503):
+            self._pause_all(retry_after)
         raise error_for_status(
             response.status_code,
             server_message(response),
-            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+            retry_after=retry_after,
             service=self.service,
         )
+
+    def _pause_all(self, retry_after: float | None) -> None:
+        if retry_after is None or retry_after > self.retry.max_retry_after:
+            return
+        until = time.monotonic() + retry_after
+        with self._count_lock:
+            if until > self._paused[0]:
+                self._paused = (until, threading.get_ident())
+
+    def _wait_for_pause(self) -> None:
+        until, owner = self._paused
+        if owner == threading.get_ident():
+            return
+        remaining = until - time.monotonic()
+        if remaining > 0:
+            self._sleep(remaining)
 
     def _should_retry(self, error: BaseException, idempotent: bool) -> bool:
         if not isinstance(error, PlatformError) or not error.retryable:

@@ -310,7 +310,7 @@ class UploadService:
             raise
         with self._database.session() as s:
             vod = s.get_one(Vod, state.vod_id)
-            vod.remote_id, vod.remote_post_id = linked.vod.id, linked.post.id
+            vod.remote_id, vod.remote_post_id = linked.vod.id, linked.post_id
             vod.cloudflare_video_id, vod.playback_url = state.media_id, linked.vod.playback_url
             vod.remote_status = linked.vod.status
             for key in ("visibility", "group_id", "content_warning", "is_nsfw", "description"):
@@ -336,7 +336,7 @@ class UploadService:
             session = s.get_one(UploadSession, session_id)
             session.status, session.error = "completed", None
         result.status = "completed"
-        result.remote_vod_id, result.post_id = linked.vod.id, linked.post.id
+        result.remote_vod_id, result.post_id = linked.vod.id, linked.post_id
         result.playback_url = linked.vod.playback_url
         return result
 

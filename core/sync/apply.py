@@ -17,7 +17,7 @@ from core.library.stored import StoredChapters
 from core.store.db import Database
 from core.store.models import SyncLink, Vod, new_id, utcnow
 
-from .merge import Action, normalise, same
+from .merge import Action, normalise, same, stays_local
 from .report import SyncReport
 
 
@@ -86,12 +86,15 @@ def _upsert(
     item, remote = action.item, action.item.remote
     assert remote is not None  # an upsert carries the platform's version
     local_id = item.local_id or new_id()
+    # A thumbnail only this machine has is kept while the platform has none of its own.
+    current = stored.find(local_id)
+    kept = current.thumbnail_url if current is not None else None
     fields = {
         "title": remote["title"],
         "description": remote["description"],
         "start_time": remote["start_time"],
         "end_time": remote["end_time"],
-        "thumbnail_url": remote["thumbnail_url"],
+        "thumbnail_url": remote["thumbnail_url"] or (kept if stays_local(kept) else None),
     }
     if stored.find(local_id) is not None:
         stored.timeline.update(local_id, **fields)

@@ -18,7 +18,9 @@ from core.domain.errors import NotFoundError, ValidationError
 from core.library.stored import StoredChapters
 from core.library.vods import find_vod
 from core.store.db import Database
-from core.store.models import SyncLink
+from core.store.models import SyncLink, new_id, utcnow
+
+from .merge import Item
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,3 +116,44 @@ def resolve_conflict(
             conflict.get("base"),
             changes,
         )
+
+
+def record_conflict(
+    database: Database,
+    vod_id: str,
+    item: Item,
+    reason: str,
+    *,
+    remote_gone: bool = False,
+    retry: bool = False,
+) -> str:
+    """Keep both sides of a chapter for the user (or, with ``retry``, for the next sync);
+    returns the local id it is filed under."""
+    with database.session() as s:
+        link = (
+            s.scalars(
+                select(SyncLink).where(
+                    SyncLink.entity == "chapter", SyncLink.local_id == item.local_id
+                )
+            ).first()
+            if item.local_id
+            else None
+        )
+        if link is None:
+            link = SyncLink(
+                entity="chapter",
+                local_id=item.local_id or new_id(),
+                remote_id=item.remote_id,
+                vod_id=vod_id,
+                base_snapshot=item.base,
+            )
+            s.add(link)
+        link.conflict = {
+            "local": item.local,
+            "remote": None if remote_gone else item.remote,
+            "base": item.base,
+            "reason": reason,
+            "detected_at": utcnow().isoformat(),
+            "retry": retry,
+        }
+        return link.local_id

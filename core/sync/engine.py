@@ -1,33 +1,37 @@
 """Syncing VODs and their chapters with the platform: push the outbox, pull, merge.
 
 Crash safety: every remote change is followed at once by its own local commit (link, base
-snapshot), so a sync killed at any moment redoes at most the one call in flight. Before a
-chapter is created remotely, the intent (the snapshot sent) is committed; a create whose
-answer was lost is recognised on the next listing by that snapshot and adopted instead of
-being created twice. Pulled changes are written without outbox entries (they must not bounce
-back) and only when the local chapter still equals what the merge saw, so an edit made while
-syncing is never overwritten.
+snapshot), so a sync killed at any moment redoes at most the calls in flight (see
+``pushing``). Before a chapter is created remotely, the intent (the snapshot sent) is
+committed; a create whose answer was lost is recognised on the next listing by that snapshot
+and adopted instead of being created twice. Pulled changes are written without outbox
+entries (they must not bounce back) and only when the local chapter still equals what the
+merge saw, so an edit made while syncing is never overwritten.
+
+A platform record that cannot be read is reported and left alone, with the local changes
+that concern it kept for the next sync; it never stops the rest of the sync.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, delete, func, not_, select
 
-from core.domain.errors import ValidationError
 from core.library.stored import StoredChapters
 from core.library.vods import find_vod
 from core.platform.client import PlatformClient
-from core.platform.errors import PlatformAuthError, PlatformError, PlatformNotFoundError
+from core.platform.errors import MalformedResponseError, PlatformAuthError, PlatformError
+from core.platform.wire import Listing
 from core.store.db import Database
-from core.store.models import ChapterRow, OutboxEntry, SyncLink, Vod, new_id, utcnow
+from core.store.models import OutboxEntry, SyncLink, Vod, utcnow
 
 from .apply import apply_pulls
-from .conflicts import ChapterConflict, list_conflicts, resolve_conflict
-from .merge import PUSH_ORDER, Action, Item, decide, match_key, normalise
+from .conflicts import ChapterConflict, list_conflicts, record_conflict, resolve_conflict
+from .merge import Action, Item, decide, match_key, normalise
+from .pushing import ChapterPusher
 from .report import SyncReport
+from .thumbnail_push import push_default_thumbnail
 from .vod_state import VodSyncState, push_vod_changes, vod_sync_state
 
 
@@ -71,42 +75,89 @@ class SyncService:
         if not report.remote_id:
             report.skipped = "not uploaded yet: run 'vodstudio upload' first"
             return report
+        settled: set[str] = {"chapter"}
+        held: set[str] = set()  # chapters left for the next sync (their record was unreadable)
         try:
-            push_vod_changes(self._database, client, vod_id, report.remote_id, watermark, report)
-            remote = client.list_chapters(report.remote_id)
-            actions = self._plan(vod_id, remote)
-            ambiguous = self._push(vod_id, report.remote_id, client, actions, report)
-            if ambiguous:  # answers were lost: look at what the platform now has, adopt it
-                remote = client.list_chapters(report.remote_id)
-                self._plan(vod_id, remote)
-            report.changes = apply_pulls(
-                self._database, vod_id, [a for a in actions if a.kind.startswith("pull")], report
-            )
-            self._record_states(
-                vod_id, [a for a in actions if a.kind in ("settle", "forget", "conflict")], report
-            )
+            try:
+                push_vod_changes(
+                    self._database, client, vod_id, report.remote_id, watermark, report
+                )
+                settled.add("vod")
+            except MalformedResponseError as error:  # unreadable VOD: its chapters still sync
+                report.unreadable.append(f"the VOD's own record: {error}")
+            held = self._sync_chapters(vod_id, report.remote_id, client, report)
+            if push_default_thumbnail(self._database, client, vod_id, report.remote_id, report):
+                settled.add("thumbnail")
         except PlatformAuthError:
             raise
         except PlatformError as error:
             report.errors.append(str(error))
         report.requests = client.request_count - start_requests
         if not report.errors:
-            with self._database.session() as s:
-                for entry in s.scalars(
-                    select(OutboxEntry).where(
-                        OutboxEntry.vod_id == vod_id,
-                        OutboxEntry.id <= watermark,
-                        OutboxEntry.entity.in_(("chapter", "vod")),
-                    )
-                ):
-                    s.delete(entry)
+            self._consume_outbox(vod_id, watermark, settled, held)
         return report
 
-    def _plan(self, vod_id: str, remote_chapters) -> list[Action]:
+    def _sync_chapters(
+        self, vod_id: str, remote_vod: str, client: PlatformClient, report: SyncReport
+    ) -> set[str]:
+        remote = client.list_chapters(remote_vod)
+        report.unreadable.extend(str(problem) for problem in remote.problems)
+        actions, held = self._plan(vod_id, remote)
+        unanswered = ChapterPusher(self._database, vod_id, remote_vod).push(client, actions, report)
+        if unanswered:  # look at what the platform now has, and adopt what it made
+            remote = client.list_chapters(remote_vod)
+            self._plan(vod_id, remote)
+            with self._database.session() as s:
+                adopted = set(
+                    s.scalars(
+                        select(SyncLink.local_id).where(
+                            SyncLink.entity == "chapter",
+                            SyncLink.vod_id == vod_id,
+                            SyncLink.remote_id.is_not(None),
+                        )
+                    )
+                )
+            for action, error in unanswered:
+                if action.item.local_id in adopted:
+                    report.pushed["created"] += 1
+                else:  # not made after all, or not to be recognised: the next sync decides
+                    report.errors.append(str(error))
+        report.changes = apply_pulls(
+            self._database, vod_id, [a for a in actions if a.kind.startswith("pull")], report
+        )
+        self._record_states(
+            vod_id, [a for a in actions if a.kind in ("settle", "forget", "conflict")], report
+        )
+        return held
+
+    def _consume_outbox(self, vod_id: str, watermark: int, settled: set[str], held: set[str]):
+        """The entries this sync has carried out; those of a part that could not be done
+        (and of chapters whose platform record could not be read) wait for the next one."""
+        done = and_(
+            OutboxEntry.vod_id == vod_id,
+            OutboxEntry.id <= watermark,
+            OutboxEntry.entity.in_(sorted(settled)),
+        )
+        with self._database.session() as s:
+            if held:
+                kept = and_(
+                    OutboxEntry.entity == "chapter", OutboxEntry.entity_id.in_(sorted(held))
+                )
+                done = and_(done, not_(kept))
+            s.execute(delete(OutboxEntry).where(done))
+
+    def _plan(self, vod_id: str, remote_chapters: Listing) -> tuple[list[Action], set[str]]:
         """Pair local chapters, links and remote chapters into items, adopting remote chapters
         that match an unlinked local one (same title and times, or the intent of a create
-        whose answer was lost), and decide each item."""
+        whose answer was lost), and decide each item.
+
+        A chapter whose platform record could not be read is left alone (neither pushed,
+        pulled nor deleted) and returned among the held ids; so is a create whose answer was
+        lost while the listing is incomplete, since it may be the unreadable record."""
         remote = {r.id: normalise(r) for r in remote_chapters}
+        unreadable = {p.remote_id for p in remote_chapters.problems if p.remote_id}
+        incomplete = bool(remote_chapters.problems)
+        held: set[str] = set()
         items: list[Item] = []
         with self._database.session() as s:
             stored = StoredChapters(s, s.get_one(Vod, vod_id))
@@ -124,6 +175,9 @@ class SyncService:
             for local_id in sorted(set(chapters) | set(links)):
                 chapter, link = chapters.get(local_id), links.get(local_id)
                 local = normalise(chapter) if chapter else None
+                if link is not None and link.remote_id in unreadable:
+                    held.add(local_id)
+                    continue
                 if link is not None and link.remote_id:
                     items.append(
                         Item(
@@ -141,6 +195,9 @@ class SyncService:
                 if intent:
                     keys.insert(0, match_key(intent))
                 found = next((by_key[k].pop(0) for k in keys if by_key.get(k)), None)
+                if found is None and intent and incomplete:
+                    held.add(local_id)
+                    continue
                 if found is None:
                     if local is None:  # created and deleted locally, never reached the platform
                         if link is not None:
@@ -162,138 +219,15 @@ class SyncService:
             claimed_now = {i.remote_id for i in items}
             for rid in sorted(unclaimed - claimed_now):
                 items.append(Item(None, rid, None, remote[rid], None))
-        return [action for action in map(decide, items) if action is not None]
-
-    def _push(
-        self,
-        vod_id: str,
-        remote_vod: str,
-        client: PlatformClient,
-        actions: list[Action],
-        report: SyncReport,
-    ) -> bool:
-        pushes = sorted(
-            (a for a in actions if a.kind in PUSH_ORDER),
-            key=lambda a: (PUSH_ORDER[a.kind], self._first_change(vod_id, a)),
-        )
-        ambiguous = False
-        while pushes:
-            refused: list[tuple[Action, PlatformError]] = []
-            for action in pushes:
-                try:
-                    self._push_one(vod_id, remote_vod, client, action, report)
-                except PlatformAuthError:
-                    raise
-                except PlatformNotFoundError as error:
-                    self._conflict(
-                        vod_id,
-                        action.item,
-                        f"the platform no longer has it ({error})",
-                        remote_gone=True,
-                    )
-                    report.conflicts.append(_local_id(action.item))
-                except PlatformError as error:
-                    if error.ambiguous and action.kind == "push_create":
-                        ambiguous = True
-                        report.errors.append(str(error))
-                    elif isinstance(error, ValidationError):
-                        refused.append((action, error))
-                    else:
-                        raise
-            if len(refused) == len(pushes):  # no progress: each is refused on its own
-                for action, refusal in refused:
-                    self._conflict(
-                        vod_id, action.item, f"the platform refused it: {refusal}", retry=True
-                    )
-                    report.conflicts.append(_local_id(action.item))
-                break
-            pushes = [action for action, _ in refused]
-        return ambiguous
-
-    def _push_one(
-        self,
-        vod_id: str,
-        remote_vod: str,
-        client: PlatformClient,
-        action: Action,
-        report: SyncReport,
-    ) -> None:
-        item, local_id = action.item, _local_id(action.item)
-        if action.kind == "push_delete":
-            assert item.remote_id is not None  # a delete is pushed only for a linked chapter
-            # Already gone remotely: the goal is reached.
-            with contextlib.suppress(PlatformNotFoundError):
-                client.delete_chapter(remote_vod, item.remote_id)
-            with self._database.session() as s:
-                link = _link(s, local_id)
-                if link is not None:
-                    s.delete(link)
-            report.pushed["deleted"] += 1
-            return
-        fields = dict(item.local or {})
-        if action.kind == "push_create":
-            with self._database.session() as s:  # the intent survives a crash mid-call
-                link = _link(s, local_id) or SyncLink(
-                    entity="chapter", local_id=local_id, vod_id=vod_id
-                )
-                link.remote_id, link.base_snapshot = None, {"pending_create": item.local}
-                s.add(link)
-            created = client.create_chapter(remote_vod, fields)
-            self._linked(local_id, created)
-            report.pushed["created"] += 1
-        else:
-            assert item.remote_id is not None  # an update is pushed only for a linked chapter
-            updated = client.update_chapter(remote_vod, item.remote_id, fields)
-            self._linked(local_id, updated)
-            report.pushed["updated"] += 1
-
-    def _linked(self, local_id: str, remote_chapter) -> None:
-        with self._database.session() as s:
-            link = _link(s, local_id)
-            assert link is not None  # made before the create was sent, or by an earlier sync
-            link.remote_id, link.base_snapshot = remote_chapter.id, normalise(remote_chapter)
-            link.conflict, link.synced_at = None, utcnow()
-            row = s.get(ChapterRow, local_id)
-            if row is not None:
-                row.remote_id = remote_chapter.id
-
-    def _first_change(self, vod_id: str, action: Action) -> int:
-        with self._database.session() as s:
-            first = s.scalar(
-                select(func.min(OutboxEntry.id)).where(
-                    OutboxEntry.vod_id == vod_id, OutboxEntry.entity_id == action.item.local_id
-                )
-            )
-        return first if first is not None else 1 << 62
-
-    def _conflict(
-        self, vod_id: str, item: Item, reason: str, remote_gone: bool = False, retry: bool = False
-    ) -> None:
-        with self._database.session() as s:
-            link = _link(s, item.local_id) if item.local_id else None
-            if link is None:
-                link = SyncLink(
-                    entity="chapter",
-                    local_id=item.local_id or new_id(),
-                    remote_id=item.remote_id,
-                    vod_id=vod_id,
-                    base_snapshot=item.base,
-                )
-                s.add(link)
-            link.conflict = {
-                "local": item.local,
-                "remote": None if remote_gone else item.remote,
-                "base": item.base,
-                "reason": reason,
-                "detected_at": utcnow().isoformat(),
-                "retry": retry,
-            }
+        return [action for action in map(decide, items) if action is not None], held
 
     def _record_states(self, vod_id: str, actions: list[Action], report: SyncReport) -> None:
         for action in actions:
             item = action.item
             if action.kind == "conflict":
-                self._conflict(vod_id, item, action.reason, remote_gone=item.remote is None)
+                record_conflict(
+                    self._database, vod_id, item, action.reason, remote_gone=item.remote is None
+                )
                 report.conflicts.append(_local_id(item))
                 continue
             with self._database.session() as s:

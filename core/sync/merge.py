@@ -34,10 +34,29 @@ def normalise(data: Any) -> Snapshot:
     }
 
 
+def stays_local(url: str | None) -> bool:
+    """A thumbnail only this machine can show (``file://``, a path): it never leaves it,
+    so it is no difference between the two sides either."""
+    return bool(url) and not str(url).lower().startswith(("http://", "https://"))
+
+
 def same(a: Snapshot | None, b: Snapshot | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
-    return all(a.get(k) == b.get(k) for k in FIELDS)
+    return all(
+        a.get(k) == b.get(k)
+        or (k == "thumbnail_url" and (stays_local(a.get(k)) or stays_local(b.get(k))))
+        for k in FIELDS
+    )
+
+
+def pushed_fields(local: Snapshot) -> dict[str, Any]:
+    """What a push sends: the compared fields, without a thumbnail only this machine has
+    (left out, so the platform keeps its own)."""
+    fields = {k: local[k] for k in FIELDS if k in local}
+    if stays_local(fields.get("thumbnail_url")):
+        del fields["thumbnail_url"]
+    return fields
 
 
 def match_key(snapshot: Snapshot) -> tuple:

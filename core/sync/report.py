@@ -21,9 +21,14 @@ class SyncReport:
     conflicts: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Platform records that could not be read: left alone, their local changes kept.
+    unreadable: list[str] = field(default_factory=list)
     skipped: str | None = None
     requests: int = 0
     remote_status: str | None = None
+    # The platform's default thumbnail: "set" this sync, "waiting" (the platform is still
+    # processing), or None (nothing to do).
+    thumbnail: str | None = None
     #: what the pull changed in the VOD's chapters (origin ``pull``); not part of the JSON
     changes: ChangeSet | None = None
 
@@ -40,7 +45,9 @@ class SyncReport:
             "conflicts": sorted(set(self.conflicts)),
             "errors": self.errors,
             "notes": self.notes,
+            "unreadable": self.unreadable,
             "skipped": self.skipped,
             "requests": self.requests,
             "remote_status": self.remote_status,
+            "thumbnail": self.thumbnail,
         }

@@ -77,7 +77,10 @@ def vod_sync_state(database: Database, vod_id: str, last_error: str | None = Non
             s.scalar(
                 select(func.count())
                 .select_from(OutboxEntry)
-                .where(OutboxEntry.vod_id == vod_id, OutboxEntry.entity.in_(("chapter", "vod")))
+                .where(
+                    OutboxEntry.vod_id == vod_id,
+                    OutboxEntry.entity.in_(("chapter", "vod", "thumbnail")),
+                )
             )
             or 0
         )

@@ -54,7 +54,7 @@ def test_local_chunked_ladder_joins_without_gaps_or_duplicates(clip_factory, tmp
     assert reports[-1] == 1.0 and all(0.0 <= f <= 1.0 for f in reports)
     assert_master(result.master_playlist, ["360p"])
     assert_joined_rung(output / "360p" / "playlist.m3u8", source, fps=15, duration=42)
-    assert not list(output.glob(".partial-*")), "chunk files are removed after the join"
+    assert not list(output.glob(".chunks-*")), "chunk files are removed after the join"
 
 
 @pytest.mark.media

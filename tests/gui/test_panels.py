@@ -118,9 +118,10 @@ def test_filters(editor, context, vod, chapters_panel):
     panel = chapters_panel
     panel.source.setCurrentIndex(2)
     assert [c.title for c in panel.model.chapters] == ["AI sure", "AI unsure"]
-    panel.min_confidence.setCurrentIndex(1)  # AI ≥ 50 %
+    panel.min_confidence.setCurrentIndex(1)  # scored ≥ 50 %
     assert [c.title for c in panel.model.chapters] == ["AI sure"]
-    panel.source.setCurrentIndex(0)
+    panel.source.setCurrentIndex(0)  # all sources: the unscored manual chapters stay hidden
+    assert [c.title for c in panel.model.chapters] == ["AI sure"]
     panel.min_confidence.setCurrentIndex(0)
     QTest.keyClicks(panel.search, "talk")
     panel.refresh()
@@ -248,7 +249,8 @@ def test_cancelling_a_running_transcode(qtbot, context, clip_factory, themed):
         assert panel.cancel_button.isEnabled()
         panel.cancel_button.click()
         qtbot.waitUntil(lambda: panel.job.status == "cancelled", timeout=60000)
-        assert panel.rows["360p"].state.text() == "cancelled"
+        assert panel.rows["360p"].state.text().startswith("cancelled")
+        assert not panel.rows["360p"].retry_button.isHidden()  # a cancel offers Retry
         assert not panel.cancel_button.isEnabled()
         assert panel.start_button.isEnabled()
         assert context.transcodes.status(vod.id).status == "cancelled"

@@ -225,7 +225,18 @@ def test_cli_generate_list_default_delete(run_cli, clip_factory, import_vod):
         "--json",
     )
     assert made.code == 0, made.stderr
-    items = json.loads(made.stdout)
+    answer = json.loads(made.stdout)  # the platform's generate answer, already complete
+    assert set(answer) == {
+        "video_id",
+        "thumbnails",
+        "task_id",
+        "default_thumbnail_url",
+        "processing_time_ms",
+    }
+    assert answer["video_id"] == vod_id and answer["task_id"]
+    assert isinstance(answer["processing_time_ms"], int) and answer["processing_time_ms"] > 0
+    items = answer["thumbnails"]
+    assert answer["default_thumbnail_url"] == items[3]["url"]
     assert [i["resolution"] for i in items] == ["320x180", "640x360"] * 2
     assert [i["is_default"] for i in items] == [False, False, False, True]
 

@@ -37,7 +37,24 @@ class Emulator:
         self.http.post(f"/_control/videos/{video_id}", json=spec).raise_for_status()
 
     def chapters(self, video_id: str) -> list[dict]:
-        return self.http.get(f"/api/v1/videos/{video_id}/chapters").json()
+        """The video's chapters in the page's own shape, whatever dialect is being spoken."""
+        return self.http.get(f"/_control/videos/{video_id}/chapters").json()
+
+    def vod(self, video_id: str) -> dict:
+        return next(v for v in self.http.get("/_control/videos").json() if v["id"] == video_id)
+
+    def thumbnails(self, video_id: str) -> list[dict]:
+        return self.http.get(f"/_control/videos/{video_id}/thumbnails").json()
+
+    def speak(self, profile: str = "page", **switches) -> None:
+        """Answer as another server written from the same page would (see dialects.py)."""
+        self.http.post(
+            "/_control/dialect", json={"profile": profile, **switches}
+        ).raise_for_status()
+
+    def bodies(self) -> list[str]:
+        """Everything the app sent: query strings and request bodies, one per request."""
+        return [f"{r['path']}?{r['query']} {r['body']}" for r in self.requests()]
 
     def as_user(self, token: str = "token-alice") -> httpx.Client:
         return httpx.Client(
@@ -81,9 +98,18 @@ def tus(_tus_server):
 
 
 @pytest.fixture
-def emulator(_emulator_server, tus):
-    """The shared platform emulator, back to its seeded tenants and tokens for this test."""
+def dialect(request) -> str:
+    """Which server the emulator plays (a name in ``dialects.PROFILES``): the page's own
+    shapes unless a test is parametrized with ``indirect=["dialect"]``."""
+    return getattr(request, "param", "page")
+
+
+@pytest.fixture
+def emulator(_emulator_server, tus, dialect):
+    """The shared platform emulator, back to its seeded tenants and tokens for this test,
+    speaking ``dialect``."""
     _emulator_server.http.post("/_control/reset").raise_for_status()
+    _emulator_server.speak(dialect)
     return _emulator_server
 
 

@@ -23,6 +23,9 @@ from core.platform.errors import (
 )
 from core.platform.http import RetryPolicy
 from core.platform.polling import poll_transcode
+from tests.counterparts.platform_emulator.dialects import PROFILES
+
+every_dialect = pytest.mark.parametrize("dialect", list(PROFILES), indirect=True)
 
 
 @pytest.fixture
@@ -64,6 +67,7 @@ def video(make_client, emulator, tus) -> str:
     return result.vod.id
 
 
+@every_dialect
 def test_vod_upload_get_and_status(make_client, emulator, tus):
     tus.server.exists = lambda media_id: media_id == "cf-known"
     client = make_client()
@@ -76,10 +80,11 @@ def test_vod_upload_get_and_status(make_client, emulator, tus):
         is_nsfw=True,
         content_warning="language",
     )
-    assert result.vod.status == "processing" and result.post.type == "VIDEO"
-    assert result.post.visibility == "followers"
+    assert result.vod.status == "processing" and result.post_id
+    if result.post is not None:  # a server may answer with the post's id alone
+        assert result.post.type == "VIDEO" and result.post.visibility == "followers"
     fetched = client.get_vod(result.vod.id)
-    assert fetched.post.id == result.post.id and fetched.cloudflare_video_id == "cf-known"
+    assert fetched.post.id == result.post_id and fetched.cloudflare_video_id == "cf-known"
     with pytest.raises(
         PlatformValidationError, match="cannot change status from processing to deleted"
     ):
@@ -92,6 +97,7 @@ def test_vod_upload_get_and_status(make_client, emulator, tus):
         client.upload_vod(cloudflare_video_id="cf-known", title="x", visibility="everyone")
 
 
+@every_dialect
 def test_vod_of_another_tenant_is_not_found(make_client, video):
     with pytest.raises(PlatformNotFoundError, match="not found"):
         make_client("token-bob").get_vod(video)
@@ -107,6 +113,7 @@ def test_vod_of_another_tenant_is_not_found(make_client, video):
         make_client("token-wrong").get_vod(video)
 
 
+@every_dialect
 def test_chapter_endpoints(make_client, video, emulator):
     client = make_client()
     intro = client.create_chapter(
@@ -154,6 +161,7 @@ def test_chapter_endpoints(make_client, video, emulator):
     assert all(c.confidence_score >= 0.5 for c in client.list_chapters(video, min_confidence=0.5))
 
 
+@every_dialect
 def test_thumbnail_endpoints(make_client, video, emulator):
     client = make_client()
     task = client.generate_thumbnails(video, resolutions=["small", "medium"])
@@ -176,6 +184,7 @@ def test_thumbnail_endpoints(make_client, video, emulator):
         client.generate_thumbnails(video)
 
 
+@every_dialect
 def test_transcode_endpoints_and_polling(make_client, video, emulator):
     client = make_client()
     emulator.set_video(video, fail_qualities=["720p"])

@@ -14,6 +14,10 @@ import pytest
 
 from core.platform.errors import PlatformAuthError
 from core.store.models import OutboxEntry
+from tests.counterparts.platform_emulator.dialects import PROFILES
+
+# Every server the emulator can play: the sync must hold against each.
+every_dialect = pytest.mark.parametrize("dialect", list(PROFILES), indirect=True)
 
 
 def local_titles(context, vod) -> list[str]:
@@ -48,6 +52,7 @@ def synced(context, uploaded_vod, emulator):
     return local, remote
 
 
+@every_dialect
 def test_push_creates_updates_and_deletes_in_order(context, synced, emulator):
     local, remote = synced
     assert remote_titles(emulator, remote) == ["Intro", "Setup", "Coding"]
@@ -67,6 +72,7 @@ def test_push_creates_updates_and_deletes_in_order(context, synced, emulator):
     assert again.requests == 2  # VOD status + chapter list
 
 
+@every_dialect
 def test_pull_applies_remote_edits_without_echoing_them_back(context, synced, emulator):
     local, remote = synced
     user = emulator.as_user()
@@ -94,6 +100,7 @@ def test_pull_applies_remote_edits_without_echoing_them_back(context, synced, em
     assert not emulator.requests("PUT") and not emulator.requests("POST")
 
 
+@every_dialect
 def test_changes_to_different_chapters_merge_without_conflict(context, synced, emulator):
     local, remote = synced
     intro = context.chapters.list(local).chapters[0]
@@ -108,6 +115,7 @@ def test_changes_to_different_chapters_merge_without_conflict(context, synced, e
     assert remote_titles(emulator, remote) == ["Hello", "Setup", "Hacking"]
 
 
+@every_dialect
 def test_same_chapter_changed_on_both_sides_is_a_conflict_resolved_in_the_cli(
     context, synced, emulator, run_cli, platform_env
 ):
@@ -158,6 +166,7 @@ def test_same_chapter_changed_on_both_sides_is_a_conflict_resolved_in_the_cli(
     assert context.sync.state(local).state == "synced"
 
 
+@every_dialect
 def test_remote_chapter_that_does_not_fit_locally_is_a_conflict(context, synced, emulator):
     local, remote = synced
     context.chapters.add(local, title="Local late", start_time=300, end_time=400)
@@ -265,6 +274,7 @@ def test_expired_token_keeps_every_local_edit(
     assert "Late add" in remote_titles(emulator, remote)
 
 
+@every_dialect
 def test_sync_killed_after_a_create_reached_the_platform_does_not_duplicate_it(
     data_dir, context, synced, emulator, platform_env
 ):
@@ -293,12 +303,13 @@ def test_sync_killed_after_a_create_reached_the_platform_does_not_duplicate_it(
     assert remote_titles(emulator, remote) == ["Intro", "Setup", "Coding", "Goodbye"]
 
 
+@every_dialect
 def test_deleting_the_vod_locally_is_pushed(context, synced, emulator):
     local, remote = synced
     context.vods.set_status(local, "deleted")
     [report] = context.sync.sync(local)
     assert report.remote_status == "deleted"
-    assert emulator.as_user().get(f"/api/v1/vod/{remote}").json()["status"] == "deleted"
+    assert emulator.vod(remote)["status"] == "deleted"
 
 
 def test_sync_of_a_vod_not_uploaded_is_skipped(context, local_vod, platform_env, emulator):
@@ -308,7 +319,8 @@ def test_sync_of_a_vod_not_uploaded_is_skipped(context, local_vod, platform_env,
     assert context.sync.state(local_vod).state == "not_uploaded"
 
 
-def test_requests_grow_with_changes_not_with_history(context, uploaded_vod, emulator):
+@every_dialect
+def test_requests_grow_with_changes_not_with_history(context, uploaded_vod, emulator, dialect):
     local, _remote = uploaded_vod
     ids = [
         context.chapters.add(local, title=f"C{i}", start_time=i * 10, end_time=i * 10 + 10)
@@ -321,9 +333,12 @@ def test_requests_grow_with_changes_not_with_history(context, uploaded_vod, emul
             context.chapters.update(local, chapter_id, title=f"edit {n} {chapter_id[:4]}")
     [report] = context.sync.sync(local)
     assert report.ok and report.pushed["created"] == 30
-    assert report.requests == 2 + 30
+    # A server whose create answer names no chapter costs a listing to find each one.
+    per_create = 2 if PROFILES[dialect].create_answer == "empty" else 1
+    assert report.requests == 2 + 30 * per_create
 
 
+@every_dialect
 def test_ai_chapters_made_on_the_platform_arrive_as_ai_chapters(context, synced, emulator):
     local, remote = synced
     emulator.set_video(

@@ -126,3 +126,27 @@ def test_cancel_button_stops_the_upload(qtbot, panel, tus, emulator):
     assert panel.state == "not_uploaded" and panel.upload_button.isEnabled()
     assert all(upload.expired for upload in tus.server.uploads.values())
     assert emulator.http.get("/_control/videos").json() == []
+
+
+def test_sync_says_which_platform_record_it_could_not_read(qtbot, panel, context, emulator):
+    qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.state == "synced", timeout=30000)
+    vod = context.vods.get(panel.host.vod_id)
+    emulator.set_video(vod.remote_id, duration=600.0, status="ready")
+    chapter = context.chapters.add(vod.id, title="Intro", start_time=0, end_time=30).added[0]
+    panel.host.reload_chapters()  # an edit made elsewhere: the state is read off the GUI thread
+    qtbot.waitUntil(lambda: panel.state == "local_changes", timeout=5000)
+    qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.state == "synced", timeout=20000)
+    remote_chapter = emulator.chapters(vod.remote_id)[0]
+    emulator.http.post(f"/_control/garble/{remote_chapter['id']}").raise_for_status()
+    context.chapters.update(vod.id, chapter.id, title="My intro")
+    panel.host.reload_chapters()
+    qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: any("could not be read" in text for text, _ in panel.host.messages), timeout=20000
+    )
+    text, is_error = next(m for m in panel.host.messages if "could not be read" in m[0])
+    assert is_error and remote_chapter["id"] in text
+    qtbot.waitUntil(lambda: panel.state == "local_changes", timeout=20000)  # the edit waits
+    assert context.chapters.get(vod.id, chapter.id).title == "My intro"

@@ -195,9 +195,11 @@ def test_filters():
     ]
     assert [c.title for c in t.filtered(ChapterFilter(search="BOSS"))] == ["Boss Fight", "Loot"]
     assert [c.title for c in t.filtered(ChapterFilter(search="chat"))] == ["Intro"]
-    assert [c.title for c in t.filtered(ChapterFilter(min_confidence=0.5))] == [
-        "Intro",
+    # No score has not reached a minimum: the manual chapter is left out, as on the platform.
+    assert [c.title for c in t.filtered(ChapterFilter(min_confidence=0.5))] == ["Boss Fight"]
+    assert [c.title for c in t.filtered(ChapterFilter(min_confidence=0.0))] == [
         "Boss Fight",
+        "Loot",
     ]
     assert [
         c.title for c in t.filtered(ChapterFilter(source=ChapterSource.AI, min_confidence=0.5))

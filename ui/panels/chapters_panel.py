@@ -130,12 +130,15 @@ class ChaptersPanel(QWidget):
             ("AI", ChapterSource.AI),
         ):
             self.source.addItem(label, value)
-        self.min_confidence = QComboBox(toolTip="Hide AI chapters below this confidence")
+        self.min_confidence = QComboBox(
+            toolTip="Show only chapters the AI scored at least this high; chapters without a "
+            "score (manual ones) are hidden, as on the platform"
+        )
         for label, value in (
-            ("Any AI score", None),
-            ("AI ≥ 50 %", 0.5),
-            ("AI ≥ 70 %", 0.7),
-            ("AI ≥ 90 %", 0.9),
+            ("Any score", None),
+            ("Scored ≥ 50 %", 0.5),
+            ("Scored ≥ 70 %", 0.7),
+            ("Scored ≥ 90 %", 0.9),
         ):
             self.min_confidence.addItem(label, value)
         filters.addWidget(self.search, 1)

@@ -1,5 +1,6 @@
 """Transcode: choose qualities and priority, start, watch each quality's progress with ETA,
-cancel, retry a failed quality, open the output folder, play the master playlist."""
+cancel the job or one quality, retry (resume) a failed or cancelled quality or the whole
+job from its finished segments, open the output folder, play the master playlist."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,12 +36,13 @@ STATUS_COLORS = {
     JobStatus.COMPLETED: "#2fbf8f",
     JobStatus.FAILED: "#ff5470",
     JobStatus.CANCELLED: "#8c8ca4",
+    "cancelling": "#8c8ca4",
     "skipped": "#fbbf24",
 }
 
 
 class QualityRow:
-    def __init__(self, grid: QGridLayout, row: int, quality: str, retry) -> None:
+    def __init__(self, grid: QGridLayout, row: int, quality: str, retry, cancel) -> None:
         rung = LADDER[quality]
         self.quality = quality
         self.name = QLabel(f"<b>{quality}</b>")
@@ -57,6 +60,12 @@ class QualityRow:
         self.retry_button.setToolTip(f"Retry {quality}")
         self.retry_button.clicked.connect(lambda: retry(quality))
         self.retry_button.hide()
+        self.cancel_button = QToolButton()
+        self.cancel_button.setIcon(icon("cancel", "muted"))
+        self.cancel_button.setProperty("flat", True)
+        self.cancel_button.setToolTip(f"Cancel {quality} only; the other qualities go on")
+        self.cancel_button.clicked.connect(lambda: cancel(quality))
+        self.cancel_button.hide()
         names = QVBoxLayout()
         names.setSpacing(0)
         names.addWidget(self.name)
@@ -65,8 +74,9 @@ class QualityRow:
         grid.addWidget(self.bar, row, 1)
         grid.addWidget(self.state, row, 2)
         grid.addWidget(self.retry_button, row, 3)
+        grid.addWidget(self.cancel_button, row, 4)
 
-    def show(self, state: str, percent: int, text: str) -> None:
+    def show(self, state: str, percent: int, text: str, *, can_cancel: bool = False) -> None:
         # A skipped or unrequested rung is never encoded: an empty "0%" bar would read as stuck.
         self.bar.setVisible(state not in ("skipped", "idle"))
         self.bar.setValue(percent)
@@ -75,7 +85,14 @@ class QualityRow:
         self.bar.style().polish(self.bar)
         self.state.setText(text)
         self.state.setStyleSheet(f"color: {STATUS_COLORS.get(state, '#8c8ca4')};")
-        self.retry_button.setVisible(state == "failed")
+        # A cancelled quality kept its finished segments: retrying resumes from them.
+        self.retry_button.setVisible(state in ("failed", "cancelled"))
+        self.retry_button.setToolTip(
+            f"Resume {self.quality} from its finished segments"
+            if state == "cancelled"
+            else f"Retry {self.quality}"
+        )
+        self.cancel_button.setVisible(can_cancel and state in ("processing", "queued"))
 
 
 class TranscodePanel(QWidget):
@@ -135,7 +152,9 @@ class TranscodePanel(QWidget):
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
         grid.setVerticalSpacing(10)
-        self.rows = {q: QualityRow(grid, i, q, self.retry) for i, q in enumerate(LADDER)}
+        self.rows = {
+            q: QualityRow(grid, i, q, self.retry, self.cancel_quality) for i, q in enumerate(LADDER)
+        }
         job_layout.addLayout(grid)
         line = QFrame(frameShape=QFrame.Shape.HLine)
         line.setStyleSheet("color: #2a2a38;")
@@ -150,12 +169,18 @@ class TranscodePanel(QWidget):
         buttons = QHBoxLayout()
         self.cancel_button = QPushButton(icon("cancel", "danger"), " Cancel")
         self.cancel_button.clicked.connect(self.cancel)
+        self.resume_button = QPushButton(icon("retry"), " Retry")
+        self.resume_button.setToolTip(
+            "Run the cancelled or failed qualities again, from the segments already made"
+        )
+        self.resume_button.clicked.connect(lambda: self.retry("all"))
         self.folder_button = QPushButton(icon("folder"), " Folder")
         self.folder_button.clicked.connect(self.open_folder)
         self.play_button = QPushButton(icon("play"), " Play HLS")
         self.play_button.setToolTip("Play the master playlist in the player")
         self.play_button.clicked.connect(self.play_master)
         buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.resume_button)
         buttons.addStretch(1)
         buttons.addWidget(self.folder_button)
         buttons.addWidget(self.play_button)
@@ -241,7 +266,23 @@ class TranscodePanel(QWidget):
         self._ensure_bridge().request_cancel(self.job.job_id)
         self._render()
 
+    def cancel_quality(self, quality: str) -> None:
+        """Cancel one quality of the running job; the others go on."""
+        if not self.job:
+            return
+        job_id = self.job.job_id
+        try:
+            self.job = self.service.cancel(self.host.vod_id, job_id, quality)
+        except Exception as error:
+            self.host.show_message(describe_error(error), error=True)
+            return
+        self._ensure_bridge().request_cancel(job_id, quality)
+        self.host.show_message(f"Cancelling {quality}; the other qualities go on")
+        self._render()
+
     def retry(self, quality: str) -> None:
+        """Queue ``quality`` (or "all" the failed and cancelled ones) again; it resumes
+        from the segments made before."""
         try:
             self.job = self.service.retry(self.host.vod_id, quality)
         except Exception as error:
@@ -290,11 +331,16 @@ class TranscodePanel(QWidget):
             )
         if quality in job.failed_qualities:
             return "failed", 0, "failed"
+        if quality in job.cancelled_qualities:
+            return "cancelled", 0, "cancelled · segments kept"
+        if quality in job.cancelling_qualities:
+            return "cancelling", 0, "cancelling…"
         if quality in job.skipped_qualities:
             return "skipped", 0, "skipped (above source)"
         if quality not in job.qualities_requested:
             return "idle", 0, "not requested"
-        if job.status == JobStatus.PROCESSING and quality in (job.current_quality or "").split(","):
+        running = job.output(quality)
+        if job.status == JobStatus.PROCESSING and running and running.status == "processing":
             eta = job.estimated_time_remaining
             return (
                 "processing",
@@ -302,8 +348,12 @@ class TranscodePanel(QWidget):
                 f"{job.progress}%" + (f" · {eta} left" if eta else ""),
             )
         if job.status == JobStatus.CANCELLED:
-            return "cancelled", 0, "cancelled"
-        return "queued", 0, "queued"
+            return "cancelled", 0, "cancelled · segments kept"
+        return (
+            "queued",
+            job.progress,
+            "queued" + (f" · {job.progress}% kept" if job.progress else ""),
+        )
 
     def _render(self) -> None:
         job = self.job
@@ -324,8 +374,11 @@ class TranscodePanel(QWidget):
         self.overall.style().unpolish(self.overall)
         self.overall.style().polish(self.overall)
         reasons = {o.quality: o.error for o in job.outputs}
+        active = status.is_active
+        running = [q for q in job.qualities_requested if self._still_running(q)]
         for quality, row in self.rows.items():
-            row.show(*self.quality_state(quality))
+            # Cancelling the last running quality is cancelling the job: the Cancel button.
+            row.show(*self.quality_state(quality), can_cancel=active and len(running) > 1)
             row.state.setToolTip(reasons.get(quality) or "")
         self.job_id_label.setText(f"Job {job.job_id}")
         notes = job.notes
@@ -333,11 +386,15 @@ class TranscodePanel(QWidget):
         self.notes_label.setVisible(bool(notes))
         self.error_label.setText(job.error or "")
         self.error_label.setVisible(bool(job.error))
-        active = status.is_active
         self.cancel_button.setEnabled(active)
+        retryable = job.cancelled_qualities or job.failed_qualities
+        self.resume_button.setVisible(bool(retryable) and not active)
         self.start_button.setEnabled(not active)
         self.play_button.setEnabled(bool(job.master_playlist) and status == JobStatus.COMPLETED)
         self.folder_button.setEnabled(bool(self._output_dir()))
+
+    def _still_running(self, quality: str) -> bool:
+        return self.quality_state(quality)[0] in ("processing", "queued")
 
     def close_panel(self) -> None:
         if self.bridge is not None:

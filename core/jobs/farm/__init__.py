@@ -11,7 +11,7 @@ Setting up a farm (every machine runs the same VOD Studio version):
    e.g. ``/mnt/vods`` everywhere). Both the VOD source files and the VOD output folders
    (the data directory's HLS output, or the folder given to ``farm transcode --output``)
    must live on it: a task carries the submitting machine's absolute paths, workers read
-   the source from there and write chunks to ``<output folder>/.partial-chunks-*`` on the
+   the source from there and write chunks to ``<output folder>/.chunks-*`` on the
    share; the
    submitting machine joins them into the playlists in the output folder.
 3. On every worker machine: ``vodstudio --data-dir DIR worker --broker redis://host:6379/0``

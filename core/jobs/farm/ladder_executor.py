@@ -15,6 +15,7 @@ from core.media.chunked import (
     transcode_chunked,
 )
 from core.media.encoders import SOFTWARE_ENCODER
+from core.media.hls_ladder import cancelled_qualities
 
 
 class ChunkedLadderExecutor:
@@ -51,7 +52,13 @@ class ChunkedLadderExecutor:
             threads_per_chunk=self.threads_per_chunk,
             encoder=SOFTWARE_ENCODER,
         )
-        result = transcode_chunked(plan, self.make_runner(spec.job_id), progress, cancel.is_set)
+        result = transcode_chunked(
+            plan,
+            self.make_runner(spec.job_id),
+            progress,
+            cancel.is_set,
+            cancelled_qualities=lambda: cancelled_qualities(cancel),
+        )
         spread = ", ".join(f"{name}: {count}" for name, count in sorted(result.workers.items()))
         notes = [
             *plan.notes,
@@ -61,6 +68,7 @@ class ChunkedLadderExecutor:
         return ExecutionOutcome(
             renditions=list(result.variants.values()),
             skipped=dict(plan.skipped),
+            cancelled=list(result.cancelled),
             notes=notes,
             encoder=SOFTWARE_ENCODER,
         )

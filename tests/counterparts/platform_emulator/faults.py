@@ -8,7 +8,8 @@ A rule matches a method and a path pattern and fires ``times`` times after letti
 - ``malformed``: answer 200 with a body that is not JSON.
 With ``after: true`` the real endpoint runs first (the change is committed) and the fault
 replaces its answer: the ambiguous case in which a client cannot know the outcome.
-Paths under ``/_control`` are never faulted. Every request is logged for the tests.
+Paths under ``/_control`` are never faulted. Every request is logged for the tests, with its
+query and body.
 """
 
 from __future__ import annotations
@@ -76,9 +77,26 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         method, path = scope["method"], scope["path"]
-        entry = {"method": method, "path": path, "status": None, "fault": None}
+        entry = {
+            "method": method,
+            "path": path,
+            "query": scope.get("query_string", b"").decode("latin-1"),
+            "http_version": scope.get("http_version"),
+            "client_port": (scope.get("client") or (None, None))[1],
+            "body": "",
+            "status": None,
+            "fault": None,
+        }
         self.board.requests.append(entry)
         rule = self.board.take(method, path)
+        outer_receive, parts = receive, []
+
+        async def receive():  # keeps the body for the tests (what left the app)
+            message = await outer_receive()
+            if message["type"] == "http.request":
+                parts.append(message.get("body", b""))
+                entry["body"] = b"".join(parts).decode("utf-8", "replace")
+            return message
 
         async def logging_send(message) -> None:
             if message["type"] == "http.response.start":

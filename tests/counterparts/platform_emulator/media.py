@@ -7,10 +7,9 @@ import json
 import time
 
 from fastapi import Body, FastAPI, Header, HTTPException
-from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from .store import EmulatorStore, dumps, new_id
+from .store import EmulatorStore, dumps
 
 SIZES = {"small": "320x180", "medium": "640x360", "large": "1280x720", "xlarge": "1920x1080"}
 LADDER = {
@@ -32,7 +31,7 @@ class TranscodeBody(BaseModel):
     priority: str = "normal"
 
 
-def register_media_routes(app: FastAPI, store: EmulatorStore, caller) -> None:
+def register_media_routes(app: FastAPI, store: EmulatorStore, caller, reply, new_id) -> None:
     base = "/api/v1/projects/{project_id}/database/videos/{video_id}"
 
     def video_in_project(project_id: str, video_id: str, authorization: str | None):
@@ -90,7 +89,8 @@ def register_media_routes(app: FastAPI, store: EmulatorStore, caller) -> None:
                     0,
                     time.time(),
                 )
-        return JSONResponse(
+        return reply(
+            "task",
             {
                 "video_id": video_id,
                 "thumbnails": [],
@@ -98,7 +98,7 @@ def register_media_routes(app: FastAPI, store: EmulatorStore, caller) -> None:
                 "default_thumbnail_url": None,
                 "processing_time_ms": None,
             },
-            status_code=202,
+            202,
         )
 
     @app.get(base + "/thumbnails")
@@ -107,6 +107,13 @@ def register_media_routes(app: FastAPI, store: EmulatorStore, caller) -> None:
     ):
         video_in_project(project_id, video_id, authorization)
         store.run("UPDATE thumbnails SET ready = 1 WHERE video_id = ?", video_id)
+        rows = store.all(
+            "SELECT * FROM thumbnails WHERE video_id = ? ORDER BY timestamp, resolution", video_id
+        )
+        return reply("thumbnails", [thumb_json(r) for r in rows])
+
+    @app.get("/_control/videos/{video_id}/thumbnails")
+    async def canonical_thumbnails(video_id: str):
         rows = store.all(
             "SELECT * FROM thumbnails WHERE video_id = ? ORDER BY timestamp, resolution", video_id
         )
@@ -129,7 +136,7 @@ def register_media_routes(app: FastAPI, store: EmulatorStore, caller) -> None:
         ):
             raise HTTPException(404, "no thumbnail of this video has that URL")
         store.run("UPDATE thumbnails SET is_default = (url = ?) WHERE video_id = ?", url, video_id)
-        return {"video_id": video_id, "default_thumbnail_url": url}
+        return reply("done", {"video_id": video_id, "default_thumbnail_url": url})
 
     @app.delete(base + "/thumbnails/{thumbnail_id}")
     async def delete_thumbnail(
@@ -144,7 +151,7 @@ def register_media_routes(app: FastAPI, store: EmulatorStore, caller) -> None:
         if row["is_default"]:
             raise HTTPException(409, "cannot delete the default thumbnail: set another first")
         store.run("DELETE FROM thumbnails WHERE id = ?", thumbnail_id)
-        return Response(status_code=204)
+        return reply("done")
 
     def job_json(job, video) -> dict:
         qualities = json.loads(job["qualities"])
@@ -218,7 +225,7 @@ def register_media_routes(app: FastAPI, store: EmulatorStore, caller) -> None:
             time.time(),
         )
         job = store.one("SELECT * FROM jobs WHERE id = ?", job_id)
-        return JSONResponse(job_json(job, video), status_code=202)
+        return reply("job", job_json(job, video), 202)
 
     def advance(job, video) -> None:
         """One poll = one quality processed (or failed, if the test asked for that)."""
@@ -263,7 +270,7 @@ def register_media_routes(app: FastAPI, store: EmulatorStore, caller) -> None:
         video = video_in_project(project_id, video_id, authorization)
         job = find_job(video_id, job_id)
         advance(job, video)
-        return job_json(find_job(video_id, job["id"]), video)
+        return reply("job", job_json(find_job(video_id, job["id"]), video))
 
     @app.delete(base + "/transcode/{job_id}")
     async def cancel(
@@ -274,7 +281,7 @@ def register_media_routes(app: FastAPI, store: EmulatorStore, caller) -> None:
         if job["status"] in ("completed", "failed", "cancelled"):
             raise HTTPException(409, f"cannot cancel a {job['status']} job")
         store.run("UPDATE jobs SET status = 'cancelled' WHERE id = ?", job_id)
-        return job_json(find_job(video_id, job_id), video)
+        return reply("job", job_json(find_job(video_id, job_id), video))
 
     @app.post(base + "/transcode/retry/{quality}")
     async def retry(
@@ -293,4 +300,4 @@ def register_media_routes(app: FastAPI, store: EmulatorStore, caller) -> None:
         )
         fails = [q for q in json.loads(video["fail_qualities"]) if q != quality]
         store.run("UPDATE vods SET fail_qualities = ? WHERE id = ?", dumps(fails), video_id)
-        return JSONResponse(job_json(find_job(video_id, job["id"]), video), status_code=202)
+        return reply("job", job_json(find_job(video_id, job["id"]), video), 202)

@@ -21,6 +21,7 @@ CREATE TABLE idempotency (key TEXT, tenant_id TEXT, response TEXT, PRIMARY KEY (
 CREATE TABLE chapters (id TEXT PRIMARY KEY, video_id TEXT, title TEXT, description TEXT,
   start_time REAL, end_time REAL, ord INTEGER, source TEXT, confidence_score REAL,
   thumbnail_url TEXT);
+CREATE INDEX chapters_by_start ON chapters (video_id, start_time);
 CREATE TABLE thumbnails (id TEXT PRIMARY KEY, video_id TEXT, url TEXT, webp_url TEXT,
   timestamp REAL, resolution TEXT, size_bytes INTEGER, is_default INTEGER, ready INTEGER,
   created REAL);
