@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -62,6 +64,7 @@ MODES = (
     (ClipMode.ENCODE, "Encode", "Re-encodes everything (H.264 + AAC); needed for 9:16."),
 )
 PREFERENCE_PREFIX = "clips/"
+PROGRESS_MAX_HEIGHT = 240  # pixels of clip rows shown before they scroll
 
 
 @dataclass(frozen=True)
@@ -171,8 +174,11 @@ class ClipExportDialog(QDialog):
         self.progress_box = QWidget()
         self.progress_layout = QGridLayout(self.progress_box)
         self.progress_layout.setContentsMargins(0, 0, 0, 0)
-        self.progress_box.hide()
-        layout.addWidget(self.progress_box)
+        # A batch of every chapter can be dozens of rows: they scroll, the options stay put.
+        self.progress_scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        self.progress_scroll.setWidget(self.progress_box)
+        self.progress_scroll.hide()
+        layout.addWidget(self.progress_scroll)
 
         buttons = QHBoxLayout()
         self.open_folder_button = QPushButton("Open folder")
@@ -349,7 +355,11 @@ class ClipExportDialog(QDialog):
             self.progress_layout.addWidget(status, row * 2 + 1, 0, 1, 2)
             self.rows[job["id"]] = (status, bar)
         self.progress_layout.setColumnStretch(0, 1)
-        self.progress_box.show()
+        self.progress_scroll.setMinimumHeight(
+            min(self.progress_box.sizeHint().height(), PROGRESS_MAX_HEIGHT)
+        )
+        self.progress_scroll.show()
+        self.adjustSize()  # room for the rows without squeezing the options above them
         self.export_button.hide()
         self.cancel_button.show()
         self.queue.wake()
@@ -376,10 +386,16 @@ class ClipExportDialog(QDialog):
         if self.finished():
             self.cancel_button.hide()
             self.open_folder_button.show()
-            done = sum(1 for s, _ in self.rows.values() if s.text().startswith("done"))
-            self.host.show_message(
-                f"Exported {done} of {len(self.rows)} clips to {self.folder.text()}"
+            done, total = (
+                sum(1 for s, _ in self.rows.values() if s.text().startswith("done")),
+                len(self.rows),
             )
+            what = (
+                f"{done} clip{'s' if done != 1 else ''}"
+                if done == total
+                else f"{done} of {total} clips"
+            )
+            self.host.show_message(f"Exported {what} to {self.folder.text()}")
 
     def finished(self) -> bool:
         return bool(self.rows) and all(
