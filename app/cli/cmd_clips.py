@@ -2,8 +2,9 @@
 
 ``clips export`` queues one clip per chapter named (or ``--all``) and one for ``--start``/
 ``--end``, as one batch in the clip queue, then exports the batch here with a progress bar
-(``--queue`` leaves it to the app or to ``clips run``). Ctrl-C cancels the batch; no
-half-written clip is left.
+(``--queue`` leaves it to the app or to ``clips run``). Ctrl-C cancels the batch; SIGTERM
+(a logout) queues the running clip again and leaves the rest queued, for the app or ``clips
+run``. No half-written clip is left either way.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import threading
 
 from core.domain.clips import (
     DEFAULT_TEMPLATE,
@@ -22,6 +24,7 @@ from core.domain.clips import (
 from core.domain.errors import DomainError
 from core.domain.timefmt import format_time, parse_time
 
+from .interrupts import Terminated, sigterm_sets
 from .output import ProgressBar, print_json, print_table
 
 
@@ -144,8 +147,10 @@ def export_clips(args, context) -> int:
             fraction = (index + job["progress"] / 100) / len(queued)
             bar.update(fraction, f"{label} {job['step'] or ''}".strip())
 
+    stop = threading.Event()
     try:
-        service.run(batch, observer=observe)
+        with sigterm_sets(stop):
+            service.run(batch, observer=observe, stop=stop)
     except KeyboardInterrupt:
         with contextlib.suppress(DomainError):
             service.cancel(batch)
@@ -153,7 +158,17 @@ def export_clips(args, context) -> int:
     finally:
         if bar is not None:
             bar.close()
+    _stopped_by_sigterm(stop)
     return _report(service.jobs(batch), args.json)
+
+
+def _stopped_by_sigterm(stop: threading.Event) -> None:
+    if stop.is_set():
+        print(
+            "stopping (SIGTERM): the clips not finished stay queued for the app or `clips run`",
+            file=sys.stderr,
+        )
+        raise Terminated
 
 
 def _report(jobs, as_json: bool, *, queued_only: bool = False) -> int:
@@ -216,7 +231,10 @@ def cancel_clips(args, context) -> int:
 
 
 def run_clips(args, context) -> int:
-    jobs = context.clips.run()
+    stop = threading.Event()
+    with sigterm_sets(stop):
+        jobs = context.clips.run(stop=stop)
+    _stopped_by_sigterm(stop)
     if not jobs and not args.json:
         print("no clips queued")
         return 0

@@ -192,6 +192,43 @@ def test_a_killed_worker_s_clip_is_queued_again_and_its_leftovers_removed(
     assert queued[0]["id"] == done[0]["id"]
 
 
+def test_sigterm_queues_the_running_clip_again_and_run_finishes_the_batch(
+    run_cli, context, vod, tmp_path, data_dir
+):
+    out = tmp_path / "out"
+    exporter = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "app", "--data-dir", str(data_dir), "clips", "export", vod),
+            *("1", "3", "--mode", "encode", "--vertical", "--out", str(out)),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (
+            out.is_dir() and any(p.name.startswith(".partial-clip-") for p in out.iterdir())
+        ):
+            assert exporter.poll() is None, exporter.communicate()
+            assert time.monotonic() < deadline, "the clip never started"
+            time.sleep(0.05)
+        exporter.send_signal(signal.SIGTERM)
+        _, stderr = exporter.communicate(timeout=60)
+    finally:
+        if exporter.poll() is None:
+            exporter.kill()
+    assert exporter.returncode == 128 + signal.SIGTERM, stderr
+    assert "stay queued" in stderr
+    jobs = context.clips.jobs(vod_ref=vod)
+    assert {j["status"] for j in jobs} == {"queued"}  # nothing cancelled, failed or running
+    assert list(out.iterdir()) == []  # the stopped clip's work folder went with it
+    finished = run_cli("clips", "run", "--json", timeout=600)  # 1080x1920 on a busy machine
+    assert finished.code == 0, finished.stderr
+    assert {j["status"] for j in json.loads(finished.stdout)} == {"completed"}
+    assert len(list(out.iterdir())) == 2
+
+
 def test_disk_filling_up_during_an_export_fails_with_one_sentence_and_leaves_nothing(
     run_cli, vod, tmp_path, small_mounts
 ):
