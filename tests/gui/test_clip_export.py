@@ -124,6 +124,9 @@ def test_dialog_exports_a_lossless_clip_with_progress(chaptered, qtbot, tmp_path
     assert [p.name for p in tmp_path.iterdir()] == ["GUI test VOD - 02 - Boss fight.mp4"]
     assert not dialog.options_box.isEnabled()
     assert dialog.open_folder_button.isVisible()
+    # the progress rows made room for themselves: the options above keep their full height
+    for field in (dialog.template, dialog.folder):
+        assert field.height() >= field.sizeHint().height()
     dialog.close()
 
 
