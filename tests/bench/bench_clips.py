@@ -13,8 +13,10 @@ The clip starts and ends between keyframes (0.5 s after one), the case smart cut
 for. Prints each run, the medians, and e/s (the goal: at least 20). ``--check`` also
 decodes the smart-cut clip in full and reports any decoder message (there should be none).
 
-Measured 2026-12-01 on a 2-core VM shared with five other engineers' test runs (numbers
-in the README); run on an otherwise idle machine for absolute times.
+Measured 2026-12-02 (`--keep DIR --check`, defaults otherwise) on a 2-core VM at a load
+average of 12-15 (five other engineers' test runs): smart cut 38.9 / 31.9 / 21.7 s (median
+31.9 s: 1.5 s + 0.5 s re-encoded, 598 s copied), full encode 1520.7 s, e/s = 47.7; the smart
+clip decodes with no decoder message. Run on an otherwise idle machine for absolute times.
 """
 
 from __future__ import annotations
