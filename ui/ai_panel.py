@@ -181,8 +181,13 @@ class AiPanel(QWidget):
             self.import_transcript(path)
 
     def _choose_transcript(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import transcript", "", TRANSCRIPT_FILTER)
+        from ui.preferences import last_folder, remember_folder
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import transcript", last_folder("transcripts"), TRANSCRIPT_FILTER
+        )
         if path:
+            remember_folder("transcripts", path)
             self.import_transcript(path)
 
     def import_transcript(self, path: str) -> bool:

@@ -58,6 +58,8 @@ class ChapterPipeline(QObject):
         undo_stack: QUndoStack,
         show_message: Callable[[str, bool], None],
         parent: QObject | None = None,
+        *,
+        timeline: ChapterTimeline | None = None,
     ) -> None:
         super().__init__(parent)
         self._service, self.vod_id = service, vod_id
@@ -65,7 +67,8 @@ class ChapterPipeline(QObject):
         self._show_message = show_message
         self._rebuilding = False
         #: the VOD's chapters as the database has them, kept so by applying change sets
-        self.timeline: ChapterTimeline = service.timeline(vod_id)
+        #: (given when the editor read them off the GUI thread already)
+        self.timeline: ChapterTimeline = timeline or service.timeline(vod_id)
 
     # --- the ways in ---------------------------------------------------------------------
     def push(self, text: str, changes: ChangeSet) -> None:

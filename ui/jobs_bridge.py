@@ -6,6 +6,7 @@ call into the GUI thread, so widgets only ever see updates on their own thread.
 
 from __future__ import annotations
 
+import threading
 import weakref
 
 from PySide6.QtCore import QObject, Signal
@@ -29,7 +30,12 @@ class JobBridge(QObject):
             executor=getattr(context, "farm_executor", None),
         )
         self._unsubscribe = self.runner.subscribe(self.status.emit)
-        self.runner.start()
+        # Starting recovers the jobs an earlier run left behind (database writes that wait
+        # for other writers): on its own thread, never a stall of the window.
+        self._starting = threading.Thread(
+            target=self.runner.start, name="job-runner-start", daemon=True
+        )
+        self._starting.start()
 
     def wake(self) -> None:
         self.runner.wake()
@@ -44,6 +50,7 @@ class JobBridge(QObject):
         """Stop the jobs running here; they are queued again and resume from their last
         finished segments the next time the app (or ``transcode run``) runs them."""
         self._unsubscribe()
+        self._starting.join()  # a stop before the start finished would be undone by it
         self.runner.stop(timeout=10, reason="the app closed")
 
 

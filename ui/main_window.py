@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -13,12 +13,15 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QSizePolicy,
     QStackedWidget,
     QToolButton,
     QWidget,
 )
 
+from .elided_label import ElidedLabel
 from .library import LibraryView
+from .preferences import last_folder, remember_folder
 from .tasks import TaskRunner, describe_error
 from .theme import icon
 from .toast import Toast
@@ -44,6 +47,8 @@ class MainWindow(QMainWindow):
         self.tasks.error.connect(lambda text: self.show_message(text, error=True))
         self.tasks.activity_changed.connect(self._update_activity)
         self.editor = None
+        self._opening: str | None = None  # the VOD being read for the editor, off-thread
+        self.shortcuts_dialog = None
         self.quit_prompt: QMessageBox | None = None
         self._quit_confirmed = False
 
@@ -63,8 +68,9 @@ class MainWindow(QMainWindow):
     def attach_context(self, context) -> None:
         self.context = context
         self.library = LibraryView(context, self.tasks)
-        self.library.open_requested.connect(self.open_vod)
+        self.library.open_requested.connect(self.request_open)
         self.library.import_requested.connect(self.choose_import)
+        self.library.remove_requested.connect(self.remove_vod)
         self.pages.addWidget(self.library)
         self.pages.setCurrentWidget(self.library)
         self.data_label.setText(f"Data: {context.data_dir}")
@@ -73,6 +79,9 @@ class MainWindow(QMainWindow):
         for path in self._pending_imports:
             self.import_file(path)
         self._pending_imports.clear()
+        from .warmup import warm_up_editor
+
+        warm_up_editor(self.tasks)  # the first opening of the editor then imports nothing
 
     def open_context(self, make_context) -> None:
         """Open the data directory off the GUI thread, then show the library."""
@@ -103,6 +112,12 @@ class MainWindow(QMainWindow):
         library_action = QAction(icon("library"), "&Library", self, shortcut="Ctrl+L")
         library_action.triggered.connect(self.show_library)
         file_menu.addAction(library_action)
+        self.remove_action = QAction(icon("trash"), "&Remove from library…", self)
+        self.remove_action.setToolTip(
+            "Take the VOD out of the library; you choose what happens to its files"
+        )
+        self.remove_action.triggered.connect(self._remove_current)
+        file_menu.addAction(self.remove_action)
         file_menu.addSeparator()
         settings_action = QAction(icon("settings"), "&Settings…", self, shortcut="Ctrl+,")
         settings_action.triggered.connect(self.open_settings)
@@ -115,9 +130,11 @@ class MainWindow(QMainWindow):
         self.chapters_menu = bar.addMenu("&Chapters")
         self.chapters_menu.setEnabled(False)  # filled while a VOD is open in the editor
         help_menu = bar.addMenu("&Help")
-        shortcuts = QAction("Keyboard shortcuts", self)
-        shortcuts.triggered.connect(lambda: self.show_message(SHORTCUT_HELP))
+        shortcuts = QAction("&Keyboard shortcuts", self, shortcut="?")
+        shortcuts.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        shortcuts.triggered.connect(self.show_shortcuts)
         help_menu.addAction(shortcuts)
+        self.addAction(shortcuts)  # "?" works while the menu bar is closed
         about = QAction("About VOD Studio", self)
         about.triggered.connect(self.open_about)
         help_menu.addAction(about)
@@ -128,7 +145,7 @@ class MainWindow(QMainWindow):
         holder = QWidget()
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 8, 0)
-        self.activity_label = QLabel()
+        self.activity_label = ElidedLabel()
         self.activity_bar = QProgressBar(maximumWidth=160, maximumHeight=10, textVisible=False)
         self.activity_cancel = QToolButton(toolTip="Cancel background work")
         self.activity_cancel.setProperty("flat", True)
@@ -136,9 +153,17 @@ class MainWindow(QMainWindow):
         self.activity_cancel.clicked.connect(self.tasks.cancel_all)
         for widget in (self.activity_label, self.activity_bar, self.activity_cancel):
             row.addWidget(widget)
+        # Messages get a label of their own, cut to the room it has: QStatusBar's temporary
+        # message is painted over whatever sits beside it (the data folder, for one).
+        self.message_label = ElidedLabel("")
+        self._message_timer = QTimer(self, singleShot=True, interval=8000)
+        self._message_timer.timeout.connect(lambda: self.message_label.setText(""))
+        status.addWidget(self.message_label, 1)
+        self.data_label = ElidedLabel("", objectName="Muted")
+        self.data_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.data_label.setMaximumWidth(420)
+        status.addPermanentWidget(self.data_label)
         status.addPermanentWidget(holder)
-        self.data_label = QLabel("")
-        status.addWidget(self.data_label)
         self._update_activity()
 
     def _update_activity(self) -> None:
@@ -159,7 +184,8 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.toast.show_message(text, error)
-        self.statusBar().showMessage(text, 8000)
+        self.message_label.setText(text)
+        self._message_timer.start()
 
     # --- pages ---------------------------------------------------------------------------
     def show_library(self) -> None:
@@ -170,14 +196,47 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.library)
         self.setWindowTitle("VOD Studio")
 
-    def open_vod(self, vod_id: str) -> None:
+    def request_open(self, vod_id: str) -> None:
+        """Open the VOD from the library: its row and chapters are read off the GUI thread
+        (and the editor's modules imported, the first time), then the editor shows."""
+        if self.context is None or self._opening == vod_id:
+            return  # a double-click also activates: one opening is enough
+        if self.editor is not None and self.editor.vod_id == vod_id:
+            self.pages.setCurrentWidget(self.editor)
+            self.editor.focus_keys()
+            return
+        self._opening = vod_id
+        context = self.context
+
+        def read(progress, cancel):
+            from .warmup import import_editor_modules
+
+            import_editor_modules()
+            vod = context.vods.get(vod_id)
+            return vod, context.chapters.timeline(vod.id)
+
+        def failed(error: BaseException) -> None:
+            self._opening = None
+            self.show_message(f"Could not open the VOD: {describe_error(error)}", error=True)
+
+        def read_done(result) -> None:
+            if self._opening != vod_id:
+                return  # another VOD was asked for meanwhile
+            self._opening = None
+            self.open_vod(vod_id, preloaded=result)
+
+        self.tasks.run_task(read, on_done=read_done, on_error=failed, label="Opening the VOD")
+
+    def open_vod(self, vod_id: str, *, preloaded=None) -> None:
+        """Show the VOD in the editor now (``preloaded``: its ``VodInfo`` and chapter
+        timeline, already read)."""
         from .editor import EditorView
 
         if self.context is None:
             return
         self._close_editor()
         try:
-            editor = EditorView(self.context, vod_id, self.tasks)
+            editor = EditorView(self.context, vod_id, self.tasks, preloaded=preloaded)
         except Exception as error:
             self.show_message(f"Could not open the VOD: {describe_error(error)}", error=True)
             return
@@ -197,7 +256,10 @@ class MainWindow(QMainWindow):
         self.chapters_menu.clear()
         self.chapters_menu.addActions(editor.chapter_files.actions())
         self.chapters_menu.setEnabled(True)
-        editor.timeline.setFocus()
+        editor.focus_keys()
+        # Again once the events of the click that opened it are done (the library page
+        # being hidden hands the focus on): Space must play at once.
+        QTimer.singleShot(0, editor, editor.focus_keys)
 
     def _close_editor(self) -> None:
         if self.editor is not None:
@@ -212,17 +274,27 @@ class MainWindow(QMainWindow):
     # --- import --------------------------------------------------------------------------
     def choose_import(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import stream recordings", str(Path.home()), VIDEO_FILTER
+            self, "Import stream recordings", last_folder("recordings"), VIDEO_FILTER
         )
+        if paths:
+            remember_folder("recordings", paths[0])
         for path in paths:
             self.import_file(path)
 
-    def import_file(self, path: str, on_done=None):
+    def import_file(self, path: str, on_done=None, *, allow_duplicate: bool = False):
         if self.context is None:  # dropped while the library is still opening
             self._pending_imports.append(path)
             return None
         name = Path(path).name
         vods = self.context.vods
+
+        def failed(error: BaseException) -> None:
+            from core.domain.errors import DuplicateError
+
+            if isinstance(error, DuplicateError):
+                self._offer_existing(path, error)
+                return
+            self.show_message(f"Could not import {name}: {describe_error(error)}", error=True)
 
         def finished(vod) -> None:
             self.show_message(f'Imported "{vod.title}"')
@@ -232,27 +304,128 @@ class MainWindow(QMainWindow):
                 on_done(vod)
 
         return self.tasks.run_task(
-            lambda progress, cancel: vods.import_file(path),
+            lambda progress, cancel: vods.import_file(path, allow_duplicate=allow_duplicate),
             on_done=finished,
-            on_error=lambda e: self.show_message(
-                f"Could not import {name}: {describe_error(e)}", error=True
-            ),
+            on_error=failed,
             label=f"Importing {name}",
         )
 
-    def dragEnterEvent(self, event) -> None:
-        if any(
+    def _offer_existing(self, path: str, error) -> None:
+        """The file is in the library already: open that VOD, or import a second copy."""
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Already in the library",
+            # by its title: the id in the error is for the command line
+            f'{Path(path).name} is already in the library as "{error.existing_title}".\n'
+            "Open it, or import the file a second time?",
+            parent=self,
+        )
+        box.setObjectName("duplicateImport")
+        open_button = box.addButton("Open it", QMessageBox.ButtonRole.AcceptRole)
+        again = box.addButton("Import again", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(open_button)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        existing = error.existing_id
+
+        def answered(_result) -> None:
+            if box.clickedButton() is open_button:
+                self.show_library()
+                self.library.select(existing)
+                self.request_open(existing)
+            elif box.clickedButton() is again:
+                self.import_file(path, allow_duplicate=True)
+
+        box.finished.connect(answered)
+        self.duplicate_box = box
+        box.open()
+
+    # A file manager that is told "move" deletes the recording once we have it: only ever
+    # accept a copy or a link.
+    _SAFE_DROPS = (Qt.DropAction.CopyAction, Qt.DropAction.LinkAction)
+
+    def _safe_drop_action(self, event) -> Qt.DropAction | None:
+        if not any(
             Path(url.toLocalFile()).suffix.lower() in VIDEO_SUFFIXES
             for url in event.mimeData().urls()
         ):
-            event.acceptProposedAction()
+            return None
+        if event.proposedAction() in self._SAFE_DROPS:
+            return event.proposedAction()
+        return next((a for a in self._SAFE_DROPS if event.possibleActions() & a), None)
+
+    def dragEnterEvent(self, event) -> None:
+        action = self._safe_drop_action(event)
+        if action is None:
+            event.ignore()
+            return
+        event.setDropAction(action)
+        event.accept()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
 
     def dropEvent(self, event) -> None:
+        action = self._safe_drop_action(event)
+        if action is None:
+            event.ignore()
+            return
+        event.setDropAction(action)
+        event.accept()
         for url in event.mimeData().urls():
             path = url.toLocalFile()
             if Path(path).suffix.lower() in VIDEO_SUFFIXES:
                 self.import_file(path)
-        event.acceptProposedAction()
+
+    # --- removing a VOD ------------------------------------------------------------------
+    def _remove_current(self) -> None:
+        vod_id = self.editor.vod_id if self.editor is not None else None
+        if vod_id is None and self.library is not None:
+            vod_id = self.library.current_id()
+        if vod_id is None:
+            self.show_message("Select a VOD in the library first")
+            return
+        self.remove_vod(vod_id)
+
+    def remove_vod(self, vod_id: str) -> None:
+        """Ask what to do with the VOD's files, then take it out of the library."""
+        from .remove_vod_dialog import RemoveVodDialog
+
+        if self.context is None:
+            return
+        try:
+            plan = self.context.vods.plan_removal(vod_id)
+        except Exception as error:
+            self.show_message(describe_error(error), error=True)
+            return
+        dialog = RemoveVodDialog(plan, self)
+        dialog.chosen.connect(lambda files, recording: self._remove(vod_id, files, recording))
+        self.remove_dialog = dialog
+        dialog.open()
+
+    def _remove(self, vod_id: str, delete_generated: bool, delete_recording: bool) -> None:
+        if self.editor is not None and self.editor.vod_id == vod_id:
+            self.show_library()
+        vods = self.context.vods
+
+        def done(removal) -> None:
+            parts = [f'Removed "{removal.title}" from the library']
+            if removal.kept_in is not None:
+                parts.append(f"its files are kept in {removal.kept_in}")
+            if removal.recording_deleted:
+                parts.append("the recording was deleted")
+            notes = [n for n in (removal.recording_kept, *removal.problems) if n]
+            self.show_message("; ".join(parts + notes), error=bool(removal.problems))
+            self.library.refresh()
+
+        self.tasks.run_task(
+            lambda progress, cancel: vods.remove(
+                vod_id, delete_generated=delete_generated, delete_recording=delete_recording
+            ),
+            on_done=done,
+            on_error=lambda error: self.show_message(describe_error(error), error=True),
+            label="Removing the VOD",
+        )
 
     # --- dialogs -------------------------------------------------------------------------
     def open_settings(self) -> None:
@@ -264,6 +437,15 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.context, self, tasks=self.tasks)
         dialog.saved.connect(lambda text: self.show_message(text))
         dialog.open()
+
+    def show_shortcuts(self) -> None:
+        from .shortcuts_help import ShortcutsDialog
+
+        if self.shortcuts_dialog is None:
+            self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.show()
+        self.shortcuts_dialog.raise_()
+        self.shortcuts_dialog.activateWindow()
 
     def open_about(self) -> None:
         try:
@@ -293,6 +475,24 @@ class MainWindow(QMainWindow):
         saved = QSettings("VOD Studio", "vodstudio").value("window/geometry")
         if saved is not None:
             self.restoreGeometry(saved)
+        self._fit_on_screen()
+
+    def _fit_on_screen(self) -> None:
+        """A saved size larger than this screen (another monitor, or a window that grew) is
+        cut down to the screen, and the window moved back onto it."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()
+        width = min(self.width(), room.width() - frame.width())
+        height = min(self.height(), room.height() - frame.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, 640), max(height, 480))
+        x = min(max(self.x(), room.left()), room.right() - self.width())
+        y = min(max(self.y(), room.top()), room.bottom() - self.height())
+        if (x, y) != (self.x(), self.y()):
+            self.move(max(x, room.left()), max(y, room.top()))
 
     def _resume_transcodes(self) -> None:
         """Transcodes left queued (the app quit while they ran, or a crash) resume now."""
@@ -367,10 +567,3 @@ class MainWindow(QMainWindow):
             stop_clip_queue(self.context)  # so is a clip being exported
         self.tasks.shutdown(3000)
         super().closeEvent(event)
-
-
-SHORTCUT_HELP = (
-    "Space play/pause · J/K/L shuttle · ←/→ 5 s · ,/. one frame · I/O in/out · "
-    "M chapter at playhead · Ctrl+E export clip · Alt+←/→ previous/next chapter · Delete remove · "
-    "Ctrl+Z/Ctrl+Shift+Z undo/redo · Ctrl+wheel zoom"
-)

@@ -38,6 +38,7 @@ from core.library.shapes import VodInfo
 
 if TYPE_CHECKING:
     from app.context import AppContext  # the composition root: a type, never imported here
+    from ui.editor.chapter_files import ChapterFileActions
 
 #: ``fn(progress, cancel)``: ``progress(fraction: float | None, text: str)`` may be called
 #: from the worker thread; ``cancel`` is a ``threading.Event`` the work should poll.
@@ -83,7 +84,7 @@ class PanelHost(Protocol):
     #: already up to date when ``chapters_changed`` is emitted
     timeline_model: ChapterTimeline
     #: the editor's chapter-file actions (import, export, YouTube check) when it has them
-    chapter_files: Any | None
+    chapter_files: ChapterFileActions | None
     tasks: TaskRunner
     #: the editor's single undo stack; chapter changes reach it through ``push_change``
     undo_stack: QUndoStack

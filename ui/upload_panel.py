@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +33,7 @@ from core.domain.changes import ChangeOrigin
 from core.domain.sync_state import SyncState
 from core.domain.visibility import Visibility
 from core.platform import UploadControl, UploadOptions
+from core.platform.errors import PlatformNotConfiguredError
 
 STATE_TEXT = {
     SyncState.NOT_UPLOADED: "Not on the platform yet",
@@ -88,13 +90,19 @@ class UploadPanel(QWidget):
         # Shown while uploading or part-uploaded; an idle empty bar reads as stuck.
         self.progress_bar.valueChanged.connect(lambda _: self._show_progress_bar())
         self.progress_bar.hide()
-        self.progress_label = QLabel("")
+        self.progress_label = QLabel("", wordWrap=True)
+        # A long error wraps inside the panel instead of widening the window.
+        self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.upload_button = QPushButton("Upload")
         self.pause_button = QPushButton("Pause")
         self.cancel_button = QPushButton("Cancel")
         self.upload_button.clicked.connect(self.start_upload)
         self.pause_button.clicked.connect(self.pause_upload)
         self.cancel_button.clicked.connect(self.cancel_upload)
+        self.settings_button = QPushButton("Open Settings…")
+        self.settings_button.setToolTip("Enter the platform's address and token")
+        self.settings_button.clicked.connect(self.open_settings)
+        self.settings_button.hide()
         buttons = QHBoxLayout()
         for button in (self.upload_button, self.pause_button, self.cancel_button):
             buttons.addWidget(button)
@@ -103,6 +111,7 @@ class UploadPanel(QWidget):
         upload_layout.addLayout(form)
         upload_layout.addWidget(self.progress_bar)
         upload_layout.addWidget(self.progress_label)
+        upload_layout.addWidget(self.settings_button)
         upload_layout.addLayout(buttons)
 
         self.state_label = QLabel("")
@@ -205,10 +214,35 @@ class UploadPanel(QWidget):
 
     def _upload_failed(self, error: BaseException) -> None:
         self._set_uploading(False)
+        if self._needs_settings(error):
+            return
         self.upload_button.setText("Resume")
         self.progress_label.setText(f"Upload stopped: {error}")
         self.host.show_message(str(error), error=True)
         self.refresh_state()
+
+    def _needs_settings(self, error: BaseException) -> bool:
+        """No platform configured: say where to set it up (Settings), not which environment
+        variable a developer would set."""
+        if not isinstance(error, PlatformNotConfiguredError):
+            self.settings_button.hide()
+            return False
+        self.progress_label.setText(
+            "The platform is not set up yet: enter its address and your token in Settings, "
+            "then upload again."
+        )
+        self.settings_button.show()
+        self.host.show_message("Set up the platform in Settings before uploading", error=True)
+        return True
+
+    def open_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.host.context, self.window(), tasks=self.host.tasks)
+        dialog.saved.connect(lambda text: self.host.show_message(text))
+        dialog.saved.connect(lambda _text: self.settings_button.hide())
+        self.settings_dialog = dialog
+        dialog.open()
 
     def _show_progress_bar(self) -> None:
         self.progress_bar.setVisible(self._uploading or self.progress_bar.value() > 0)
@@ -356,6 +390,9 @@ class UploadPanel(QWidget):
             self.host.show_message("Default thumbnail set on the platform")
 
     def _sync_failed(self, error: BaseException) -> None:
+        if self._needs_settings(error):
+            self.refresh_state()
+            return
         self.refresh_state(str(error))
         self.host.show_message(str(error), error=True)
 

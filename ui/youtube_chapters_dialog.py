@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -58,11 +59,13 @@ class YoutubeChaptersDialog(QDialog):
         self.problem_list = QListWidget()
         self.problem_list.setObjectName("youtubeProblems")
         self.problem_list.setMaximumHeight(120)
-        self.fix_box = QCheckBox(
-            "Fix for YouTube in the copied text: add an intro at 0:00, "
-            "merge chapters shorter than 10 s"
-        )
+        self.fix_box = QCheckBox("Fix for YouTube in the copied text")
         self.fix_box.toggled.connect(self.refresh)
+        # What the fix does to these chapters, in its own words (a gap before the first
+        # chapter becomes an Intro only when it is 10 s or more; otherwise the first chapter
+        # starts at 0:00): wrapped, so it is never cut off.
+        self.fix_details = QLabel(wordWrap=True, objectName="Muted")
+        self.fix_details.setObjectName("youtubeFixDetails")
         self.text_view = QPlainTextEdit()
         self.text_view.setReadOnly(True)
         self.text_view.setObjectName("youtubeText")
@@ -88,7 +91,11 @@ class YoutubeChaptersDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
         layout.addWidget(self.problem_list)
-        layout.addWidget(self.fix_box)
+        fix_row = QHBoxLayout()  # the box as wide as its text: a click beside it does nothing
+        fix_row.addWidget(self.fix_box)
+        fix_row.addStretch(1)
+        layout.addLayout(fix_row)
+        layout.addWidget(self.fix_details)
         layout.addWidget(self.text_view, 1)
         layout.addWidget(hint)
         layout.addWidget(buttons)
@@ -116,6 +123,11 @@ class YoutubeChaptersDialog(QDialog):
             self.copy_button.setEnabled(False)
             return
         self._fixed_chapters = check.fix.chapters
+        fixes = list(check.fix.changes)
+        self.fix_details.setText(
+            ("The fix: " + "; ".join(fixes) + ".") if check.problems and fixes else ""
+        )
+        self.fix_details.setVisible(bool(check.problems and fixes))
         self.text_view.setPlainText(result.text)
         self.copy_button.setEnabled(bool(result.text))
         self.store_button.setEnabled(bool(check.problems and check.fix.changes))

@@ -1,7 +1,11 @@
-"""``import``, ``list``, ``show`` and ``status``."""
+"""``import``, ``list``, ``show``, ``status`` and ``remove``."""
 
 from __future__ import annotations
 
+import sys
+
+from core.domain.errors import DuplicateError
+from core.domain.plurals import plural
 from core.domain.timefmt import format_time
 from core.library.shapes import chapter_json, vod_json
 
@@ -14,6 +18,11 @@ def register(cli) -> None:
     )
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("--title", help="title (default: the file name)")
+    parser.add_argument(
+        "--allow-duplicate",
+        action="store_true",
+        help="add the file even when the library already has it (default: refuse, exit 1)",
+    )
 
     parser = cli.command("list", list_vods, "list the VODs in the local library")
     parser.add_argument("--json", action="store_true", help="print JSON")
@@ -29,11 +38,53 @@ def register(cli) -> None:
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("status", metavar="STATUS", help="ready, failed or deleted")
 
+    parser = cli.command(
+        "remove",
+        remove_vod,
+        "remove a VOD from the local library (not from the platform); its thumbnails and "
+        "transcodes are kept in <data dir>/removed/ unless --delete-files",
+    )
+    parser.add_argument("vod", metavar="VOD")
+    parser.add_argument(
+        "--delete-files",
+        action="store_true",
+        help="delete its thumbnails and transcodes instead of keeping them",
+    )
+    parser.add_argument(
+        "--delete-recording",
+        action="store_true",
+        help="also delete the original recording file (kept when another VOD uses it)",
+    )
+
 
 def import_vod(args, context) -> int:
-    vod = context.vods.import_file(args.file, title=args.title)
+    try:
+        vod = context.vods.import_file(
+            args.file, title=args.title, allow_duplicate=args.allow_duplicate
+        )
+    except DuplicateError as error:
+        raise DuplicateError(
+            f"{error}; nothing imported (use that id, or --allow-duplicate to add it again)",
+            existing_id=error.existing_id,
+        ) from None
     print(vod.id)
     return 0
+
+
+def remove_vod(args, context) -> int:
+    removal = context.vods.remove(
+        args.vod, delete_generated=args.delete_files, delete_recording=args.delete_recording
+    )
+    print(f'Removed "{removal.title}" ({removal.vod_id}) from the library.')
+    if removal.deleted_folders:
+        print(f"Deleted its files: {plural(len(removal.deleted_folders), 'folder')}.")
+    if removal.kept_in is not None:
+        print(f"Kept its thumbnails and transcodes in {removal.kept_in}")
+    if removal.recording_deleted:
+        print("Deleted the original recording.")
+    for note in filter(None, [removal.recording_kept, *removal.problems]):
+        print(note, file=sys.stderr)
+    return 1 if removal.problems else 0
 
 
 def list_vods(args, context) -> int:

@@ -26,14 +26,10 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
 
 
 def human_size(size: int | None) -> str:
-    if size is None:
-        return "-"
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TB"
+    """The size convention of the whole app (decimal MB, ``core.domain.sizes``)."""
+    from core.domain.sizes import format_size
+
+    return format_size(size)
 
 
 class ProgressBar:

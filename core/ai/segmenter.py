@@ -180,7 +180,7 @@ def _best_split(
 def _place_on_cues(
     segments, words: _WordStream, coder: _Coder, starts: list[int], hints, reach: float
 ):
-    punctuated = sum(s.text.rstrip()[-1:] in ".?!" for s in segments) > 0.15 * len(segments)
+    punctuated = _is_punctuated(segments)
     placed = list(starts)
     gains = []
     for k, start in enumerate(placed):
@@ -204,6 +204,14 @@ def _place_on_cues(
         placed[k] = candidates[chosen]
         gains.append(float(coder.cost(whole)) - float(scores[chosen]))
     return [Boundary(c, g) for c, g in zip(placed, gains, strict=False)]
+
+
+def _is_punctuated(segments: Sequence[Segment]) -> bool:
+    """Whether the recogniser ends sentences with a full stop: at least one cue in a few
+    ends one, or one in 60 words does (recognisers of one to three words a cue)."""
+    ends = sum(s.text.rstrip()[-1:] in ".?!" for s in segments)
+    words = sum(len(s.text.split()) for s in segments)
+    return ends > 0.15 * len(segments) or ends > words / 60
 
 
 def _cue_bonus(segments, cue: int, hints: list[BoundaryHint], punctuated: bool) -> float:

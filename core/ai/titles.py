@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter
 
-from .words import TOKEN, is_content, stem
+from .words import TOKEN, is_content, spoken, stem
 
 MAX_TITLE_WORDS = 3
 MAX_TITLE_CHARS = 49  # what YouTube shows on hover
@@ -142,7 +142,7 @@ class _Found(Counter):
 
 def _candidates(text: str) -> _Found:
     found = _Found()
-    for clause in _CLAUSE_BREAK.split(text):
+    for clause in _CLAUSE_BREAK.split(spoken(text)):
         run: list[str] = []
         before = ""
         for token in [*TOKEN.findall(clause), ""]:

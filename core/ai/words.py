@@ -8,6 +8,9 @@ import re
 from collections import Counter
 
 TOKEN = re.compile(r"[a-zà-ÿ0-9][a-zà-ÿ0-9'’-]*", re.IGNORECASE)
+# What recognisers print for sounds that are not speech: "[Music]", "(applause)", "♪".
+# Music breaks print "[Music]" for minutes: counted as words, they would make a chapter.
+NON_SPEECH = re.compile(r"\[[^\]]{0,40}\]|\([^)]{0,40}\)|[♪♫]")
 
 # Function words, fillers and the chatter of live talk ("guys", "chat", "thanks"): they say
 # nothing about the topic, and a title made of them would mean nothing.
@@ -43,8 +46,10 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light suffix stripper: enough to count "descriptors" and "descriptor", "classes"
-    and "class" together (not a linguist's stemmer: titles show the spoken form)."""
+    and "class", "uuid4" and "uuid" together (not a linguist's stemmer: titles show the spoken form)."""
     word = word.strip("'’-")
+    if word[-1:].isdigit() and not word[0].isdigit():
+        word = word.rstrip("0123456789") or word
     if len(word) < 5 or word.endswith(("ss", "us", "is")):
         return word
     if word.endswith("ies"):
@@ -63,10 +68,15 @@ def is_content(word: str) -> bool:
     return len(word) > 2 and word not in STOPWORDS and not word[0].isdigit()
 
 
+def spoken(text: str) -> str:
+    """``text`` without the recogniser's notes of non-speech sounds."""
+    return NON_SPEECH.sub(" ", text)
+
+
 def content_stems(text: str, surface: dict[str, Counter] | None = None) -> list[str]:
     """Stems of the content words of ``text``; ``surface`` collects each stem's spoken forms."""
     stems = []
-    for token in TOKEN.findall(text):
+    for token in TOKEN.findall(spoken(text)):
         word = token.lower().strip("'’-")
         if not is_content(word):
             continue

@@ -286,8 +286,9 @@ class ChapterTimeline:
         if collision is not None:
             raise OverlapError(
                 f"{format_time(start_s)}–{format_time(end_s)} overlaps chapter "
-                f"{collision.describe()} [id {collision.id}]",
+                f"{collision.describe()}",
                 conflicting_id=collision.id,
+                field=_overlapping_field(start_s, collision),
             )
         return start_s, end_s
 
@@ -474,9 +475,9 @@ class ChapterTimeline:
         collision = self.find_overlap(chapter.start_time, chapter.end_time)
         if collision is not None:
             raise OverlapError(
-                f"chapter {chapter.describe()} overlaps chapter {collision.describe()} "
-                f"[id {collision.id}]",
+                f"chapter {chapter.describe()} overlaps chapter {collision.describe()}",
                 conflicting_id=collision.id,
+                field=_overlapping_field(chapter.start_time, collision),
             )
         if chapter.id in self._by_id:
             raise ValidationError(f"chapter id {chapter.id} appears twice")
@@ -511,3 +512,9 @@ def _longer(best: tuple[float, float] | None, piece: tuple[float, float]) -> tup
     if best is None or piece[1] - piece[0] > best[1] - best[0]:
         return piece
     return best
+
+
+def _overlapping_field(start: float, collision: Chapter) -> str:
+    """The input at fault in an overlap: the start when it lies inside the other chapter,
+    otherwise the end (it runs into the next one)."""
+    return "start_time" if collision.start_time <= start < collision.end_time else "end_time"

@@ -48,3 +48,13 @@ class StateError(DomainError):
     that is not ready, cancelling a completed job, deleting the default thumbnail (400/409)."""
 
     http_status = 409
+
+
+class DuplicateError(StateError):
+    """Something the library already has, e.g. a recording imported before; ``existing_id``
+    names what is there (409), ``existing_title`` how the user knows it."""
+
+    def __init__(self, message: str, *, existing_id: str, existing_title: str = "") -> None:
+        super().__init__(message)
+        self.existing_id = existing_id
+        self.existing_title = existing_title

@@ -111,3 +111,14 @@ def format_duration_words(seconds: float | None) -> str:
     if minutes:
         return f"{minutes}m {secs}s"
     return f"{secs}s"
+
+
+#: fraction digits of every time a view shows (tables, forms, tooltips, the timeline)
+DISPLAY_DECIMALS = 2
+
+
+def format_display_time(seconds: float) -> str:
+    """The one format every view shows a chapter time in: to the hundredth, trailing zeros
+    dropped (``9.92`` → ``0:09.92``, ``9.9`` → ``0:09.9``, ``9`` → ``0:09``). The chapter form
+    shows the same text, so a time read anywhere can be typed back unchanged."""
+    return format_time(seconds, decimals=DISPLAY_DECIMALS)

@@ -32,7 +32,7 @@ def plan_import(
         if collision is not None:
             raise OverlapError(
                 f"line {item.line}: imported chapter {item.describe()} overlaps existing chapter "
-                f"{collision.describe()} [id {collision.id}]; replace the existing chapters "
+                f"{collision.describe()}; replace the existing chapters "
                 "(--replace) or remove the overlap",
                 conflicting_id=collision.id,
             )

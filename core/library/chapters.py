@@ -161,7 +161,8 @@ def replace_every_chapter(timeline: ChapterTimeline, chapters: Iterable[Chapter]
     candidate = ChapterTimeline(timeline.duration)
     for chapter in sorted(chapters, key=lambda c: c.start_time):
         candidate.add(chapter)
-    for existing in timeline.chapters:
+    # From the end, so no removal renumbers the chapters after it.
+    for existing in reversed(timeline.chapters):
         timeline.remove(existing.id)
     for chapter in candidate.chapters:
         timeline.add(chapter)

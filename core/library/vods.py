@@ -5,12 +5,13 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain.cancel import CancelFlag
-from core.domain.errors import NotFoundError, StateError, ValidationError
+from core.domain.errors import DuplicateError, StateError, ValidationError
 from core.domain.status import VodStatus, check_transition
 from core.domain.visibility import parse_visibility
 from core.media import keyframes as media_keyframes
@@ -20,27 +21,14 @@ from core.store.db import Database
 from core.store.models import ChapterRow, Vod
 from core.store.outbox import record_change
 
+from .lookup import find_vod  # re-exported: services import it from here
 from .overview import VodCard, vod_cards
 from .shapes import VodInfo
 
+if TYPE_CHECKING:
+    from .removal import Removal, RemovalPlan
+
 TITLE_MAX_LENGTH = 300
-
-
-def find_vod(session: Session, vod_ref: str) -> Vod:
-    """The VOD whose id is ``vod_ref`` or starts with it (at least 4 characters, unique)."""
-    ref = (vod_ref or "").strip()
-    if not ref:
-        raise ValidationError("no VOD id given")
-    vod = session.get(Vod, ref)
-    if vod is not None:
-        return vod
-    if len(ref) >= 4:
-        matches = session.scalars(select(Vod).where(Vod.id.startswith(ref)).limit(2)).all()
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            raise ValidationError(f"VOD id prefix {ref!r} is ambiguous: give more characters")
-    raise NotFoundError(f"VOD {ref} not found")
 
 
 def ready_vod(session: Session, vod_ref: str, action: str, *, needs_video: bool = True) -> Vod:
@@ -65,12 +53,18 @@ class VodLibrary:
         self._database = database
         self._probe = prober
 
-    def import_file(self, path: str | Path, *, title: str | None = None) -> VodInfo:
+    def import_file(
+        self, path: str | Path, *, title: str | None = None, allow_duplicate: bool = True
+    ) -> VodInfo:
         """Probe ``path`` and add it as a VOD; nothing is stored when the file is unusable.
 
         The probe is this local pipeline's processing step, so a VOD that probes cleanly
-        goes ``processing → ready`` inside the import.
+        goes ``processing → ready`` inside the import. With ``allow_duplicate=False`` (what
+        the CLI and the GUI pass: a person is told) a file the library already has (same
+        path, not ``deleted``) is refused with ``DuplicateError`` naming that VOD.
         """
+        if not allow_duplicate:
+            self._refuse_duplicate(Path(path))
         info = self._probe(str(path))
         name = " ".join((title if title is not None else Path(info.path).stem).split())
         if not name:
@@ -102,6 +96,46 @@ class VodLibrary:
                 session, vod_id=vod.id, entity="vod", entity_id=vod.id, operation="create"
             )
             return VodInfo.from_row(vod)
+
+    def find_by_file(self, path: str | Path) -> VodInfo | None:
+        """The VOD (not ``deleted``) made from the file at ``path``, if the library has one."""
+        resolved = str(Path(path).expanduser().resolve())
+        with self._database.session() as session:
+            vod = session.scalars(
+                select(Vod)
+                .where(Vod.file_path == resolved, Vod.status != VodStatus.DELETED.value)
+                .order_by(Vod.created_at)
+                .limit(1)
+            ).first()
+            return VodInfo.from_row(vod) if vod is not None else None
+
+    def _refuse_duplicate(self, path: Path) -> None:
+        existing = self.find_by_file(path)
+        if existing is not None:
+            raise DuplicateError(
+                f'{path.name} is already in the library as "{existing.title}" (VOD {existing.id})',
+                existing_id=existing.id,
+                existing_title=existing.title,
+            )
+
+    def plan_removal(self, vod_ref: str) -> RemovalPlan:
+        """What removing the VOD would touch (chapters, generated files, the recording)."""
+        from .removal import plan_removal  # it reads VODs through this module
+
+        return plan_removal(self._database, vod_ref)
+
+    def remove(
+        self, vod_ref: str, *, delete_generated: bool = False, delete_recording: bool = False
+    ) -> Removal:
+        """Take the VOD out of the library (see ``core.library.removal``)."""
+        from .removal import remove_vod
+
+        return remove_vod(
+            self._database,
+            vod_ref,
+            delete_generated=delete_generated,
+            delete_recording=delete_recording,
+        )
 
     def list(self, *, include_deleted: bool = False) -> list[VodInfo]:
         with self._database.session() as session:

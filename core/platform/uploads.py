@@ -84,7 +84,8 @@ class UploadService:
         backoff_base: float = 0.5,
     ) -> None:
         self._database = database
-        self._tus_factory = tus_factory
+        #: makes the tus client of each upload; a caller may swap it (e.g. for other timeouts)
+        self.tus_factory = tus_factory
         self._platform_factory = platform_factory
         self.max_failures = max_failures
         self.backoff_base = backoff_base
@@ -116,7 +117,7 @@ class UploadService:
         try:
             session_id, path, size = self._prepare(vod_ref, options, restart)
             meter = ProgressMeter(size, progress)
-            tus = self._tus_factory()
+            tus = self.tus_factory()
             try:
                 result = self._transfer(session_id, path, size, tus, meter, control)
             finally:

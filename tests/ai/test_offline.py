@@ -114,3 +114,31 @@ def test_a_short_or_wordless_transcript_is_one_chapter():
     drafts = detect_chapters(labelled.segments, labelled.duration)
     assert len(drafts) == 1 and drafts[0].title
     assert detect_chapters([], 100.0) == []
+
+
+@pytest.fixture(scope="module")
+def rough_talk():
+    """A 47-minute talk as a rough stream's recogniser prints it: cues of one to three words
+    with punctuation, long silences and music breaks ("[Music]", "♪") at random times."""
+    return make_talk("dev", 17)
+
+
+def test_a_rough_streams_chapters_start_on_sentences_and_ignore_music(rough_talk):
+    segments = rough_talk.segments
+    assert sum("[Music]" in s.text or "♪" in s.text for s in segments) >= 10
+    drafts = detect_chapters(segments, rough_talk.duration)
+    found = [d.start_time for d in drafts[1:]]
+    assert match_boundaries(found, rough_talk.boundaries, 5.0) >= 0.6 * len(
+        rough_talk.boundaries
+    ), (found, rough_talk.boundaries)
+    index = {s.start: i for i, s in enumerate(segments)}
+    after_a_full_stop = [segments[index[t] - 1].text.rstrip()[-1:] in ".?!" for t in found]
+    assert sum(after_a_full_stop) >= 0.75 * len(found)
+    assert not any("music" in d.title.lower() for d in drafts)
+
+
+def test_non_speech_notes_are_not_title_words():
+    music = "[Music] ♪ ♪ (music) [Music] " * 20
+    titles = chapter_titles([music + "the sourdough starter needs flour. " * 3, music])
+    assert titles[0] == "Sourdough Starter"
+    assert "music" not in titles[1].lower() and titles[1]

@@ -1,6 +1,7 @@
 """Chapter boundary quality, titles, speed and request size on labelled transcripts.
 
-Run: ``.venv/bin/python tests/bench/bench_chapters_eval.py [--count 20] [--only-offline]``
+Run: ``.venv/bin/python tests/bench/bench_chapters_eval.py [--count 20] [--only-offline]
+[--split dev]`` (tune on the dev split; the test split is for a change's final report)
 
 Prints boundary precision / recall / F1 at 3 s and 5 s tolerance, per set and split, for
 - the offline mode, on the "python talk" set (``talk_corpus.py``: long single-subject and
@@ -147,6 +148,13 @@ def talk_sets(split: str):
             [t for t in talks if t.kind == "single-subject"],
         ),
         (f"python talk, {split} split, mixed", [t for t in talks if t.kind == "mixed"]),
+    ] + [
+        (f"python talk, {split} split, {label}", chosen)
+        for label, chosen in (
+            ("plain streams", [t for t in talks if t.rough is False]),
+            ("rough streams (tiny cues, silences, music)", [t for t in talks if t.rough]),
+        )
+        if split == "dev"
     ]
 
 
@@ -181,10 +189,16 @@ def main() -> None:
         help="skip the 10-hour transcript (costly against a paid API)",
     )
     parser.add_argument("--only-offline", action="store_true", help="skip the LLM path")
+    parser.add_argument(
+        "--split",
+        choices=("dev", "test", "both"),
+        default="both",
+        help="python talk splits to run: tune on dev, report test once",
+    )
     parser.add_argument("--model", default=os.environ.get("VODSTUDIO_BENCH_MODEL", "gpt-4o-mini"))
     args = parser.parse_args()
 
-    for split in ("dev", "test"):
+    for split in ("dev", "test") if args.split == "both" else (args.split,):
         for title, talks in talk_sets(split):
             evaluate_offline(title, talks)
     transcripts = corpus(args.count, long_stream=not args.no_long)

@@ -4,12 +4,18 @@ Each speaker has a style drawn once: speaking rate, filler words, repeated words
 openers ("okay so"), off-topic asides to chat, recogniser casing, cue length and pauses. Every
 one of these happens at random times, the same inside a chapter as at its edges: nothing
 marks a chapter change except what is said.
+
+A "rough stream" style (``SpeakerStyle.roughen``) adds what real VODs' transcripts also have:
+cues of one to three words (word-timestamp recognisers), long silences (the streamer away,
+a game played without talking) and music breaks that the recogniser prints as "[Music]" or
+"♪" cues, sometimes with the "Thank you." a recogniser invents over music. These too come at
+random times, not at chapter changes.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.ai.transcript import Segment
 
@@ -45,6 +51,9 @@ class SpeakerStyle:
     cue_words: int  # the recogniser's longest cue
     long_pauses_per_minute: float
     rolling_captions: bool  # auto-captions: a few words a cue, blind to sentences
+    word_cues: bool = False  # one to three words a cue
+    silences_per_hour: float = 0.0  # 20 s to 3 min without a word
+    music_per_hour: float = 0.0  # 30 s to 2 min of "[Music]" cues
 
     @classmethod
     def draw(cls, rng: random.Random) -> SpeakerStyle:
@@ -58,6 +67,15 @@ class SpeakerStyle:
             cue_words=rng.randint(5, 24),
             long_pauses_per_minute=rng.uniform(0.2, 1.5),
             rolling_captions=rng.random() < 0.25,
+        )
+
+    def roughen(self, rng: random.Random) -> SpeakerStyle:
+        """This style with a rough stream's transcript: tiny cues, long silences, music."""
+        return replace(
+            self,
+            word_cues=rng.random() < 0.5,
+            silences_per_hour=rng.uniform(1.0, 4.0),
+            music_per_hour=rng.uniform(1.0, 3.0),
         )
 
     def seconds_for(self, words: int) -> float:
@@ -105,14 +123,55 @@ def speak(
             if rng.random() < len(sentence.split()) * seconds_per_word / expected_gap:
                 utterances.append(spoken_sentence(rng.choice(ASIDES) + ".", style, rng))
         for utterance in utterances:
+            began = clock
             for cue in _cues(utterance, style, rng):
                 for index, word in enumerate(cue):
                     length = rng.uniform(0.75, 1.25) * seconds_per_word
                     timed.append((clock, clock + length, word, index == 0))
                     clock += length
                 clock += _pause(style, sum(e - s for s, e, _, _ in timed[-len(cue) :]), rng)
-    segments = _rolling(timed, rng) if style.rolling_captions else _by_cue(timed)
+            if style.silences_per_hour or style.music_per_hour:
+                clock = _break(timed, clock, clock - began, style, rng)
+    if style.word_cues:
+        segments = _word_cues(timed, rng)
+    else:
+        segments = _rolling(timed, rng) if style.rolling_captions else _by_cue(timed)
     return segments, starts, round(clock, 2)
+
+
+MUSIC_CUES = ("[Music]", "[Music]", "♪", "♪ ♪", "(music)")
+
+
+def _break(
+    timed: list, clock: float, spoken: float, style: SpeakerStyle, rng: random.Random
+) -> float:
+    """After an utterance of ``spoken`` seconds, perhaps a long silence or a music break;
+    returns the new clock."""
+    if rng.random() < style.silences_per_hour * spoken / 3600:
+        clock += rng.uniform(20.0, 180.0)
+    if rng.random() < style.music_per_hour * spoken / 3600:
+        end = clock + rng.uniform(30.0, 120.0)
+        while clock < end:
+            timed.append((clock, clock + 2.0, rng.choice(MUSIC_CUES), True))
+            clock += rng.uniform(2.5, 8.0)
+        if rng.random() < 0.3:
+            timed.append((clock, clock + 1.0, "Thank you.", True))
+            clock += 1.5
+    return clock
+
+
+def _word_cues(timed: list[tuple[float, float, str, bool]], rng: random.Random) -> list[Segment]:
+    segments, current = [], []
+    size = rng.randint(1, 3)
+    for item in timed:
+        music = item[2] in MUSIC_CUES or (bool(current) and current[-1][2] in MUSIC_CUES)
+        if current and (len(current) >= size or music):
+            segments.append(_segment(current))
+            current, size = [], rng.randint(1, 3)
+        current.append(item)
+    if current:
+        segments.append(_segment(current))
+    return segments
 
 
 def _by_cue(timed: list[tuple[float, float, str, bool]]) -> list[Segment]:

@@ -39,8 +39,8 @@ def test_import_shows_a_card_and_opens_the_editor(qtbot, window, clip_factory):
     row = _titles(window).index(title)
     data = window.library.model.item(row).data(VOD_ROLE)
     assert data["duration_text"] == "0:02" and data["badges"][0] == "ready"
-    window.library.open_requested.emit(data["id"])
-    assert window.pages.currentWidget() is window.editor
+    window.library.open_requested.emit(data["id"])  # read off the GUI thread, then shown
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.editor, timeout=30000)
     assert window.editor.vod_id == data["id"]
     assert next(a.text() for a in window.edit_menu.actions()).startswith("&Undo")
     window.editor.back_requested.emit()

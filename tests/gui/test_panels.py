@@ -148,6 +148,7 @@ def test_thumbnail_default_selection(qtbot, editor, context, vod):
     assert not panel.delete_button.isEnabled()  # the default cannot be deleted
     panel.select(current_default.thumbnail_id)
     panel.delete_button.click()
+    panel.commit_delete()  # the Undo bar's time is up
     assert current_default.thumbnail_id not in {
         t.thumbnail_id for t in context.thumbnails.list(vod.id)
     }
@@ -207,7 +208,8 @@ def test_a_real_transcode_reaches_100_percent_in_the_panel(qtbot, transcode_edit
         box.setChecked(quality == "360p")
     seen = []
     panel.start_button.click()
-    assert panel.job.status == "queued"
+    qtbot.waitUntil(lambda: panel.job is not None, timeout=30000)  # queued on a worker
+    assert panel.job.status in ("queued", "processing")
 
     def finished() -> bool:  # sampled while the job runs (it is processing for seconds)
         seen.append((panel.job.status, panel.rows["360p"].bar.value()))
@@ -231,6 +233,15 @@ def test_a_real_transcode_reaches_100_percent_in_the_panel(qtbot, transcode_edit
     assert transcode_editor.messages[-1] == (f"Playing {master}", False)
 
 
+def _shows_whole_text(label) -> bool:
+    from PySide6.QtCore import QRect
+
+    room = QRect(0, 0, label.contentsRect().width(), 10_000)
+    wrap = Qt.TextFlag.TextWordWrap if label.wordWrap() else Qt.TextFlag(0)
+    needed = label.fontMetrics().boundingRect(room, wrap, label.text())
+    return needed.width() <= room.width() and needed.height() <= label.contentsRect().height()
+
+
 @pytest.mark.media
 def test_cancelling_a_running_transcode(qtbot, context, clip_factory, themed):
     from ui.editor import EditorView
@@ -245,11 +256,23 @@ def test_cancelling_a_running_transcode(qtbot, context, clip_factory, themed):
         for quality, box in panel.quality_boxes.items():
             box.setChecked(quality == "360p")
         panel.start_button.click()
-        qtbot.waitUntil(lambda: panel.job.status == "processing", timeout=60000)
+        qtbot.waitUntil(
+            lambda: panel.job is not None and panel.job.status == "processing", timeout=60000
+        )
+        qtbot.waitUntil(lambda: panel.job.progress > 0, timeout=60000)
         assert panel.cancel_button.isEnabled()
         panel.cancel_button.click()
         qtbot.waitUntil(lambda: panel.job.status == "cancelled", timeout=60000)
         assert panel.rows["360p"].state.text().startswith("cancelled")
+        # its one quality's bar stays at the work kept (what Retry resumes from), not 0 %
+        kept = panel.job.progress
+        assert kept > 0 and panel.rows["360p"].bar.value() == kept
+        assert panel.rows["360p"].state.text() == f"cancelled · {kept}% kept"
+        view.tabs.setCurrentWidget(panel)
+        view.resize(800, 700)  # the side panel at its narrowest: the whole state still shows
+        view.show()
+        qtbot.waitExposed(view)
+        qtbot.waitUntil(lambda: _shows_whole_text(panel.rows["360p"].state), timeout=5000)
         assert not panel.rows["360p"].retry_button.isHidden()  # a cancel offers Retry
         assert not panel.cancel_button.isEnabled()
         assert panel.start_button.isEnabled()

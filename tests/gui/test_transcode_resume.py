@@ -45,6 +45,7 @@ def _start(qtbot, panel) -> None:
     for quality, box in panel.quality_boxes.items():
         box.setChecked(quality in VIDEO_RUNGS)
     qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.job is not None, timeout=30_000)  # queued on a worker
 
 
 def _segments_done(qtbot, context, count: int, qualities=VIDEO_RUNGS):

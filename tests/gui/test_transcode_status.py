@@ -25,10 +25,12 @@ def test_status_bar_reports_the_end_and_skipped_rungs_hide_their_bar(
         for quality, box in panel.quality_boxes.items():
             box.setChecked(quality in ("360p", "720p"))  # 720p is above this 360p source
         qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
-        assert window.statusBar().currentMessage().startswith("Transcode queued")
+        qtbot.waitUntil(
+            lambda: window.message_label.text().startswith("Transcode queued"), timeout=30000
+        )
         qtbot.waitUntil(lambda: panel.job.status in ("completed", "failed"), timeout=120000)
         assert panel.job.status == "completed", panel.job.error
-        message = window.statusBar().currentMessage()
+        message = window.message_label.text()
         assert message.startswith("Transcode complete: 360p ready"), message
         assert "720p skipped" in message
         assert panel.rows["360p"].bar.isVisible() and panel.rows["360p"].bar.value() == 100

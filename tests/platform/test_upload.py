@@ -151,7 +151,7 @@ def test_patch_faults_resume_from_the_servers_offset(
 
     from core.platform import TusClient
 
-    context.uploads._tus_factory = lambda: TusClient(
+    context.uploads.tus_factory = lambda: TusClient(
         context.platform_config(), timeout=httpx.Timeout(1.5, connect=2)
     )
     context.uploads.backoff_base = 0.01

@@ -87,13 +87,17 @@ class ChapterFileActions(QObject):
         return self.editor.context.formats
 
     def _folder(self) -> str:
-        return str(Path(self.editor.vod.file_path).expanduser().parent)
+        """The folder the last chapter file dialog was left in; at first the VOD's own."""
+        from ui.preferences import last_folder
+
+        return last_folder("chapters", str(Path(self.editor.vod.file_path).expanduser().parent))
 
     def _show_dialog(self, dialog, on_accepted) -> None:
         self.dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         # Qt's own dialog: the same on every desktop, and it never blocks the event loop.
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.accepted.connect(lambda: _remember(dialog))
         dialog.accepted.connect(lambda: on_accepted(dialog))
         dialog.finished.connect(lambda _: self._dialog_closed(dialog))
         dialog.open()
@@ -295,3 +299,11 @@ def _file_error(error: BaseException) -> str:
     if isinstance(error, OSError) and not isinstance(error, DomainError):
         return f"{error.filename or 'the file'}: {error.strerror or error}"
     return describe_error(error)
+
+
+def _remember(dialog) -> None:
+    from ui.preferences import remember_folder
+
+    files = dialog.selectedFiles()
+    if files:
+        remember_folder("chapters", files[0])

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 from core.domain.changes import ChangeSet
 from core.domain.chapters import Chapter, ChapterTimeline
 from core.domain.errors import DomainError
-from core.domain.timefmt import format_time
+from core.domain.timefmt import format_display_time, format_time
+from core.library.shapes import VodInfo
 from ui.chapter_pipeline import ChapterPipeline
 from ui.player import PlayerWidget
 from ui.tasks import TaskRunner
@@ -33,7 +34,7 @@ from ui.timeline import TimelineView
 
 from .chapter_files import ChapterFileActions
 from .clip_actions import ClipActions
-from .panels import PANEL_SPECS, build_panel
+from .panels import PANEL_SPECS, LazyPanels
 
 
 class EditorView(QWidget):
@@ -44,17 +45,32 @@ class EditorView(QWidget):
     back_requested = Signal()
 
     def __init__(
-        self, context, vod_id: str, tasks: TaskRunner | None = None, parent: QWidget | None = None
+        self,
+        context,
+        vod_id: str,
+        tasks: TaskRunner | None = None,
+        parent: QWidget | None = None,
+        *,
+        preloaded: tuple[VodInfo, ChapterTimeline] | None = None,
     ) -> None:
+        """``preloaded``: the VOD and its chapters, read off the GUI thread by the caller
+        (``MainWindow.request_open``); without it they are read here."""
         super().__init__(parent)
         self.context = context
-        self.vod = context.vods.get(vod_id)
+        self.vod, timeline = (
+            preloaded if preloaded is not None else (context.vods.get(vod_id), None)
+        )
         self.vod_id = self.vod.id
         self.tasks = tasks or TaskRunner(self)
         self.undo_stack = QUndoStack(self)
         self.messages: list[tuple[str, bool]] = []
         self.pipeline = ChapterPipeline(
-            context.chapters, self.vod_id, self.undo_stack, self.show_message, self
+            context.chapters,
+            self.vod_id,
+            self.undo_stack,
+            self.show_message,
+            self,
+            timeline=timeline,
         )
         self.chapter_files = ChapterFileActions(self)
         self.clip_actions = ClipActions(self)
@@ -68,6 +84,7 @@ class EditorView(QWidget):
         self._load_keyframes()
         self._start_filmstrip()
         QTimer.singleShot(0, self, self._announce_player_backend)
+        self.panels.build_rest_when_idle()
 
     # --- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -80,6 +97,9 @@ class EditorView(QWidget):
         self.timeline_view = TimelineView(self)
         self.timeline = self.timeline_view.timeline
         left = QSplitter(Qt.Orientation.Vertical)
+        #: the player and the timeline: their keys (Space, J/K/L, Delete…) work while the
+        #: focus is in here, not while it is in a side panel
+        self.media_area = left
         left.addWidget(self.player)
         left.addWidget(self.timeline_view)
         left.setStretchFactor(0, 3)
@@ -88,13 +108,14 @@ class EditorView(QWidget):
 
         self.tabs = QTabWidget(objectName="SidePanel")
         self.tabs.setDocumentMode(True)
-        self.panels: dict[str, QWidget] = {}
-        for spec in PANEL_SPECS:
-            panel = build_panel(spec, self)
-            if panel is not None:
-                self.panels[spec.title] = panel
-                self.tabs.addTab(panel, icon(spec.icon), spec.title)
+        #: built when first shown or asked for, and the rest one per event-loop turn after
+        #: the editor is on screen: never all at once on the GUI thread
+        self.panels = LazyPanels(self, self.tabs, PANEL_SPECS)
 
+        # Explicit minimums: the splitter then never asks the window for the sum of what
+        # every panel would like, so no panel's content can push the window past the screen.
+        left.setMinimumWidth(480)
+        self.tabs.setMinimumWidth(340)
         main = QSplitter(Qt.Orientation.Horizontal)
         main.addWidget(left)
         main.addWidget(self.tabs)
@@ -109,6 +130,12 @@ class EditorView(QWidget):
         )
         self.timeline.seek_requested.connect(self.seek)
         self.timeline.create_requested.connect(self.add_chapter)
+        self.timeline.create_clamped.connect(
+            lambda title, stop: self.show_message(
+                f"The new chapter stops at {format_display_time(stop)}, at the edge of “{title}” "
+                "(chapters never overlap)"
+            )
+        )
         self.timeline.range_change_requested.connect(
             lambda cid, start, end: self.update_chapter(cid, start_time=start, end_time=end)
         )
@@ -162,7 +189,7 @@ class EditorView(QWidget):
         return f"Redo {text} (Ctrl+Shift+Z)" if text else "Nothing to redo"
 
     def _install_shortcuts(self) -> None:
-        bindings = {
+        media_keys = {
             "Space": self.player.toggle,
             "K": lambda: self.player.shuttle(0),
             "L": lambda: self.player.shuttle(1),
@@ -179,6 +206,8 @@ class EditorView(QWidget):
             "Home": lambda: self.seek(0),
             "End": lambda: self.seek(self.vod.duration),
             "Delete": self._delete_selected,
+        }
+        editor_keys = {
             "Ctrl+Z": self.undo_stack.undo,
             "Ctrl+Shift+Z": self.undo_stack.redo,
             "Ctrl+Y": self.undo_stack.redo,
@@ -187,11 +216,18 @@ class EditorView(QWidget):
             "Ctrl+0": self.timeline.zoom_to_fit,
         }
         self.shortcuts = {}
-        for keys, slot in bindings.items():
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
-            self.shortcuts[keys] = shortcut
+        # Playback and chapter keys belong to the player and timeline: Delete on a thumbnail
+        # or in the chapter list is that panel's own key.
+        for scope, bindings in ((self.media_area, media_keys), (self, editor_keys)):
+            for keys, slot in bindings.items():
+                shortcut = QShortcut(QKeySequence(keys), scope)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
+                self.shortcuts[keys] = shortcut
+
+    def focus_keys(self) -> None:
+        """Put the keyboard focus on the timeline, so Space plays at once."""
+        self.timeline.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- PanelHost -----------------------------------------------------------------------
     def seek(self, seconds: float) -> None:
@@ -392,6 +428,7 @@ class EditorView(QWidget):
         self.timeline.set_filmstrip(self.filmstrip)
 
     def close_editor(self) -> None:
+        self.panels.stop()
         if getattr(self, "filmstrip", None) is not None:
             self.filmstrip.stop()
         self.player.close_backend()

@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QImageReader,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from core.domain.plurals import plural
+from core.domain.sizes import describe_size, format_size
 from core.domain.sync_state import SyncState
 from core.domain.timefmt import format_time
 from core.library.overview import VodCard
 from ui.theme import icon, pixmap
 
-from .delegate import THUMB_ROLE, VOD_ROLE, VodCardDelegate
+from .delegate import CARD_WIDTH, THUMB_HEIGHT, THUMB_ROLE, VOD_ROLE, VodCardDelegate
 
 SYNC_BADGES = {
     SyncState.SYNCED: "synced",
@@ -37,11 +47,11 @@ def card_data(card: VodCard) -> dict:
     sync_badge = SYNC_BADGES.get(card.sync_state)  # none for a VOD never uploaded
     if sync_badge and sync_badge not in badges:
         badges.append(sync_badge)
-    parts = [f"{chapter_count} chapter{'s' if chapter_count != 1 else ''}"]
+    parts = [plural(chapter_count, "chapter")]
     if vod.height:
         parts.append(f"{vod.height}p")
     if vod.size_bytes:
-        parts.append(_size(vod.size_bytes))
+        parts.append(format_size(vod.size_bytes))
     if vod.created_at:
         parts.append(vod.created_at.strftime("%b %d"))
     return {
@@ -54,23 +64,17 @@ def card_data(card: VodCard) -> dict:
     }
 
 
-def _size(count: int) -> str:
-    value = float(count)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit in ("B", "KB") else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TB"
-
-
 class LibraryView(QWidget):
     open_requested = Signal(str)
     import_requested = Signal()
+    #: a VOD id: the user asked to take it out of the library (the window asks how)
+    remove_requested = Signal(str)
 
     def __init__(self, context, tasks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.tasks = tasks
+        self._thumbs: dict[str, QPixmap] = {}  # cover images by path, at card size
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -120,6 +124,11 @@ class LibraryView(QWidget):
         self.grid.activated.connect(
             lambda index: self.open_requested.emit(index.data(VOD_ROLE)["id"])
         )
+        self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.grid.customContextMenuRequested.connect(self._card_menu)
+        remove = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.grid)
+        remove.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.activated.connect(self._remove_current)
         self.stack.addWidget(self.grid)
         self.stack.addWidget(self._empty_state())
         layout.addWidget(self.stack, 1)
@@ -147,16 +156,24 @@ class LibraryView(QWidget):
     def refresh(self) -> None:
         cards = self.context.vods.cards()
         self.model.clear()
+        wanted: dict[str, str] = {}
         for card in cards:
             vod = card.vod
             item = QStandardItem()
             item.setData(card_data(card), VOD_ROLE)
             if card.default_thumbnail:
-                item.setData(QPixmap(card.default_thumbnail), THUMB_ROLE)
-            item.setToolTip(f"{vod.title}\n{vod.file_path}\nDouble-click to edit")
+                cached = self._thumbs.get(card.default_thumbnail)
+                if cached is not None:
+                    item.setData(cached, THUMB_ROLE)
+                else:
+                    wanted[vod.id] = card.default_thumbnail
+            size = f"\n{describe_size(vod.size_bytes)}" if vod.size_bytes else ""
+            item.setToolTip(f"{vod.title}\n{vod.file_path}{size}\nDouble-click to edit")
             item.setSizeHint(QSize(288, 231))
             self.model.appendRow(item)
-        self.count_label.setText(f"{len(cards)} VOD{'s' if len(cards) != 1 else ''}")
+        self.count_label.setText(plural(len(cards), "VOD"))
+        if wanted:
+            self._load_thumbnails(wanted)
         self.stack.setCurrentIndex(0 if cards else 1)
         self._apply_search(self.search.text())
 
@@ -165,6 +182,65 @@ class LibraryView(QWidget):
         for row in range(self.model.rowCount()):
             title = self.model.item(row).data(VOD_ROLE)["title"].casefold()
             self.grid.setRowHidden(row, bool(needle) and needle not in title)
+
+    def _load_thumbnails(self, wanted: dict[str, str]) -> None:
+        """Decode the cards' cover images off the GUI thread, at card size (a default
+        thumbnail is the largest one made: decoding a dozen on the GUI thread froze it)."""
+
+        def load(progress, cancel):
+            images = {}
+            for vod_id, path in wanted.items():
+                if cancel.is_set():
+                    break
+                reader = QImageReader(path)
+                size = reader.size()
+                if size.isValid():
+                    reader.setScaledSize(
+                        size.scaled(
+                            CARD_WIDTH, THUMB_HEIGHT, Qt.AspectRatioMode.KeepAspectRatioByExpanding
+                        )
+                    )
+                image = reader.read()
+                if not image.isNull():
+                    images[vod_id] = (path, image)
+            return images
+
+        self.tasks.run_task(load, on_done=self._thumbnails_loaded, on_error=lambda error: None)
+
+    def _thumbnails_loaded(self, images: dict) -> None:
+        for row in range(self.model.rowCount()):
+            item = self.model.item(row)
+            found = images.get(item.data(VOD_ROLE)["id"])
+            if found is not None:
+                path, image = found
+                pixmap = self._thumbs[path] = QPixmap.fromImage(image)
+                item.setData(pixmap, THUMB_ROLE)
+
+    def current_id(self) -> str | None:
+        index = self.grid.currentIndex()
+        return index.data(VOD_ROLE)["id"] if index.isValid() else None
+
+    def _remove_current(self) -> None:
+        vod_id = self.current_id()
+        if vod_id:
+            self.remove_requested.emit(vod_id)
+
+    def _card_menu(self, position) -> None:
+        index = self.grid.indexAt(position)
+        if not index.isValid():
+            return
+        self.grid.setCurrentIndex(index)
+        vod_id = index.data(VOD_ROLE)["id"]
+        menu = QMenu(self)
+        menu.addAction(icon("chapters"), "Open", lambda: self.open_requested.emit(vod_id))
+        menu.addSeparator()
+        menu.addAction(
+            icon("trash", "danger"),
+            "Remove from library…",
+            lambda: self.remove_requested.emit(vod_id),
+        )
+        self.card_menu = menu
+        menu.popup(self.grid.viewport().mapToGlobal(position))
 
     def select(self, vod_id: str) -> None:
         for row in range(self.model.rowCount()):

@@ -8,7 +8,7 @@ message under the field instead of a dialog.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 
 from core.domain.chapters import Chapter, ChapterFilter, ChapterSource
 from core.domain.errors import DomainError
-from core.domain.timefmt import format_time, parse_time
+from core.domain.plurals import plural
+from core.domain.timefmt import format_display_time, parse_time
+from ui.elided_label import ElidedLabel
 from ui.theme import COLORS, icon
 
 COLUMNS = ("#", "Title", "Start", "End", "Source")
@@ -65,9 +67,9 @@ class ChapterTableModel(QAbstractTableModel):
             if column == 1:
                 return chapter.title
             if column == 2:
-                return format_time(chapter.start_time)
+                return format_display_time(chapter.start_time)
             if column == 3:
-                return format_time(chapter.end_time)
+                return format_display_time(chapter.end_time)
             if chapter.source == ChapterSource.AI:
                 score = chapter.confidence_score
                 return "AI" + (f" {score:.0%}" if score is not None else "")
@@ -164,10 +166,20 @@ class ChaptersPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.setIconSize(QSize(64, 36))
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the font, not from the rows: sizing to contents asked every row of a
+        # 1,000-chapter VOD for every column (hundreds of thousands of calls) before the
+        # editor could show.
+        metrics = self.table.fontMetrics()
+        samples = {0: "0000", 2: "0:00:00.00", 3: "0:00:00.00", 4: "AI 100 %"}
+        for column, sample in samples.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.table.clicked.connect(self._row_clicked)
+        delete_key = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)  # the list's own Delete
+        delete_key.activated.connect(self._delete)
         layout.addWidget(self.table, 1)
         self.empty_hint = QLabel(
             "No chapters yet.\nDrag across the timeline to draw one, press M to add one\n"
@@ -177,7 +189,7 @@ class ChaptersPanel(QWidget):
             wordWrap=True,
         )
         layout.addWidget(self.empty_hint, 1)
-        self.count_label = QLabel(objectName="Muted")
+        self.count_label = ElidedLabel(objectName="Muted")  # never widens the window
         files_row = QHBoxLayout()
         files_row.addWidget(self.count_label, 1)
         self.file_buttons = []
@@ -260,7 +272,7 @@ class ChaptersPanel(QWidget):
         self.table.setVisible(bool(len(timeline)))
         self.empty_hint.setVisible(not len(timeline))
         self.count_label.setText(
-            f"{len(timeline)} chapters" + (f" · {hidden} hidden by filters" if hidden else "")
+            plural(len(timeline), "chapter") + (f" · {hidden} hidden by filters" if hidden else "")
         )
         self._select_row(self.host.selected_chapter_id())
 
@@ -334,8 +346,8 @@ class ChaptersPanel(QWidget):
         ):
             widget.setEnabled(chapter is not None)
         self.title_edit.setText(chapter.title if chapter else "")
-        self.start_edit.setText(format_time(chapter.start_time, decimals=2) if chapter else "")
-        self.end_edit.setText(format_time(chapter.end_time, decimals=2) if chapter else "")
+        self.start_edit.setText(format_display_time(chapter.start_time) if chapter else "")
+        self.end_edit.setText(format_display_time(chapter.end_time) if chapter else "")
         self.description_edit.setPlainText(chapter.description if chapter else "")
         self._set_error(None)
 
@@ -378,8 +390,12 @@ class ChaptersPanel(QWidget):
         try:
             self.host.update_chapter(chapter.id, raise_errors=True, **changes)
         except DomainError as error:
-            inputs = {"title": self.title_edit, "end_time": self.end_edit}
-            self._set_error(str(error), inputs.get(error.field or "", self.start_edit))
+            inputs = {
+                "title": self.title_edit,
+                "start_time": self.start_edit,
+                "end_time": self.end_edit,
+            }
+            self._set_error(str(error), inputs.get(error.field or ""))
             return False
         self._set_error(None)
         return True

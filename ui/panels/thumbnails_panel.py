@@ -1,15 +1,17 @@
 """Thumbnails: generate the defaults or one at the playhead, pick the default, delete others.
 
 Generation runs on a worker thread with progress and cancel; images load off the GUI
-thread too, so a VOD with many thumbnails never stalls the editor.
+thread too, so a VOD with many thumbnails never stalls the editor. A deleted thumbnail
+leaves the grid at once but its files stay until the Undo bar goes away (10 s, the next
+delete, or closing the editor), so Undo brings it back whole.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain.media_specs import DEFAULT_THUMBNAIL_INDEX, THUMBNAIL_SIZES
-from core.domain.timefmt import format_time
+from core.domain.sizes import describe_size
+from core.domain.timefmt import format_display_time
 from ui.tasks import describe_error
 from ui.theme import icon
 
@@ -71,7 +74,7 @@ class ThumbnailsPanel(QWidget):
         row.addWidget(self.generate_button)
         row.addWidget(self.playhead_button)
         row.addWidget(self.chapters_button)
-        row.addWidget(self.sizes, 1)
+        row.addStretch(1)
         layout.addLayout(row)
 
         progress_row = QHBoxLayout()
@@ -92,7 +95,12 @@ class ThumbnailsPanel(QWidget):
         for name, size in THUMBNAIL_SIZES.items():
             self.filter.addItem(f"{name} ({size.width}×{size.height})", name)
         self.filter.currentIndexChanged.connect(self._fill)
-        layout.addWidget(self.filter)
+        sizes_row = QHBoxLayout()
+        sizes_row.addWidget(QLabel("Make"))
+        sizes_row.addWidget(self.sizes, 1)
+        sizes_row.addWidget(QLabel("Show"))
+        sizes_row.addWidget(self.filter, 1)
+        layout.addLayout(sizes_row)
 
         self.grid = QListWidget()
         self.grid.setViewMode(QListView.ViewMode.IconMode)
@@ -107,6 +115,9 @@ class ThumbnailsPanel(QWidget):
         self.grid.itemDoubleClicked.connect(
             lambda item: self.host.seek(item.data(INFO_ROLE).timestamp)
         )
+        delete_key = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.grid)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)  # this grid's key only
+        delete_key.activated.connect(self.delete_selected)
         layout.addWidget(self.grid, 1)
         self.empty = QLabel(
             "No thumbnails yet — generate the defaults to pick a cover.",
@@ -115,6 +126,20 @@ class ThumbnailsPanel(QWidget):
             alignment=Qt.AlignmentFlag.AlignCenter,
         )
         layout.addWidget(self.empty)
+
+        self._pending = None  # the deleted thumbnail whose files wait for the Undo bar
+        self._pending_timer = QTimer(self, singleShot=True, interval=10000)
+        self._pending_timer.timeout.connect(self.commit_delete)
+        self.undo_bar = QWidget(objectName="UndoBar")
+        undo_row = QHBoxLayout(self.undo_bar)
+        undo_row.setContentsMargins(0, 0, 0, 0)
+        self.undo_label = QLabel(objectName="Muted", wordWrap=True)
+        self.undo_button = QPushButton(icon("undo"), " Undo")
+        self.undo_button.clicked.connect(self.undo_delete)
+        undo_row.addWidget(self.undo_label, 1)
+        undo_row.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        layout.addWidget(self.undo_bar)
 
         actions = QHBoxLayout()
         self.default_button = QPushButton(icon("star", "warning"), " Make default")
@@ -163,17 +188,18 @@ class ThumbnailsPanel(QWidget):
         selected = self.selected()
         wanted = self.filter.currentData()
         self.grid.clear()
+        pending = self._pending.thumbnail_id if self._pending else None
         for info in sorted(self.infos, key=lambda i: (i.timestamp, i.width)):
-            if wanted and info.resolution != wanted:
+            if (wanted and info.resolution != wanted) or info.thumbnail_id == pending:
                 continue
             image = self._images.get(info.thumbnail_id)
-            label = f"{'★ ' if info.is_default else ''}{format_time(info.timestamp)}\n{info.resolution_label}"
+            label = f"{'★ ' if info.is_default else ''}{format_display_time(info.timestamp)}\n{info.resolution_label}"
             item = QListWidgetItem(
                 QIcon(QPixmap.fromImage(image)) if image else icon("image", "muted"), label
             )
             item.setData(INFO_ROLE, info)
             item.setToolTip(
-                f"{info.jpeg_path}\n{info.size_bytes // 1024} KB"
+                f"{info.jpeg_path}\n{describe_size(info.size_bytes)}"
                 + ("\nDefault thumbnail" if info.is_default else "")
             )
             if info.is_default:
@@ -184,6 +210,12 @@ class ThumbnailsPanel(QWidget):
         self.empty.setVisible(not self.infos)
         self.grid.setVisible(bool(self.infos))
         self._update_actions()
+
+    def shown_ids(self) -> list[str]:
+        """Ids of the thumbnails in the grid, in order."""
+        return [
+            self.grid.item(row).data(INFO_ROLE).thumbnail_id for row in range(self.grid.count())
+        ]
 
     def selected(self):
         items = self.grid.selectedItems()
@@ -294,20 +326,55 @@ class ThumbnailsPanel(QWidget):
             self.host.show_message(describe_error(error), error=True)
             return
         self.host.show_message(
-            f"Default thumbnail: {format_time(info.timestamp)} at {info.resolution_label}"
+            f"Default thumbnail: {format_display_time(info.timestamp)} at {info.resolution_label}"
         )
         self.infos = self.service.list(self.host.vod_id)
         self._fill()
         self.select(info.thumbnail_id)
 
     def delete_selected(self) -> None:
+        """Take the selected thumbnail out of the grid; its files go when the Undo bar does."""
         info = self.selected()
+        if info is None:
+            return
+        if info.is_default:
+            self.host.show_message(
+                "The default thumbnail cannot be deleted: make another one the default first",
+                error=True,
+            )
+            return
+        self.commit_delete()  # one pending delete at a time
+        self._pending = info
+        self.undo_label.setText(
+            f"Thumbnail at {format_display_time(info.timestamp)} ({info.resolution_label}) deleted"
+        )
+        self.undo_bar.show()
+        self._pending_timer.start()
+        self._fill()
+        self.grid.setFocus()
+
+    def undo_delete(self) -> None:
+        if self._pending is None:
+            return
+        restored, self._pending = self._pending, None
+        self._pending_timer.stop()
+        self.undo_bar.hide()
+        self._fill()
+        self.select(restored.thumbnail_id)
+        self.host.show_message(f"Thumbnail at {format_display_time(restored.timestamp)} restored")
+
+    def commit_delete(self) -> None:
+        """Delete the pending thumbnail's row and files for good (no Undo after this)."""
+        info, self._pending = self._pending, None
+        self._pending_timer.stop()
+        self.undo_bar.hide()
         if info is None:
             return
         try:
             self.service.delete(self.host.vod_id, info.thumbnail_id)
         except Exception as error:
             self.host.show_message(describe_error(error), error=True)
+            self._fill()
             return
         self.infos = [i for i in self.infos if i.thumbnail_id != info.thumbnail_id]
         self._fill()
@@ -318,4 +385,5 @@ class ThumbnailsPanel(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(info.jpeg_path).parent)))
 
     def close_panel(self) -> None:
+        self.commit_delete()
         self.cancel()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain.media_specs import LADDER, JobStatus
+from core.domain.sizes import describe_size, format_size
 from core.jobs.shapes import TranscodeJob
 from core.media.ladder_plan import rungs_above_source
 from ui.jobs_bridge import job_bridge
@@ -56,6 +57,9 @@ class QualityRow:
         self.bar.setSizePolicy(policy)
         self.state = QLabel(objectName="Muted")
         self.state.setMinimumWidth(110)
+        # "cancelled · segments kept" beside the Retry button is wider than a narrow panel
+        # leaves it: on two lines rather than cut off
+        self.state.setWordWrap(True)
         self.retry_button = QPushButton(icon("retry"), "")
         self.retry_button.setToolTip(f"Retry {quality}")
         self.retry_button.clicked.connect(lambda: retry(quality))
@@ -243,17 +247,28 @@ class TranscodePanel(QWidget):
         if not qualities:
             self.host.show_message("Choose at least one quality to transcode", error=True)
             return
-        try:
-            started = self.service.start(self.host.vod_id, qualities, self.priority.currentData())
-            self.job = self.service.status(self.host.vod_id, started.job_id)
-        except Exception as error:
+        service, vod_id, priority = self.service, self.host.vod_id, self.priority.currentData()
+
+        def queue(progress, cancel):  # database writes: off the GUI thread
+            started = service.start(vod_id, qualities, priority)
+            return started, service.status(vod_id, started.job_id)
+
+        def queued(result) -> None:
+            started, self.job = result
+            self._ensure_bridge().wake()
+            self.host.show_message(
+                f"Transcode queued: {', '.join(qualities)} (about {started.estimated_time})"
+            )
+            self._render()
+
+        def failed(error: BaseException) -> None:
             self.host.show_message(f"Transcode: {describe_error(error)}", error=True)
-            return
-        self._ensure_bridge().wake()
-        self.host.show_message(
-            f"Transcode queued: {', '.join(qualities)} (about {started.estimated_time})"
+            self.start_button.setEnabled(self.job is None or not self.job.status.is_active)
+
+        self.start_button.setEnabled(False)  # one click, one job
+        self.host.tasks.run_task(
+            queue, on_done=queued, on_error=failed, label="Queueing the transcode"
         )
-        self._render()
 
     def cancel(self) -> None:
         if not self.job:
@@ -315,6 +330,15 @@ class TranscodePanel(QWidget):
             self.host.show_message("No master playlist yet: finish a transcode first", error=True)
 
     # --- view ----------------------------------------------------------------------------
+    @staticmethod
+    def _cancelled_state(job: TranscodeJob) -> tuple[str, int, str]:
+        """A cancelled quality keeps its segments. With one quality encoded the job's
+        progress is that quality's: the bar stays where Retry resumes, not at 0 %."""
+        encoded = [q for q in job.qualities_requested if q not in job.skipped_qualities]
+        if len(encoded) == 1 and job.progress:
+            return "cancelled", job.progress, f"cancelled · {job.progress}% kept"
+        return "cancelled", 0, "cancelled · segments kept"
+
     def quality_state(self, quality: str) -> tuple[str, int, str]:
         job = self.job
         if job is None:
@@ -326,13 +350,13 @@ class TranscodePanel(QWidget):
                 "completed",
                 100,
                 "done"
-                + (f" · {size / 1e6:.1f} MB" if size else "")
+                + (f" · {format_size(size)}" if size else "")
                 + (" · remuxed" if output and output.method == "copy" else ""),
             )
         if quality in job.failed_qualities:
             return "failed", 0, "failed"
         if quality in job.cancelled_qualities:
-            return "cancelled", 0, "cancelled · segments kept"
+            return self._cancelled_state(job)
         if quality in job.cancelling_qualities:
             return "cancelling", 0, "cancelling…"
         if quality in job.skipped_qualities:
@@ -348,7 +372,7 @@ class TranscodePanel(QWidget):
                 f"{job.progress}%" + (f" · {eta} left" if eta else ""),
             )
         if job.status == JobStatus.CANCELLED:
-            return "cancelled", 0, "cancelled · segments kept"
+            return self._cancelled_state(job)
         return (
             "queued",
             job.progress,
@@ -374,12 +398,13 @@ class TranscodePanel(QWidget):
         self.overall.style().unpolish(self.overall)
         self.overall.style().polish(self.overall)
         reasons = {o.quality: o.error for o in job.outputs}
+        sizes = {o.quality: describe_size(o.size_bytes) for o in job.outputs if o.size_bytes}
         active = status.is_active
         running = [q for q in job.qualities_requested if self._still_running(q)]
         for quality, row in self.rows.items():
             # Cancelling the last running quality is cancelling the job: the Cancel button.
             row.show(*self.quality_state(quality), can_cancel=active and len(running) > 1)
-            row.state.setToolTip(reasons.get(quality) or "")
+            row.state.setToolTip(reasons.get(quality) or sizes.get(quality) or "")
         self.job_id_label.setText(f"Job {job.job_id}")
         notes = job.notes
         self.notes_label.setText("\n".join(notes[-3:]))

@@ -11,8 +11,8 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF
 
 from core.domain.chapters import Chapter, ChapterSource
+from core.domain.timefmt import format_display_time
 from core.timeline import ruler_ticks
-from ui.timecode import clock
 
 RULER_HEIGHT = 26.0
 LANE_TOP = 34.0
@@ -79,7 +79,7 @@ def _elided_texts(palette: Palette, chapter: Chapter, width: int) -> tuple[str, 
             palette._texts.clear()
         is_ai = chapter.source == ChapterSource.AI
         title = ("✦ " if is_ai else "") + chapter.title
-        detail = clock(chapter.start_time)
+        detail = format_display_time(chapter.start_time)
         if is_ai and chapter.confidence_score is not None:
             detail += f"  ·  {chapter.confidence_score:.0%}"
         found = (
@@ -339,9 +339,16 @@ def _paint_drag(painter: QPainter, widget, palette: Palette) -> None:
         painter.setPen(palette.preview_edge)
         painter.drawRect(QRectF(x0, top, x1 - x0, bottom - top))
     label = (
-        f"{clock(drag.start, fraction_digits=1)} – {clock(drag.end, fraction_digits=1)}  "
-        f"({clock(drag.end - drag.start, fraction_digits=1)})"
+        f"{format_display_time(drag.start)} – {format_display_time(drag.end)}  "
+        f"({format_display_time(drag.end - drag.start)})"
     )
+    clamped_by = getattr(widget, "clamped_by", None)
+    if clamped_by is not None:
+        # Said while drawing: the pointer is past a neighbour and the chapter stops there.
+        label += f"  · stops at “{clamped_by.title}”"
+        stop_x = view.time_to_x(clamped_by.stop)
+        painter.setPen(QPen(palette.snap, 2))
+        painter.drawLine(QPointF(stop_x, LANE_TOP), QPointF(stop_x, LANE_TOP + LANE_HEIGHT))
     painter.setFont(palette.font)
     text_width = palette.metrics.horizontalAdvance(label) + 12
     box_x = min(max(0.0, x0), widget.width() - text_width)

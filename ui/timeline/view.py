@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollBar, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QToolButton, QVBoxLayout, QWidget
 
+from ui.elided_label import ElidedLabel
 from ui.theme import icon
 
 from .widget import ZOOM_STEP, TimelineWidget
@@ -48,7 +49,7 @@ class TimelineView(QWidget):
         self.filmstrip_button.setChecked(True)
         self.filmstrip_button.toggled.connect(self._set_filmstrip)
         row.addSpacing(10)
-        self.hint = QLabel(
+        self.hint = ElidedLabel(
             "Drag on empty space to draw a chapter · drag edges to resize · double-click to rename",
             objectName="Muted",
         )

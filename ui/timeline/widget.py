@@ -7,9 +7,11 @@ chapter service and hands the widget the new chapters with ``set_chapters``.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QCursor, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
-from PySide6.QtWidgets import QLineEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip, QWidget
 
 from core.domain.chapters import ChapterSource, ChapterTimeline
 from core.timeline import ChapterIndex, DragKind, DragSession, HitKind, Snapper, Viewport
@@ -23,7 +25,6 @@ from .painting import (
     paint_timeline,
 )
 
-DRAG_START_PX = 4
 SNAP_PX = 8.0
 ZOOM_STEP = 1.25
 
@@ -43,6 +44,8 @@ class TimelineWidget(QWidget):
     rename_requested = Signal(str, str)
     delete_requested = Signal(str)
     view_changed = Signal()
+    #: a drawn chapter stopped at a neighbour: (the neighbour's title, where it stopped)
+    create_clamped = Signal(str, float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +67,8 @@ class TimelineWidget(QWidget):
         self.filmstrip = None  # a FilmstripLoader, set by the editor
         self.show_filmstrip = True
         self._press: tuple[QPoint, object] | None = None
+        #: while drawing: the neighbour that stops the new chapter, if the pointer is past it
+        self.clamped_by: ClampedBy | None = None
         self._scrubbing = False
         self._editor: QLineEdit | None = None
 
@@ -161,12 +166,14 @@ class TimelineWidget(QWidget):
             return
         if self._press is not None and self.drag is None:
             start, hit = self._press
-            if abs(position.x() - start.x()) >= DRAG_START_PX:
+            # The desktop's drag distance: a click that wobbles a few pixels is a click.
+            if abs(position.x() - start.x()) >= QApplication.startDragDistance():
                 self._begin_drag(hit)
         if self.drag is not None:
             self._scroll_near_edges(position.x())
             seconds = self.viewport.x_to_time_clamped(position.x())
             self.drag.update(seconds, self.viewport.seconds_for_pixels(SNAP_PX))
+            self.clamped_by = self._neighbour_in_the_way(seconds)
             self.update()
             return
         self._update_cursor(position.x(), position.y())
@@ -178,12 +185,15 @@ class TimelineWidget(QWidget):
             self._scrubbing = False
             return
         drag, press = self.drag, self._press
+        clamped_by, self.clamped_by = self.clamped_by, None
         self.drag, self._press = None, None
         if drag is not None:
             self.update()
             if drag.changed:
                 if drag.chapter is None:
                     self.create_requested.emit(drag.start, drag.end)
+                    if clamped_by is not None:
+                        self.create_clamped.emit(clamped_by.title, clamped_by.stop)
                 else:
                     self.range_change_requested.emit(drag.chapter.id, drag.start, drag.end)
             return
@@ -240,6 +250,21 @@ class TimelineWidget(QWidget):
         self.viewport.scroll_by_pixels(step)
         if self.viewport.offset != before:
             self.view_changed.emit()
+
+    def _neighbour_in_the_way(self, pointer: float) -> ClampedBy | None:
+        """While drawing a chapter: the chapter the pointer has gone past (the new one
+        stops at its edge), or None."""
+        drag = self.drag
+        if drag is None or drag.chapter is not None:
+            return None
+        lo, hi = drag.free_range
+        if pointer > hi + 1e-9 and hi < self.viewport.duration - 1e-9:
+            neighbour = self.index.at(hi + 1e-6)
+            return ClampedBy(neighbour.title, hi) if neighbour else None
+        if pointer < lo - 1e-9 and lo > 1e-9:
+            neighbour = self.index.at(lo - 1e-6)
+            return ClampedBy(neighbour.title, lo) if neighbour else None
+        return None
 
     def _begin_drag(self, hit) -> None:
         snapper = Snapper(
@@ -314,7 +339,12 @@ class TimelineWidget(QWidget):
         return self._editor
 
 
-def _span(start: float, end: float) -> str:
-    from core.domain.timefmt import format_time
+class ClampedBy(NamedTuple):
+    title: str
+    stop: float
 
-    return f"{format_time(start)} – {format_time(end)}"
+
+def _span(start: float, end: float) -> str:
+    from core.domain.timefmt import format_display_time
+
+    return f"{format_display_time(start)} – {format_display_time(end)}"
