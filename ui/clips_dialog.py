@@ -426,9 +426,7 @@ class ClipExportDialog(QDialog):
         self.set_mode(ClipMode(mode) if mode in {m.value for m in ClipMode} else ClipMode.SMART)
         self.template.setText(str(settings.value(PREFERENCE_PREFIX + "template", DEFAULT_TEMPLATE)))
         folder = settings.value(PREFERENCE_PREFIX + "folder")
-        self.folder.setText(
-            str(folder) if folder else str(Path(self.host.vod.file_path).parent / "Clips")
-        )
+        self.folder.setText(str(folder) if folder else self._default_folder())
         self.vertical_box.hide()
         self._update_example()
 
@@ -436,7 +434,15 @@ class ClipExportDialog(QDialog):
         settings = QSettings("VOD Studio", "vodstudio")
         settings.setValue(PREFERENCE_PREFIX + "mode", self.mode().value)
         settings.setValue(PREFERENCE_PREFIX + "template", self.template.text().strip())
-        settings.setValue(PREFERENCE_PREFIX + "folder", self.folder.text().strip())
+        # A folder the user chose is kept for the next VOD; the default follows each VOD.
+        folder = self.folder.text().strip()
+        if folder and folder != self._default_folder():
+            settings.setValue(PREFERENCE_PREFIX + "folder", folder)
+        else:
+            settings.remove(PREFERENCE_PREFIX + "folder")
+
+    def _default_folder(self) -> str:
+        return str(Path(self.host.vod.file_path).parent / "Clips")
 
     def closeEvent(self, event) -> None:
         self.queue.changed.disconnect(self._clip_changed)

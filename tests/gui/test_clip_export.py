@@ -128,6 +128,9 @@ def test_dialog_exports_a_lossless_clip_with_progress(chaptered, qtbot, tmp_path
     for field in (dialog.template, dialog.folder):
         assert field.height() >= field.sizeHint().height()
     dialog.close()
+    again = chaptered.clip_actions.export_current()  # a folder the user chose is remembered
+    assert again.folder.text() == str(tmp_path) and again.mode().value == "lossless"
+    again.close()
 
 
 def test_vertical_crop_position_is_picked_on_the_preview(chaptered, qtbot, tmp_path):
