@@ -18,10 +18,10 @@ def run_gui(args: list[str]) -> int:
 
         data_dir = stored_data_dir()  # chosen in the settings dialog
 
-    def make_context():
+    def make_context(folder: str | None = None):
         # Imported on the worker thread: the window is already on screen by then.
         from app.context import AppContext
 
-        return AppContext(data_dir)
+        return AppContext(folder or data_dir)
 
     return run_deferred(make_context)

@@ -80,7 +80,7 @@ class SettingsStore:
         return spec.default if stored is None else stored
 
     def stored(self, key: str) -> Any:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             row = session.get(Setting, key)
             return None if row is None else row.value
 
@@ -99,7 +99,7 @@ class SettingsStore:
                 row.value = value
 
     def all(self) -> dict[str, Any]:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             stored = {row.key: row.value for row in session.scalars(select(Setting))}
         result = {}
         for key, spec in SETTINGS.items():

@@ -68,8 +68,29 @@ def run_deferred(make_context) -> int:
     window = MainWindow()
     window.show()
     _close_on_sigterm(window)
-    window.open_context(make_context)
+    report_damage_in(window)
+    window.open_context(make_context, make_context)
     return app.exec()
+
+
+def report_damage_in(window) -> None:
+    """A damaged database found by work done on the GUI thread (a refresh, a click) is one
+    sentence in the window, as it is from a background task, not a traceback on a console
+    the user never sees. Every other error keeps Python's own report."""
+    from core.store.damage import damage_reason
+
+    from .tasks import describe_error
+
+    previous = sys.excepthook
+
+    def hook(kind, error, traceback) -> None:
+        if damage_reason(error):
+            window.show_message(describe_error(error), error=True)
+            window.offer_repair(error)
+        else:
+            previous(kind, error, traceback)
+
+    sys.excepthook = hook
 
 
 def _close_on_sigterm(window) -> None:

@@ -45,10 +45,13 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.tasks = TaskRunner(self)
         self.tasks.error.connect(lambda text: self.show_message(text, error=True))
+        self.tasks.damage_found.connect(self.offer_repair)
         self.tasks.activity_changed.connect(self._update_activity)
         self.editor = None
         self._opening: str | None = None  # the VOD being read for the editor, off-thread
         self.shortcuts_dialog = None
+        self.repair = None  # the damaged-database dialog, while it is offered
+        self._make_context_for = None  # how open_context builds a context for a folder
         self.quit_prompt: QMessageBox | None = None
         self._quit_confirmed = False
 
@@ -83,22 +86,87 @@ class MainWindow(QMainWindow):
 
         warm_up_editor(self.tasks)  # the first opening of the editor then imports nothing
 
-    def open_context(self, make_context) -> None:
-        """Open the data directory off the GUI thread, then show the library."""
+    def open_context(self, make_context, make_context_for=None) -> None:
+        """Open the data directory off the GUI thread, then show the library.
+
+        ``make_context_for(folder=None)``, when given, builds a context for another folder:
+        the damaged-database dialog offers one (``ui.database_repair``)."""
+        self._make_context_for = make_context_for
 
         def work(progress, cancel):
             context = make_context()
-            _ = context.database  # imports SQLAlchemy/Alembic and migrates: the slow part
+            try:
+                _ = context.database  # imports SQLAlchemy/Alembic and migrates: the slow part
+                context.database.check_pages()  # damage past the header: offer the way out now
+                context.thumbnails.reconcile_files()  # what a killed run left behind
+            except BaseException:
+                context.close()  # no connection left on a file a restore is about to set aside
+                raise
             return context
 
         def failed(error: BaseException) -> None:
+            from core.store.damage import DatabaseDamagedError
+
             self.loading.setText(f"Could not open the data directory:\n{describe_error(error)}")
             self.loading.setObjectName("ErrorText")
             self.loading.setStyleSheet("color: #ff8097;")
+            if isinstance(error, DatabaseDamagedError):
+                from .database_repair import DatabaseRepair
+
+                self.loading.setText("The library's database file is damaged.")
+
+                self.repair = DatabaseRepair(
+                    self, error, error.path.parent, make_context_for or (lambda *_: make_context())
+                )
+                self.repair.show()
 
         self.tasks.run_task(
             work, on_done=self.attach_context, on_error=failed, label="Opening the library"
         )
+
+    def offer_repair(self, error: BaseException) -> None:
+        """Damage met while working (past the start's check): offer the start's way out now.
+        Choosing it first lets go of the library (tasks stopped, a running transcode queued,
+        the database closed), so nothing writes to the file being set aside."""
+        from core.store.backups import damaged
+        from core.store.damage import damage_reason
+        from core.store.db import DATABASE_FILENAME
+
+        reason = damage_reason(error)
+        if not reason or self.context is None or self._make_context_for is None:
+            return
+        if self.repair is not None and self.repair.dialog.isVisible():
+            return  # one offer at a time, however many tasks meet the damage
+        from .database_repair import DatabaseRepair
+
+        data_dir = Path(self.context.data_dir)
+        self.repair = DatabaseRepair(
+            self,
+            damaged(data_dir / DATABASE_FILENAME, reason),
+            data_dir,
+            self._make_context_for,
+            before_switch=self.release_context,
+        )
+        self.repair.show()
+
+    def release_context(self) -> None:
+        """Stop using the open library: back to the page shown while one opens."""
+        from .jobs_bridge import stop_job_bridge
+
+        if self.context is None:
+            return
+        self.tasks.cancel_all()
+        self._close_editor()
+        stop_job_bridge(self.context)  # a running transcode is queued again
+        self.tasks.wait(5000)  # cancelled work lets go of the database before it closes
+        if self.library is not None:
+            self.pages.removeWidget(self.library)
+            self.library.deleteLater()
+            self.library = None
+        self.loading.setText("Opening your library…")
+        self.pages.setCurrentWidget(self.loading)
+        self.context.close()
+        self.context = None
 
     # --- chrome --------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -239,6 +307,7 @@ class MainWindow(QMainWindow):
             editor = EditorView(self.context, vod_id, self.tasks, preloaded=preloaded)
         except Exception as error:
             self.show_message(f"Could not open the VOD: {describe_error(error)}", error=True)
+            self.offer_repair(error)
             return
         editor.message.connect(self.show_message)
         editor.back_requested.connect(self.show_library)
@@ -297,7 +366,11 @@ class MainWindow(QMainWindow):
             self.show_message(f"Could not import {name}: {describe_error(error)}", error=True)
 
         def finished(vod) -> None:
-            self.show_message(f'Imported "{vod.title}"')
+            warning = vods.truncation_warning(vod)
+            if warning:
+                self.show_message(f'Imported "{vod.title}", but {warning}', error=True)
+            else:
+                self.show_message(f'Imported "{vod.title}"')
             self.library.refresh()
             self.library.select(vod.id)
             if on_done:

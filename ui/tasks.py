@@ -35,7 +35,7 @@ class Task(QObject):
     changed = Signal()  # progress text or fraction moved
 
     def __init__(
-        self, task_id: int, label: str, on_done, on_error, on_progress, report_error
+        self, task_id: int, label: str, on_done, on_error, on_progress, report_error, watch=None
     ) -> None:
         super().__init__()
         self.id = task_id
@@ -46,6 +46,7 @@ class Task(QObject):
         self._running = True
         self._on_done, self._on_error, self._on_progress = on_done, on_error, on_progress
         self._report_error = report_error
+        self._watch = watch  # sees every failure, whoever handles it
         # A child of the task: it lives exactly as long as the task, on the GUI thread.
         self.signals = _Signals(self)
         self.signals.done.connect(self._done)
@@ -74,6 +75,8 @@ class Task(QObject):
                 self.label or self.id,
                 getattr(error, "__traceback_text__", repr(error)),
             )
+        if self._watch:
+            self._watch(error)
         if self._on_error:
             _deliver(self._on_error, error)
         else:
@@ -141,6 +144,9 @@ class TaskRunner(QObject):
 
     activity_changed = Signal()
     error = Signal(str)
+    # A task failed on a damaged database, whatever its own error handler did with it: the
+    # window offers the way out (``ui.database_repair``).
+    damage_found = Signal(object)
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 4) -> None:
         super().__init__(parent)
@@ -169,6 +175,7 @@ class TaskRunner(QObject):
             on_error,
             on_progress,
             lambda e: self.error.emit(describe_error(e)),
+            self._watch_failure,
         )
         task.finished.connect(self._forget)
         task.changed.connect(self.activity_changed)
@@ -179,6 +186,12 @@ class TaskRunner(QObject):
         self.pool.start(_Runnable(fn, task))
         self.activity_changed.emit()
         return task
+
+    def _watch_failure(self, error: BaseException) -> None:
+        from core.store.damage import damage_reason
+
+        if damage_reason(error):
+            self.damage_found.emit(error)
 
     def cancel_all(self) -> None:
         for task in list(self.active.values()):
@@ -212,7 +225,14 @@ class TaskRunner(QObject):
 def describe_error(error: BaseException) -> str:
     """The one-line message a user sees; domain errors already say what was wrong."""
     from core.domain.errors import DomainError
+    from core.store.damage import damage_reason
 
     if isinstance(error, DomainError):
         return str(error)
+    reason = damage_reason(error)
+    if reason:  # found mid-session, past the checks made at start
+        return (
+            f"The library's database file is damaged ({reason}); it was left as it is, and "
+            "VOD Studio offers the way out (its newest backup)."
+        )
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

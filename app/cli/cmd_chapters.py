@@ -7,7 +7,7 @@ from core.domain.errors import ValidationError
 from core.domain.timefmt import format_time, parse_time
 from core.library.shapes import chapter_json
 
-from .output import print_json, print_table
+from .output import print_json, print_table, warn_overlaps
 
 GROUP = "chapters"
 
@@ -76,6 +76,7 @@ def list_chapters(args, context) -> int:
         min_confidence=min_confidence,
     )
     result = context.chapters.list(args.vod, chapter_filter)
+    warn_overlaps(result.overlaps)
     if args.json:
         print_json([chapter_json(c, result.vod_id) for c in result.chapters])
         return 0

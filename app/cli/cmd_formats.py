@@ -10,7 +10,7 @@ from core.domain.timefmt import format_time
 from core.formats import EXPORT_FORMATS, IMPORT_FORMATS
 from core.library.shapes import chapter_json
 
-from .output import print_json
+from .output import print_json, warn_overlaps
 
 GROUP = "chapters"
 
@@ -100,6 +100,7 @@ def export_chapters(args, context) -> int:
             fix_youtube=args.fix_youtube,
             ignore_youtube_rules=args.ignore_rules,
         )
+    warn_overlaps(context.chapters.list(args.vod).overlaps)
     for change in result.changes:
         print(f"vodstudio: fixed for YouTube: {change}", file=sys.stderr)
     for problem in result.problems:

@@ -9,7 +9,7 @@ from core.domain.plurals import plural
 from core.domain.timefmt import format_time
 from core.library.shapes import chapter_json, vod_json
 
-from .output import human_size, print_json, print_table
+from .output import human_size, print_json, print_table, warn_overlaps
 
 
 def register(cli) -> None:
@@ -68,6 +68,9 @@ def import_vod(args, context) -> int:
             existing_id=error.existing_id,
         ) from None
     print(vod.id)
+    warning = context.vods.truncation_warning(vod)
+    if warning:
+        print(f"vodstudio: warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -115,7 +118,9 @@ def list_vods(args, context) -> int:
 
 def show_vod(args, context) -> int:
     vod = context.vods.get(args.vod)
-    chapters = context.chapters.list(vod.id).chapters
+    listing = context.chapters.list(vod.id)
+    chapters = listing.chapters
+    warn_overlaps(listing.overlaps)
     if args.json:
         data = vod_json(vod)
         data["chapters"] = [chapter_json(c, vod.id) for c in chapters]
@@ -128,6 +133,11 @@ def show_vod(args, context) -> int:
         ("status", vod.status),
         ("file", vod.file_path),
         ("duration", format_time(vod.duration)),
+        *(
+            [("claimed", f"{format_time(vod.claimed_duration)} (the file is cut short)")]
+            if vod.claimed_duration
+            else []
+        ),
         (
             "video",
             f"{size} {vod.video_codec or ''} {vod.fps or ''}{' fps' if vod.fps else ''}".strip(),

@@ -16,6 +16,14 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+def warn_overlaps(pairs) -> None:
+    """A VOD that holds overlapping chapters says so on every read, naming the pairs."""
+    if pairs:
+        from core.domain.chapters import describe_overlaps
+
+        print(f"vodstudio: warning: {describe_overlaps(pairs)}", file=sys.stderr)
+
+
 def print_table(headers: list[str], rows: list[list[str]]) -> None:
     if not rows:
         return

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from core.domain.chapters import TITLE_MAX_LENGTH, ChapterDraft
 from core.domain.errors import ValidationError
+from core.domain.text import clean_line
 from core.domain.timefmt import format_time, parse_time
 
 from .errors import UnusableAnswerError
@@ -82,8 +83,8 @@ def _draft(
     if not isinstance(item, dict):
         repairs.append(f"{label} dropped: not an object")
         return None
-    title = " ".join(str(item.get("title") or "").split())
-    description = " ".join(str(item.get("description") or "").split())
+    title = clean_line(item.get("title") or "")
+    description = clean_line(item.get("description") or "")
     if canary in title or canary in description:
         repairs.append(f"{label} dropped: it repeated the instructions instead of naming a topic")
         return None

@@ -37,7 +37,7 @@ class TranscriptStore:
         self._database = database
 
     def get(self, vod_ref: str) -> TranscriptInfo:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             vod = find_vod(session, vod_ref)
             return TranscriptInfo(
                 vod.id, vod.duration, segments_from_json(vod.transcript), vod.transcript_source

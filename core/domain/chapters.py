@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from .errors import NotFoundError, OverlapError, ValidationError
+from .text import clean_line, clean_multiline
 from .timefmt import format_time
 
 TITLE_MAX_LENGTH = 200
@@ -67,7 +68,7 @@ class ChapterDraft:
 
 
 def clean_title(title: object) -> str:
-    text = " ".join(str(title if title is not None else "").split())
+    text = clean_line(title)
     if not text:
         raise ValidationError("chapter title is required and cannot be blank", field="title")
     if len(text) > TITLE_MAX_LENGTH:
@@ -79,7 +80,7 @@ def clean_title(title: object) -> str:
 
 
 def clean_description(description: object) -> str:
-    text = str(description if description is not None else "").strip()
+    text = clean_multiline(description)
     if len(text) > DESCRIPTION_MAX_LENGTH:
         raise ValidationError(
             f"chapter description is {len(text)} characters long; "
@@ -188,9 +189,32 @@ class ChapterTimeline:
         self._chapters: list[Chapter] = []
         self._starts: list[float] = []
         self._by_id: dict[str, Chapter] = {}
+        # Pairs of stored chapters that overlap (see ``from_stored``); empty in a sound timeline.
+        self._overlaps: list[tuple[Chapter, Chapter]] = []
         for chapter in sorted(chapters, key=lambda c: c.start_time):
             self._insert_checked(chapter)
         self._renumber_from(0)
+
+    @classmethod
+    def from_stored(cls, duration: float, chapters: Iterable[Chapter]) -> ChapterTimeline:
+        """The chapters as stored, kept even when some of them overlap.
+
+        An overlap can only come from outside these rules (a version without the write lock,
+        another tool writing the file), and it must not lock the VOD: it stays listable,
+        exportable and repairable. ``overlaps`` names each pair; a change may delete or move
+        one of a pair, and never makes a new overlap.
+        """
+        timeline = cls(duration)
+        for chapter in sorted(chapters, key=lambda c: c.start_time):
+            if chapter.id in timeline._by_id:
+                raise ValidationError(f"chapter id {chapter.id} appears twice")
+            position = bisect.bisect_right(timeline._starts, chapter.start_time)
+            timeline._starts.insert(position, chapter.start_time)
+            timeline._chapters.insert(position, chapter)
+            timeline._by_id[chapter.id] = chapter
+        timeline._renumber_from(0)
+        timeline._find_overlaps()
+        return timeline
 
     # --- reading -------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -213,12 +237,21 @@ class ChapterTimeline:
         chapter = self.get(chapter_id)
         return self._position_of(chapter)
 
+    @property
+    def overlaps(self) -> list[tuple[Chapter, Chapter]]:
+        """Pairs of stored chapters that overlap, earlier start first (see ``from_stored``)."""
+        return list(self._overlaps)
+
     def filtered(self, chapter_filter: ChapterFilter) -> list[Chapter]:
         return [c for c in self._chapters if chapter_filter.matches(c)]
 
     def at_time(self, seconds: float) -> Chapter:
         """The chapter with ``start ≤ t < end``; the last chapter also holds ``t == end``."""
         t = _finite(seconds, "timestamp")
+        if self._overlaps:
+            covering = [c for c in self._chapters if c.start_time <= t < c.end_time]
+            if covering:
+                return covering[-1]
         position = bisect.bisect_right(self._starts, t) - 1
         if position >= 0:
             chapter = self._chapters[position]
@@ -248,6 +281,15 @@ class ChapterTimeline:
         Chapters are disjoint and sorted, so the only candidates are the one or two with the
         largest start below ``end`` (two when one of them is the chapter being moved).
         """
+        if self._overlaps:  # sorted starts no longer bound the ends: look at every chapter
+            return next(
+                (
+                    c
+                    for c in self._chapters
+                    if c.id != ignore_id and c.start_time < end and c.end_time > start
+                ),
+                None,
+            )
         position = bisect.bisect_left(self._starts, end) - 1
         while position >= 0:
             candidate = self._chapters[position]
@@ -299,6 +341,8 @@ class ChapterTimeline:
         checked = self._validated(chapter, ignore_id=None)
         position = self._insert_checked(checked)
         self._renumber_from(position)
+        if self._overlaps:
+            self._find_overlaps()
         return self._chapters[position]
 
     def update(self, chapter_id: str, **changes: object) -> Chapter:
@@ -320,12 +364,16 @@ class ChapterTimeline:
         old_position = self._remove_at(self._position_of(current))
         new_position = self._insert_checked(checked)
         self._renumber_from(min(old_position, new_position))
+        if self._overlaps:
+            self._find_overlaps()
         return self._chapters[new_position]
 
     def remove(self, chapter_id: str) -> Chapter:
         chapter = self.get(chapter_id)
         position = self._remove_at(self._position_of(chapter))
         self._renumber_from(position)
+        if self._overlaps:
+            self._find_overlaps()
         return chapter
 
     def replace_ai(
@@ -378,7 +426,7 @@ class ChapterTimeline:
             last_end = piece[1]
         report.removed = [c for c in self._chapters if c.source == ChapterSource.AI]
         # Commit only now, after every draft was placed: a failure above changed nothing.
-        self._chapters, self._starts, self._by_id = [], [], {}
+        self._chapters, self._starts, self._by_id, self._overlaps = [], [], {}, []
         for chapter in sorted(manual + placed, key=lambda c: c.start_time):
             self._insert_checked(chapter)
         self._renumber_from(0)
@@ -431,7 +479,7 @@ class ChapterTimeline:
                         report.adjustments.append(
                             f'AI chapter "{title}": confidence {score:g} clamped to {confidence:g}'
                         )
-            description = str(draft.description or "").strip()[:DESCRIPTION_MAX_LENGTH]
+            description = clean_multiline(draft.description)[:DESCRIPTION_MAX_LENGTH]
             cleaned.append(ChapterDraft(title, clamped_start, clamped_end, description, confidence))
         cleaned.sort(key=lambda d: (d.start_time, d.end_time))
         return cleaned
@@ -471,6 +519,16 @@ class ChapterTimeline:
             confidence_score=confidence,
         )
 
+    def _find_overlaps(self) -> None:
+        """Each chapter that starts before the furthest end so far overlaps that chapter."""
+        self._overlaps = []
+        reach: Chapter | None = None
+        for chapter in self._chapters:
+            if reach is not None and chapter.start_time < reach.end_time:
+                self._overlaps.append((reach, chapter))
+            if reach is None or chapter.end_time > reach.end_time:
+                reach = chapter
+
     def _insert_checked(self, chapter: Chapter) -> int:
         collision = self.find_overlap(chapter.start_time, chapter.end_time)
         if collision is not None:
@@ -506,6 +564,14 @@ class ChapterTimeline:
                 chapter = replace(chapter, order=index)
                 self._chapters[index] = chapter
                 self._by_id[chapter.id] = chapter
+
+
+def describe_overlaps(pairs: Iterable[tuple[Chapter, Chapter]]) -> str:
+    """One sentence naming every overlapping pair and how to repair it."""
+    named = "; ".join(
+        f"{a.describe()} [id {a.id}] and {b.describe()} [id {b.id}]" for a, b in pairs
+    )
+    return f"overlapping chapters: {named}: delete one of each pair or move it clear of the other"
 
 
 def _longer(best: tuple[float, float] | None, piece: tuple[float, float]) -> tuple[float, float]:

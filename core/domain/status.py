@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .errors import InvalidTransitionError, ValidationError
+from .errors import InvalidTransitionError, StateError, ValidationError
 
 
 class VodStatus(StrEnum):
@@ -45,3 +45,12 @@ def check_transition(current: VodStatus | str, target: VodStatus | str) -> VodSt
             f"cannot change status from {current.value} to {target.value}: {hint}"
         )
     return target
+
+
+def check_editable(status: VodStatus | str, what: str = "its chapters") -> None:
+    """``StateError`` when a VOD in ``status`` cannot be edited any more: ``deleted`` is final."""
+    current = parse_status(status)
+    if current == VodStatus.DELETED:
+        raise StateError(
+            f"cannot change {what}: the VOD's status is {current.value}, which is final"
+        )

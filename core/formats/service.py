@@ -174,7 +174,7 @@ class ChapterFormats:
         listing = self._chapters.list(vod_ref)
         return export_listing(
             listing.vod_id,
-            ChapterTimeline(listing.duration, listing.chapters),
+            ChapterTimeline.from_stored(listing.duration, listing.chapters),
             fmt,
             fix_youtube=fix_youtube,
             ignore_youtube_rules=ignore_youtube_rules,

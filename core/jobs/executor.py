@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from core.domain.cancel import CancelFlag
@@ -20,7 +21,7 @@ from core.media.hls_ladder import FFmpegFailed, LadderSpec, run_ladder
 from core.media.hls_master import RenditionInfo
 from core.media.keyframes import keyframe_times, on_grid
 from core.media.ladder_plan import plan_ladder
-from core.media.probe import probe
+from core.media.truncation import probe_decodable, truncation_note
 
 ExecutionProgress = Callable[[float, str], None]
 
@@ -63,7 +64,7 @@ class LocalLadderExecutor:
     def execute(
         self, spec: TranscodeSpec, progress: ExecutionProgress, cancel: CancelFlag
     ) -> ExecutionOutcome:
-        info = probe(spec.source)
+        info = probe_decodable(spec.source)
         if not info.has_video:
             raise MediaError(
                 f"{info.path} has no video stream: HLS transcoding needs video "
@@ -85,6 +86,10 @@ class LocalLadderExecutor:
             )
         plan = plan_ladder(info, qualities, keyframes_aligned=aligned, allow_copy=spec.allow_copy)
         outcome = ExecutionOutcome(skipped=dict(plan.skipped), notes=list(plan.notes))
+        if info.claimed_duration:  # the ladder covers what is there, and says so
+            outcome.notes.append(
+                truncation_note(Path(info.path).name, info.duration, info.claimed_duration)
+            )
         choice = choose_encoder(spec.encoder_preference)
         if choice.note:
             outcome.notes.append(choice.note)

@@ -105,11 +105,11 @@ class TranscodeService:
             return TranscodeStart.from_row(job, vod.duration)
 
     def status(self, vod_ref: str, job_id: str | None = None) -> TranscodeJob:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             return TranscodeJob.from_row(self._job(session, vod_ref, job_id))
 
     def list_jobs(self, vod_ref: str | None = None) -> list[TranscodeJob]:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             query = select(TranscodeJobRow).order_by(TranscodeJobRow.created_at.desc())
             if vod_ref:
                 query = query.where(TranscodeJobRow.vod_id == find_vod(session, vod_ref).id)

@@ -9,7 +9,7 @@ operations (add, update, delete, replace_ai, replace_all, apply) are small actio
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from core.domain.chapters import (
     ChapterTimeline,
 )
 from core.domain.errors import NotFoundError, ValidationError
+from core.domain.status import check_editable
 from core.store.db import Database
 from core.store.models import Vod, new_id
 
@@ -38,6 +39,8 @@ class VodChapters:
     vod_id: str
     duration: float
     chapters: list[Chapter]
+    # Stored pairs that overlap (see ChapterTimeline.from_stored); empty in a sound VOD.
+    overlaps: list[tuple[Chapter, Chapter]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,14 +59,14 @@ class ChapterService:
 
     # --- reading -------------------------------------------------------------------------
     def list(self, vod_ref: str, chapter_filter: ChapterFilter | None = None) -> VodChapters:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             vod = find_vod(session, vod_ref)
             timeline = _load_timeline(session, vod)
             chapters = timeline.filtered(chapter_filter) if chapter_filter else timeline.chapters
-            return VodChapters(vod.id, vod.duration, chapters)
+            return VodChapters(vod.id, vod.duration, chapters, timeline.overlaps)
 
     def timeline(self, vod_ref: str) -> ChapterTimeline:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             return _load_timeline(session, find_vod(session, vod_ref))
 
     def get(self, vod_ref: str, chapter_ref: str) -> Chapter:
@@ -88,7 +91,9 @@ class ChapterService:
         ``docs/architecture-chapter-changes.md``).
         """
         with self._database.session() as session:
-            stored = StoredChapters(session, find_vod(session, vod_ref))
+            vod = find_vod(session, vod_ref)
+            check_editable(vod.status)  # deleted is final
+            stored = StoredChapters(session, vod)
             value = action(stored.timeline)
             return Changed(value, stored.save(), stored.timeline.chapters)
 
@@ -152,7 +157,7 @@ class ChapterService:
 
     # --- internals -----------------------------------------------------------------------
     def _read(self, vod_ref: str, action: Callable[[ChapterTimeline], T]) -> T:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             return action(_load_timeline(session, find_vod(session, vod_ref)))
 
 

@@ -74,7 +74,7 @@ def vod_cards(database: Database, *, include_deleted: bool = False) -> list[VodC
     if not include_deleted:
         query = query.where(Vod.status != VodStatus.DELETED.value)
     cards = []
-    with database.session() as session:
+    with database.read_session() as session:
         for vod, count, jpeg, changes, clashes, status, error in session.execute(query):
             state = sync_state_of(
                 conflicts=clashes,

@@ -57,6 +57,7 @@ class VodInfo:
     title: str
     description: str
     duration: float
+    claimed_duration: float | None  # a recording cut short: what its index claims
     width: int | None
     height: int | None
     fps: float | None
@@ -89,6 +90,7 @@ class VodInfo:
             title=vod.title,
             description=vod.description,
             duration=vod.duration,
+            claimed_duration=vod.claimed_duration,
             width=vod.width,
             height=vod.height,
             fps=vod.fps,
@@ -136,6 +138,7 @@ def vod_json(vod: VodInfo) -> dict[str, Any]:
         "remote_id": vod.remote_id,
         "file_path": vod.file_path,
         "duration": vod.duration,
+        "claimed_duration": vod.claimed_duration,
         "width": vod.width,
         "height": vod.height,
         "fps": vod.fps,

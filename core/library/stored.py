@@ -28,7 +28,8 @@ class StoredChapters:
             row.id: row
             for row in session.scalars(select(ChapterRow).where(ChapterRow.vod_id == vod.id))
         }
-        self.timeline = ChapterTimeline(
+        # As stored, even with an overlap written from outside the rules: readable, repairable.
+        self.timeline = ChapterTimeline.from_stored(
             vod.duration, (chapter_from_row(row) for row in self._rows.values())
         )
         self._saved = {chapter.id: chapter for chapter in self.timeline}

@@ -31,7 +31,7 @@ from core.domain.media_specs import (
     default_thumbnail_timestamps,
     parse_resolutions,
 )
-from core.media.thumbnail_grabs import VideoFacts, grab_stills
+from core.media.thumbnail_grabs import VideoFacts, grab_stills, make_dir
 from core.media.tools import ffmpeg_path
 from core.store.db import Database
 from core.store.models import ThumbnailRow, new_id
@@ -39,6 +39,7 @@ from core.store.outbox import record_change
 
 from .chapter_thumbnails import make_chapter_thumbnails
 from .chapters import Changed
+from .thumbnail_files import Reconciled, reconcile, staged_run
 from .vods import find_vod, ready_vod
 
 Progress = Callable[[float, str], None]
@@ -118,61 +119,56 @@ class ThumbnailService:
         default_index = _default_index(set_default, len(moments))
         report = progress or (lambda fraction, message: None)
         report(0.0, "grabbing frames")
-        stills = grab_stills(
-            VideoFacts(path, duration, fps),
-            moments,
-            sizes,
-            self._root / vod_id,
-            new_name=new_id,
-            near_keyframes=timestamps is None,
-            smart=smart,
-            progress=report,
-            cancel=cancel,
-        )
-        rows = [
-            ThumbnailRow(
-                id=still.name,
-                vod_id=vod_id,
-                timestamp=round(still.used, 3),
-                requested_timestamp=round(still.requested, 3),
-                resolution=still.size,
-                width=still.width,
-                height=still.height,
-                jpeg_path=str(still.jpeg),
-                webp_path=str(still.webp),
-                size_bytes=still.jpeg.stat().st_size,
-                webp_size_bytes=still.webp.stat().st_size,
-                batch_index=still.moment,
+        folder = self._root / vod_id
+        make_dir(folder)
+        self.reconcile_files(vod_id)  # what a killed run of this VOD left behind
+        with staged_run(folder) as run:
+            stills = grab_stills(
+                VideoFacts(path, duration, fps),
+                moments,
+                sizes,
+                run.staging,
+                new_name=new_id,
+                near_keyframes=timestamps is None,
+                smart=smart,
+                progress=report,
+                cancel=cancel,
             )
-            for still in stills
-        ]
-        order = list(THUMBNAIL_SIZES)
-        rows.sort(key=lambda r: (r.batch_index, order.index(r.resolution)))
-        if default_index is not None:
-            largest = max(
-                (r for r in rows if r.batch_index == default_index), key=lambda r: r.width
-            )
-            largest.is_default = True
-        with self._database.session() as session:
-            if default_index is not None:
-                for old in session.scalars(
-                    select(ThumbnailRow).where(
-                        ThumbnailRow.vod_id == vod_id, ThumbnailRow.is_default.is_(True)
-                    )
-                ):
-                    old.is_default = False
-            session.add_all(rows)
-            session.flush()
-            for row in rows:
-                record_change(
-                    session,
+            rows = [
+                ThumbnailRow(
+                    id=still.name,
                     vod_id=vod_id,
-                    entity="thumbnail",
-                    entity_id=row.id,
-                    operation="create",
-                    payload=_info(row).to_json(),
+                    timestamp=round(still.used, 3),
+                    requested_timestamp=round(still.requested, 3),
+                    resolution=still.size,
+                    width=still.width,
+                    height=still.height,
+                    jpeg_path=str(folder / still.jpeg.name),
+                    webp_path=str(folder / still.webp.name),
+                    size_bytes=still.jpeg.stat().st_size,
+                    webp_size_bytes=still.webp.stat().st_size,
+                    batch_index=still.moment,
                 )
-            result = [_info(row) for row in rows]
+                for still in stills
+            ]
+            order = list(THUMBNAIL_SIZES)
+            rows.sort(key=lambda r: (r.batch_index, order.index(r.resolution)))
+            if default_index is not None:
+                largest = max(
+                    (r for r in rows if r.batch_index == default_index), key=lambda r: r.width
+                )
+                largest.is_default = True
+            try:
+                with self._database.session() as session:
+                    # Moved in under the write lock: a reconcile never sees them without rows.
+                    session.connection()
+                    run.move_in(p for still in stills for p in (still.jpeg, still.webp))
+                    _store_rows(session, vod_id, rows, default_index)
+                    result = [_info(row) for row in rows]
+            except BaseException:
+                for file in run.moved:
+                    file.unlink(missing_ok=True)
+                raise
         report(1.0, f"{len(result)} thumbnails ready")
         return result
 
@@ -187,7 +183,7 @@ class ThumbnailService:
 
     # --- reading and changing ---------------------------------------------------------------
     def list(self, vod_ref: str) -> builtins.list[ThumbnailInfo]:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             vod = find_vod(session, vod_ref)
             rows = session.scalars(
                 select(ThumbnailRow)
@@ -231,6 +227,13 @@ class ThumbnailService:
                 Path(file).unlink(missing_ok=True)
         return info
 
+    def reconcile_files(self, vod_ref: str | None = None) -> Reconciled:
+        """No thumbnail file without a row, no row without its files: for one VOD, or for
+        every VOD (at start). What a killed run left behind goes."""
+        with self._database.session() as session:
+            vod_id = find_vod(session, vod_ref).id if vod_ref else None
+            return reconcile(session, self._root, vod_id)
+
     def remove_all_files(self, vod_id: str) -> None:
         shutil.rmtree(self._root / vod_id, ignore_errors=True)
 
@@ -254,6 +257,29 @@ class ThumbnailService:
                 )
             moments.append(None if seconds >= duration else seconds)
         return moments
+
+
+def _store_rows(
+    session: Session, vod_id: str, rows: list[ThumbnailRow], default_index: int | None
+) -> None:
+    if default_index is not None:
+        for old in session.scalars(
+            select(ThumbnailRow).where(
+                ThumbnailRow.vod_id == vod_id, ThumbnailRow.is_default.is_(True)
+            )
+        ):
+            old.is_default = False
+    session.add_all(rows)
+    session.flush()
+    for row in rows:
+        record_change(
+            session,
+            vod_id=vod_id,
+            entity="thumbnail",
+            entity_id=row.id,
+            operation="create",
+            payload=_info(row).to_json(),
+        )
 
 
 def _default_index(set_default: int | None, count: int) -> int | None:

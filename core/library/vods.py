@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 
 from core.domain.cancel import CancelFlag
 from core.domain.errors import DuplicateError, StateError, ValidationError
-from core.domain.status import VodStatus, check_transition
+from core.domain.status import VodStatus, check_editable, check_transition
 from core.domain.visibility import parse_visibility
+from core.domain.vod_details import clean_content_warning, clean_vod_description, clean_vod_title
 from core.media import keyframes as media_keyframes
 from core.media.errors import MediaError
-from core.media.probe import MediaInfo, probe
+from core.media.probe import MediaInfo
+from core.media.truncation import probe_decodable, truncation_note
 from core.store.db import Database
 from core.store.models import ChapterRow, Vod
 from core.store.outbox import record_change
@@ -27,8 +29,6 @@ from .shapes import VodInfo
 
 if TYPE_CHECKING:
     from .removal import Removal, RemovalPlan
-
-TITLE_MAX_LENGTH = 300
 
 
 def ready_vod(session: Session, vod_ref: str, action: str, *, needs_video: bool = True) -> Vod:
@@ -49,7 +49,9 @@ def ready_vod(session: Session, vod_ref: str, action: str, *, needs_video: bool 
 
 
 class VodLibrary:
-    def __init__(self, database: Database, prober: Callable[[str], MediaInfo] = probe) -> None:
+    def __init__(
+        self, database: Database, prober: Callable[[str], MediaInfo] = probe_decodable
+    ) -> None:
         self._database = database
         self._probe = prober
 
@@ -66,19 +68,14 @@ class VodLibrary:
         if not allow_duplicate:
             self._refuse_duplicate(Path(path))
         info = self._probe(str(path))
-        name = " ".join((title if title is not None else Path(info.path).stem).split())
-        if not name:
-            raise ValidationError("VOD title cannot be blank")
-        if len(name) > TITLE_MAX_LENGTH:
-            raise ValidationError(
-                f"VOD title is {len(name)} characters; the limit is {TITLE_MAX_LENGTH}"
-            )
+        name = clean_vod_title(title if title is not None else Path(info.path).stem)
         with self._database.session() as session:
             vod = Vod(
                 file_path=info.path,
                 title=name,
                 description="",
                 duration=info.duration,
+                claimed_duration=info.claimed_duration,
                 width=info.width,
                 height=info.height,
                 fps=info.fps,
@@ -137,15 +134,22 @@ class VodLibrary:
             delete_recording=delete_recording,
         )
 
+    @staticmethod
+    def truncation_warning(vod: VodInfo) -> str | None:
+        """What to tell the user about a recording cut short, or ``None``."""
+        if not vod.claimed_duration:
+            return None
+        return truncation_note(Path(vod.file_path).name, vod.duration, vod.claimed_duration)
+
     def list(self, *, include_deleted: bool = False) -> list[VodInfo]:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             query = select(Vod).order_by(Vod.created_at.desc())
             if not include_deleted:
                 query = query.where(Vod.status != VodStatus.DELETED.value)
             return [VodInfo.from_row(vod) for vod in session.scalars(query)]
 
     def get(self, vod_ref: str) -> VodInfo:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             return VodInfo.from_row(find_vod(session, vod_ref))
 
     def keyframes(self, vod_ref: str, cancel: CancelFlag | None = None) -> builtins.list[float]:
@@ -170,7 +174,7 @@ class VodLibrary:
         return vod_cards(self._database)
 
     def chapter_counts(self) -> dict[str, int]:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             rows = session.execute(
                 select(ChapterRow.vod_id, func.count()).group_by(ChapterRow.vod_id)
             )
@@ -198,14 +202,16 @@ class VodLibrary:
         if unknown:
             raise ValidationError(f"cannot change {', '.join(sorted(unknown))} of a VOD")
         if "title" in changes:
-            title = " ".join(str(changes["title"] or "").split())
-            if not title:
-                raise ValidationError("VOD title cannot be blank")
-            changes["title"] = title
+            changes["title"] = clean_vod_title(changes["title"])
+        if "description" in changes:
+            changes["description"] = clean_vod_description(changes["description"])
+        if "content_warning" in changes:
+            changes["content_warning"] = clean_content_warning(changes["content_warning"])
         if "visibility" in changes:
             parse_visibility(changes["visibility"])
         with self._database.session() as session:
             vod = find_vod(session, vod_ref)
+            check_editable(vod.status, "its details")
             for key, value in changes.items():
                 setattr(vod, key, value)
             record_change(

@@ -39,7 +39,7 @@ from .encoders import SOFTWARE_ENCODER
 from .errors import MediaCancelled, MediaError
 from .hls_master import RenditionInfo, measure_rendition, write_master
 from .ladder_plan import RungPlan, plan_ladder
-from .probe import probe
+from .truncation import probe_decodable, truncation_note
 
 #: ``progress(fraction 0..1, text)``
 JobProgress = Callable[[float, str], None]
@@ -117,7 +117,7 @@ def plan_chunked(
     """Probe the source and cut it. The rungs (sizes, bitrates, skipped rungs that would
     upscale) come from the single-process ladder's ``plan_ladder``. Every rung is encoded:
     a stream copy cannot start a chunk on an exact frame."""
-    info = probe(source)
+    info = probe_decodable(str(source))  # a cut-short file: chunks cover what is there
     if not info.has_video or not info.height:
         raise MediaError(f"{Path(source).name} has no video stream: HLS transcoding needs video")
     wanted = parse_qualities(list(qualities) if isinstance(qualities, tuple) else qualities)
@@ -158,7 +158,14 @@ def plan_chunked(
         info.has_audio and not audio_ready,
         ladder.rungs,
         ladder.skipped,
-        ladder.notes,
+        (
+            *ladder.notes,
+            *(
+                [truncation_note(Path(info.path).name, info.duration, info.claimed_duration)]
+                if info.claimed_duration
+                else []
+            ),
+        ),
         chunks,
         audio_ready,
     )

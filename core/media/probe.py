@@ -34,6 +34,9 @@ class MediaInfo:
     rotation: int = 0
     variable_frame_rate: bool = False
     video_bit_rate: int | None = None
+    # Set by ``truncation.probe_decodable`` when media ends before what the index claims:
+    # ``duration`` is then where it really ends, and this is the claim.
+    claimed_duration: float | None = None
     #: When the first picture comes, in seconds from the start of the file as ffmpeg counts
     #: it (0 for almost every recording; an MPEG-TS may start its audio a little earlier).
     video_start: float = 0.0

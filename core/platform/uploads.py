@@ -18,7 +18,9 @@ from typing import Any, cast
 from sqlalchemy import select
 
 from core.domain.errors import StateError, ValidationError
+from core.domain.text import clean_line
 from core.domain.visibility import parse_visibility
+from core.domain.vod_details import clean_content_warning, clean_vod_description, clean_vod_title
 from core.library.vods import find_vod
 from core.store.db import Database
 from core.store.models import OutboxEntry, SyncLink, UploadSession, Vod, utcnow
@@ -47,10 +49,17 @@ class UploadOptions:
     chunk_size: int = DEFAULT_CHUNK
 
     def validate(self) -> None:
+        """Refuse what the platform would refuse; clean the text fields as the domain does."""
         if self.visibility is not None:
             parse_visibility(self.visibility)
-        if self.title is not None and not self.title.strip():
-            raise ValidationError("the upload title cannot be blank")
+        if self.title is not None:
+            if not clean_line(self.title):
+                raise ValidationError("the upload title cannot be blank")
+            self.title = clean_vod_title(self.title)
+        if self.description is not None:
+            self.description = clean_vod_description(self.description)
+        if self.content_warning is not None:
+            self.content_warning = clean_content_warning(self.content_warning)
         size = self.chunk_size
         if size < MIN_CHUNK or size > MAX_CHUNK or size % CHUNK_MULTIPLE:
             raise ValidationError(

@@ -45,6 +45,9 @@ class Vod(Base):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     duration: Mapped[float] = mapped_column(Float)
+    # When the file's index claims more than the media holds (a recording cut short), the
+    # claim; ``duration`` is where decodable media really ends.
+    claimed_duration: Mapped[float | None] = mapped_column(Float)
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     fps: Mapped[float | None] = mapped_column(Float)

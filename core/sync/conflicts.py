@@ -40,7 +40,7 @@ class ChapterConflict:
 
 
 def list_conflicts(database: Database, vod_ref: str) -> list[ChapterConflict]:
-    with database.session() as s:
+    with database.read_session() as s:
         vod = find_vod(s, vod_ref)
         # JSON null and SQL NULL both mean "no conflict": filter in Python.
         links = [

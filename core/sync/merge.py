@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from core.domain.text import clean_line, clean_multiline
+
 FIELDS = ("title", "description", "start_time", "end_time", "thumbnail_url")
 Snapshot = dict[str, Any]
 
@@ -22,8 +24,10 @@ def normalise(data: Any) -> Snapshot:
         data.get if isinstance(data, dict) else (lambda k, d=None: getattr(data, k, d))
     )
     return {
-        "title": " ".join(str(get("title") or "").split()),
-        "description": str(get("description") or "").strip(),
+        # Cleaned as the domain stores them, so a pulled title with a control character in
+        # it is not taken for a new remote change on every sync.
+        "title": clean_line(get("title") or ""),
+        "description": clean_multiline(get("description") or ""),
         "start_time": round(float(get("start_time")), 3),
         "end_time": round(float(get("end_time")), 3),
         "thumbnail_url": get("thumbnail_url") or None,

@@ -71,7 +71,7 @@ class VodSyncState:
 
 
 def vod_sync_state(database: Database, vod_id: str, last_error: str | None = None) -> VodSyncState:
-    with database.session() as s:
+    with database.read_session() as s:
         vod = s.get_one(Vod, vod_id)
         pending = (
             s.scalar(

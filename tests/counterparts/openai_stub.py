@@ -6,7 +6,8 @@ overlapping, out_of_range, malformed, fenced, refusal, unauthorized, rate_limite
 ``Retry-After: 1`` on the first call, then good), rate_limited_long (always 429, Retry-After
 3600), slow (sleeps ``slow_seconds`` then good), obey_injection (plain text, as a model that
 followed instructions in the transcript would), leak (repeats the system prompt as a title),
-no_json_schema (400 for json_schema, good for json_object), length (cut-off JSON), percent.
+no_json_schema (400 for json_schema, good for json_object), length (cut-off JSON), percent,
+controls (titles and descriptions with BEL, ANSI escapes and C1 controls around emoji and RTL).
 
 ``POST /v1/audio/transcriptions`` returns two segments per uploaded piece (verbose_json).
 ``GET /_stub/requests`` lists the recorded requests (for tests that run the CLI).
@@ -190,6 +191,16 @@ class _Handler(BaseHTTPRequestHandler):
                     "confidence": 0.8,
                 }
             )
+            return self._completion(model, json.dumps({"chapters": chapters}))
+        if scenario == "controls":
+            chapters = [
+                dict(
+                    c,
+                    title=f"\x1b[31m{c['title']}\x1b[0m\x07 🎮 مرحبا",
+                    description=f"\x1b]0;pwned\x07{c['description']}\x9b2J",
+                )
+                for c in good
+            ]
             return self._completion(model, json.dumps({"chapters": chapters}))
         if scenario == "percent":
             chapters = [dict(c, confidence=92) for c in good]

@@ -25,10 +25,14 @@ def database(tmp_path):
 
 
 def _statements(database: Database) -> list[str]:
+    """The queries run from now on (not the BEGIN that opens each transaction)."""
     seen: list[str] = []
-    event.listen(
-        database.engine, "before_cursor_execute", lambda *args: seen.append(args[2]), named=False
-    )
+
+    def record(*args) -> None:
+        if not args[2].startswith("BEGIN"):
+            seen.append(args[2])
+
+    event.listen(database.engine, "before_cursor_execute", record, named=False)
     return seen
 
 

@@ -85,6 +85,8 @@ class EditorView(QWidget):
         self._start_filmstrip()
         QTimer.singleShot(0, self, self._announce_player_backend)
         self.panels.build_rest_when_idle()
+        QTimer.singleShot(0, self, self._announce_stored_overlaps)
+        QTimer.singleShot(0, self, self._announce_cut_short)
 
     # --- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -416,6 +418,23 @@ class EditorView(QWidget):
             f"libVLC is not available, so the player uses {what}. "
             "Install VLC for the best playback."
         )
+
+    def _announce_stored_overlaps(self) -> None:
+        """Chapters that overlap can only come from outside the app's rules (an older version,
+        another tool): name each pair once, at opening, so the user can repair it here."""
+        pairs = self.timeline_model.overlaps
+        if pairs:
+            named = "; ".join(f"{a.describe()} and {b.describe()}" for a, b in pairs)
+            self.show_message(
+                f"This VOD holds overlapping chapters: {named}. Delete one of each pair or "
+                "move it clear of the other.",
+                error=True,
+            )
+
+    def _announce_cut_short(self) -> None:
+        warning = self.context.vods.truncation_warning(self.vod)
+        if warning:
+            self.show_message(f"{warning}.", error=True)
 
     def _start_filmstrip(self) -> None:
         if os.environ.get("VODSTUDIO_FILMSTRIP", "1") == "0" or not self.vod.width:

@@ -23,6 +23,7 @@ BADGES = {
     "conflict": ("CONFLICT", "#ff5470"),
     "sync error": ("SYNC ERROR", "#ff5470"),
     "deleted": ("DELETED", "#6b7280"),
+    "cut short": ("CUT SHORT", "#f97316"),  # the recording ends before its index says
 }
 
 

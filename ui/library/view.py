@@ -47,6 +47,8 @@ def card_data(card: VodCard) -> dict:
     sync_badge = SYNC_BADGES.get(card.sync_state)  # none for a VOD never uploaded
     if sync_badge and sync_badge not in badges:
         badges.append(sync_badge)
+    if vod.claimed_duration:
+        badges.append("cut short")
     parts = [plural(chapter_count, "chapter")]
     if vod.height:
         parts.append(f"{vod.height}p")
@@ -168,7 +170,9 @@ class LibraryView(QWidget):
                 else:
                     wanted[vod.id] = card.default_thumbnail
             size = f"\n{describe_size(vod.size_bytes)}" if vod.size_bytes else ""
-            item.setToolTip(f"{vod.title}\n{vod.file_path}{size}\nDouble-click to edit")
+            warning = self.context.vods.truncation_warning(vod)
+            cut_short = f"\n{warning}." if warning else ""
+            item.setToolTip(f"{vod.title}\n{vod.file_path}{size}{cut_short}\nDouble-click to edit")
             item.setSizeHint(QSize(288, 231))
             self.model.appendRow(item)
         self.count_label.setText(plural(len(cards), "VOD"))
