@@ -92,6 +92,12 @@ class AppContext:
 
         return TranscodeService(self.database, self.database.data_dir, self.settings)
 
+    @cached_property
+    def clips(self):
+        from core.jobs.clips import ClipService
+
+        return ClipService(self.database)
+
     # --- platform (uploads and sync) ------------------------------------------------------
     def platform_config(self) -> PlatformConfig:
         """Read fresh each time: a token set from the GUI applies to the next call."""

@@ -635,5 +635,8 @@ class MainWindow(QMainWindow):
         self._close_editor()
         if self.context is not None:
             stop_job_bridge(self.context)  # a running transcode is queued again for next time
+            from .clip_queue import stop_clip_queue
+
+            stop_clip_queue(self.context)  # so is a clip being exported
         self.tasks.shutdown(3000)
         super().closeEvent(event)

@@ -28,6 +28,8 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("Chapters", "Alt+← / Alt+→", "previous / next chapter"),
     ("Chapters", "double-click", "rename the chapter"),
     ("Chapters", "Delete", "delete the selected chapter (on the timeline or in the list)"),
+    ("Clips", "Ctrl+E", "export the selected chapter, or the in–out range, as a clip"),
+    ("Clips", "right-click", "export a chapter, every chapter, or the in–out range"),
     ("Thumbnails", "Delete", "delete the selected thumbnail (Undo in the panel)"),
     ("Editing", "Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
     ("View", "Ctrl+wheel, Ctrl+= / Ctrl+-", "zoom the timeline around the cursor / in / out"),

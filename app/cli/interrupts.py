@@ -33,3 +33,18 @@ def sigterm_raises() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def sigterm_sets(stop: threading.Event) -> Iterator[None]:
+    """Inside, SIGTERM sets ``stop`` instead of raising: for work that stops itself at its
+    next check (a clip being exported is queued again) rather than being unwound mid-write.
+    The caller raises ``Terminated`` once it has stopped."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

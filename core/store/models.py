@@ -310,3 +310,39 @@ class SignalPeaksRow(Base):
     frames_per_bucket: Mapped[int] = mapped_column(Integer)
     bucket_count: Mapped[int] = mapped_column(Integer)
     peaks: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ClipJobRow(Base):
+    """One clip to export, queued in a batch: its range and options, then its progress
+    (with the worker that runs it and a heartbeat, like transcode jobs) and its result."""
+
+    __tablename__ = "clip_jobs"
+    __table_args__ = (Index("ix_clip_jobs_status_created", "status", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    batch_id: Mapped[str] = mapped_column(String(36), index=True)
+    vod_id: Mapped[str] = mapped_column(ForeignKey("vods.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer, default=1)
+    title: Mapped[str] = mapped_column(String(300))
+    chapter_id: Mapped[str | None] = mapped_column(String(36))
+    start_time: Mapped[float] = mapped_column(Float)
+    end_time: Mapped[float] = mapped_column(Float)
+    mode: Mapped[str] = mapped_column(String(10))
+    folder: Mapped[str] = mapped_column(Text)
+    stem: Mapped[str] = mapped_column(Text)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    step: Mapped[str | None] = mapped_column(String(40))
+    output_path: Mapped[str | None] = mapped_column(Text)
+    result_mode: Mapped[str | None] = mapped_column(String(10))
+    actual_start: Mapped[float | None] = mapped_column(Float)
+    actual_end: Mapped[float | None] = mapped_column(Float)
+    notes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    error: Mapped[str | None] = mapped_column(Text)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    worker_id: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

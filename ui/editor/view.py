@@ -33,6 +33,7 @@ from ui.theme import icon
 from ui.timeline import TimelineView
 
 from .chapter_files import ChapterFileActions
+from .clip_actions import ClipActions
 from .panels import PANEL_SPECS, LazyPanels
 from .signals_controller import SignalsController
 
@@ -73,8 +74,10 @@ class EditorView(QWidget):
             timeline=timeline,
         )
         self.chapter_files = ChapterFileActions(self)
+        self.clip_actions = ClipActions(self)
         self._build()
         self.signals = SignalsController(self)
+        self.clip_actions.install()
         self._install_shortcuts()
         self.player.load(self.vod.file_path, self.vod.duration, self.vod.fps)
         self.timeline.set_chapters(self.timeline_model)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -208,6 +209,16 @@ class ChaptersPanel(QWidget):
                 button.setProperty("flat", True)
                 files_row.addWidget(button)
                 self.file_buttons.append(button)
+        self.clips = getattr(self.host, "clip_actions", None)  # clips: ui/editor/clip_actions
+        if self.clips is not None:
+            self.clip_button = QToolButton()
+            self.clip_button.setDefaultAction(self.clips.export_action)
+            self.clip_button.setText("Clip…")
+            self.clip_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            self.clip_button.setProperty("flat", True)
+            files_row.addWidget(self.clip_button)
+            self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            self.table.customContextMenuRequested.connect(self._show_row_menu)
         layout.addLayout(files_row)
 
         form = QFormLayout()
@@ -288,6 +299,33 @@ class ChaptersPanel(QWidget):
     def _row_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
             self.host.seek(self.model.chapters[index.row()].start_time)
+
+    def row_menu(self, pos) -> QMenu:
+        """The right-click menu of the chapter list at ``pos`` (built, not shown)."""
+        menu = QMenu(self.table)
+        index = self.table.indexAt(pos)
+        if index.isValid():
+            chapter = self.model.chapters[index.row()]
+            action = menu.addAction(icon("scissors"), f"Export “{chapter.title}” as a clip…")
+            action.triggered.connect(
+                lambda: self.clips.open([self.clips.chapter_choice(chapter.id)])
+            )
+        shown = list(self.model.chapters)
+        if shown:
+            label = "Export every chapter as a clip…"
+            if len(shown) != len(self.host.timeline_model):
+                label = f"Export the {len(shown)} chapters shown as clips…"
+            action = menu.addAction(label)
+            action.triggered.connect(
+                lambda: self.clips.open([self.clips.chapter_choice(c.id) for c in shown])
+            )
+        return menu
+
+    def _show_row_menu(self, pos) -> None:
+        menu = self.row_menu(pos)
+        if not menu.isEmpty():
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     # --- form ----------------------------------------------------------------------------
     def _show_form(self, chapter_id: str | None) -> None:
