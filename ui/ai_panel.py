@@ -150,11 +150,13 @@ class AiPanel(QWidget):
         self.offline_check.setEnabled(online)
         self.transcribe_button.setEnabled(online and self.task is None)
 
-    def refresh_signals(self) -> None:
-        """The signals box shows only once the VOD's signals are analysed (the editor
-        analyses them by itself, so this runs again whenever the tab is shown)."""
-        analysed = self.host.context.signals.status(self.host.vod_id).state
-        self.signals_check.setVisible(analysed == AnalysisState.COMPLETED)
+    def refresh_signals(self, analysed: bool | None = None) -> None:
+        """The signals box shows only once the VOD's signals are analysed. The editor says
+        so when its analysis finishes (``analysed=True``); on showing the tab it is read."""
+        if analysed is None:
+            state = self.host.context.signals.status(self.host.vod_id).state
+            analysed = state == AnalysisState.COMPLETED
+        self.signals_check.setVisible(analysed)
 
     def showEvent(self, event) -> None:
         self.refresh_connection()

@@ -199,3 +199,28 @@ def test_the_waveform_grows_on_the_timeline_while_the_analysis_runs(
     assert partial, seen  # drawn from the part read so far, before the analysis ended
     assert partial == sorted(partial)
     assert view.timeline.signal_lane.seconds_drawn() == pytest.approx(200, abs=0.1)
+
+
+def test_the_ai_tab_offers_the_signals_as_soon_as_the_analysis_ends(
+    qtbot, qapp, monkeypatch, context, fresh_vod
+):
+    from ui.editor import EditorView
+
+    monkeypatch.setenv("VODSTUDIO_PLAYER", "none")
+    monkeypatch.setenv("VODSTUDIO_FILMSTRIP", "0")
+    view = EditorView(context, fresh_vod)
+    qtbot.addWidget(view)
+    view.resize(1400, 820)
+    view.show()
+    try:
+        ai_tab = view.panels["AI"]
+        view.tabs.setCurrentWidget(ai_tab)
+        qtbot.waitExposed(ai_tab)
+        assert view.signals.signals is None, "the analysis ended before the tab showed"
+        assert not ai_tab.signals_check.isVisible()
+        qtbot.waitUntil(lambda: view.signals.signals is not None, timeout=60000)
+        assert ai_tab.signals_check.isVisible()  # no need to leave the tab and come back
+    finally:
+        view.close_editor()
+        view.tasks.cancel_all()
+        view.tasks.wait(5000)

@@ -183,6 +183,9 @@ class SignalsController(QObject):
         self.view.set_analysis_state(False)
         self.view.suggest_button.setEnabled(True)
         self.editor.timeline.update()
+        for panel in self.editor.panels.values():  # e.g. the AI tab's "Weigh the signals" box
+            if hasattr(panel, "refresh_signals"):
+                panel.refresh_signals(analysed=True)
 
     def _show_state(self, text: str) -> None:
         self.lane.status_text = text
