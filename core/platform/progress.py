@@ -8,6 +8,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.domain.sizes import format_size
+
 
 @dataclass(frozen=True, slots=True)
 class TransferProgress:
@@ -22,13 +24,13 @@ class TransferProgress:
         return self.sent / self.total if self.total else 1.0
 
     def describe(self) -> str:
-        """``5.0 MiB / 12.0 MiB · 3.2 MiB/s · ETA 0:04`` for progress bars."""
+        """``5.2 MB / 12.6 MB · 3.4 MB/s · ETA 0:04`` for progress bars (decimal units, as
+        every size the app shows: ``core.domain.sizes``)."""
         eta = "--:--" if self.eta is None else f"{int(self.eta) // 60}:{int(self.eta) % 60:02d}"
-        return f"{_mib(self.sent)} / {_mib(self.total)} · {_mib(self.speed)}/s · ETA {eta}"
-
-
-def _mib(size: float) -> str:
-    return f"{size / 1048576:.1f} MiB"
+        return (
+            f"{format_size(self.sent)} / {format_size(self.total)} · "
+            f"{format_size(self.speed)}/s · ETA {eta}"
+        )
 
 
 class UploadControl:

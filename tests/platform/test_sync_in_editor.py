@@ -103,6 +103,8 @@ def test_an_edit_reads_the_sync_state_off_the_gui_thread(qtbot, context, editor)
     panel = editor.panels["Upload"]
     assert panel.state == "synced"
     editor.tasks.wait(10000)
+    # The side panels build lazily, one per idle turn; their first reads are not the edit's.
+    qtbot.waitUntil(lambda: len(editor.panels.values()) == len(editor.panels), timeout=10000)
     main, reads = threading.get_ident(), []
 
     def record(conn, cursor, statement, parameters, context_, executemany) -> None:

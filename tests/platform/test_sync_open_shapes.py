@@ -77,8 +77,8 @@ def test_an_unreadable_chapter_is_reported_and_left_alone_while_the_rest_syncs(
 def test_an_unreadable_vod_record_does_not_stop_its_chapters(context, synced, emulator):
     local, remote = synced
     emulator.http.post(f"/_control/garble/{remote}").raise_for_status()
-    context.vods.set_status(local, "deleted")
     context.chapters.add(local, title="Outro", start_time=300, end_time=360)
+    context.vods.set_status(local, "deleted")  # final: the chapter is added before
     [report] = context.sync.sync(local)
     assert report.ok and report.pushed["created"] == 1
     assert len(report.unreadable) == 1 and "VOD" in report.unreadable[0]

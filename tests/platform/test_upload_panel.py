@@ -49,7 +49,7 @@ def test_upload_from_the_form_posts_with_the_chosen_fields(qtbot, panel, emulato
     qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.state == "synced", timeout=30000)
     assert panel.progress_bar.value() == 100
-    assert any("MiB/s" in t and "ETA" in t for t in progress_texts)
+    assert any("MB/s" in t and "ETA" in t for t in progress_texts)
     remote_id = context.vods.get(panel.host.vod_id).remote_id
     remote = emulator.as_user().get(f"/api/v1/vod/{remote_id}").json()
     assert remote["title"] == "Friday stream" and remote["post"]["visibility"] == "followers"
