@@ -13,7 +13,7 @@ import pkgutil
 import sys
 from collections.abc import Callable
 
-from core.domain.errors import DomainError
+from core.domain.errors import DomainError, OverlapError
 from core.store.disk_errors import disk_problem
 
 from .interrupts import EXIT_TERMINATED, Terminated, sigterm_raises
@@ -64,9 +64,9 @@ def _command_modules():
 def cli_message(error: DomainError) -> str:
     """The error as a terminal user needs it: a clashing chapter named by the id the
     ``chapters`` commands take (the GUI names it by title alone)."""
-    conflicting_id = getattr(error, "conflicting_id", None)
-    if conflicting_id and conflicting_id not in str(error):
-        return f"{error} [id {conflicting_id}]"
+    clash = error.conflicting_id if isinstance(error, OverlapError) else None
+    if clash and clash not in str(error):
+        return f"{error} [id {clash}]"
     return str(error)
 
 
