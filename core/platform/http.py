@@ -299,7 +299,8 @@ class HttpRunner:
                 f"the connection to {self.service} broke ({type(error).__name__})", ambiguous=True
             ) from None
         log.debug("%s %s -> %d", method, _without_query(url), response.status_code)
-        self.versions[response.http_version] += 1
+        with self._count_lock:  # requests answer on many threads; += is not atomic
+            self.versions[response.http_version] += 1
         if response.status_code in accepted:
             self.in_flight.succeeded()
             return response
