@@ -27,6 +27,9 @@ for variable in (
 ):
     os.environ.pop(variable, None)
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+# The hundreds of CLI processes the tests start keep their compiled modules, instead of each
+# compiling the whole project again where the environment says not to write bytecode.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 CLIP_CACHE: dict[tuple, Path] = {}
 
@@ -64,6 +67,10 @@ def pytest_collection_modifyitems(config, items) -> None:
             lanes.add("fast")
         for lane in sorted(lanes):
             item.add_marker(lane)
+        # Under pytest-xdist (`--dist loadgroup`) a file's tests stay on one worker, so its
+        # module fixtures run once; the farm's files share one Redis and two Celery workers.
+        group = "farm" if "farm" in lanes else str(Path(item.path).relative_to(tests_root))
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def ffmpeg_available() -> bool:

@@ -19,7 +19,7 @@ class JobBridge(QObject):
 
     def __init__(self, context) -> None:
         super().__init__()
-        from core.jobs import JobRunner
+        from core.jobs.runner import JobRunner
 
         # The farm executor sends chunks to the broker while a broker URL is set, and runs
         # the local ladder otherwise, exactly as the CLI does.

@@ -42,15 +42,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="where the cache, thumbnails and HLS output live "
         "(default: $VODSTUDIO_DATA_DIR or the user data directory)",
     )
-    from app.version import app_version
-
-    parser.add_argument("--version", action="version", version=f"%(prog)s {app_version()}")
+    parser.add_argument("--version", action=_PrintVersion, nargs=0, help="show the version")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     registry = CliRegistry(subparsers)
     for module in _command_modules():
         module.register(registry)
     return parser
+
+
+class _PrintVersion(argparse.Action):
+    """``--version``, read from the package metadata only when asked: reading it costs every
+    other command's start ~20 ms."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from app.version import app_version
+
+        print(f"{parser.prog} {app_version()}")
+        parser.exit()
 
 
 def _command_modules():

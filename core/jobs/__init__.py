@@ -1,15 +1,6 @@
-"""Persistent transcode queue: requests (``TranscodeService``), execution (``JobRunner``
-with a pluggable ``Executor``), crash recovery."""
+"""Persistent transcode queue: requests (``service.TranscodeService``), execution
+(``runner.JobRunner`` with a pluggable ``executor.Executor``), crash recovery.
 
-from .executor import ExecutionOutcome, Executor, LocalLadderExecutor, TranscodeSpec
-from .runner import JobRunner
-from .service import TranscodeService
-
-__all__ = [
-    "ExecutionOutcome",
-    "Executor",
-    "JobRunner",
-    "LocalLadderExecutor",
-    "TranscodeService",
-    "TranscodeSpec",
-]
+Nothing is imported here: a command that only reads a job's shape (``shapes``) does not load
+the ffmpeg ladder with it.
+"""

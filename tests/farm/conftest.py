@@ -4,6 +4,7 @@ directory (the "shared storage" of a real farm is simply this machine's disk her
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
@@ -20,6 +21,20 @@ REPO = Path(__file__).resolve().parents[2]
 #: Short enough that a lost chunk comes back within the test, long enough that a healthy
 #: chunk (a few seconds here) is never handed out twice.
 VISIBILITY_TIMEOUT = "30"
+
+
+def _dies_with_this_process(signal_number: int):
+    """A pre-exec hook: the kernel sends ``signal_number`` to the child when the test run
+    that started it dies (even by kill -9), so no Redis or Celery worker outlives it."""
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    parent = os.getpid()
+
+    def hook() -> None:
+        prctl(1, signal_number)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the run died before prctl took effect
+            os._exit(1)
+
+    return hook
 
 
 def _free_port() -> int:
@@ -55,6 +70,7 @@ def redis_url(tmp_path_factory):
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        preexec_fn=_dies_with_this_process(signal.SIGKILL),
     )
     url = f"redis://127.0.0.1:{port}/0"
     import redis
@@ -109,6 +125,8 @@ class Farm:
             stdout=log.open("wb"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # SIGTERM, not SIGKILL: a worker's warm shutdown stops its pool and their ffmpeg.
+            preexec_fn=_dies_with_this_process(signal.SIGTERM),
         )  # its own process group: kill() takes its pool and ffmpeg
         self.logs[name] = log
 
