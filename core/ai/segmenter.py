@@ -13,7 +13,9 @@ Each boundary is then placed on a cue: among the cue starts near it, the one tha
 its two chapters (same cost, cue by cue), helped by sentence starts and by hints from the
 VOD (silences, static screens, scene cuts). When a few cues of chit-chat sit between two
 chapters and either split costs the same, the later one wins: a new chapter starts where its
-words start.
+words start. Only the words within a few minutes of the boundary count there: talk drifts
+inside a chapter, and the words said near its edge tell more about which side a sentence
+belongs to than the far end of the chapter does.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ HINT_BONUS = 30.0  # nats for a hint of strength 1 at a cue start when placing a
 HINT_PRICE_CUT = 0.5  # a strength-1 hint halves the price of a chapter starting in its block
 HINT_SNAP_SECONDS = 3.0
 PLATEAU_NATS = 1.0  # splits within this of the best are ties: take the latest
+# Words within this of a boundary decide where on the cues it goes. On the dev talks 200 to
+# 400 s did better than whole chapters (F1@5s +0.01 to +0.02, the 3 s score more); 150 s
+# was too few words and lost on the old set.
+PLACEMENT_CONTEXT_SECONDS = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,12 +187,15 @@ def _place_on_cues(
     segments, words: _WordStream, coder: _Coder, starts: list[int], hints, reach: float
 ):
     punctuated = _is_punctuated(segments)
+    times = [s.start for s in segments]
+    context = max(PLACEMENT_CONTEXT_SECONDS, 2 * reach)
     placed = list(starts)
     gains = []
     for k, start in enumerate(placed):
-        left = placed[k - 1] if k else 0
-        right = placed[k + 1] if k + 1 < len(placed) else len(segments)
         around = segments[start].start
+        left = max(placed[k - 1] if k else 0, bisect.bisect_left(times, around - context))
+        right = len(segments) if k + 1 == len(placed) else placed[k + 1]
+        right = min(right, bisect.bisect_right(times, around + context))
         candidates = [
             c for c in range(left + 1, right) if abs(segments[c].start - around) <= reach
         ] or [start]
