@@ -71,6 +71,12 @@ def import_editor_modules() -> None:
             keyring.get_keyring()
         except Exception as error:  # no usable keyring: the panels say so when it matters
             log.debug("warm-up: no keyring: %s", error)
+        try:  # Pillow imports its format plugins at the first save: a Generate's first still
+            from PIL import Image
+
+            Image.init()
+        except Exception as error:
+            log.debug("warm-up: Pillow's plugins not loaded: %s", error)
         from .theme import draw_icons_ahead
 
         draw_icons_ahead()
