@@ -178,3 +178,25 @@ def test_the_editor_draws_no_icon_on_the_gui_thread_after_the_warm_up(
     editor = window.editor
     qtbot.waitUntil(lambda: len(editor.panels.values()) == len(editor.panels), timeout=10000)
     assert main not in drawn_on
+
+
+def test_the_transcode_panel_reads_the_latest_job_off_the_gui_thread(
+    qtbot, window, vod, monkeypatch
+):
+    from core.jobs.service import TranscodeService
+
+    read_on: list[str] = []
+    real_status = TranscodeService.status
+
+    def status(self, *args, **kwargs):
+        read_on.append(threading.current_thread().name)
+        return real_status(self, *args, **kwargs)
+
+    monkeypatch.setattr(TranscodeService, "status", status)
+    window.open_vod(vod.id)
+    panel = window.editor.panels["Transcode"]
+    assert not read_on or threading.main_thread().name not in read_on
+    qtbot.waitUntil(lambda: bool(read_on), timeout=10000)
+    window.editor.tasks.wait(10000)
+    assert threading.main_thread().name not in read_on
+    assert panel.start_button.isEnabled()  # no job of this VOD running: Start is offered
