@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
@@ -73,6 +74,21 @@ def stylesheet() -> str:
     return text.replace("{icons}", icons)
 
 
+DISABLED_TINT = "#5c5c70"
+#: Icons drawn in a tint other than the text colour by the editor's panels: drawn ahead
+#: with the rest (``draw_icons_ahead``).
+EDITOR_TINTS = (
+    ("image", "#ffffff"),
+    ("cancel", "muted"),
+    ("star", "warning"),
+    ("trash", "danger"),
+    ("search", "muted"),
+)
+
+_images: dict[tuple[str, str, int], QImage] = {}
+_images_lock = threading.Lock()
+
+
 @cache
 def _svg(name: str) -> str:
     return resources.files("resources.icons").joinpath(f"{name}.svg").read_text(encoding="utf-8")
@@ -84,21 +100,49 @@ def icon(name: str, tint: str = "text", size: int = 24) -> QIcon:
     result = QIcon()
     for mode, colour in (
         (QIcon.Mode.Normal, COLORS.get(tint, tint)),
-        (QIcon.Mode.Disabled, "#5c5c70"),
+        (QIcon.Mode.Disabled, DISABLED_TINT),
     ):
         for scale in (1, 2):
-            result.addPixmap(_render(name, colour, size * scale), mode)
+            result.addPixmap(QPixmap.fromImage(_image(name, colour, size * scale)), mode)
     return result
 
 
 def pixmap(name: str, tint: str = "text", size: int = 24) -> QPixmap:
-    return _render(name, COLORS.get(tint, tint), size)
+    return QPixmap.fromImage(_image(name, COLORS.get(tint, tint), size))
 
 
-def _render(name: str, colour: str, pixels: int) -> QPixmap:
+def draw_icons_ahead() -> None:
+    """Draw every icon in the text colour (and the editor's other tints) at the sizes
+    ``icon`` uses, off the GUI thread (an image and an SVG renderer may be used on any
+    thread): the editor's first opening then draws none of its dozens of icons itself."""
+    names = sorted(
+        entry.name.removesuffix(".svg")
+        for entry in resources.files("resources.icons").iterdir()
+        if entry.name.endswith(".svg")
+    )
+    wanted = [(name, "text") for name in names] + list(EDITOR_TINTS)
+    for name, tint in wanted:
+        for colour in (COLORS.get(tint, tint), DISABLED_TINT):
+            for pixels in (24, 48):
+                _image(name, colour, pixels)
+
+
+def _image(name: str, colour: str, pixels: int) -> QImage:
+    """``name`` drawn in ``colour`` at ``pixels`` square, drawn once per process (from any
+    thread: a race only draws it twice)."""
+    key = (name, colour, pixels)
+    found = _images.get(key)
+    if found is None:
+        found = _draw(name, colour, pixels)
+        with _images_lock:
+            found = _images.setdefault(key, found)
+    return found
+
+
+def _draw(name: str, colour: str, pixels: int) -> QImage:
     data = _svg(name).replace("currentColor", colour)
     renderer = QSvgRenderer(QByteArray(data.encode("utf-8")))
-    image = QPixmap(QSize(pixels, pixels))
+    image = QImage(pixels, pixels, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)

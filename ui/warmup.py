@@ -2,7 +2,8 @@
 
 The editor's panels pull in large libraries (the openai SDK, libVLC's bindings, the media
 and job modules): imported on the GUI thread at the first opening, they froze the window for
-seconds. Imported here, the first opening costs what a reopening does.
+seconds. Imported here, the first opening costs what a reopening does. The icons are drawn
+here too (``ui.theme.draw_icons_ahead``): the editor shows dozens of them.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ EDITOR_MODULES = (
     "core.platform",
     "core.sync",
     "core.media.frames",
+    # the editor's signals analysis and clip queue (started in its constructor)
+    "core.jobs.signals",
+    "core.media.signals",
+    "core.jobs.clips",
+    "ui.clip_queue",
     "core.formats",
     "core.secrets",
     "keyring",
@@ -65,6 +71,15 @@ def import_editor_modules() -> None:
             keyring.get_keyring()
         except Exception as error:  # no usable keyring: the panels say so when it matters
             log.debug("warm-up: no keyring: %s", error)
+        try:  # Pillow imports its format plugins at the first save: a Generate's first still
+            from PIL import Image
+
+            Image.init()
+        except Exception as error:
+            log.debug("warm-up: Pillow's plugins not loaded: %s", error)
+        from .theme import draw_icons_ahead
+
+        draw_icons_ahead()
         _done.set()
 
 

@@ -11,6 +11,13 @@ waits for it), never by ``subprocess`` directly:
   on encoding into a job the app believes dead. The signal fires when the *thread* that
   started the child ends, so the thread that calls :func:`spawn` waits for the child
   (every caller here does).
+- **No Python between fork and exec** where it can be helped. A ``preexec_fn`` makes
+  ``subprocess`` fork the whole process (copying the page tables of a GUI with Qt, numpy and
+  the rest loaded: tens of milliseconds) while holding the GIL, and the window's thread waits
+  all that time: Generate thumbnails starts a dozen ffmpegs. So on Linux the child is started
+  through util-linux's ``setpriv --pdeathsig KILL`` (and coreutils' ``nice``), which set the
+  signal and the priority in the child and exec ffmpeg; ``subprocess`` can then use
+  ``vfork``. Without ``setpriv`` the ``preexec_fn`` does the same, the slow way.
 
 Elsewhere (macOS, Windows) the child still gets its own group; a killed app's children are
 left to finish or fail on their own, as there is no portable parent-death signal.
@@ -25,6 +32,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 
 from .errors import FFmpegMissingError, MediaError
@@ -64,6 +72,29 @@ def _die_with(parent: int, prctl: Callable[..., int] | None, niceness: int) -> C
     return hook
 
 
+@cache
+def _exec_wrappers(setpriv: str | None, nice: str | None) -> bool:
+    """Whether ``setpriv`` knows ``--pdeathsig`` (util-linux 2.33+) and ``nice`` runs."""
+    if setpriv is None or nice is None:
+        return False
+    try:
+        check = [setpriv, "--pdeathsig", "KILL", "--", nice, "-n", "0", "true"]
+        return subprocess.run(check, capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def _wrapped(command: list[str], niceness: int) -> list[str] | None:
+    """``command`` started through ``setpriv``/``nice`` (see the module's notes), or
+    ``None`` where they are missing."""
+    setpriv, nice = shutil.which("setpriv"), shutil.which("nice")
+    if _PRCTL is None or not _exec_wrappers(setpriv, nice):
+        return None
+    assert setpriv is not None and nice is not None  # checked by _exec_wrappers
+    prefix = [setpriv, "--pdeathsig", "KILL", "--"]
+    return prefix + ([nice, "-n", str(niceness)] if niceness else []) + command
+
+
 def spawn(args: Sequence[str], *, background: bool = False, **options: Any) -> subprocess.Popen:
     """Start ``args`` (``args[0]`` is ``ffmpeg`` or ``ffprobe``, looked up on PATH) in its own
     process group, killed by the kernel if this process dies. ``background``: the child runs
@@ -75,7 +106,10 @@ def spawn(args: Sequence[str], *, background: bool = False, **options: Any) -> s
     if _POSIX:
         options["process_group"] = 0
     niceness = BACKGROUND_NICENESS if background and hasattr(os, "nice") else 0
-    if _PRCTL is not None or niceness:
+    wrapped = _wrapped(command, niceness)
+    if wrapped is not None:
+        command = wrapped
+    elif _PRCTL is not None or niceness:
         options["preexec_fn"] = _die_with(os.getpid(), _PRCTL, niceness)
     try:
         return subprocess.Popen(command, **options)

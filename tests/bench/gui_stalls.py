@@ -13,7 +13,7 @@ import time
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 
 TICK_MS = 5
 ROOT = str(Path(__file__).resolve().parents[2])
@@ -75,6 +75,36 @@ class StallMeter:
                 frame = sys._current_frames().get(self._gui_thread)
                 if frame is not None:
                     self.culprits[_where(frame)] += 1
+
+
+def run_loop(seconds: float, until=None) -> bool:
+    """Run the event loop as the app does (``exec``) for ``seconds`` or until ``until()``
+    holds (checked every 5 ms); whether it came to hold.
+
+    Not ``processEvents`` in a Python loop with a sleep: each pass of such a loop takes the
+    GIL twice more than the app's own loop, and while a worker thread runs Python every
+    taking of the GIL may wait a switch interval, which the meter would count as stall."""
+    if until is not None and until():
+        return True
+    loop = QEventLoop()
+    held = [False]
+
+    def check() -> None:
+        if until is not None and until():
+            held[0] = True
+            loop.quit()
+
+    poll, deadline = QTimer(), QTimer()
+    poll.setInterval(5)
+    poll.timeout.connect(check)
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    poll.start()
+    deadline.start(int(seconds * 1000))
+    loop.exec()
+    poll.stop()
+    deadline.stop()
+    return held[0]
 
 
 def _where(frame) -> str:

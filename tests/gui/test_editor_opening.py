@@ -8,6 +8,8 @@ import threading
 import uuid
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from core.domain.chapters import Chapter
 from core.library.chapters import ChapterService
@@ -131,3 +133,70 @@ def test_start_transcode_queues_the_job_off_the_gui_thread(qtbot, window, vod, m
     assert queued_on and threading.main_thread().name not in queued_on
     assert window.message_label.text().startswith("Transcode queued: 360p")
     window.context.transcodes.cancel(vod.id, panel.job.job_id)
+
+
+def test_the_player_backend_is_started_once_the_editor_is_on_screen(qtbot, window, vod):
+    window.open_vod(vod.id)
+    editor = window.editor
+    assert not editor.player.has_backend()  # no media stack started inside the constructor
+    qtbot.waitUntil(editor.player.has_backend, timeout=10000)
+    assert editor.player.backend_label.text() in ("Qt Multimedia", "no preview", "libvlc")
+    assert editor.player.duration() == pytest.approx(vod.duration)
+
+
+def test_space_right_after_opening_plays_before_the_backend_was_due(qtbot, window, vod):
+    window.open_vod(vod.id)
+    editor = window.editor
+    assert not editor.player.has_backend()
+    QTest.keyClick(editor.timeline, Qt.Key.Key_Space)
+    assert editor.player.is_playing()
+    assert editor.player.has_backend()  # made at once for the key, not on its idle turn
+
+
+def test_the_editor_draws_no_icon_on_the_gui_thread_after_the_warm_up(
+    qtbot, window, vod, monkeypatch
+):
+    import ui.theme as theme
+    import ui.warmup as warmup
+
+    drawn_on: list[str] = []
+    real_draw = theme._draw
+
+    def draw(name, colour, pixels):
+        drawn_on.append(threading.current_thread().name)
+        return real_draw(name, colour, pixels)
+
+    monkeypatch.setattr(theme, "_images", {})
+    monkeypatch.setattr(theme, "_draw", draw)
+    monkeypatch.setattr(warmup, "_done", threading.Event())
+    warmup.warm_up_editor(window.tasks)
+    qtbot.waitUntil(warmup._done.is_set, timeout=30000)
+    main = threading.main_thread().name
+    assert sum(name != main for name in drawn_on) > 40  # every icon, on the warm-up's thread
+    drawn_on.clear()
+    window.open_vod(vod.id)
+    editor = window.editor
+    qtbot.waitUntil(lambda: len(editor.panels.values()) == len(editor.panels), timeout=10000)
+    assert main not in drawn_on
+
+
+def test_the_transcode_panel_reads_the_latest_job_off_the_gui_thread(
+    qtbot, window, vod, monkeypatch
+):
+    from core.jobs.service import TranscodeService
+
+    read_on: list[str] = []
+    real_status = TranscodeService.status
+
+    def status(self, *args, **kwargs):
+        read_on.append(threading.current_thread().name)
+        return real_status(self, *args, **kwargs)
+
+    monkeypatch.setattr(TranscodeService, "status", status)
+    window.open_vod(vod.id)
+    panel = window.editor.panels["Transcode"]
+    assert not read_on or threading.main_thread().name not in read_on
+    qtbot.waitUntil(lambda: bool(read_on), timeout=10000)
+    window.editor.tasks.wait(10000)
+    assert threading.main_thread().name not in read_on
+    assert panel.start_button.isEnabled()  # no job of this VOD running: Start is offered

@@ -301,7 +301,10 @@ def test_a_failed_quality_can_be_retried_from_the_panel(
     qtbot.addWidget(view)
     try:
         panel = view.panels["Transcode"]
-        qtbot.waitUntil(lambda: panel.job.status == "failed", timeout=60000)
+        # the job is read off the GUI thread, then run
+        qtbot.waitUntil(
+            lambda: panel.job is not None and panel.job.status == "failed", timeout=60000
+        )
         row = panel.rows["360p"]
         assert row.state.text() == "failed" and not row.retry_button.isHidden()
         assert panel.error_label.text()

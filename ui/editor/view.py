@@ -34,6 +34,7 @@ from ui.timeline import TimelineView
 
 from .chapter_files import ChapterFileActions
 from .clip_actions import ClipActions
+from .first_paint import AfterFirstPaint
 from .panels import PANEL_SPECS, LazyPanels
 from .signals_controller import SignalsController
 
@@ -62,6 +63,7 @@ class EditorView(QWidget):
             preloaded if preloaded is not None else (context.vods.get(vod_id), None)
         )
         self.vod_id = self.vod.id
+        self._closed = False
         self.tasks = tasks or TaskRunner(self)
         self.undo_stack = QUndoStack(self)
         self.messages: list[tuple[str, bool]] = []
@@ -86,8 +88,10 @@ class EditorView(QWidget):
         self._load_keyframes()
         self._start_filmstrip()
         self.signals.start()
-        QTimer.singleShot(0, self, self._announce_player_backend)
-        self.panels.build_rest_when_idle()
+        # The player's media stack and the side panels come once the editor is on screen,
+        # each in an event-loop turn of its own: built with the rest, they held the first
+        # opening's window still for a fifth of a second.
+        self._after_paint = AfterFirstPaint(self.timeline, self._build_rest)
         QTimer.singleShot(0, self, self._announce_stored_overlaps)
         QTimer.singleShot(0, self, self._announce_cut_short)
 
@@ -150,6 +154,13 @@ class EditorView(QWidget):
         self.timeline.delete_requested.connect(self.delete_chapter)
         self.timeline.selection_changed.connect(self.chapter_selected.emit)
         self.timeline_view.add_at_playhead.connect(self.add_chapter_at_playhead)
+
+    def _build_rest(self) -> None:
+        if self._closed:
+            return
+        self.player.start_backend()
+        self._announce_player_backend()
+        self.panels.build_rest_when_idle()
 
     def _header(self) -> QWidget:
         bar = QWidget(objectName="HeaderBar")
@@ -452,6 +463,7 @@ class EditorView(QWidget):
         self.timeline.set_filmstrip(self.filmstrip)
 
     def close_editor(self) -> None:
+        self._closed = True
         self.panels.stop()
         self.signals.close()
         if getattr(self, "filmstrip", None) is not None:

@@ -201,12 +201,22 @@ class TranscodePanel(QWidget):
         return self.bridge
 
     def _load_latest(self) -> None:
-        try:
-            self.job = self.service.status(self.host.vod_id)
-        except Exception:
-            self.job = None
-        if self.job and self.job.status.is_active:
-            self._ensure_bridge()
+        """The VOD's latest job (none yet: an error), read on a worker: a database read
+        inside the panel's constructor held the window while the editor opened."""
+        service, vod_id = self.service, self.host.vod_id
+        self._render()
+        self.host.tasks.run_task(
+            lambda progress, cancel: service.status(vod_id),
+            on_done=self._latest_loaded,
+            on_error=lambda error: None,
+        )
+
+    def _latest_loaded(self, job: TranscodeJob) -> None:
+        if self.job is not None:
+            return  # a job started or reported since is newer than what was read
+        self.job = job
+        if job.status.is_active:
+            self._ensure_bridge()  # a job left queued or running: it goes on
         self._render()
 
     def _on_status(self, status: TranscodeJob) -> None:

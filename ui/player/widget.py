@@ -23,6 +23,7 @@ from .backends import PlayerBackend, create_backend
 BACKEND_NAMES = {"vlc": "libvlc", "qt": "Qt Multimedia", "none": "no preview"}
 SPEEDS = (0.25, 0.5, 1.0, 1.25, 1.5, 2.0)
 SHUTTLE_SPEEDS = (1.0, 2.0, 4.0, 8.0)
+DEFAULT_VOLUME = 80
 
 
 class SeekSlider(QSlider):
@@ -47,12 +48,17 @@ class SeekSlider(QSlider):
 
 
 class PlayerWidget(QWidget):
+    """Without a ``backend`` given, the best one is made the first time it is needed
+    (``backend``) or when ``start_backend`` is called: a media stack takes tens of
+    milliseconds to start, which the editor spends after it is on screen, not before."""
+
     position_changed = Signal(float)
     playing_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None, backend: PlayerBackend | None = None) -> None:
         super().__init__(parent)
-        self.backend = backend or create_backend(self)
+        self._backend: PlayerBackend | None = None
+        self._source: tuple[str, float] | None = None  # loaded before the backend existed
         self.fps = 30.0
         self._duration = 0.0
         self._shuttle = 0  # <0 reverse, >0 forward, index into SHUTTLE_SPEEDS
@@ -60,18 +66,48 @@ class PlayerWidget(QWidget):
         self._reverse_timer.setInterval(80)
         self._reverse_timer.timeout.connect(self._reverse_step)
         self._build()
-        self.backend.position_changed.connect(self._on_position)
-        self.backend.duration_changed.connect(self._on_duration)
-        self.backend.playing_changed.connect(self._on_playing)
+        if backend is not None:
+            self._use_backend(backend)
+
+    @property
+    def backend(self) -> PlayerBackend:
+        if self._backend is None:
+            self._use_backend(create_backend(self))
+        assert self._backend is not None
+        return self._backend
+
+    def has_backend(self) -> bool:
+        return self._backend is not None
+
+    def start_backend(self) -> None:
+        """Make the backend now (if not made yet)."""
+        _ = self.backend
+
+    def _use_backend(self, backend: PlayerBackend) -> None:
+        self._backend = backend
+        video = backend.video_widget()
+        video.setMinimumHeight(120)
+        self.layout().replaceWidget(self._video, video)
+        self._video.deleteLater()
+        self._video = video
+        self.backend_label.setText(BACKEND_NAMES.get(backend.name, backend.name))
+        backend.set_volume(self.volume_slider.value())
+        backend.set_rate(self.speed_box.currentData() or 1.0)
+        backend.position_changed.connect(self._on_position)
+        backend.duration_changed.connect(self._on_duration)
+        backend.playing_changed.connect(self._on_playing)
+        if self._source is not None:
+            backend.load(*self._source)
 
     # --- layout --------------------------------------------------------------------------
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        video = self.backend.video_widget()
-        video.setMinimumHeight(120)
-        layout.addWidget(video, 1)
+        # Until the backend is made, a plain dark area holds its place.
+        self._video = QWidget(objectName="VideoPlaceholder")
+        self._video.setMinimumHeight(120)
+        layout.addWidget(self._video, 1)
 
         bar = QWidget(objectName="PlayerControls")
         row = QHBoxLayout(bar)
@@ -116,21 +152,19 @@ class PlayerWidget(QWidget):
             self.speed_box.addItem(f"{speed:g}×", speed)
         self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
         self.speed_box.currentIndexChanged.connect(
-            lambda i: self.backend.set_rate(self.speed_box.itemData(i))
+            lambda i: self._backend and self._backend.set_rate(self.speed_box.itemData(i))
         )
         row.addWidget(self.speed_box)
         self.mute_button = button("volume", "Mute", self._toggle_mute)
         self.volume_slider = QSlider(Qt.Orientation.Horizontal, toolTip="Volume")
         self.volume_slider.setRange(0, 100)
-        self.volume_slider.setValue(self.backend.volume())
+        self.volume_slider.setValue(DEFAULT_VOLUME)
         self.volume_slider.setFixedWidth(90)
         self.volume_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.volume_slider.valueChanged.connect(self._set_volume)
         row.addWidget(self.volume_slider)
         row.addSpacing(8)
-        self.backend_label = QLabel(
-            BACKEND_NAMES.get(self.backend.name, self.backend.name), objectName="BackendBadge"
-        )
+        self.backend_label = QLabel("starting…", objectName="BackendBadge")
         self.backend_label.setToolTip("Video playback backend in use")
         row.addWidget(self.backend_label)
         layout.addWidget(bar)
@@ -140,11 +174,13 @@ class PlayerWidget(QWidget):
     def load(self, path: str, duration: float, fps: float | None = None) -> None:
         self.fps = fps if fps and fps > 0 else 30.0
         self._duration = duration
-        self.backend.load(path, duration)
+        self._source = (path, duration)
+        if self._backend is not None:
+            self._backend.load(path, duration)
         self._update_time()
 
     def position(self) -> float:
-        return self.backend.position()
+        return self._backend.position() if self._backend is not None else 0.0
 
     def duration(self) -> float:
         return self._duration
@@ -155,16 +191,17 @@ class PlayerWidget(QWidget):
 
     def pause(self) -> None:
         self._stop_shuttle()
-        self.backend.pause()
+        if self._backend is not None:
+            self._backend.pause()
 
     def toggle(self) -> None:
-        if self.backend.is_playing() or self._reverse_timer.isActive():
+        if self.is_playing() or self._reverse_timer.isActive():
             self.pause()
         else:
             self.play()
 
     def is_playing(self) -> bool:
-        return self.backend.is_playing()
+        return self._backend is not None and self._backend.is_playing()
 
     def seek(self, seconds: float) -> None:
         seconds = max(0.0, min(self._duration or seconds, seconds))
@@ -223,7 +260,8 @@ class PlayerWidget(QWidget):
             self.seek(self._duration * value / 1000.0)
 
     def _set_volume(self, value: int) -> None:
-        self.backend.set_volume(value)
+        if self._backend is not None:
+            self._backend.set_volume(value)
         self.mute_button.setIcon(icon("mute" if value == 0 else "volume"))
 
     def _toggle_mute(self) -> None:
@@ -257,4 +295,5 @@ class PlayerWidget(QWidget):
 
     def close_backend(self) -> None:
         self._reverse_timer.stop()
-        self.backend.close()
+        if self._backend is not None:
+            self._backend.close()
