@@ -107,6 +107,7 @@ class TranscodePanel(QWidget):
         self.job: TranscodeJob | None = None
         self._announced_job: str | None = None
         self.bridge = None
+        self._busy_buttons: set[QWidget] = set()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.setSpacing(10)
@@ -283,38 +284,79 @@ class TranscodePanel(QWidget):
     def cancel(self) -> None:
         if not self.job:
             return
-        try:
-            self.job = self.service.cancel(self.host.vod_id, self.job.job_id)
-        except Exception as error:
-            self.host.show_message(describe_error(error), error=True)
-            return
-        self._ensure_bridge().request_cancel(self.job.job_id)
-        self._render()
+        service, vod_id, job_id = self.service, self.host.vod_id, self.job.job_id
+
+        def cancelled(job: TranscodeJob) -> None:
+            self._ensure_bridge().request_cancel(job_id)
+            self._render()
+
+        self._run_action(
+            lambda progress, cancel: service.cancel(vod_id, job_id),
+            cancelled,
+            self.cancel_button,
+            "Cancelling the transcode",
+        )
 
     def cancel_quality(self, quality: str) -> None:
         """Cancel one quality of the running job; the others go on."""
         if not self.job:
             return
-        job_id = self.job.job_id
-        try:
-            self.job = self.service.cancel(self.host.vod_id, job_id, quality)
-        except Exception as error:
-            self.host.show_message(describe_error(error), error=True)
-            return
-        self._ensure_bridge().request_cancel(job_id, quality)
-        self.host.show_message(f"Cancelling {quality}; the other qualities go on")
-        self._render()
+        service, vod_id, job_id = self.service, self.host.vod_id, self.job.job_id
+
+        def cancelled(job: TranscodeJob) -> None:
+            self._ensure_bridge().request_cancel(job_id, quality)
+            self.host.show_message(f"Cancelling {quality}; the other qualities go on")
+            self._render()
+
+        self._run_action(
+            lambda progress, cancel: service.cancel(vod_id, job_id, quality),
+            cancelled,
+            self.rows[quality].cancel_button,
+            f"Cancelling {quality}",
+        )
 
     def retry(self, quality: str) -> None:
         """Queue ``quality`` (or "all" the failed and cancelled ones) again; it resumes
         from the segments made before."""
-        try:
-            self.job = self.service.retry(self.host.vod_id, quality)
-        except Exception as error:
+        service, vod_id = self.service, self.host.vod_id
+
+        def queued(job: TranscodeJob) -> None:
+            self._ensure_bridge().wake()
+            self._render()
+
+        button = self.resume_button if quality == "all" else self.rows[quality].retry_button
+        self._run_action(
+            lambda progress, cancel: service.retry(vod_id, quality),
+            queued,
+            button,
+            f"Retrying {quality}",
+        )
+
+    def _run_action(self, work, on_done, button, label: str) -> None:
+        """A job change (database writes, which may wait on another writer's lock) runs on a
+        worker; its button stays off until it ends, one click one change. The job it returns
+        is shown unless the runner reported the job meanwhile: that report is as new, and the
+        runner reports again while the job is active."""
+        before = self.job
+        self._busy_buttons.add(button)
+        button.setEnabled(False)
+
+        def ended() -> None:
+            self._busy_buttons.discard(button)
+            button.setEnabled(True)  # the view drawn next says whether it is offered
+
+        def done(job: TranscodeJob) -> None:
+            ended()
+            if self.job is before:
+                self.job = job
+            on_done(job)
+
+        def failed(error: BaseException) -> None:
+            ended()
             self.host.show_message(describe_error(error), error=True)
-            return
-        self._ensure_bridge().wake()
-        self._render()
+            self._render()
+
+        self.host.tasks.run_task(work, on_done=done, on_error=failed, label=label)
 
     def open_folder(self) -> None:
         folder = self._output_dir()
@@ -427,6 +469,8 @@ class TranscodePanel(QWidget):
         self.start_button.setEnabled(not active)
         self.play_button.setEnabled(bool(job.master_playlist) and status == JobStatus.COMPLETED)
         self.folder_button.setEnabled(bool(self._output_dir()))
+        for button in self._busy_buttons:  # a cancel or retry still on its way
+            button.setEnabled(False)
 
     def _still_running(self, quality: str) -> bool:
         return self.quality_state(quality)[0] in ("processing", "queued")
