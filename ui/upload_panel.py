@@ -57,11 +57,17 @@ class UploadPanel(QWidget):
         self._read_order = itertools.count()
         self._shown_read = -1
         self._uploaded = False
+        self._pending_error: str | None = None
+        #: the sync state last read; None until the first read (on a worker) returns
+        self.state: str | None = None
         #: tus chunk in bytes; None keeps the uploader's default (50 MiB)
         self.chunk_size: int | None = None
         self._build()
         host.chapters_changed.connect(self._chapters_changed)
         self._fill_from_vod()
+        # Whether the VOD is on the platform already is not known until the first read.
+        self.upload_button.setEnabled(False)
+        self.sync_button.setEnabled(False)
         self.refresh_state()
 
     # --- layout --------------------------------------------------------------------------
@@ -139,7 +145,7 @@ class UploadPanel(QWidget):
         layout.addStretch(1)
 
     def _fill_from_vod(self) -> None:
-        vod = self.host.context.vods.get(self.host.vod_id)
+        vod = self.host.vod  # read by the editor when it opened: no database read here
         self.title_edit.setText(vod.title)
         self.description_edit.setPlainText(vod.description or "")
         self.visibility_box.setCurrentText(vod.visibility or Visibility.PUBLIC)
@@ -265,7 +271,11 @@ class UploadPanel(QWidget):
 
     # --- sync ----------------------------------------------------------------------------
     def refresh_state(self, last_error: str | None = None) -> None:
-        self._show_state(self._read_state(), last_error)
+        """Read the sync state on a worker (a read on the GUI thread would wait on another
+        writer's lock); ``last_error`` is shown with it."""
+        if last_error is not None:
+            self._pending_error = last_error
+        self._read_state_in_background()
 
     def _read_state(self) -> tuple:
         """The sync state and conflicts, numbered in the order they were read (on any
@@ -312,7 +322,8 @@ class UploadPanel(QWidget):
         text = STATE_TEXT.get(state.state, state.state)
         if state.state == SyncState.LOCAL_CHANGES:
             text += f" ({state.pending_changes})"
-        error = last_error or state.last_error
+        error = last_error or self._pending_error or state.last_error
+        self._pending_error = None
         if error:
             text = f"{STATE_TEXT[SyncState.ERROR]}: {error}"
         self.state_label.setText(text)
@@ -325,6 +336,7 @@ class UploadPanel(QWidget):
             self.pause_button.setEnabled(False)
             self.cancel_button.setEnabled(False)
         elif self._upload_task is None or not self._upload_task.is_running():
+            self.upload_button.setEnabled(True)
             self.pause_button.setEnabled(False)
             self.cancel_button.setEnabled(False)
             if state.upload_status in ("paused", "uploading", "failed"):
@@ -365,12 +377,26 @@ class UploadPanel(QWidget):
         item = self.conflict_list.currentItem()
         if item is None:
             return
-        resolved = self.host.context.sync.resolve(
-            self.host.vod_id, item.data(Qt.ItemDataRole.UserRole), keep
+        sync, vod_id = self.host.context.sync, self.host.vod_id
+        chapter_id = item.data(Qt.ItemDataRole.UserRole)
+        self.keep_local_button.setEnabled(False)  # one choice per conflict
+        self.keep_remote_button.setEnabled(False)
+
+        def resolved(result) -> None:
+            if result.changes:  # keeping the platform's side of a chapter it does not have
+                self.host.merge_change(result.changes)
+            self.start_sync()
+
+        def failed(error: BaseException) -> None:
+            self.host.show_message(str(error), error=True)
+            self.refresh_state()  # the conflicts as they are now, buttons with them
+
+        self.host.tasks.run_task(
+            lambda progress, cancel: sync.resolve(vod_id, chapter_id, keep),
+            on_done=resolved,
+            on_error=failed,
+            label="Resolving a conflict",
         )
-        if resolved.changes:  # keeping the platform's side of a chapter it does not have
-            self.host.merge_change(resolved.changes)
-        self.start_sync()
 
     def _sync_done(self, result) -> None:
         report, read = result

@@ -240,6 +240,7 @@ def test_upload_without_a_platform_offers_the_settings(qtbot, editor):
 
     panel = editor.panels["Upload"]
     editor.tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(panel.upload_button.isEnabled, timeout=10000)  # once the state is read
     panel.upload_button.click()
     qtbot.waitUntil(lambda: panel.settings_button.isVisible(), timeout=30000)
     text = panel.progress_label.text()

@@ -101,7 +101,7 @@ def test_a_pull_with_no_undo_steps_touching_it_keeps_the_history(
 
 def test_an_edit_reads_the_sync_state_off_the_gui_thread(qtbot, context, editor):
     panel = editor.panels["Upload"]
-    assert panel.state == "synced"
+    qtbot.waitUntil(lambda: panel.state == "synced", timeout=10000)  # read on a worker
     editor.tasks.wait(10000)
     # The side panels build lazily, one per idle turn; their first reads are not the edit's.
     qtbot.waitUntil(lambda: len(editor.panels.values()) == len(editor.panels), timeout=10000)

@@ -28,7 +28,9 @@ def panel(qtbot, context, platform_env, local_vod):
 
 
 def test_upload_from_the_form_posts_with_the_chosen_fields(qtbot, panel, emulator, context):
-    assert panel.state == "not_uploaded" and panel.title_edit.text() == "My coding session"
+    assert panel.title_edit.text() == "My coding session"
+    qtbot.waitUntil(lambda: panel.state == "not_uploaded", timeout=10000)  # read on a worker
+    assert panel.upload_button.isEnabled()
     panel.title_edit.clear()
     qtbot.keyClicks(panel.title_edit, "Friday stream")
     panel.visibility_box.setCurrentText("followers")
@@ -59,6 +61,7 @@ def test_upload_from_the_form_posts_with_the_chosen_fields(qtbot, panel, emulato
 
 
 def test_pause_and_resume_buttons(qtbot, panel, tus):
+    qtbot.waitUntil(panel.upload_button.isEnabled, timeout=10000)
     tus.fault(kind="delay", delay=2, method="PATCH", path="/stream/", skip=1)
     qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
@@ -70,7 +73,8 @@ def test_pause_and_resume_buttons(qtbot, panel, tus):
         lambda: panel.upload_button.text() == "Resume" and panel.upload_button.isEnabled(),
         timeout=20000,
     )
-    assert panel.state == "uploading" and 0 < panel.progress_bar.value() < 100
+    qtbot.waitUntil(lambda: panel.state == "uploading", timeout=10000)
+    assert 0 < panel.progress_bar.value() < 100
     qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.state == "synced", timeout=30000)
     accepted = [p["offset"] for p in tus.stats()["patches"] if p["accepted"]]
@@ -79,6 +83,7 @@ def test_pause_and_resume_buttons(qtbot, panel, tus):
 
 
 def test_sync_shows_a_conflict_and_resolves_it(qtbot, panel, context, emulator):
+    qtbot.waitUntil(panel.upload_button.isEnabled, timeout=10000)
     qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.state == "synced", timeout=30000)
     vod = context.vods.get(panel.host.vod_id)
@@ -106,6 +111,7 @@ def test_sync_shows_a_conflict_and_resolves_it(qtbot, panel, context, emulator):
 
 
 def test_sync_error_is_shown(qtbot, panel, context, emulator, monkeypatch):
+    qtbot.waitUntil(panel.upload_button.isEnabled, timeout=10000)
     qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.state == "synced", timeout=30000)
     monkeypatch.setenv("VODSTUDIO_API_TOKEN", "token-wrong")
@@ -116,6 +122,7 @@ def test_sync_error_is_shown(qtbot, panel, context, emulator, monkeypatch):
 
 
 def test_cancel_button_stops_the_upload(qtbot, panel, tus, emulator):
+    qtbot.waitUntil(panel.upload_button.isEnabled, timeout=10000)
     tus.fault(kind="delay", delay=2, method="PATCH", path="/stream/", skip=1)
     qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
@@ -129,6 +136,7 @@ def test_cancel_button_stops_the_upload(qtbot, panel, tus, emulator):
 
 
 def test_sync_says_which_platform_record_it_could_not_read(qtbot, panel, context, emulator):
+    qtbot.waitUntil(panel.upload_button.isEnabled, timeout=10000)
     qtbot.mouseClick(panel.upload_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.state == "synced", timeout=30000)
     vod = context.vods.get(panel.host.vod_id)
