@@ -7,6 +7,9 @@ its change set becomes one undo step on the host (``push_change``).
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass, replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,6 +34,7 @@ from core.ai.service import GenerationOptions
 from core.domain.errors import DomainError
 from core.domain.signals import AnalysisState
 from core.domain.timefmt import format_time
+from ui.tasks import describe_error
 
 OFFLINE_CONNECTION_MESSAGE = (
     "No API key or server URL is set: chapters will be made offline, on this computer. "
@@ -43,6 +47,17 @@ TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json", ".txt")
 START_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+@dataclass(frozen=True, slots=True)
+class _Setup:
+    """What the tab shows besides the transcript, read on a worker: the settings and the
+    key (keyring) and the VOD's analysis may each wait, on a lock or a service."""
+
+    default_model: str
+    online: bool
+    base_url: str | None
+    analysed: bool
+
+
 class AiPanel(QWidget):
     def __init__(self, host, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +65,12 @@ class AiPanel(QWidget):
         self.ai = host.context.ai
         self.task = None
         self.last_result = None
+        # Filled by the first read (on a worker); until then no model is reachable.
+        self._default_model: str | None = None
+        self._online = False
+        # Reads may end in any order: only the newest of each kind is shown.
+        self._stamps = itertools.count()
+        self._latest: dict[str, int] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.setSpacing(8)
@@ -63,8 +84,9 @@ class AiPanel(QWidget):
         self.repairs.hide()
         layout.addWidget(self.repairs)
         self.setAcceptDrops(True)  # a transcript file dropped on the tab is imported
-        self.refresh_transcript()
         self._set_busy(False)
+        self.refresh_transcript()
+        self.refresh_connection()
 
     # --- building ------------------------------------------------------------------------
     def _transcript_box(self) -> QGroupBox:
@@ -94,7 +116,7 @@ class AiPanel(QWidget):
     def _settings_box(self) -> QGroupBox:
         box = QGroupBox("Model")
         form = QFormLayout(box)
-        self.model_edit = QLineEdit(self.ai.default_model(), placeholderText="gpt-4o")
+        self.model_edit = QLineEdit(placeholderText="gpt-4o")
         self.temperature = QDoubleSpinBox(minimum=0.0, maximum=2.0, singleStep=0.1, value=0.3)
         self.max_tokens = QSpinBox(minimum=1, maximum=128_000, singleStep=100, value=2000)
         self.offline_check = QCheckBox("Offline: topic detection on this computer, no network")
@@ -104,6 +126,7 @@ class AiPanel(QWidget):
             checked=True,
             toolTip="The signals the timeline's lane shows; offered once they are analysed",
         )
+        self.signals_check.hide()  # until the analysis is known to be done
         self.connection_label = QLabel(objectName="Muted", wordWrap=True)
         form.addRow("Model", self.model_edit)
         form.addRow("Temperature", self.temperature)
@@ -112,8 +135,7 @@ class AiPanel(QWidget):
         form.addRow(self.youtube_check)
         form.addRow(self.signals_check)
         form.addRow(self.connection_label)
-        self.refresh_connection()
-        self.refresh_signals()
+        self.offline_check.setEnabled(False)  # until the connection is read
         return box
 
     def _action_row(self) -> QHBoxLayout:
@@ -137,35 +159,81 @@ class AiPanel(QWidget):
 
     def refresh_connection(self) -> None:
         """Offline is forced while no key or server is configured; the settings can change
-        while the editor is open, so this runs again whenever the tab is shown."""
-        online = self.ai.online_available()
+        while the editor is open, so this runs again whenever the tab is shown. Read on a
+        worker, with the signals' state."""
+        ai, signals, vod_id = self.ai, self.host.context.signals, self.host.vod_id
+        stamp = self._stamp("setup")
+
+        def read(progress, cancel) -> _Setup:
+            api_key, base_url = ai.connection()
+            state = signals.status(vod_id).state
+            return _Setup(
+                ai.default_model(),
+                bool(api_key or base_url),
+                base_url,
+                state == AnalysisState.COMPLETED,
+            )
+
+        self.host.tasks.run_task(
+            read,
+            on_done=lambda setup: self._setup_read(stamp, setup),
+            on_error=lambda error: self._show_error(describe_error(error)),
+        )
+
+    def _setup_read(self, stamp: int, setup: _Setup) -> None:
+        if not self._is_latest("setup", stamp):
+            return
+        self._default_model = setup.default_model
+        if not self.model_edit.text():
+            self.model_edit.setText(setup.default_model)
+        self._online = online = setup.online
         if not online:
             self.offline_check.setChecked(True)
             self.connection_label.setText(OFFLINE_CONNECTION_MESSAGE)
         else:
             if not self.offline_check.isEnabled():
                 self.offline_check.setChecked(False)
-            _, base_url = self.ai.connection()
-            self.connection_label.setText(f"Server: {base_url or 'OpenAI'}")
+            self.connection_label.setText(f"Server: {setup.base_url or 'OpenAI'}")
         self.offline_check.setEnabled(online)
         self.transcribe_button.setEnabled(online and self.task is None)
+        self.signals_check.setVisible(setup.analysed)
 
     def refresh_signals(self, analysed: bool | None = None) -> None:
         """The signals box shows only once the VOD's signals are analysed. The editor says
         so when its analysis finishes (``analysed=True``); on showing the tab it is read."""
         if analysed is None:
-            state = self.host.context.signals.status(self.host.vod_id).state
-            analysed = state == AnalysisState.COMPLETED
+            self.refresh_connection()  # one read on a worker brings both
+            return
+        self._stamp("setup")  # what a read still on its way found is older than this
         self.signals_check.setVisible(analysed)
 
     def showEvent(self, event) -> None:
         self.refresh_connection()
-        self.refresh_signals()
         super().showEvent(event)
+
+    def _stamp(self, kind: str) -> int:
+        stamp = self._latest[kind] = next(self._stamps)
+        return stamp
+
+    def _is_latest(self, kind: str, stamp: int) -> bool:
+        return self._latest.get(kind) == stamp
 
     # --- transcript ----------------------------------------------------------------------
     def refresh_transcript(self) -> None:
-        info = self.ai.transcript(self.host.vod_id)
+        """Read the transcript on a worker (ten hours of it is a large read) and show it."""
+        ai, vod_id = self.ai, self.host.vod_id
+        stamp = self._stamp("transcript")
+        self.host.tasks.run_task(
+            lambda progress, cancel: ai.transcript(vod_id),
+            on_done=lambda info: self._transcript_read(stamp, info),
+            on_error=lambda error: self._show_error(describe_error(error)),
+        )
+
+    def _transcript_read(self, stamp: int, info) -> None:
+        if self._is_latest("transcript", stamp):
+            self._show_transcript(info)
+
+    def _show_transcript(self, info) -> None:
         self.transcript_view.clear()
         for segment in info.segments:
             item = QListWidgetItem(f"[{format_time(segment.start)}] {segment.text}")
@@ -207,15 +275,32 @@ class AiPanel(QWidget):
             remember_folder("transcripts", path)
             self.import_transcript(path)
 
-    def import_transcript(self, path: str) -> bool:
-        try:
-            info = self.ai.import_transcript(self.host.vod_id, path)
-        except DomainError as error:
+    def import_transcript(self, path: str) -> None:
+        """Read and store the file on a worker (a ten-hour transcript is a large file and a
+        database write); its segments show when it is done, an error in the status line."""
+        ai, vod_id = self.ai, self.host.vod_id
+        stamp = self._stamp("transcript")
+
+        def imported(info) -> None:
+            self._finish()
+            if self._is_latest("transcript", stamp):
+                self._show_transcript(info)
+            self._show_status(f"Transcript imported: {len(info.segments)} segments.")
+
+        def refused(error: BaseException) -> None:
+            if not isinstance(error, DomainError):
+                self._failed(error)
+                return
+            self._finish()
             self._show_error(str(error))
-            return False
-        self.refresh_transcript()
-        self._show_status(f"Transcript imported: {len(info.segments)} segments.")
-        return True
+            self.refresh_transcript()  # the one stored before, which a read may have skipped
+
+        self._start(
+            lambda progress, cancel: ai.import_transcript(vod_id, path),
+            imported,
+            "Importing the transcript",
+            on_error=refused,
+        )
 
     def transcribe(self) -> None:
         vod_id = self.host.vod_id
@@ -227,7 +312,8 @@ class AiPanel(QWidget):
 
     def _transcribed(self, info) -> None:
         self._finish()
-        self.refresh_transcript()
+        self._stamp("transcript")  # a read still on its way is older than this
+        self._show_transcript(info)
         self._show_status(f"Transcribed: {len(info.segments)} segments.")
 
     def _seek_to_line(self, item: QListWidgetItem) -> None:
@@ -236,7 +322,7 @@ class AiPanel(QWidget):
     # --- generation ----------------------------------------------------------------------
     def options(self) -> GenerationOptions:
         return GenerationOptions(
-            model=self.model_edit.text().strip() or self.ai.default_model(),
+            model=self.model_edit.text().strip() or self._default_model or "gpt-4o",
             temperature=round(self.temperature.value(), 2),
             max_tokens=self.max_tokens.value(),
             # A box ticked because nothing is configured is no choice: the service then says
@@ -251,17 +337,24 @@ class AiPanel(QWidget):
         except DomainError as error:
             self._show_error(str(error))
             return
-        vod_id = self.host.vod_id
-        self.refresh_signals()
-        # None: the service reads the VOD's signals on the worker thread; () weighs none.
-        hints = (
-            None if self.signals_check.isVisibleTo(self) and self.signals_check.isChecked() else ()
-        )
+        ai, signals, vod_id = self.ai, self.host.context.signals, self.host.vod_id
+        weigh = self.signals_check.isChecked()
+        default_unknown = not self.model_edit.text().strip() and self._default_model is None
         self.repairs.hide()
+
+        def work(progress, cancel):
+            nonlocal options
+            if default_unknown:  # asked for before the settings were read
+                options = replace(options, model=ai.default_model())
+            # Whether the signals are analysed is read here, as it is now: the box may be
+            # hidden only because the analysis finished after the tab was shown.
+            analysed = signals.status(vod_id).state == AnalysisState.COMPLETED
+            # None: the service reads the VOD's signals; () weighs none.
+            hints = None if weigh and analysed else ()
+            return ai.generate(vod_id, options, progress=progress, cancel=cancel, hints=hints)
+
         self._start(
-            lambda progress, cancel: self.ai.generate(
-                vod_id, options, progress=progress, cancel=cancel, hints=hints
-            ),
+            work,
             self._generated,
             "Generating chapters",
         )
@@ -281,12 +374,16 @@ class AiPanel(QWidget):
         self.repairs.setVisible(bool(result.repairs))
 
     # --- task plumbing -------------------------------------------------------------------
-    def _start(self, work, on_done, label: str) -> None:
+    def _start(self, work, on_done, label: str, on_error=None) -> None:
         self._set_busy(True)
         self.progress.setValue(0)
         self._show_status(f"{label}…")
         self.task = self.host.tasks.run_task(
-            work, on_done=on_done, on_error=self._failed, on_progress=self._progressed, label=label
+            work,
+            on_done=on_done,
+            on_error=on_error or self._failed,
+            on_progress=self._progressed,
+            label=label,
         )
 
     def cancel(self) -> None:
@@ -325,7 +422,7 @@ class AiPanel(QWidget):
         has_transcript = self.transcript_view.count() > 0
         self.generate_button.setEnabled(not busy and has_transcript)
         self.import_button.setEnabled(not busy)
-        self.transcribe_button.setEnabled(not busy and self.ai.online_available())
+        self.transcribe_button.setEnabled(not busy and self._online)
         self.cancel_button.setEnabled(busy)
         self.progress.setVisible(busy)
 

@@ -28,6 +28,7 @@ def test_generation_shows_on_the_timeline_and_undoes_in_one_step(
     editor.reload_chapters()
     panel = editor.panels["AI"]
     editor.tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(panel.generate_button.isEnabled, timeout=10_000)  # the transcript is read
     panel.model_edit.setText("stub-good")
     qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.task is None, timeout=20_000)

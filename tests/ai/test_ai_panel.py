@@ -29,6 +29,7 @@ def make_panel(qtbot, context):
         panel = AiPanel(host)
         qtbot.addWidget(panel)
         panel.show()
+        wait_read(qtbot, panel)
         return panel, host
 
     yield make
@@ -52,6 +53,13 @@ def manual_in(chapters):
     return [c[:4] for c in chapters if c[3] == "manual"] == [("Manual", 150, 170, "manual")]
 
 
+def wait_read(qtbot, panel):
+    """The tab's transcript and settings are read on a worker after it is built."""
+    qtbot.waitUntil(
+        lambda: bool(panel.transcript_label.text() and panel.model_edit.text()), timeout=10_000
+    )
+
+
 def wait_idle(qtbot, panel, timeout=20_000):
     qtbot.waitUntil(lambda: panel.task is None, timeout=timeout)
 
@@ -63,11 +71,16 @@ def test_import_view_and_seek(qtbot, context, long_clip, labelled, tmp_path, mak
     assert "No transcript" in panel.transcript_label.text()
     bad = tmp_path / "bad.txt"
     bad.write_text("no timestamps here")
-    assert not panel.import_transcript(str(bad))
+    panel.import_transcript(str(bad))
+    assert not panel.import_button.isEnabled()  # read and stored on a worker
+    wait_idle(qtbot, panel)
     assert "line 1: no timestamp" in panel.status.text()
+    assert panel.transcript_view.count() == 0 and panel.import_button.isEnabled()
     good = tmp_path / "talk.vtt"
     good.write_text(to_vtt(labelled.segments))
-    assert panel.import_transcript(str(good))
+    panel.import_transcript(str(good))
+    wait_idle(qtbot, panel)
+    assert panel.status.text() == f"Transcript imported: {len(labelled.segments)} segments."
     assert panel.transcript_view.count() == len(labelled.segments)
     assert panel.generate_button.isEnabled()
     item = panel.transcript_view.item(3)
@@ -110,6 +123,7 @@ def test_drop_a_transcript_file(qtbot, context, long_clip, labelled, tmp_path, m
         Qt.KeyboardModifier.NoModifier,
     )
     QApplication.sendEvent(panel, drop)
+    wait_idle(qtbot, panel)
     assert panel.transcript_view.count() == 1
     assert panel.transcript_view.item(0).text() == "[0:01] dropped words"
     video = QMimeData()
@@ -208,8 +222,9 @@ def test_offline_when_nothing_is_configured(
     assert any("made offline" in r and "Settings" in r for r in shown)
     monkeypatch.setenv("OPENAI_BASE_URL", stub.url)  # configured while the editor is open
     panel.hide()
-    panel.show()
-    assert panel.offline_check.isEnabled() and not panel.offline_check.isChecked()
+    panel.show()  # read again, on a worker
+    qtbot.waitUntil(panel.offline_check.isEnabled, timeout=10_000)
+    assert not panel.offline_check.isChecked()
     assert stub.url in panel.connection_label.text() and panel.transcribe_button.isEnabled()
 
 

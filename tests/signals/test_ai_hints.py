@@ -77,6 +77,10 @@ def ai_panel(qtbot, with_transcript, monkeypatch):
     panel = AiPanel(host)
     qtbot.addWidget(panel)
     panel.show()
+    # the transcript and the analysis are read on a worker
+    qtbot.waitUntil(
+        lambda: panel.generate_button.isEnabled() and bool(panel.model_edit.text()), timeout=10_000
+    )
     yield panel, host
     host.tasks.cancel_all()
     assert host.tasks.wait(10_000)
@@ -107,4 +111,5 @@ def test_the_ai_panel_weighs_the_signals_once_they_exist(ai_panel, qtbot, clip_f
     elsewhere = AiPanel(RecordingPanelHost(host.context, plain.id))
     qtbot.addWidget(elsewhere)
     elsewhere.show()
+    qtbot.waitUntil(lambda: bool(elsewhere.model_edit.text()), timeout=10_000)  # read
     assert not elsewhere.signals_check.isVisible()  # never analysed: nothing to weigh
