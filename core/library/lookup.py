@@ -1,9 +1,10 @@
-"""Finding a VOD by its id or a unique prefix of it: the one lookup every service shares
+"""Finding a VOD by its id, a unique prefix of it or its exact title: the one lookup every
+service shares
 (its own module so that modules ``vods`` builds on, like ``removal``, can use it too)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain.errors import NotFoundError, ValidationError
@@ -11,7 +12,8 @@ from core.store.models import Vod
 
 
 def find_vod(session: Session, vod_ref: str) -> Vod:
-    """The VOD whose id is ``vod_ref`` or starts with it (at least 4 characters, unique)."""
+    """The VOD whose id is ``vod_ref`` or starts with it (at least 4 characters, unique), else
+    the one titled ``vod_ref`` (any case): ``vodstudio list`` shows titles, so people type them."""
     ref = (vod_ref or "").strip()
     if not ref:
         raise ValidationError("no VOD id given")
@@ -24,4 +26,9 @@ def find_vod(session: Session, vod_ref: str) -> Vod:
             return matches[0]
         if len(matches) > 1:
             raise ValidationError(f"VOD id prefix {ref!r} is ambiguous: give more characters")
-    raise NotFoundError(f"VOD {ref} not found")
+    titled = session.scalars(select(Vod).where(func.lower(Vod.title) == ref.lower()).limit(2)).all()
+    if len(titled) == 1:
+        return titled[0]
+    if titled:
+        raise ValidationError(f"more than one VOD is titled {ref!r}: give its id (vodstudio list)")
+    raise NotFoundError(f"VOD {ref} not found: give its id or title as `vodstudio list` shows them")
