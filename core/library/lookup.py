@@ -4,7 +4,7 @@ service shares
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain.errors import NotFoundError, ValidationError
@@ -26,9 +26,14 @@ def find_vod(session: Session, vod_ref: str) -> Vod:
             return matches[0]
         if len(matches) > 1:
             raise ValidationError(f"VOD id prefix {ref!r} is ambiguous: give more characters")
-    titled = session.scalars(select(Vod).where(func.lower(Vod.title) == ref.lower()).limit(2)).all()
+    # Compared in Python: SQLite's lower() knows only ASCII ("Überstream", "ÉTÉ").
+    wanted = ref.casefold()
+    titled = [
+        vod_id for vod_id, title in session.execute(select(Vod.id, Vod.title))
+        if (title or "").strip().casefold() == wanted
+    ]  # fmt: skip
     if len(titled) == 1:
-        return titled[0]
+        return session.get_one(Vod, titled[0])
     if titled:
         raise ValidationError(f"more than one VOD is titled {ref!r}: give its id (vodstudio list)")
     raise NotFoundError(f"VOD {ref} not found: give its id or title as `vodstudio list` shows them")
