@@ -32,9 +32,12 @@ case "$command" in
     .venv/bin/ruff format --check --quiet .
     .venv/bin/mypy
     export QT_QPA_PLATFORM=offscreen
-    # One worker per core; a test file stays on one worker (tests/conftest.py groups them).
-    # `-n 0` after `test` runs in this process alone (for a debugger or a single test).
-    exec .venv/bin/python -m pytest -n "${VODSTUDIO_TEST_WORKERS:-auto}" --dist loadgroup "$@"
+    # One worker per core (at most 4: the media tests' ffmpeg runs use every core they see); a
+    # test file stays on one worker (tests/conftest.py groups them). `-n 0` after `test` runs
+    # in this process alone (for a debugger or a single test).
+    cores=$(nproc 2>/dev/null || echo 2)
+    workers=${VODSTUDIO_TEST_WORKERS:-$((cores < 4 ? cores : 4))}
+    exec .venv/bin/python -m pytest -n "$workers" --dist loadgroup "$@"
     ;;
   *)
     echo "usage: bash packaging/dev.sh [app|test] [arguments...]" >&2

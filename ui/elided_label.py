@@ -10,8 +10,18 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle, QStyleOption, QWidget
 
 
 class ElidedLabel(QLabel):
-    def __init__(self, text: str = "", parent: QWidget | None = None, **kwargs) -> None:
+    """``elide``: where the cut goes. The middle keeps both ends of a path or an error; a
+    sentence (a hint) reads better cut at its end."""
+
+    def __init__(
+        self,
+        text: str = "",
+        parent: QWidget | None = None,
+        elide: Qt.TextElideMode = Qt.TextElideMode.ElideMiddle,
+        **kwargs,
+    ) -> None:
         super().__init__(text, parent, **kwargs)
+        self.elide_mode = elide
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(40)
         self._sync_tooltip()
@@ -35,7 +45,7 @@ class ElidedLabel(QLabel):
         """The text as it is drawn at the label's current width."""
         margin = self.margin() * 2 + self.contentsMargins().left() + self.contentsMargins().right()
         return self.fontMetrics().elidedText(
-            self.text(), Qt.TextElideMode.ElideMiddle, max(0, self.width() - margin)
+            self.text(), self.elide_mode, max(0, self.width() - margin)
         )
 
     def paintEvent(self, event) -> None:

@@ -117,6 +117,18 @@ def test_bad_times_exit_1_with_one_line(run_cli, vod_id, args, message):
     assert json.loads(run_cli("chapters", "list", vod_id, "--json").stdout) == []
 
 
+def test_a_vod_is_found_by_its_title_as_list_shows_it(run_cli, vod_id, clip_factory):
+    added = run_cli("chapters", "add", "friday STREAM", "--title", "Intro", "--start", "0",
+                    "--end", "5")  # fmt: skip
+    assert added.code == 0, added.stderr
+    assert json.loads(run_cli("show", "Friday stream", "--json").stdout)["id"] == vod_id
+    again = run_cli("import", clip_factory(seconds=20), "--title", "Friday stream")
+    assert again.code == 0, again.stderr
+    ambiguous = run_cli("chapters", "list", "Friday stream")
+    assert ambiguous.code == 1 and "more than one VOD is titled" in ambiguous.stderr
+    assert run_cli("chapters", "list", vod_id[:8]).code == 0
+
+
 def test_blank_title_unknown_ids_and_bad_transitions(run_cli, vod_id):
     blank = run_cli("chapters", "add", vod_id, "--title", "   ", "--start", "0", "--end", "1")
     assert blank.code == 1 and "title is required" in blank.stderr

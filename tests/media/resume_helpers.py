@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import m3u8
@@ -138,7 +139,10 @@ def job_folder(data_dir: Path) -> Path | None:
 def assert_like_uninterrupted(output_dir: Path, reference_dir: Path, source: Path) -> None:
     """The hls_checks of a finished ladder, and every media playlist the same, line for
     line, as the one an uninterrupted job wrote (segment count and durations, audio too)."""
-    info_fps = 10.0
+    rate = hls_checks.ffprobe_json(
+        "-select_streams", "v:0", "-show_entries", "stream=r_frame_rate", str(source)
+    )["streams"][0]["r_frame_rate"]
+    info_fps = float(Fraction(rate))
     duration = float(
         hls_checks.ffprobe_json("-show_entries", "format=duration", str(source))["format"][
             "duration"

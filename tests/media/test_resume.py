@@ -30,8 +30,8 @@ SEGMENTS = 5  # 30 s of 6 s segments
 
 @pytest.fixture(scope="module")
 def source(clip_factory):
-    """30 s at 720p and 10 fps: two encoded rungs (360p, 720p) and their audio, cheaply."""
-    return clip_factory("resume.mp4", seconds=30, size="1280x720", rate=10)
+    """30 s at 720p and 5 fps: two encoded rungs (360p, 720p) and their audio, cheaply."""
+    return clip_factory("resume.mp4", seconds=30, size="1280x720", rate=5)
 
 
 @pytest.fixture(scope="module")

@@ -88,6 +88,7 @@ class TimelineView(QWidget):
         row.addSpacing(10)
         self.hint = ElidedLabel(
             "Drag on empty space to draw a chapter · drag edges to resize · double-click to rename",
+            elide=Qt.TextElideMode.ElideRight,
             objectName="Muted",
         )
         # the hint gives way on a narrow window instead of widening it
