@@ -13,6 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+# Imported before the SDK is used: openai peeks at ``sys.modules["httpx"]`` on every request,
+# and a half-imported httpx (the editor's warm-up imports it on another thread) fails there.
+import httpx  # noqa: F401
 import openai
 
 if TYPE_CHECKING:

@@ -13,6 +13,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+# Imported before the SDK is used: openai peeks at ``sys.modules["httpx"]`` on every request,
+# and a half-imported httpx (the editor's warm-up imports it on another thread) fails there.
+import httpx  # noqa: F401
 import openai
 
 from core.media.errors import FFmpegMissingError, MediaError
