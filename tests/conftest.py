@@ -163,3 +163,19 @@ def context(data_dir):
     ctx = AppContext(data_dir)
     yield ctx
     ctx.close()
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_on_the_gui_thread(request):
+    """Widget tests collect garbage on the GUI thread only, as the app does
+    (ui/gc_on_gui_thread.py: a collection in a worker thread can deadlock with Qt)."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    from ui.gc_on_gui_thread import GuiThreadGarbageCollector
+
+    collector = GuiThreadGarbageCollector(request.getfixturevalue("qapp"))
+    collector.start()
+    yield
+    collector.stop()
+    collector.deleteLater()
