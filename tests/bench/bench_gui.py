@@ -4,6 +4,8 @@ the GUI thread while a signals analysis runs.
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_gui.py [--open-only | --actions-only] [--skip-start]
     # with libVLC, as users run it:
     Xvfb :44 & DISPLAY=:44 QT_QPA_PLATFORM=xcb .venv/bin/python tests/bench/bench_gui.py --open-only
+    # the opening with a chosen player backend (qt, vlc or none: is it the media stack?)
+    BENCH_PLAYER=none QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_gui.py --open-only
 
 Targets (issue 4): cold start ≤ 1.0 s; a timeline paint with 1,000 chapters on a 12-hour
 VOD ≤ 4 ms (issue 13: with the waveform and the signal marks too). Issue 14: opening a 4-hour
@@ -327,6 +329,8 @@ def bench_open_editor(runs: int = 3, pause: float = 1.5) -> None:
     data, vod_id = four_hour_library(Path(tempfile.gettempdir()) / "vodstudio-bench-open")
     code = OPEN_EDITOR.format(root=str(ROOT), data=data, vod=vod_id, pause=pause)
     env = {k: v for k, v in os.environ.items() if k != "VODSTUDIO_PLAYER"}
+    if os.environ.get("BENCH_PLAYER"):
+        env["VODSTUDIO_PLAYER"] = os.environ["BENCH_PLAYER"]
     measured = []
     for _ in range(runs):  # each in a fresh process: the first opening imports cold
         out = subprocess.run(
