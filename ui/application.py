@@ -53,7 +53,7 @@ def run(context) -> int:
     window = MainWindow(context)
     window.show()
     _close_on_sigterm(window)
-    _collect_garbage_on_this_thread(app)
+    collect_garbage_on_gui_thread(app)
     return app.exec()
 
 
@@ -69,13 +69,13 @@ def run_deferred(make_context) -> int:
     window = MainWindow()
     window.show()
     _close_on_sigterm(window)
-    _collect_garbage_on_this_thread(app)
+    collect_garbage_on_gui_thread(app)
     report_damage_in(window)
     window.open_context(make_context, make_context)
     return app.exec()
 
 
-def _collect_garbage_on_this_thread(app: QApplication) -> None:
+def collect_garbage_on_gui_thread(app: QApplication) -> None:
     from .gc_on_gui_thread import GuiThreadGarbageCollector
 
     GuiThreadGarbageCollector(app).start()

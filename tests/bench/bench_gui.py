@@ -235,8 +235,9 @@ def bench_timeline_paint(frames: int = 200) -> None:
 OPEN_EDITOR = """
 import json, os, sys, time
 sys.path.insert(0, {root!r})
-from ui.application import create_application
+from ui.application import collect_garbage_on_gui_thread, create_application
 app = create_application()
+collect_garbage_on_gui_thread(app)  # as the app does
 from tests.bench.gui_stalls import StallMeter, run_loop
 from ui.main_window import MainWindow
 
@@ -366,8 +367,9 @@ def bench_open_editor(runs: int = 3, pause: float = 1.5) -> None:
 ACTIONS = """
 import json, shutil, sys, time
 sys.path.insert(0, {root!r})
-from ui.application import create_application
+from ui.application import collect_garbage_on_gui_thread, create_application
 app = create_application()
+collect_garbage_on_gui_thread(app)  # as the app does
 from tests.bench.gui_stalls import StallMeter, run_loop
 from ui.main_window import MainWindow
 
