@@ -5,8 +5,10 @@ Run: ``.venv/bin/python tests/bench/bench_chapters_eval.py [--count 20] [--only-
 
 Prints boundary precision / recall / F1 at 3 s and 5 s tolerance, per set and split, for
 - the offline mode, on the "python talk" set (``talk_corpus.py``: long single-subject and
-  mixed talks from Python's own docs, a dev and a test split) and on the old synthetic set
-  (topics with separate vocabularies, 45 / 25 / 15 % topic words),
+  mixed talks from Python's own docs, a dev and a test split), on the "vim talk" set made the
+  same way from the Vim user manual (``vim_talks.py``: a second kind of text, to see whether
+  a change tuned on the Python talks holds elsewhere) and on the old synthetic set (topics
+  with separate vocabularies, 45 / 25 / 15 % topic words),
 - two baselines measured in the same run: an even split with the same number of chapters,
   and a textbook TextTiling,
 - the title checks (``chapter_metrics.TITLE_CHECKS``) and a sample of titles,
@@ -42,6 +44,7 @@ from tests.bench.chapter_metrics import (
     title_checks,
 )
 from tests.bench.talk_corpus import checked_talks
+from tests.bench.vim_talks import vim_talks
 
 
 def report(name: str, runs) -> None:
@@ -140,21 +143,26 @@ def evaluate_offline(title: str, transcripts, *, baselines: bool = True) -> None
 
 def talk_sets(split: str):
     """The split's talks, then its single-subject and mixed halves."""
-    talks = checked_talks(split)
+    if split == "vim":
+        return subsets("vim talk (never tuned on alone)", vim_talks())
+    return subsets(f"python talk, {split} split", checked_talks(split))
+
+
+def subsets(name: str, talks):
+    if not talks:
+        print(f"{name}: not run (its source text is not installed)")
+        return []
     return [
-        (f"python talk, {split} split, all", talks),
-        (
-            f"python talk, {split} split, single-subject",
-            [t for t in talks if t.kind == "single-subject"],
-        ),
-        (f"python talk, {split} split, mixed", [t for t in talks if t.kind == "mixed"]),
+        (f"{name}, all", talks),
+        (f"{name}, single-subject", [t for t in talks if t.kind == "single-subject"]),
+        (f"{name}, mixed", [t for t in talks if t.kind == "mixed"]),
     ] + [
-        (f"python talk, {split} split, {label}", chosen)
+        (f"{name}, {label}", chosen)
         for label, chosen in (
             ("plain streams", [t for t in talks if t.rough is False]),
             ("rough streams (tiny cues, silences, music)", [t for t in talks if t.rough]),
         )
-        if split == "dev"
+        if any(t.rough for t in talks)
     ]
 
 
@@ -191,14 +199,18 @@ def main() -> None:
     parser.add_argument("--only-offline", action="store_true", help="skip the LLM path")
     parser.add_argument(
         "--split",
-        choices=("dev", "test", "both"),
+        choices=("dev", "test", "both", "none"),
         default="both",
         help="python talk splits to run: tune on dev, report test once",
+    )
+    parser.add_argument(
+        "--no-vim", action="store_true", help="skip the vim talk set (the Vim user manual)"
     )
     parser.add_argument("--model", default=os.environ.get("VODSTUDIO_BENCH_MODEL", "gpt-4o-mini"))
     args = parser.parse_args()
 
-    for split in ("dev", "test") if args.split == "both" else (args.split,):
+    splits = {"both": ["dev", "test"], "none": []}.get(args.split, [args.split])
+    for split in splits + ([] if args.no_vim else ["vim"]):
         for title, talks in talk_sets(split):
             evaluate_offline(title, talks)
     transcripts = corpus(args.count, long_stream=not args.no_long)

@@ -73,6 +73,20 @@ def make_talk(split: str, number: int) -> Talk:
         order = ordered[offset:] + ordered[:offset]
     else:
         order = rng.sample(pool, len(pool))
+    kind = "single-subject" if single else "mixed"
+    return spoken_talk(f"{split}-{number:02d}", split, kind, order, style, rng, rough)
+
+
+def spoken_talk(
+    name: str,
+    split: str,
+    kind: str,
+    order: list[Section],
+    style: SpeakerStyle,
+    rng: random.Random,
+    rough: bool,
+) -> Talk:
+    """A talk of 26 to 38 minutes of chapters from ``order``'s sections, in that order."""
     target = rng.uniform(26 * 60, 38 * 60)
     chapters, names, total = [], [], 0.0
     for section in order:
@@ -85,10 +99,7 @@ def make_talk(split: str, number: int) -> Talk:
         if total >= target:
             break
     segments, starts, duration = speak(chapters, style, rng)
-    kind = "single-subject" if single else "mixed"
-    return Talk(
-        f"{split}-{number:02d}", split, kind, segments, duration, starts[1:], names, chapters, rough
-    )
+    return Talk(name, split, kind, segments, duration, starts[1:], names, chapters, rough)
 
 
 def _chapter_sentences(
