@@ -130,7 +130,8 @@ def title_checks(title: str, chapter_text: str, previous: str | None) -> dict[st
     word can head a noun phrase (not a function word, a verb, an adverb, a participle or an
     adjective by its ending) and the first word is not a function word."""
     words = title.split()
-    said = set(re.findall(r"[a-z0-9'’-]+", chapter_text.lower()))
+    # Quotes and hyphens at a word's edges are not part of it ("'smartindent'", "CTRL-O").
+    said = {w.strip("'’-") for w in re.findall(r"[a-z0-9'’-]+", chapter_text.lower())}
     head = words[-1].lower() if words else ""
     first = words[0].lower() if words else ""
     return {
