@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -33,8 +31,8 @@ from core.ai.errors import CancelledError
 from core.ai.service import GenerationOptions
 from core.domain.errors import DomainError
 from core.domain.signals import AnalysisState
-from core.domain.timefmt import format_time
 from ui.tasks import describe_error
+from ui.transcript_list import TranscriptList
 
 OFFLINE_CONNECTION_MESSAGE = (
     "No API key or server URL is set: chapters will be made offline, on this computer. "
@@ -44,7 +42,6 @@ OFFLINE_CONNECTION_MESSAGE = (
 
 TRANSCRIPT_FILTER = "Transcripts (*.vtt *.srt *.json *.txt);;All files (*)"
 TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json", ".txt")
-START_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +103,8 @@ class AiPanel(QWidget):
         row.addWidget(self.import_button)
         row.addWidget(self.transcribe_button)
         column.addLayout(row)
-        self.transcript_view = QListWidget(toolTip="Double-click a line to jump there")
-        self.transcript_view.setUniformItemSizes(True)
-        # Activation is a double-click (or a single click, by platform style) and Enter.
-        self.transcript_view.itemActivated.connect(self._seek_to_line)
+        self.transcript_view = TranscriptList()
+        self.transcript_view.line_activated.connect(self.host.seek)
         column.addWidget(self.transcript_view, 1)
         return box
 
@@ -234,11 +229,7 @@ class AiPanel(QWidget):
             self._show_transcript(info)
 
     def _show_transcript(self, info) -> None:
-        self.transcript_view.clear()
-        for segment in info.segments:
-            item = QListWidgetItem(f"[{format_time(segment.start)}] {segment.text}")
-            item.setData(START_ROLE, segment.start)
-            self.transcript_view.addItem(item)
+        self.transcript_view.show_segments(info.segments)
         if info.segments:
             self.transcript_label.setText(
                 f"{len(info.segments)} segments, {info.word_count} words ({info.source})"
@@ -315,9 +306,6 @@ class AiPanel(QWidget):
         self._stamp("transcript")  # a read still on its way is older than this
         self._show_transcript(info)
         self._show_status(f"Transcribed: {len(info.segments)} segments.")
-
-    def _seek_to_line(self, item: QListWidgetItem) -> None:
-        self.host.seek(float(item.data(START_ROLE)))
 
     # --- generation ----------------------------------------------------------------------
     def options(self) -> GenerationOptions:

@@ -77,8 +77,9 @@ def run_deferred(make_context) -> int:
 
 def collect_garbage_on_gui_thread(app: QApplication) -> None:
     from .gc_on_gui_thread import GuiThreadGarbageCollector
+    from .warmup import editor_modules_imported
 
-    GuiThreadGarbageCollector(app).start()
+    GuiThreadGarbageCollector(app, started=editor_modules_imported).start()
 
 
 def report_damage_in(window) -> None:

@@ -83,6 +83,10 @@ def import_editor_modules() -> None:
         _done.set()
 
 
+def editor_modules_imported() -> bool:
+    return _done.is_set()
+
+
 def warm_up_editor(tasks) -> None:
     """Start the imports in the background (no status bar entry: it is not the user's work)."""
     if not _done.is_set():

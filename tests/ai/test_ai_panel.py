@@ -83,14 +83,13 @@ def test_import_view_and_seek(qtbot, context, long_clip, labelled, tmp_path, mak
     assert panel.status.text() == f"Transcript imported: {len(labelled.segments)} segments."
     assert panel.transcript_view.count() == len(labelled.segments)
     assert panel.generate_button.isEnabled()
-    item = panel.transcript_view.item(3)
-    rect = panel.transcript_view.visualItemRect(item)
+    rect = panel.transcript_view.line_rect(3)
     qtbot.mouseClick(panel.transcript_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(
         panel.transcript_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
     )
     assert host.seeks and set(host.seeks) == {labelled.segments[3].start}
-    panel.transcript_view.setCurrentRow(5)
+    panel.transcript_view.select_line(5)
     qtbot.keyClick(panel.transcript_view, Qt.Key.Key_Return)
     assert host.seeks[-1] == labelled.segments[5].start
 
@@ -125,7 +124,7 @@ def test_drop_a_transcript_file(qtbot, context, long_clip, labelled, tmp_path, m
     QApplication.sendEvent(panel, drop)
     wait_idle(qtbot, panel)
     assert panel.transcript_view.count() == 1
-    assert panel.transcript_view.item(0).text() == "[0:01] dropped words"
+    assert panel.transcript_view.line_text(0) == "[0:01] dropped words"
     video = QMimeData()
     video.setUrls([QUrl.fromLocalFile(str(long_clip))])
     refused = QDragEnterEvent(
@@ -235,5 +234,5 @@ def test_transcribe_from_the_panel(qtbot, context, online, clip, make_panel):
     qtbot.mouseClick(panel.transcribe_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, panel)
     assert panel.transcript_view.count() == 2
-    assert panel.transcript_view.item(0).text() == "[0:00] piece 1 first words"
+    assert panel.transcript_view.line_text(0) == "[0:00] piece 1 first words"
     assert panel.generate_button.isEnabled()

@@ -394,6 +394,7 @@ actions = (
     ("Start transcode", transcode.start_transcode, 3),
     ("Cancel transcode", transcode.cancel, 2),
     ("Import a recording", lambda: window.import_file({copy!r}), 4),
+    ("Import a 10-h transcript", lambda: editor.panels["AI"].import_transcript({vtt!r}), 8),
 )
 results = {{}}
 for label, action, seconds in actions:
@@ -411,7 +412,8 @@ window.quit_without_asking()
 
 def bench_actions(runs: int = 3) -> None:
     """The longest GUI stall while the user clicks Generate thumbnails, Start transcode,
-    Cancel and imports a file (a 2-minute 360p VOD; each run in a fresh data folder)."""
+    Cancel, imports a file and imports a 10-hour transcript of 60,000 cues in the AI tab
+    (a 2-minute 360p VOD; each run in a fresh data folder)."""
     clip_dir = Path(tempfile.mkdtemp(prefix="bench-actions-"))
     clip = clip_dir / "two-minutes.mp4"
     subprocess.run(
@@ -424,7 +426,12 @@ def bench_actions(runs: int = 3) -> None:
     )  # fmt: skip
     sys.path.insert(0, str(ROOT))
     from app.context import AppContext
+    from core.ai.transcript import Segment
+    from tests.ai.synthetic import to_vtt
 
+    # Ten hours of a word-level recogniser: a cue every 0.6 s.
+    vtt = clip_dir / "ten-hours.vtt"
+    vtt.write_text(to_vtt([Segment(i * 0.6, i * 0.6 + 0.5, f"word {i}") for i in range(60_000)]))
     env = {**os.environ, "VODSTUDIO_PLAYER": "none"}
     measured = []
     for run in range(runs):
@@ -434,7 +441,9 @@ def bench_actions(runs: int = 3) -> None:
         context.close()
         copy = clip_dir / f"another-{run}.mp4"
         shutil.copyfile(clip, copy)
-        code = ACTIONS.format(root=str(ROOT), data=str(data), vod=vod.id, copy=str(copy))
+        code = ACTIONS.format(
+            root=str(ROOT), data=str(data), vod=vod.id, copy=str(copy), vtt=str(vtt)
+        )
         out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
         )

@@ -49,3 +49,25 @@ def test_cycles_made_on_a_worker_are_collected_on_the_gui_thread_only(qapp):
         collector.deleteLater()
     assert gc.isenabled()
     assert collections and set(collections) == {threading.main_thread().name}
+
+
+def test_what_lives_once_the_app_has_started_is_left_out_of_later_collections(qapp):
+    started = threading.Event()
+    collector = GuiThreadGarbageCollector(qapp, started=started.is_set)
+    collector.start()
+    try:
+        collector.collect_due()
+        assert gc.get_freeze_count() == 0  # not started yet
+        startup_cycle = weakref.ref(_cycle())  # garbage from before the start is frozen too
+        started.set()
+        collector.collect_due()
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000  # every module, class and function loaded so far
+        later_cycle = weakref.ref(_cycle())
+        gc.collect()
+        assert later_cycle() is None  # what comes after is collected as before
+        assert startup_cycle() is not None and gc.get_freeze_count() == frozen
+    finally:
+        collector.stop()
+        collector.deleteLater()
+    assert gc.get_freeze_count() == 0 and startup_cycle() is None
