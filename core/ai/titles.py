@@ -87,6 +87,29 @@ _VERBS = frozenset(
         "write",
     ]
 )
+# Nouns no title a viewer could use has: they name the talk itself or nothing at all
+# ("in this chapter", "the next section", "for example", "a lot of things").
+_VAGUE_WORDS = frozenset(
+    [
+        "anything",
+        "bit",
+        "chapter",
+        "everything",
+        "example",
+        "kind",
+        "lot",
+        "nothing",
+        "part",
+        "question",
+        "section",
+        "something",
+        "sort",
+        "stuff",
+        "thing",
+        "things",
+        "way",
+    ]
+)
 _SMALL_WORDS = frozenset(
     [
         "a",
@@ -162,7 +185,9 @@ def _add_runs(found: _Found, run: list[str], before: str) -> None:
         for size in range(1, min(MAX_TITLE_WORDS, len(run) - first) + 1):
             words = run[first : first + size]
             head = words[-1].lower()
-            if head.endswith(_NOT_A_HEAD) or head in _VERBS:
+            if head.endswith(_NOT_A_HEAD) or _is_verb(head):
+                continue
+            if any(w.lower() in _VAGUE_WORDS for w in words):
                 continue
             key = " ".join(words).lower()
             found[key] += 1
@@ -170,6 +195,10 @@ def _add_runs(found: _Found, run: list[str], before: str) -> None:
                 found.spoken.setdefault(key, Counter())[" ".join(words)] += 1
             if first == 0 and before in DETERMINERS:
                 found.determined.add(key)
+
+
+def _is_verb(word: str) -> bool:
+    return word in _VERBS or (word.endswith("s") and word[:-1] in _VERBS)  # "shows"
 
 
 def _score(item: tuple[str, int], weights: dict[str, float], found: _Found) -> float:

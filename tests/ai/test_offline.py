@@ -65,6 +65,16 @@ def test_titles_never_repeat_the_neighbour_and_never_are_empty():
     assert titles[3:] == ["Part 4", "Part 5"]
 
 
+def test_a_title_names_the_subject_not_the_talk_itself():
+    about_the_talk = (
+        "in this chapter we look at a few things. as the chapter said, for example the next "
+        "section. this chapter shows one more example. the swap file keeps your changes. "
+    )
+    other = "the tour de france climbs the alps, the tour de france ends in paris. "
+    titles = chapter_titles([about_the_talk * 3 + "the chapter, the chapter. ", other * 3])
+    assert titles[0] == "Swap File"
+
+
 def test_a_strong_hint_moves_a_boundary_onto_its_cue():
     labelled = make_transcript(3, topics=5)
     plain = [d.start_time for d in detect_chapters(labelled.segments, labelled.duration)[1:]]
