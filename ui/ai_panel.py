@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, replace
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
@@ -78,6 +79,8 @@ class AiPanel(QWidget):
         layout.addWidget(self.status)
         self.repairs = QListWidget(toolTip="What was repaired in the answer before saving")
         self.repairs.setMaximumHeight(120)
+        self.repairs.setWordWrap(True)  # a repair is a sentence: read whole, not scrolled to
+        self.repairs.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.repairs.hide()
         layout.addWidget(self.repairs)
         self.setAcceptDrops(True)  # a transcript file dropped on the tab is imported

@@ -187,8 +187,9 @@ def _add_runs(found: _Found, run: list[str], before: str) -> None:
             head = words[-1].lower()
             if head.endswith(_NOT_A_HEAD) or _is_verb(head):
                 continue
-            if any(w.lower() in _VAGUE_WORDS for w in words):
-                continue
+            lowered = [w.lower() for w in words]
+            if any(w in _VAGUE_WORDS for w in lowered) or len(set(lowered)) < size:
+                continue  # vague, or a word said twice over ("keymap keymap")
             key = " ".join(words).lower()
             found[key] += 1
             if any(sum(c.isupper() for c in w) > 1 for w in words):  # an acronym: SMTP

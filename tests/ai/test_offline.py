@@ -73,6 +73,8 @@ def test_a_title_names_the_subject_not_the_talk_itself():
     other = "the tour de france climbs the alps, the tour de france ends in paris. "
     titles = chapter_titles([about_the_talk * 3 + "the chapter, the chapter. ", other * 3])
     assert titles[0] == "Swap File"
+    stammered = "the keymap keymap maps keys, a keymap keymap, the keymap keymap option. " * 3
+    assert chapter_titles([stammered, other * 3])[0] == "Keymap"
 
 
 def test_a_strong_hint_moves_a_boundary_onto_its_cue():
