@@ -163,7 +163,9 @@ def test_a_429_slows_every_request_and_its_retry_after_is_waited(
     [report] = context.sync.sync(local)
     assert report.ok and report.pushed["created"] == 40, report
     assert sleeps.count(1.0) == 3  # each 429's own wait
-    assert made[0].http.in_flight.lowest == 1  # halved three times: 8, 4, 2, 1
+    # Halved at each 429: 8, 4, 2, 1, unless successes answered between two 429s had
+    # already grown it back by one (a loaded machine: 8, 4, 5, 2, 1 or 8, 4, 2, 3, 1...).
+    assert made[0].http.in_flight.lowest <= 2
     refused = [r for r in emulator.requests("POST", "/chapters") if r["fault"] == "status"]
     assert len(refused) == 3 and len(emulator.requests("POST", "/chapters")) == 43
     assert shapes(emulator.chapters(remote)) == local_shapes(context, local)
@@ -213,7 +215,10 @@ def test_http2_where_the_server_offers_it(context, tls_files):
     with TlsHttp2ServerThread(app, str(chain), str(key)) as server:
         made, [report] = sync_many_chapters(context, server.url)
     assert report.ok and report.pushed["created"] == 30, report
-    assert dict(made[0].http.versions) == {"HTTP/2": report.requests}
+    # Every answer came over HTTP/2 (a request whose connection broke on a loaded machine is
+    # sent again: it counts as a request, not as an answer).
+    versions = made[0].http.versions
+    assert set(versions) == {"HTTP/2"} and 30 <= versions["HTTP/2"] <= report.requests
     requests = app.state.faults.requests
     assert {r["http_version"] for r in requests} == {"2"}
     assert len({r["client_port"] for r in requests if r["path"].endswith("/chapters")}) == 1
