@@ -154,3 +154,27 @@ def test_non_speech_notes_are_not_title_words():
     titles = chapter_titles([music + "the sourdough starter needs flour. " * 3, music])
     assert titles[0] == "Sourdough Starter"
     assert "music" not in titles[1].lower() and titles[1]
+
+
+def test_cues_about_one_thing_in_other_words_have_near_vectors():
+    from core.ai.sentence_vectors import sentence_vectors
+
+    vectors = sentence_vectors(
+        [
+            "vim keeps your edits in a swap file",
+            "after a crash you can recover the changes from the swap file",
+            "the cyclists climb the alps in the tour de france",
+            "",
+        ]
+    )
+    assert vectors is not None and vectors.shape == (4, 256)
+    assert abs(float(vectors[0] @ vectors[0]) - 1.0) < 1e-6
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.1
+
+
+def test_without_the_vectors_chapters_come_from_the_words_alone(monkeypatch, talk):
+    import core.ai.segmenter as segmenter
+
+    monkeypatch.setattr(segmenter, "sentence_vectors", lambda texts: None)
+    found = [d.start_time for d in detect_chapters(talk.segments, talk.duration)[1:]]
+    assert match_boundaries(found, talk.boundaries, 5.0) >= 0.5 * len(talk.boundaries)
