@@ -1,26 +1,36 @@
-"""What each cue means, as a vector: WordLlama's static token embeddings (MIT licensed), whose
-weights ship inside its wheel. Nothing is fetched at run time, and ten hours of cues take a
-quarter of a second: an average of token vectors, no network, no neural network run.
+"""What each cue means, as a vector: the mean of its tokens' vectors from WordLlama (MIT
+licensed: static token embeddings distilled from Llama 2's, trained for sentence similarity),
+whose weights and tokenizer ship inside its wheel. Nothing is fetched at run time, and no
+neural network runs: ten hours of cues take well under a second.
 
-The segmenter uses them beside the words' counts: two cues about the same thing in other
-words ("the swap file", "recover after a crash") are near, which counting words cannot see.
-Without the package (or with a damaged one) chapters are still made, from the words alone.
+The segmenter uses them beside the words' counts: two cues about one thing in other words
+("the swap file", "recover after a crash") are near, which counting words cannot see. Without
+the package (or with a damaged one) chapters are still made, from the words alone.
+
+The tokenizer's byte-pair merges are applied here, word by word with a cache, rather than by
+the ``tokenizers`` library: building its tokenizer holds the GIL for ~110 ms, which froze the
+window at the first offline generation.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
 import threading
 from collections.abc import Sequence
+from importlib.util import find_spec
 from pathlib import Path
 
 import numpy as np
 
 log = logging.getLogger(__name__)
 
-MODEL = "l2_supercat"  # WordLlama's default: 256 dimensions distilled from Llama 2's tokens
+MODEL = "l2_supercat"  # WordLlama's default: 256 dimensions, Llama 2's 32,000 tokens
+SPACE = "▁"  # SentencePiece's word start
+CACHED_WORDS = 50_000  # a word's summed vector, kept (1 KB each): a 10-hour stream says ~15,000
 _lock = threading.Lock()
-_loaded: list = []  # [model or None], once
+_loaded: list[_TokenVectors | None] = []  # loaded once, by the first caller
 
 
 def sentence_vectors(texts: Sequence[str]) -> np.ndarray | None:
@@ -28,31 +38,86 @@ def sentence_vectors(texts: Sequence[str]) -> np.ndarray | None:
     model = _model()
     if model is None:
         return None
-    vectors = model.embed([text.strip() or "." for text in texts], norm=True)
-    return np.asarray(vectors, dtype=np.float64)
+    return model.embed(texts)
 
 
-def _model():
+class _TokenVectors:
+    def __init__(self, embedding: np.ndarray, vocabulary: dict[str, int], merges: list) -> None:
+        self.embedding = embedding
+        self.vocabulary = vocabulary
+        self.ranks = {_pair(merge): rank for rank, merge in enumerate(merges)}
+        self._words: dict[str, tuple[np.ndarray, int]] = {}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.empty((len(texts), self.embedding.shape[1]))
+        for row, text in enumerate(texts):
+            total, count = np.zeros(self.embedding.shape[1]), 0
+            for word in text.split() or ["."]:
+                word_total, word_count = self._word(word)
+                total += word_total
+                count += word_count
+            norm = float(np.linalg.norm(total))
+            vectors[row] = total / norm if norm else total
+        return vectors
+
+    def _word(self, word: str) -> tuple[np.ndarray, int]:
+        found = self._words.get(word)
+        if found is None:
+            ids = self.token_ids(SPACE + word)
+            found = (self.embedding[ids].sum(axis=0, dtype=np.float64).astype(np.float32), len(ids))
+            if len(self._words) < CACHED_WORDS:
+                self._words[word] = found
+        return found
+
+    def token_ids(self, chunk: str) -> list[int]:
+        """Byte-pair encoding: merge the best-ranked neighbours until none is in the merges;
+        a piece outside the vocabulary is spelled in bytes (``<0x41>``)."""
+        pieces = list(chunk)
+        while len(pieces) > 1:
+            ranked = [
+                (self.ranks.get((a, b), len(self.ranks)), i)
+                for i, (a, b) in enumerate(itertools.pairwise(pieces))
+            ]
+            rank, at = min(ranked)
+            if rank == len(self.ranks):
+                break
+            pieces[at : at + 2] = [pieces[at] + pieces[at + 1]]
+        ids: list[int] = []
+        for piece in pieces:
+            if piece in self.vocabulary:
+                ids.append(self.vocabulary[piece])
+            else:
+                ids.extend(self.vocabulary.get(f"<0x{b:02X}>", 0) for b in piece.encode())
+        return ids
+
+
+def _pair(merge: str | list[str]) -> tuple[str, str]:
+    first, second = merge.split(" ", 1) if isinstance(merge, str) else merge
+    return first, second
+
+
+def _model() -> _TokenVectors | None:
     with _lock:
         if not _loaded:
             _loaded.append(_load())
         return _loaded[0]
 
 
-def _load():
+def _load() -> _TokenVectors | None:
     try:
-        import wordllama
+        spec = find_spec("wordllama")  # its files only: importing it loads far more
+        if spec is None or not spec.submodule_search_locations:
+            raise ImportError("the wordllama package is not installed")
         from safetensors import safe_open
-        from tokenizers import Tokenizer
-        from wordllama.inference import WordLlamaInference
 
-        # The files as the wheel ships them: WordLlama.load() looks for the tokenizer in
-        # another folder and would download it.
-        root = Path(wordllama.__file__).parent
-        tokenizer = Tokenizer.from_file(str(root / "tokenizers" / f"{MODEL}_tokenizer_config.json"))
+        root = Path(next(iter(spec.submodule_search_locations)))
+        tokenizer = json.loads(
+            (root / "tokenizers" / f"{MODEL}_tokenizer_config.json").read_text(encoding="utf-8")
+        )
         with safe_open(str(root / "weights" / f"{MODEL}_256.safetensors"), "np") as weights:
             embedding = weights.get_tensor("embedding.weight")
-        return WordLlamaInference(embedding, tokenizer)
+        model = tokenizer["model"]
+        return _TokenVectors(embedding, model["vocab"], model["merges"])
     except Exception as error:  # not installed, or damaged: the words alone still work
         log.warning("sentence vectors unavailable (%s): chapters from the words alone", error)
         return None

@@ -178,3 +178,22 @@ def test_without_the_vectors_chapters_come_from_the_words_alone(monkeypatch, tal
     monkeypatch.setattr(segmenter, "sentence_vectors", lambda texts: None)
     found = [d.start_time for d in detect_chapters(talk.segments, talk.duration)[1:]]
     assert match_boundaries(found, talk.boundaries, 5.0) >= 0.5 * len(talk.boundaries)
+
+
+def test_the_cue_tokens_are_those_of_the_models_own_tokenizer():
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    from tokenizers import Tokenizer
+
+    from core.ai.sentence_vectors import MODEL, _model
+
+    model = _model()
+    assert model is not None
+    spec = find_spec("wordllama")
+    assert spec is not None and spec.submodule_search_locations
+    root = Path(next(iter(spec.submodule_search_locations)))
+    reference = Tokenizer.from_file(str(root / "tokenizers" / f"{MODEL}_tokenizer_config.json"))
+    for text in ["Okay so the swap-file, right?", "café naïve 2026 ÆØÅ", "🎮 GG wp", "imaplib4"]:
+        ours = [i for word in text.split() for i in model.token_ids("▁" + word)]
+        assert ours == reference.encode(text, add_special_tokens=False).ids, text
