@@ -215,10 +215,11 @@ def test_http2_where_the_server_offers_it(context, tls_files):
     with TlsHttp2ServerThread(app, str(chain), str(key)) as server:
         made, [report] = sync_many_chapters(context, server.url)
     assert report.ok and report.pushed["created"] == 30, report
-    # Every answer came over HTTP/2 (a request whose connection broke on a loaded machine is
-    # sent again: it counts as a request, not as an answer).
+    # Every answer came over HTTP/2. Not every request is answered on a loaded machine (CI
+    # once saw 19 answers to 33 requests, the lost creations found again by the sync's read
+    # back), so answers are not counted against requests here.
     versions = made[0].http.versions
-    assert set(versions) == {"HTTP/2"} and 30 <= versions["HTTP/2"] <= report.requests
+    assert set(versions) == {"HTTP/2"} and 0 < versions["HTTP/2"] <= report.requests
     requests = app.state.faults.requests
     assert {r["http_version"] for r in requests} == {"2"}
     assert len({r["client_port"] for r in requests if r["path"].endswith("/chapters")}) == 1
