@@ -39,9 +39,9 @@ from .words import content_stems
 
 # Price of one more chapter, in nats per log(total words), and the Dirichlet prior's weight
 # per word (1 would be Laplace smoothing). Chosen together with MIN_COUNT on two kinds of talk
-# (Python docs and the Vim manual, tests/bench/talk_corpus.py): Laplace smoothing with a price
-# of 2 and every word kept, tuned on the Python talks alone, found 65 % of the Vim talks'
-# chapters (F1@5s 0.51); this finds 80 % (0.63) and scores more on the Python talks too.
+# (Python docs and the Vim manual: tests/bench/talk_corpus.py, vim_talks.py): Laplace with a
+# price of 2 and every word kept, tuned on the Python talks alone, found 65 % of the Vim
+# talks' chapters (F1@5s 0.51); this finds 80 % (0.63) and scores more on the Python talks.
 CHAPTER_PRICE = 4.0
 WORD_PRIOR = 0.15
 # With the cues' vectors: nats per unit of their spread about the chapter's mean, when
