@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,7 +98,10 @@ def find_boundaries(
     prices = _block_prices(segments, blocks, hints, price, block_seconds)
     max_blocks = max(min_blocks, round(max(3600.0, duration / 4) / block_seconds))
     coder = _Coder(words.size, words.total)
-    block_spread = None if spread is None else spread.of_blocks(blocks)
+    block_spread = None
+    if spread is not None:
+        edges = np.array([*blocks, len(segments)])  # each block's first cue, then the end
+        block_spread = lambda starts, end: spread(edges[starts], edges[end])  # noqa: E731
     cuts = _best_split(
         coder, words.block_counts(blocks), prices, min_blocks, max_blocks, block_spread
     )
@@ -108,33 +111,17 @@ def find_boundaries(
 
 
 class _Spread:
-    """How far the cues' unit vectors spread about their mean: for cues ``a`` to ``b``,
-    ``n - |sum|² / n`` (0 when all point the same way), from prefix sums."""
+    """How far the cues' unit vectors spread about their mean: for cues ``first`` up to
+    ``end``, ``n - |sum|² / n`` (0 when all point the same way), from prefix sums. ``first``
+    may be an array of starts."""
 
     def __init__(self, vectors: np.ndarray) -> None:
         self._sums = np.vstack([np.zeros((1, vectors.shape[1])), np.cumsum(vectors, axis=0)])
 
-    def __call__(self, first: int, end: int) -> float:
-        n = end - first
-        if n <= 0:
-            return 0.0
+    def __call__(self, first, end):
+        n = np.subtract(end, first)
         total = self._sums[end] - self._sums[first]
-        return n - float(total @ total) / n
-
-    def of_blocks(self, blocks: list[int]) -> _BlockSpread:
-        return _BlockSpread(self._sums, np.array([*blocks, len(self._sums) - 1]))
-
-
-class _BlockSpread:
-    def __init__(self, sums: np.ndarray, edges: np.ndarray) -> None:
-        self._sums, self._edges = sums, edges
-
-    def __call__(self, starts: np.ndarray, end: int) -> np.ndarray:
-        """The spread of blocks ``starts[i]`` up to ``end`` (not included), for each i."""
-        first, last = self._edges[starts], self._edges[end]
-        n = np.maximum(last - first, 1).astype(np.float64)
-        total = self._sums[last] - self._sums[first]
-        return (last - first) - (total * total).sum(axis=1) / n
+        return n - (total * total).sum(axis=-1) / np.maximum(n, 1)
 
 
 class _WordStream:
@@ -217,7 +204,7 @@ def _best_split(
     prices: np.ndarray,
     min_blocks: int,
     max_blocks: int,
-    spread: _BlockSpread | None = None,
+    spread: Callable[[np.ndarray, int], np.ndarray] | None = None,
 ) -> list[int]:
     """Blocks that start a chapter (after block 0), by dynamic programming."""
     n, vocabulary = counts.shape
@@ -276,14 +263,14 @@ def _place_on_cues(
                 running = running + words.counts(candidates[index - 1], cue)
             split = coder.cost(running) + coder.cost(whole - running)
             if spread is not None:
-                split += SPREAD_WEIGHT_PLACE * (spread(left, cue) + spread(cue, right))
+                split += SPREAD_WEIGHT_PLACE * float(spread(left, cue) + spread(cue, right))
             scores.append(split - _cue_bonus(segments, cue, hints, punctuated))
         best = min(scores)
         chosen = max(i for i, s in enumerate(scores) if s <= best + PLATEAU_NATS)
         placed[k] = candidates[chosen]
         unsplit = float(coder.cost(whole))
         if spread is not None:
-            unsplit += SPREAD_WEIGHT_PLACE * spread(left, right)
+            unsplit += SPREAD_WEIGHT_PLACE * float(spread(left, right))
         gains.append(unsplit - float(scores[chosen]))
     return [Boundary(c, g) for c, g in zip(placed, gains, strict=False)]
 

@@ -46,25 +46,25 @@ class _TokenVectors:
         self.embedding = embedding
         self.vocabulary = vocabulary
         self.ranks = {_pair(merge): rank for rank, merge in enumerate(merges)}
-        self._words: dict[str, tuple[np.ndarray, int]] = {}
+        self._words: dict[str, np.ndarray] = {}
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """The tokens' mean, as a unit vector: their sum, normalised, is the same."""
         vectors = np.empty((len(texts), self.embedding.shape[1]))
         for row, text in enumerate(texts):
-            total, count = np.zeros(self.embedding.shape[1]), 0
+            total = np.zeros(self.embedding.shape[1])
             for word in text.split() or ["."]:
-                word_total, word_count = self._word(word)
-                total += word_total
-                count += word_count
+                total += self._word(word)
             norm = float(np.linalg.norm(total))
             vectors[row] = total / norm if norm else total
         return vectors
 
-    def _word(self, word: str) -> tuple[np.ndarray, int]:
+    def _word(self, word: str) -> np.ndarray:
+        """The sum of the word's token vectors."""
         found = self._words.get(word)
         if found is None:
             ids = self.token_ids(SPACE + word)
-            found = (self.embedding[ids].sum(axis=0, dtype=np.float64).astype(np.float32), len(ids))
+            found = self.embedding[ids].sum(axis=0, dtype=np.float64).astype(np.float32)
             if len(self._words) < CACHED_WORDS:
                 self._words[word] = found
         return found
