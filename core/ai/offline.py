@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from core.domain.chapters import ChapterDraft
 
+from .cue_sentences import split_at_sentence_starts
 from .hints import BoundaryHint
 from .segmenter import find_boundaries
 from .titles import chapter_titles
@@ -29,6 +30,7 @@ def detect_chapters(
     (silences, static screens, scene cuts), weighed with the words."""
     if not segments:
         return []
+    segments = split_at_sentence_starts(segments)
     boundaries = find_boundaries(
         segments, duration, hints=hints, min_chapter_seconds=min_chapter_seconds
     )

@@ -7,9 +7,11 @@ import re
 
 import pytest
 
+from core.ai.cue_sentences import split_at_sentence_starts
 from core.ai.hints import BoundaryHint
 from core.ai.offline import detect_chapters
 from core.ai.titles import chapter_titles
+from core.ai.transcript import Segment
 from core.ai.words import STOPWORDS
 from core.domain.errors import ValidationError
 from tests.ai.synthetic import make_transcript
@@ -33,8 +35,8 @@ def test_finds_most_boundaries_of_a_single_subject_talk_within_5_s(talk):
     assert all(a.end_time == b.start_time for a, b in itertools.pairwise(drafts))
 
 
-def test_boundaries_start_on_a_cue(talk):
-    starts = {s.start for s in talk.segments}
+def test_boundaries_start_on_a_cue_or_a_sentence_begun_inside_one(talk):
+    starts = {s.start for s in split_at_sentence_starts(talk.segments)}
     drafts = detect_chapters(talk.segments, talk.duration)
     assert all(d.start_time in starts for d in drafts[1:])
 
@@ -136,9 +138,9 @@ def rough_talk():
 
 
 def test_a_rough_streams_chapters_start_on_sentences_and_ignore_music(rough_talk):
-    segments = rough_talk.segments
-    assert sum("[Music]" in s.text or "♪" in s.text for s in segments) >= 10
-    drafts = detect_chapters(segments, rough_talk.duration)
+    assert sum("[Music]" in s.text or "♪" in s.text for s in rough_talk.segments) >= 10
+    drafts = detect_chapters(rough_talk.segments, rough_talk.duration)
+    segments = split_at_sentence_starts(rough_talk.segments)
     found = [d.start_time for d in drafts[1:]]
     assert match_boundaries(found, rough_talk.boundaries, 5.0) >= 0.6 * len(
         rough_talk.boundaries
@@ -147,6 +149,36 @@ def test_a_rough_streams_chapters_start_on_sentences_and_ignore_music(rough_talk
     after_a_full_stop = [segments[index[t] - 1].text.rstrip()[-1:] in ".?!" for t in found]
     assert sum(after_a_full_stop) >= 0.75 * len(found)
     assert not any("music" in d.title.lower() for d in drafts)
+
+
+def test_a_chapter_begun_inside_a_rolling_caption_starts_on_its_own_first_words():
+    """Auto-captions of four to nine words a cue: 11 chapters, most of them begun mid-cue."""
+    talk = make_talk("test", 0)
+    cue_starts = {s.start for s in talk.segments}
+    assert sum(t not in cue_starts for t in talk.boundaries) >= 6
+    drafts = detect_chapters(talk.segments, talk.duration)
+    found = [d.start_time for d in drafts[1:]]
+    assert match_boundaries(found, talk.boundaries, 2.0) >= 7, (found, talk.boundaries)
+    inside = [t for t in found if t not in cue_starts]
+    assert inside
+    for time_ in inside:
+        cue = next(s for s in talk.segments if s.start < time_ < s.end)
+        assert re.search(r"[.?!] [A-Z]", cue.text), cue
+
+
+def test_a_cue_is_cut_where_a_sentence_begins_and_timed_by_its_words():
+    cues = [
+        Segment(10.0, 13.0, "or a double-quoted string. JSON is"),
+        Segment(13.0, 15.0, "e.g. the 3.5 release"),
+        Segment(15.0, 16.0, "Really? Yes."),
+    ]
+    assert split_at_sentence_starts(cues) == [
+        Segment(10.0, 12.0, "or a double-quoted string."),
+        Segment(12.0, 13.0, "JSON is"),
+        cues[1],
+        Segment(15.0, 15.5, "Really?"),
+        Segment(15.5, 16.0, "Yes."),
+    ]
 
 
 def test_non_speech_notes_are_not_title_words():
