@@ -10,6 +10,7 @@ from core.library.shapes import chapter_json
 from .output import print_json, print_table, warn_overlaps
 
 GROUP = "chapters"
+CHAPTER_HELP = "its number in `chapters list` (from 1) or its id (4 or more characters)"
 
 
 def register(cli) -> None:
@@ -35,7 +36,7 @@ def register(cli) -> None:
 
     parser = cli.subcommand(GROUP, "update", update_chapter, "change a chapter's fields")
     parser.add_argument("vod", metavar="VOD")
-    parser.add_argument("chapter", metavar="CHAPTER")
+    parser.add_argument("chapter", metavar="CHAPTER", help=CHAPTER_HELP)
     parser.add_argument("--title")
     parser.add_argument("--start")
     parser.add_argument("--end")
@@ -45,7 +46,7 @@ def register(cli) -> None:
 
     parser = cli.subcommand(GROUP, "delete", delete_chapter, "delete a chapter")
     parser.add_argument("vod", metavar="VOD")
-    parser.add_argument("chapter", metavar="CHAPTER")
+    parser.add_argument("chapter", metavar="CHAPTER", help=CHAPTER_HELP)
 
     parser = cli.subcommand(GROUP, "at", chapter_at, "the chapter that contains a time")
     parser.add_argument("vod", metavar="VOD")
@@ -55,7 +56,7 @@ def register(cli) -> None:
     for name, handler in (("next", next_chapter), ("previous", previous_chapter)):
         parser = cli.subcommand(GROUP, name, handler, f"the {name} chapter in order")
         parser.add_argument("vod", metavar="VOD")
-        parser.add_argument("chapter", metavar="CHAPTER")
+        parser.add_argument("chapter", metavar="CHAPTER", help=CHAPTER_HELP)
         parser.add_argument("--json", action="store_true")
 
 
@@ -87,7 +88,7 @@ def list_chapters(args, context) -> int:
         ["#", "ID", "START", "END", "SOURCE", "CONF", "TITLE"],
         [
             [
-                str(c.order),
+                str(c.order + 1),
                 c.id[:8],
                 format_time(c.start_time),
                 format_time(c.end_time),

@@ -178,7 +178,8 @@ def _load_timeline(session: Session, vod: Vod) -> ChapterTimeline:
 
 
 def _resolve_chapter(timeline: ChapterTimeline, chapter_ref: str) -> str:
-    """A chapter id from its full id or a unique prefix of at least 4 characters."""
+    """A chapter id from its full id, its number as ``chapters list`` shows it (from 1, in
+    time order, as clips take it) or a unique prefix of at least 4 characters."""
     ref = (chapter_ref or "").strip()
     if not ref:
         raise ValidationError("no chapter id given")
@@ -186,6 +187,8 @@ def _resolve_chapter(timeline: ChapterTimeline, chapter_ref: str) -> str:
         return timeline.get(ref).id
     except NotFoundError:
         pass
+    if ref.isdigit() and 1 <= int(ref) <= len(timeline):
+        return timeline.chapters[int(ref) - 1].id
     if len(ref) >= 4:
         matches = [c.id for c in timeline if c.id.startswith(ref)]
         if len(matches) == 1:

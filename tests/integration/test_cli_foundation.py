@@ -129,6 +129,23 @@ def test_a_vod_is_found_by_its_title_as_list_shows_it(run_cli, vod_id, clip_fact
     assert run_cli("chapters", "list", vod_id[:8]).code == 0
 
 
+def test_a_chapter_is_found_by_the_number_the_list_shows(run_cli, vod_id):
+    for title, start, end in (("Intro", "0", "4"), ("Build", "4", "9"), ("Outro", "9", "12")):
+        added = run_cli("chapters", "add", vod_id, "--title", title, "--start", start,
+                        "--end", end)  # fmt: skip
+        assert added.code == 0, added.stderr
+    table = run_cli("chapters", "list", vod_id).stdout.splitlines()
+    numbers = {line.split()[-1]: line.split()[0] for line in table[1:]}
+    assert numbers == {"Intro": "1", "Build": "2", "Outro": "3"}, table
+    renamed = run_cli("chapters", "update", vod_id, "2", "--title", "Boss fight")
+    assert renamed.code == 0, renamed.stderr
+    titles = [c["title"] for c in json.loads(run_cli("chapters", "list", vod_id, "--json").stdout)]
+    assert titles == ["Intro", "Boss fight", "Outro"]
+    missing = run_cli("chapters", "delete", vod_id, "4")
+    assert missing.code == 1 and "not found" in missing.stderr
+    assert len(json.loads(run_cli("chapters", "list", vod_id, "--json").stdout)) == 3
+
+
 def test_blank_title_unknown_ids_and_bad_transitions(run_cli, vod_id):
     blank = run_cli("chapters", "add", vod_id, "--title", "   ", "--start", "0", "--end", "1")
     assert blank.code == 1 and "title is required" in blank.stderr
