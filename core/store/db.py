@@ -33,6 +33,7 @@ from .backups import (
     take_backup,
 )
 from .damage import damage_reason, inspect_file
+from .json_slices import dumps_in_slices
 
 # A connection's execution option: False makes its transactions plain (deferred) readers.
 WRITE_LOCK_OPTION = "vodstudio_write_lock"
@@ -156,7 +157,11 @@ def prepare_data_dir(directory: Path) -> Path:
 
 
 def create_sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_SECONDS},
+        json_serializer=dumps_in_slices,
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
