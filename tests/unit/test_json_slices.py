@@ -17,7 +17,7 @@ from core.store.models import Vod
     [
         [],
         {"a": [1, 2]},
-        [{"start": 0.5, "text": "héllo \"chat\" ♪"}] * (SLICE_ITEMS - 1),
+        [{"start": 0.5, "text": 'héllo "chat" ♪'}] * (SLICE_ITEMS - 1),
         [{"start": i * 0.6, "end": i * 0.6 + 0.5, "text": f"cue {i}"} for i in range(5001)],
         [[i, None, True] for i in range(2 * SLICE_ITEMS)],
     ],
