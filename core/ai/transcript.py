@@ -19,6 +19,7 @@ from webvtt.errors import MalformedCaptionError, MalformedFileError
 from core.domain.timefmt import format_time
 
 from .errors import TranscriptError
+from .rolling_captions import CueLines, new_text_of_cues
 
 # A transcript may run a little past the probed duration (rounding, trailing silence).
 END_TOLERANCE_SECONDS = 2.0
@@ -127,22 +128,28 @@ def _parse_vtt(text: str, name: str) -> list[Segment]:
         ) from None
     if not len(captions):
         raise TranscriptError(f"{name} has no cues: not a transcript")
-    segments = []
-    for index, caption in enumerate(captions.captions):
-        origin = f"line {timing_lines[index]}" if index < len(timing_lines) else f"cue #{index + 1}"
-        segments.append(
-            Segment(
-                caption.start_time.in_milliseconds() / 1000,
-                caption.end_time.in_milliseconds() / 1000,
-                _clean_text(caption.text),
-                origin,
-            )
+    cues = [
+        CueLines(
+            caption.start_time.in_milliseconds() / 1000,
+            caption.end_time.in_milliseconds() / 1000,
+            _clean_lines(caption.lines),
+            f"line {timing_lines[index]}" if index < len(timing_lines) else f"cue #{index + 1}",
         )
-    return segments
+        for index, caption in enumerate(captions.captions)
+    ]
+    return _segments_of(cues)
+
+
+def _clean_lines(lines: list[str]) -> list[str]:
+    return [cleaned for cleaned in map(_clean_text, lines) if cleaned]
+
+
+def _segments_of(cues: list[CueLines]) -> list[Segment]:
+    return [Segment(c.start, c.end, text, c.origin) for c, text in new_text_of_cues(cues)]
 
 
 def _parse_srt(text: str, name: str) -> list[Segment]:
-    segments: list[Segment] = []
+    cues: list[CueLines] = []
     lines = text.splitlines()
     index = 0
     while index < len(lines):
@@ -162,17 +169,17 @@ def _parse_srt(text: str, name: str) -> list[Segment]:
         while index < len(lines) and lines[index].strip():
             body.append(lines[index])
             index += 1
-        segments.append(
-            Segment(
+        cues.append(
+            CueLines(
                 _clock_seconds(match["start"]),
                 _clock_seconds(match["end"]),
-                _clean_text(" ".join(body)),
+                _clean_lines(body),
                 f"line {number}",
             )
         )
-    if not segments:
+    if not cues:
         raise TranscriptError(f"{name} has no cues: not a transcript")
-    return segments
+    return _segments_of(cues)
 
 
 def _parse_json(text: str, name: str) -> list[Segment]:

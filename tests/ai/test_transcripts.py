@@ -134,3 +134,87 @@ def test_binary_file_is_not_a_transcript(context, clip):
     vod = context.vods.import_file(clip)
     with pytest.raises(TranscriptError, match="binary"):
         context.ai.import_transcript(vod.id, clip)
+
+
+# YouTube's automatic captions as yt-dlp saves them: each cue shows the line before and the
+# new one (with word times), and a 10 ms cue between them shows the finished line alone.
+YOUTUBE_AUTO_VTT = """WEBVTT
+Kind: captions
+Language: en
+
+00:00:00.000 --> 00:00:02.350 align:start position:0%
+<blank>
+hey<00:00:00.480><c> everybody</c><00:00:00.960><c> welcome</c><00:00:01.280><c> back</c>
+
+00:00:02.350 --> 00:00:02.360 align:start position:0%
+hey everybody welcome back
+<blank>
+
+00:00:02.360 --> 00:00:05.120 align:start position:0%
+hey everybody welcome back
+today<00:00:02.800><c> we</c><00:00:03.040><c> bake</c><00:00:03.760><c> sourdough</c>
+
+00:00:05.120 --> 00:00:05.130 align:start position:0%
+today we bake sourdough
+<blank>
+
+00:00:05.130 --> 00:00:08.000 align:start position:0%
+today we bake sourdough
+first<00:00:05.600><c> the</c><00:00:05.900><c> starter</c>
+""".replace("<blank>", " ")
+ROLLED = [
+    (0.0, 2.35, "hey everybody welcome back"),
+    (2.36, 5.12, "today we bake sourdough"),
+    (5.13, 8.0, "first the starter"),
+]
+
+
+# The same captions converted to SubRip (yt-dlp --convert-subs srt): no word times.
+YOUTUBE_AUTO_SRT = """1
+00:00:00,000 --> 00:00:02,350
+hey everybody welcome back
+
+2
+00:00:02,350 --> 00:00:02,360
+hey everybody welcome back
+
+3
+00:00:02,360 --> 00:00:05,120
+hey everybody welcome back
+today we bake sourdough
+
+4
+00:00:05,120 --> 00:00:05,130
+today we bake sourdough
+
+5
+00:00:05,130 --> 00:00:08,000
+today we bake sourdough
+first the starter
+"""
+
+
+@pytest.mark.parametrize("kind", ["vtt", "srt"])
+def test_rolling_auto_captions_give_each_line_once_from_the_cue_that_adds_it(kind):
+    text = YOUTUBE_AUTO_VTT if kind == "vtt" else YOUTUBE_AUTO_SRT
+    segments, _ = parse_transcript(text, name=f"auto.{kind}")
+    assert [(s.start, s.end, s.text) for s in segments] == ROLLED
+
+
+def test_a_line_said_twice_in_ordinary_captions_stays_twice():
+    said_twice = "WEBVTT\n\n" + "\n\n".join(
+        f"00:00:0{n}.000 --> 00:00:0{n}.900\n{line}"
+        for n, line in enumerate(["is it live?", "yes", "yes", "okay let's start"])
+    )
+    segments, _ = parse_transcript(said_twice, name="twice.vtt")
+    assert [s.text for s in segments] == ["is it live?", "yes", "yes", "okay let's start"]
+
+
+def test_rolling_captions_import_from_the_cli_with_each_word_once(run_cli, clip_factory, tmp_path):
+    vod = run_cli("import", clip_factory(seconds=10)).stdout.strip()
+    path = tmp_path / "stream.en.vtt"
+    path.write_text(YOUTUBE_AUTO_VTT)
+    imported = run_cli("transcript", "import", vod, str(path))
+    assert imported.code == 0, imported.stderr
+    shown = json.loads(run_cli("transcript", "show", vod, "--json").stdout)
+    assert [(s["start"], s["end"], s["text"]) for s in shown["segments"]] == ROLLED
