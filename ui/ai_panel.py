@@ -41,7 +41,7 @@ OFFLINE_CONNECTION_MESSAGE = (
     "OPENAI_BASE_URL) and open this tab again."
 )
 
-TRANSCRIPT_FILTER = "Transcripts (*.vtt *.srt *.json *.txt);;All files (*)"
+TRANSCRIPT_FILTER = "Transcripts (*.vtt *.srt *.sbv *.json *.txt);;All files (*)"
 TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json", ".txt")
 
 
@@ -95,7 +95,7 @@ class AiPanel(QWidget):
         row = QHBoxLayout()
         self.transcript_label = QLabel(wordWrap=True)
         self.import_button = QPushButton(
-            "Import…", toolTip="WebVTT, SRT, JSON segments or timed text"
+            "Import…", toolTip="WebVTT, SRT, SBV, a recogniser's JSON or timed text"
         )
         self.import_button.clicked.connect(self._choose_transcript)
         self.transcribe_button = QPushButton(

@@ -16,7 +16,7 @@ def register(cli) -> None:
         "transcript",
         "import",
         import_transcript,
-        "store a transcript (WebVTT, SRT, JSON segments or timestamped text)",
+        "store a transcript (WebVTT, SRT, SBV, a recogniser's JSON or timestamped text)",
     )
     parser.add_argument("vod", metavar="VOD")
     parser.add_argument("file", metavar="FILE")

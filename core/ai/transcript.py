@@ -1,4 +1,4 @@
-"""Transcripts: parse WebVTT, SRT, Whisper-style JSON and timestamped text into segments.
+"""Transcripts: parse WebVTT, SRT, SBV, recognisers' JSON and timestamped text into segments.
 
 A transcript is a list of ``Segment(start, end, text)`` in seconds, sorted by start. Each
 parsed segment remembers where it came from (``origin``: "line 12" or "segment #3") so that a
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import webvtt
@@ -20,27 +20,19 @@ from core.domain.timefmt import format_time
 
 from .errors import TranscriptError
 from .rolling_captions import CueLines, new_text_of_cues
+from .segment import Segment, clean_text
+from .transcript_json import segments_of_json
 
 # A transcript may run a little past the probed duration (rounding, trailing silence).
 END_TOLERANCE_SECONDS = 2.0
 MAX_FILE_BYTES = 50 * 1024 * 1024
 _CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _SRT_TIMING = re.compile(rf"^\s*(?P<start>{_CLOCK})\s*-->\s*(?P<end>{_CLOCK})(?:\s.*)?$")
+# YouTube Studio's SubViewer captions (.sbv): "0:00:02.360,0:00:05.120" then the text.
+_SBV_TIMING = re.compile(rf"^\s*(?P<start>{_CLOCK}),(?P<end>{_CLOCK})\s*$")
 _TEXT_LINE = re.compile(
     rf"^\s*(?:\[(?P<b>{_CLOCK})\]|\((?P<p>{_CLOCK})\)|(?P<bare>{_CLOCK}))\s*[-–:|]?\s*(?P<text>.*)$"
 )
-_TAG = re.compile(r"<[^>]+>")
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    start: float
-    end: float
-    text: str
-    origin: str = field(default="", compare=False)  # where it was read, for messages
-
-    def to_json(self) -> dict:
-        return {"start": round(self.start, 3), "end": round(self.end, 3), "text": self.text}
 
 
 def segments_from_json(items: list | None) -> list[Segment]:
@@ -78,6 +70,8 @@ def parse_transcript(text: str, *, name: str = "transcript") -> tuple[list[Segme
         return _parse_json(stripped, name), "json"
     if lowered.endswith(".srt") or _SRT_TIMING.match(_first_timing_candidate(stripped)):
         return _parse_srt(stripped, name), "srt"
+    if lowered.endswith(".sbv") or _SBV_TIMING.match(stripped.splitlines()[0]):
+        return _parse_sbv(stripped, name), "sbv"
     return _parse_timestamped_text(stripped, name), "text"
 
 
@@ -102,10 +96,6 @@ def _clock_seconds(value: str) -> float:
     for part in parts:
         seconds = seconds * 60 + float(part)
     return seconds
-
-
-def _clean_text(text: str) -> str:
-    return " ".join(_TAG.sub("", text).split())
 
 
 def _parse_vtt(text: str, name: str) -> list[Segment]:
@@ -141,7 +131,7 @@ def _parse_vtt(text: str, name: str) -> list[Segment]:
 
 
 def _clean_lines(lines: list[str]) -> list[str]:
-    return [cleaned for cleaned in map(_clean_text, lines) if cleaned]
+    return [cleaned for cleaned in map(clean_text, lines) if cleaned]
 
 
 def _segments_of(cues: list[CueLines]) -> list[Segment]:
@@ -149,6 +139,15 @@ def _segments_of(cues: list[CueLines]) -> list[Segment]:
 
 
 def _parse_srt(text: str, name: str) -> list[Segment]:
+    return _parse_cue_blocks(text, name, _SRT_TIMING, "a cue number or 'start --> end' timing")
+
+
+def _parse_sbv(text: str, name: str) -> list[Segment]:
+    return _parse_cue_blocks(text, name, _SBV_TIMING, "a 'start,end' timing")
+
+
+def _parse_cue_blocks(text: str, name: str, timing: re.Pattern, expected: str) -> list[Segment]:
+    """Blocks of a timing line and text lines, apart by blank lines (SRT, SBV)."""
     cues: list[CueLines] = []
     lines = text.splitlines()
     index = 0
@@ -157,11 +156,10 @@ def _parse_srt(text: str, name: str) -> list[Segment]:
         if not line or line.isdigit():
             index += 1
             continue
-        match = _SRT_TIMING.match(line)
+        match = timing.match(line)
         if not match:
             raise TranscriptError(
-                f"{name} line {index + 1}: expected a cue number or 'start --> end' timing, "
-                f"got {line[:60]!r}"
+                f"{name} line {index + 1}: expected {expected}, got {line[:60]!r}"
             )
         body: list[str] = []
         number = index + 1
@@ -189,26 +187,7 @@ def _parse_json(text: str, name: str) -> list[Segment]:
         raise TranscriptError(
             f"{name} is not valid JSON (line {getattr(error, 'lineno', '?')}): {error}"
         ) from None
-    items = data.get("segments") if isinstance(data, dict) else data
-    if not isinstance(items, list) or not items:
-        raise TranscriptError(f"{name}: expected a list of segments or an object with 'segments'")
-    segments = []
-    for number, item in enumerate(items, 1):
-        where = f"segment #{number}"
-        if not isinstance(item, dict):
-            raise TranscriptError(f"{name} {where}: expected an object with start, end and text")
-        try:
-            start, end = float(item["start"]), float(item["end"])
-        except KeyError as missing:
-            raise TranscriptError(f"{name} {where}: missing {missing.args[0]!r}") from None
-        except (TypeError, ValueError):
-            raise TranscriptError(
-                f"{name} {where}: start and end must be numbers of seconds"
-            ) from None
-        if not isinstance(item.get("text", ""), str):
-            raise TranscriptError(f"{name} {where}: text must be a string")
-        segments.append(Segment(start, end, _clean_text(item.get("text", "")), where))
-    return segments
+    return segments_of_json(data, name)
 
 
 def _parse_timestamped_text(text: str, name: str) -> list[Segment]:
@@ -232,7 +211,7 @@ def _parse_timestamped_text(text: str, name: str) -> list[Segment]:
     segments = []
     for index, (start, body, origin) in enumerate(starts):
         end = starts[index + 1][0] if index + 1 < len(starts) else math.inf
-        segments.append(Segment(start, end, _clean_text(" ".join(body)), origin))
+        segments.append(Segment(start, end, clean_text(" ".join(body)), origin))
     return segments
 
 

@@ -40,6 +40,45 @@ WHISPER = json.dumps(
     }
 )
 
+# whisper.cpp --output-json: times in milliseconds.
+WHISPER_CPP = json.dumps(
+    {
+        "model": {"type": "base"},
+        "transcription": [
+            {
+                "timestamps": {"from": "00:00:01,500", "to": "00:00:04,000"},
+                "offsets": {"from": 1500, "to": 4000},
+                "text": " Hello chat",
+            },
+            {
+                "timestamps": {"from": "00:00:05,000", "to": "00:00:09,250"},
+                "offsets": {"from": 5000, "to": 9250},
+                "text": " second cue on two lines",
+            },
+        ],
+    }
+)
+
+
+def words_json(scale: float, key: str) -> list[dict]:
+    """Word-level recognisers: cues end at a sentence's end or a pause of a second."""
+    words = [(1.5, 2.2, "Hello"), (2.4, 4.0, "chat"), (5.0, 5.5, "second"), (5.6, 6.3, "cue"),
+             (6.4, 7.0, "on"), (7.1, 7.9, "two"), (8.0, 9.25, "lines.")]  # fmt: skip
+    return [{"start": a * scale, "end": b * scale, key: w, "confidence": 0.9} for a, b, w in words]
+
+
+ASSEMBLYAI = json.dumps({"text": "...", "words": words_json(1000, "text")})  # milliseconds
+DEEPGRAM = json.dumps(
+    {"results": {"channels": [{"alternatives": [{"words": words_json(1, "punctuated_word")}]}]}}
+)
+SBV = """0:00:01.500,0:00:04.000
+Hello chat
+
+0:00:05.000,0:00:09.250
+second cue
+on two lines
+"""
+
 TEXT = """[00:00:01] Hello chat
 1:05 second line
 continued here
@@ -55,6 +94,9 @@ continued here
         (SRT, "noext", "srt"),
         (WHISPER, "a.json", "json"),
         (WHISPER, "whisper", "json"),
+        (WHISPER_CPP, "a.wav.json", "json"),
+        (SBV, "captions.sbv", "sbv"),
+        (SBV, "noext", "sbv"),
     ],
 )
 def test_timed_formats_give_the_same_segments(text, name, kind):
@@ -63,6 +105,16 @@ def test_timed_formats_give_the_same_segments(text, name, kind):
     assert [(s.start, s.end, s.text) for s in segments] == [
         (1.5, 4.0, "Hello chat"),
         (5.0, 9.25, "second cue on two lines"),
+    ]
+
+
+@pytest.mark.parametrize("text", [ASSEMBLYAI, DEEPGRAM], ids=["assemblyai-ms", "deepgram-s"])
+def test_word_lists_become_cues_at_pauses_and_sentence_ends(text):
+    segments, found = parse_transcript(text, name="words.json")
+    assert found == "json"
+    assert [(s.start, s.end, s.text) for s in segments] == [
+        (1.5, 4.0, "Hello chat"),
+        (5.0, 9.25, "second cue on two lines."),
     ]
 
 
@@ -92,6 +144,10 @@ def test_timestamped_text_lines_end_where_the_next_begins():
         ),
         ('{"segments": [{"start": 1, "text": "a"}]}', "a.json", "missing 'end'"),
         ('{"segments": [', "a.json", "not valid JSON"),
+        ('{"result": "ok"}', "a.json", "expected a list of segments.*whisper.cpp"),
+        ('{"transcription": [{"text": "a"}]}', "a.json", "transcription #1: expected 'offsets'"),
+        ('{"words": [{"start": 1, "end": 2, "text": 3}]}', "a.json", "word #1: text must be"),
+        ("0:00:01.000,0:00:02.000\nok\n\n0:00:03.000\nno end\n", "a.sbv", "line 4: expected"),
         ("   ", "a.txt", "empty"),
     ],
 )
