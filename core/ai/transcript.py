@@ -7,6 +7,7 @@ time outside the VOD is reported where the user can find it.
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import re
@@ -49,14 +50,23 @@ def read_transcript_file(path: str | Path) -> tuple[list[Segment], str]:
         raise TranscriptError(
             f"{file.name} is larger than {MAX_FILE_BYTES // 2**20} MB: not a transcript"
         )
-    raw = file.read_bytes()
+    return parse_transcript(_decoded(file.read_bytes(), file.name), name=file.name)
+
+
+def _decoded(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without a byte-order mark), UTF-16 with its mark (what Windows tools
+    such as Notepad and Subtitle Edit save as "Unicode"), else Latin-1."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise TranscriptError(f"{name} is damaged: not valid UTF-16 text") from None
     if b"\x00" in raw[:4096]:
-        raise TranscriptError(f"{file.name} is a binary file, not a transcript")
+        raise TranscriptError(f"{name} is a binary file, not a transcript")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    return parse_transcript(text, name=file.name)
+        return raw.decode("latin-1")
 
 
 def parse_transcript(text: str, *, name: str = "transcript") -> tuple[list[Segment], str]:

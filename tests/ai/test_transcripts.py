@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 
 import pytest
@@ -274,3 +275,17 @@ def test_rolling_captions_import_from_the_cli_with_each_word_once(run_cli, clip_
     assert imported.code == 0, imported.stderr
     shown = json.loads(run_cli("transcript", "show", vod, "--json").stdout)
     assert [(s["start"], s["end"], s["text"]) for s in shown["segments"]] == ROLLED
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig", "latin-1"])
+def test_files_saved_by_windows_tools_are_read(context, clip, tmp_path, encoding):
+    """Notepad's and Subtitle Edit's "Unicode" is UTF-16 with a byte-order mark."""
+    vod = context.vods.import_file(clip)
+    path = tmp_path / "café.srt"
+    text = "1\r\n00:00:00,500 --> 00:00:02,000\r\nCafé au lait, chat\r\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    path.write_bytes(data)
+    info = context.ai.import_transcript(vod.id, path)
+    assert [(s.start, s.end, s.text) for s in info.segments] == [(0.5, 2.0, "Café au lait, chat")]
