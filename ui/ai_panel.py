@@ -77,7 +77,9 @@ class AiPanel(QWidget):
         layout.addLayout(self._action_row())
         self.status = QLabel(objectName="Muted", wordWrap=True)
         layout.addWidget(self.status)
-        self.repairs = QListWidget(toolTip="What was repaired in the answer before saving")
+        self.repairs = QListWidget(
+            toolTip="Notes on the generation: what was repaired before saving"
+        )
         self.repairs.setMaximumHeight(120)
         self.repairs.setWordWrap(True)  # a repair is a sentence: read whole, not scrolled to
         self.repairs.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -354,15 +356,18 @@ class AiPanel(QWidget):
         self._finish()
         self.last_result = result
         self.host.push_change(f"Generate {result.count} AI chapters", result.changes)
+        made = "made offline" if result.mode == "offline" else f"from {result.model_used}"
+        repairs = [r for r in result.repairs if r != result.notice]
         self._show_status(
-            f"{result.count} AI chapters from {result.model_used} in "
-            f"{result.processing_time_seconds:.1f} s; replaced {len(result.removed)}"
+            f"{result.count} AI chapters {made} in {result.processing_time_seconds:.1f} s; "
+            f"replaced {len(result.removed)}"
             + (f"; weighed {result.hints_used} signals. " if result.hints_used else ". ")
-            + (f"{len(result.repairs)} repairs:" if result.repairs else "No repairs needed.")
+            + _repairs_heading(len(repairs), result.mode)
         )
+        notes = ([result.notice] if result.notice else []) + repairs
         self.repairs.clear()
-        self.repairs.addItems(result.repairs)
-        self.repairs.setVisible(bool(result.repairs))
+        self.repairs.addItems(notes)
+        self.repairs.setVisible(bool(notes))
 
     # --- task plumbing -------------------------------------------------------------------
     def _start(self, work, on_done, label: str, on_error=None) -> None:
@@ -426,3 +431,9 @@ class AiPanel(QWidget):
         self.status.setObjectName("ErrorText")
         self.status.setStyleSheet("color: #ff6b6b;")
         self.status.setText(text)
+
+
+def _repairs_heading(count: int, mode: str) -> str:
+    if count:
+        return f"{count} repair{'s' if count > 1 else ''}:"
+    return "" if mode == "offline" else "No repairs needed."
