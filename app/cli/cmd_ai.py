@@ -137,8 +137,9 @@ def generate_chapters(args, context) -> int:
     if args.json:
         print_json(result.to_json())
         return 0
+    made = "made offline" if result.mode == "offline" else f"from {result.model_used}"
     print(
-        f"{result.count} AI chapters from {result.model_used} in "
+        f"{result.count} AI chapters {made} in "
         f"{result.processing_time_seconds:.1f} s (replaced {len(result.removed)})."
     )
     print_table(

@@ -126,3 +126,5 @@ def test_offline_needs_no_server(run_cli, cli_vod, labelled):
     assert "made offline" not in explicit.stderr  # asked for: nothing to explain
     chapters_ = json.loads(explicit.stdout)["chapters"]
     assert chapters_[0]["start_time"] == 0 and len(chapters_) >= 3
+    table = run_cli("chapters", "generate", cli_vod, "--offline")
+    assert table.code == 0 and " AI chapters made offline in " in table.stdout, table.stdout
