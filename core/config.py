@@ -53,7 +53,7 @@ SETTINGS: dict[str, SettingSpec] = {
             "stream_account_id", "VODSTUDIO_STREAM_ACCOUNT_ID", "", "Cloudflare account id"
         ),
         SettingSpec("openai_base_url", "OPENAI_BASE_URL", "", "OpenAI-compatible server URL"),
-        SettingSpec("openai_model", None, "gpt-4o", "AI model"),
+        SettingSpec("openai_model", None, "gpt-4o", "AI model"),  # core.ai.llm.DEFAULT_MODEL
         SettingSpec("broker_url", "VODSTUDIO_BROKER_URL", "", "Transcode farm (Redis URL)"),
         SettingSpec("hardware_encoder", "VODSTUDIO_HW_ENCODER", "auto", "Video encoder"),
         SettingSpec("max_parallel_jobs", "VODSTUDIO_MAX_PARALLEL_JOBS", 1, "Transcodes at once"),

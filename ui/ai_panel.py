@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.ai.errors import CancelledError
+from core.ai.llm import DEFAULT_MODEL
 from core.ai.service import GenerationOptions
 from core.domain.errors import DomainError
 from core.domain.signals import AnalysisState
@@ -116,7 +117,7 @@ class AiPanel(QWidget):
     def _settings_box(self) -> QGroupBox:
         box = QGroupBox("Model")
         form = QFormLayout(box)
-        self.model_edit = QLineEdit(placeholderText="gpt-4o")
+        self.model_edit = QLineEdit(placeholderText=DEFAULT_MODEL)
         self.temperature = QDoubleSpinBox(minimum=0.0, maximum=2.0, singleStep=0.1, value=0.3)
         self.max_tokens = QSpinBox(minimum=1, maximum=128_000, singleStep=100, value=2000)
         self.offline_check = QCheckBox("Offline: topic detection on this computer, no network")
@@ -315,7 +316,7 @@ class AiPanel(QWidget):
     # --- generation ----------------------------------------------------------------------
     def options(self) -> GenerationOptions:
         return GenerationOptions(
-            model=self.model_edit.text().strip() or self._default_model or "gpt-4o",
+            model=self.model_edit.text().strip() or self._default_model or DEFAULT_MODEL,
             temperature=round(self.temperature.value(), 2),
             max_tokens=self.max_tokens.value(),
             # A box ticked because nothing is configured is no choice: the service then says

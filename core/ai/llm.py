@@ -38,9 +38,12 @@ MAX_RATE_LIMIT_RETRIES = 3
 MAX_RETRY_AFTER_SECONDS = 60.0
 
 
+DEFAULT_MODEL = "gpt-4o"  # when neither the user nor the settings name one
+
+
 @dataclass(frozen=True, slots=True)
 class ModelConfig:
-    model: str = "gpt-4o"
+    model: str = DEFAULT_MODEL
     temperature: float = 0.3
     max_tokens: int = 2000
     timeout: float = 120.0

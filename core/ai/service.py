@@ -26,7 +26,7 @@ from core.store.db import Database
 from .answer import merge_windows, parse_answer
 from .errors import UnusableAnswerError
 from .hints import BoundaryHint
-from .llm import ModelConfig, check_cancelled, complete, make_client
+from .llm import DEFAULT_MODEL, ModelConfig, check_cancelled, complete, make_client
 from .offline import detect_chapters
 from .prompt import build_messages, new_canary
 from .transcribe import DEFAULT_TRANSCRIBE_MODEL, UPLOAD_LIMIT_BYTES, transcribe_media
@@ -45,7 +45,7 @@ Progress = Callable[[float, str], None]
 
 @dataclass(frozen=True, slots=True)
 class GenerationOptions:
-    model: str = "gpt-4o"
+    model: str = DEFAULT_MODEL
     temperature: float = 0.3
     max_tokens: int = 2000
     offline: bool = False
@@ -140,7 +140,7 @@ class AiService:
         return bool(api_key or base_url)
 
     def default_model(self) -> str:
-        return str(self._settings.get("openai_model") or "gpt-4o")
+        return str(self._settings.get("openai_model") or DEFAULT_MODEL)
 
     # --- transcripts ---------------------------------------------------------------------
     def import_transcript(self, vod_ref: str, path: str | Path) -> TranscriptInfo:
