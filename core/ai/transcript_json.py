@@ -44,26 +44,17 @@ def segments_of_json(data: Any, name: str) -> list[Segment]:
 def _segments(items: list, name: str) -> list[Segment]:
     if not items:
         raise TranscriptError(f"{name}: expected {SHAPES}")
-    segments = []
-    for number, item in enumerate(items, 1):
-        where = f"segment #{number}"
-        if not isinstance(item, dict):
-            raise TranscriptError(f"{name} {where}: expected an object with start, end and text")
-        start, end = _times(item, "start", "end", name, where)
-        segments.append(Segment(start, end, _text(item, "text", name, where), where))
-    return segments
+    return [
+        Segment(start, end, _text(item, "text", name, where), where)
+        for item, start, end, where in _timed(items, name, "segment")
+    ]
 
 
 def _whisper_cpp(items: list, name: str) -> list[Segment]:
-    segments = []
-    for number, item in enumerate(items, 1):
-        where = f"transcription #{number}"
-        offsets = item.get("offsets") if isinstance(item, dict) else None
-        if not isinstance(offsets, dict):
-            raise TranscriptError(f"{name} {where}: expected 'offsets' with 'from' and 'to'")
-        start, end = _times(offsets, "from", "to", name, where)
-        segments.append(Segment(start / 1000, end / 1000, _text(item, "text", name, where), where))
-    return segments
+    return [
+        Segment(start / 1000, end / 1000, _text(item, "text", name, where), where)
+        for item, start, end, where in _timed(items, name, "transcription", "offsets")
+    ]
 
 
 def _deepgram_words(data: dict) -> list | None:
@@ -74,14 +65,10 @@ def _deepgram_words(data: dict) -> list | None:
 
 
 def _cues_of_words(words: list, name: str) -> list[Segment]:
-    timed = []
-    for number, word in enumerate(words, 1):
-        where = f"word #{number}"
-        if not isinstance(word, dict):
-            raise TranscriptError(f"{name} {where}: expected an object with start, end and text")
-        start, end = _times(word, "start", "end", name, where)
-        key = next((k for k in ("punctuated_word", "text", "word") if k in word), "text")
-        timed.append((start, end, _text(word, key, name, where), where))
+    timed = [
+        (start, end, _text(word, _word_key(word), name, where), where)
+        for word, start, end, where in _timed(words, name, "word")
+    ]
     scale = 1000.0 if statistics.median(e - s for s, e, _, _ in timed) > MILLISECOND_WORDS else 1.0
     cues: list[Segment] = []
     current: list[tuple[float, float, str, str]] = []
@@ -98,6 +85,27 @@ def _cues_of_words(words: list, name: str) -> list[Segment]:
             cues.append(Segment(current[0][0] / scale, current[-1][1] / scale, text, current[0][3]))
             current = []
     return cues
+
+
+def _timed(items: list, name: str, label: str, inside: str | None = None):
+    """``(item, start, end, where)`` of each item: its ``start`` and ``end``, or the ``from``
+    and ``to`` of its ``inside`` object (whisper.cpp's ``offsets``)."""
+    first, last = ("from", "to") if inside else ("start", "end")
+    for number, item in enumerate(items, 1):
+        where = f"{label} #{number}"
+        holder = item.get(inside) if inside and isinstance(item, dict) else item
+        if not isinstance(holder, dict):
+            wanted = (
+                f"{inside!r} with {first!r} and {last!r}"
+                if inside
+                else ("an object with start, end and text")
+            )
+            raise TranscriptError(f"{name} {where}: expected {wanted}")
+        yield (item, *_times(holder, first, last, name, where), where)
+
+
+def _word_key(word: dict) -> str:
+    return next((key for key in ("punctuated_word", "text", "word") if key in word), "text")
 
 
 def _times(item: dict, first: str, last: str, name: str, where: str) -> tuple[float, float]:
