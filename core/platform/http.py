@@ -8,11 +8,12 @@ Retried, with exponential backoff and full jitter (or the server's ``Retry-After
   ambiguous and is raised to the caller, who must check before trying again.
 
 One runner may be shared by several threads (the sync sends chapter changes side by side):
-with ``http2`` it speaks HTTP/2 where the server offers it (one connection, many streams),
-and otherwise keeps up to ``max_connections`` HTTP/1.1 connections. (Uploads stay on
-HTTP/1.1: big bodies go faster there than through a pure-Python HTTP/2 stack.) A 429 or a 503 with ``Retry-After`` pauses
-every thread, not just the one that got it, and halves how many requests may be in flight;
-successes win the room back one request at a time.
+with ``http2`` it speaks HTTP/2 where the server offers it (one connection, many streams,
+made on one event-loop thread: ``h2_loop``), and otherwise keeps up to ``max_connections``
+HTTP/1.1 connections. (Uploads stay on HTTP/1.1: big bodies go faster there than through a
+pure-Python HTTP/2 stack.) A 429 or a 503 with ``Retry-After`` pauses every thread, not just
+the one that got it, and halves how many requests may be in flight; successes win the room
+back one request at a time.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from .errors import (
     PlatformUnavailableError,
     error_for_status,
 )
+from .h2_loop import LoopClient
 
 log = logging.getLogger("vodstudio.platform")
 SUCCESS = range(200, 300)
@@ -197,17 +199,24 @@ class HttpRunner:
         # told to wait, which waits in its own retry instead.
         self._paused: tuple[float, int] = (0.0, 0)
         timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        self.client = httpx.Client(
-            base_url=base_url,
-            timeout=timeout,
-            transport=transport,
-            follow_redirects=False,
-            verify=shared_ssl_context(http2 and HTTP2_AVAILABLE),
-            http2=http2 and HTTP2_AVAILABLE,
-            limits=httpx.Limits(
+        http2 = http2 and HTTP2_AVAILABLE
+        options: dict[str, Any] = {
+            "base_url": base_url,
+            "timeout": timeout,
+            "follow_redirects": False,
+            "verify": shared_ssl_context(http2),
+            "http2": http2,
+            "limits": httpx.Limits(
                 max_connections=self.max_connections,
                 max_keepalive_connections=self.max_connections,
             ),
+        }
+        # HTTP/2 from many threads only through one event loop (h2_loop); a transport given
+        # (tests) is a synchronous one.
+        self.client: httpx.Client | LoopClient = (
+            LoopClient(**options)
+            if http2 and transport is None
+            else httpx.Client(transport=transport, **options)
         )
 
     @property

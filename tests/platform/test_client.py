@@ -280,4 +280,4 @@ def test_tokens_never_reach_logs_or_reprs(make_client, video, emulator, caplog):
     client.get_vod(video)
     assert "Authorization" in caplog.text and "token-alice" not in caplog.text
     assert "token-alice" not in repr(client.config)
-    assert isinstance(client.http.client._transport, httpx.HTTPTransport)
+    assert isinstance(client.http.client.client._transport, httpx.AsyncHTTPTransport)

@@ -215,11 +215,10 @@ def test_http2_where_the_server_offers_it(context, tls_files):
     with TlsHttp2ServerThread(app, str(chain), str(key)) as server:
         made, [report] = sync_many_chapters(context, server.url)
     assert report.ok and report.pushed["created"] == 30, report
-    # Every answer came over HTTP/2. Not every request is answered on a loaded machine (CI
-    # once saw 19 answers to 33 requests, the lost creations found again by the sync's read
-    # back), so answers are not counted against requests here.
-    versions = made[0].http.versions
-    assert set(versions) == {"HTTP/2"} and 0 < versions["HTTP/2"] <= report.requests
+    # Every request answered, over HTTP/2, on one connection. (Threads sharing httpcore's
+    # synchronous HTTP/2 connection once broke it under load: GOAWAY PROTOCOL_ERROR, 14 of
+    # 33 requests unanswered, a second connection; core/platform/h2_loop.py.)
+    assert dict(made[0].http.versions) == {"HTTP/2": report.requests}
     requests = app.state.faults.requests
     assert {r["http_version"] for r in requests} == {"2"}
     assert len({r["client_port"] for r in requests if r["path"].endswith("/chapters")}) == 1
