@@ -133,7 +133,7 @@ def generate_chapters(args, context) -> int:
         cancel.set()
         raise
     if result.notice:
-        print(result.notice, file=sys.stderr)
+        print(f"{result.notice} (--offline chooses offline mode on purpose.)", file=sys.stderr)
     if args.json:
         print_json(result.to_json())
         return 0

@@ -38,7 +38,7 @@ OFFLINE_MODEL_NAME = "offline-texttiling"  # the name scripts know; the method h
 OFFLINE_FALLBACK_NOTICE = (
     "Chapters were made offline (no API key or server URL is configured). To use a model, "
     "set OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server, or add "
-    "them in Settings, then generate again; --offline chooses offline mode on purpose."
+    "them in Settings, then generate again."
 )
 Progress = Callable[[float, str], None]
 

@@ -120,6 +120,7 @@ def test_offline_needs_no_server(run_cli, cli_vod, labelled):
     assert body["count"] >= 3
     assert all(c["confidence_score"] <= 0.6 for c in body["chapters"])
     assert "made offline" in done.stderr and "OPENAI_API_KEY" in done.stderr
+    assert "--offline" in done.stderr and "--offline" not in body["notice"]  # the GUI shows it
     assert "made offline" in body["notice"]
     explicit = run_cli("chapters", "generate", cli_vod, "--offline", "--youtube", "--json")
     assert explicit.code == 0, explicit.stderr
