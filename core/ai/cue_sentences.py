@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .transcript import Segment
+from .segment import Segment
 
 # A full stop, question or exclamation mark, then a word that opens with a capital (maybe
 # after a quote or bracket): "string. JSON", "right? So".

@@ -10,9 +10,9 @@ from core.domain.chapters import ChapterDraft
 
 from .cue_sentences import split_at_sentence_starts
 from .hints import BoundaryHint
+from .segment import Segment
 from .segmenter import find_boundaries
 from .titles import chapter_titles
-from .transcript import Segment
 
 MAX_OFFLINE_CONFIDENCE = 0.6
 MIN_OFFLINE_CONFIDENCE = 0.2

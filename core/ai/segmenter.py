@@ -33,8 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .hints import BoundaryHint
+from .segment import Segment
 from .sentence_vectors import sentence_vectors
-from .transcript import Segment
 from .words import content_stems
 
 # Price of one more chapter, in nats per log(total words), and the Dirichlet prior's weight

@@ -23,7 +23,7 @@ from core.media.processes import run
 
 from .errors import AiServiceError, UnusableAnswerError
 from .llm import check_cancelled, map_api_errors
-from .transcript import Segment
+from .segment import Segment
 
 UPLOAD_LIMIT_BYTES = 24 * 1024 * 1024
 AUDIO_BITRATE_KBPS = 32

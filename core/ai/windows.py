@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .transcript import Segment
+from .segment import Segment
 
 CHARS_PER_TOKEN = 4
 DEFAULT_WINDOW_TOKENS = 6000
