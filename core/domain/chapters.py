@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -564,6 +564,15 @@ class ChapterTimeline:
                 chapter = replace(chapter, order=index)
                 self._chapters[index] = chapter
                 self._by_id[chapter.id] = chapter
+
+
+def chapter_numbered(chapters: Sequence[Chapter], ref: str) -> Chapter | None:
+    """The chapter ``ref`` names by its number as lists show it ("3": the third by start
+    time, counting from 1), or None when ``ref`` is no such number."""
+    text = ref.strip()
+    if not text.isdigit() or not 1 <= int(text) <= len(chapters):
+        return None
+    return sorted(chapters, key=lambda c: c.start_time)[int(text) - 1]
 
 
 def describe_overlaps(pairs: Iterable[tuple[Chapter, Chapter]]) -> str:

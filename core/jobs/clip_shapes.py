@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.domain.chapters import Chapter
+from core.domain.chapters import Chapter, chapter_numbered
 from core.domain.clips import ClipOptions
 from core.domain.errors import NotFoundError, ValidationError
 from core.store.models import ClipJobRow
@@ -59,13 +59,12 @@ def find_chapter(chapters: list[Chapter], ref: str) -> Chapter:
     exact = [c for c in chapters if c.id == text]
     if exact:
         return exact[0]
-    if text.isdigit():  # "3": the third chapter, as numbered in lists and file names
-        ordered = sorted(chapters, key=lambda c: c.start_time)
-        number = int(text)
-        if 1 <= number <= len(ordered):
-            return ordered[number - 1]
+    numbered = chapter_numbered(chapters, text)  # "3", as numbered in lists and file names
+    if numbered is not None:
+        return numbered
+    if text.isdigit():
         raise NotFoundError(
-            f"chapter {number} does not exist: this VOD has {len(ordered)} chapters"
+            f"chapter {int(text)} does not exist: this VOD has {len(chapters)} chapters"
         )
     matches = [c for c in chapters if len(text) >= 4 and c.id.startswith(text)]
     if len(matches) == 1:

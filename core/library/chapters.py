@@ -22,6 +22,7 @@ from core.domain.chapters import (
     ChapterFilter,
     ChapterSource,
     ChapterTimeline,
+    chapter_numbered,
 )
 from core.domain.errors import NotFoundError, ValidationError
 from core.domain.status import check_editable
@@ -187,8 +188,9 @@ def _resolve_chapter(timeline: ChapterTimeline, chapter_ref: str) -> str:
         return timeline.get(ref).id
     except NotFoundError:
         pass
-    if ref.isdigit() and 1 <= int(ref) <= len(timeline):
-        return timeline.chapters[int(ref) - 1].id
+    numbered = chapter_numbered(timeline.chapters, ref)
+    if numbered is not None:
+        return numbered.id
     if len(ref) >= 4:
         matches = [c.id for c in timeline if c.id.startswith(ref)]
         if len(matches) == 1:
